@@ -1,0 +1,108 @@
+# In-kernel checkpoint/restart: build, test and export.
+#
+#   make demo     boot the test kernel and show checkpoint/restart
+#   make check    build everything and run every test; ends "N passed, N failed"
+#   make vm       a shell in the test guest
+#   make series   export the patch series to out/series and check it
+#
+# Everything generated lives in out/.
+
+TOP      := $(abspath .)
+OUT      := $(TOP)/out
+SRC      := $(OUT)/linux
+JOBS     ?= $(shell nproc)
+KMAKE     = $(MAKE) -C $(SRC) ARCH=x86_64 -j$(JOBS)
+
+TEST_KDIR := $(OUT)/build/test
+NOCR_KDIR := $(OUT)/build/nocr
+BIN       := $(OUT)/bin
+INITRAMFS := $(OUT)/initramfs.cpio.gz
+
+SELFTEST_DIR  := tools/testing/selftests/checkpoint
+SELFTEST_SRCS := $(wildcard $(SELFTEST_DIR)/*_test.c)
+SELFTESTS     := $(patsubst $(SELFTEST_DIR)/%.c,$(BIN)/%,$(SELFTEST_SRCS))
+SELFTEST_HDRS := $(wildcard $(SELFTEST_DIR)/*.h)
+
+CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered -static \
+	       -isystem $(TEST_KDIR)/usr/include
+
+.PHONY: all deps tree kernel kernel-nocr headers selftests initramfs \
+	check demo vm series sparse clean FORCE
+
+all: kernel selftests
+
+deps:
+	@build/deps.sh
+
+# Always run: cheap, and only touches what changed.
+tree: deps
+	@build/prepare-tree.sh
+
+# $(1) = build dir, $(2) = config fragments on top of tinyconfig
+define kconfig
+	@mkdir -p $(1)
+	@if ! cmp -s $(1)/.fragments.stamp $(1)/.fragments.want 2>/dev/null || \
+	    [ ! -f $(1)/.config ]; then \
+		echo "kconfig: $(notdir $(1))"; \
+		$(KMAKE) O=$(1) tinyconfig >/dev/null && \
+		cd $(1) && $(SRC)/scripts/kconfig/merge_config.sh -m -O $(1) \
+			$(1)/.config $(2) >/dev/null && \
+		$(KMAKE) O=$(1) olddefconfig >/dev/null && \
+		$(TOP)/build/check-config.sh $(1)/.config $(2) && \
+		cp $(1)/.fragments.want $(1)/.fragments.stamp; \
+	fi
+endef
+
+TEST_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/debug.config
+NOCR_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/nocr.config
+
+kernel: tree
+	@mkdir -p $(TEST_KDIR) && cat $(TEST_FRAGS) > $(TEST_KDIR)/.fragments.want
+	$(call kconfig,$(TEST_KDIR),$(TEST_FRAGS))
+	@echo "kernel: building test kernel"
+	@$(KMAKE) O=$(TEST_KDIR) bzImage headers >$(TEST_KDIR)/build.log 2>&1 || \
+		{ tail -40 $(TEST_KDIR)/build.log; exit 1; }
+	@! grep -E '(kernel|arch/x86)/checkpoint/.*warning:' $(TEST_KDIR)/build.log
+
+kernel-nocr: tree
+	@mkdir -p $(NOCR_KDIR) && cat $(NOCR_FRAGS) > $(NOCR_KDIR)/.fragments.want
+	$(call kconfig,$(NOCR_KDIR),$(NOCR_FRAGS))
+	@echo "kernel: building CONFIG_CHECKPOINT=n kernel"
+	@$(KMAKE) O=$(NOCR_KDIR) bzImage >$(NOCR_KDIR)/build.log 2>&1 || \
+		{ tail -40 $(NOCR_KDIR)/build.log; exit 1; }
+
+headers: kernel
+
+# Built from the kernel tree copy, where "../kselftest_harness.h" resolves.
+$(BIN)/%_test: $(SRC)/$(SELFTEST_DIR)/%_test.c $(addprefix $(SRC)/,$(SELFTEST_HDRS)) \
+		$(TEST_KDIR)/usr/include/linux/checkpoint.h
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS_USER) -o $@ $< -lcap
+
+selftests: kernel
+	@$(MAKE) --no-print-directory $(SELFTESTS)
+
+initramfs: selftests
+	@build/mkinitramfs.sh $(INITRAMFS) $(BIN)
+
+# sparse over the project's own kernel files; any warning fails.
+sparse: kernel
+	@$(KMAKE) O=$(TEST_KDIR) C=2 kernel/checkpoint/ arch/x86/checkpoint/ \
+		>$(TEST_KDIR)/sparse.log 2>&1 || { cat $(TEST_KDIR)/sparse.log; exit 1; }
+
+check: kernel kernel-nocr initramfs
+	@vm/check.sh
+
+demo: initramfs
+	@vm/run.sh --kernel $(TEST_KDIR)/arch/x86/boot/bzImage \
+		--initrd $(INITRAMFS) --mode demo --console-stdout
+
+vm: initramfs
+	@vm/run.sh --kernel $(TEST_KDIR)/arch/x86/boot/bzImage \
+		--initrd $(INITRAMFS) --mode shell --interactive
+
+series: tree
+	@build/series.sh
+
+clean:
+	rm -rf $(OUT)/build $(OUT)/bin $(INITRAMFS) $(OUT)/series

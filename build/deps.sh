@@ -1,0 +1,29 @@
+#!/bin/sh
+# Install the Debian packages the build and the tests need.  Idempotent:
+# when everything is present this is one dpkg-query and nothing else.
+set -eu
+
+pkgs="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
+      cpio gzip xz-utils kmod busybox-static qemu-system-x86 sparse
+      libcap-dev perl python3 git patch"
+
+missing=
+for p in $pkgs; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$st" in
+	ii*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: need root to install packages; run: sudo apt-get install$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

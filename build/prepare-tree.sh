@@ -1,0 +1,73 @@
+#!/bin/sh
+# Bring out/linux up to date with the project: unpack the pristine
+# Debian source once, keep patches/series applied, and copy the project's
+# new files over it.  Only files whose content changed are touched, so
+# kbuild rebuilds incrementally.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tarball=/usr/src/linux-source-6.12.tar.xz
+src=${SRC:-$top/out/linux}
+state=$src/.cr-state
+
+pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+
+if [ "$(cat "$state/version" 2>/dev/null)" != "$pkgver" ]; then
+	echo "tree: unpacking linux-source-6.12 $pkgver into ${src#"$top"/}"
+	rm -rf "$src"
+	mkdir -p "$src"
+	tar xJf "$tarball" -C "$src" --strip-components=1
+	mkdir -p "$state/applied"
+	echo "$pkgver" >"$state/version"
+fi
+
+# Patches: if the applied set differs from patches/series, unwind it
+# with the saved copies and apply the current one.
+want=$(cd "$top/patches" && grep -v '^#' series | sed '/^$/d')
+have=$(cat "$state/applied/series" 2>/dev/null || true)
+same=yes
+if [ "$want" != "$have" ]; then
+	same=no
+else
+	for p in $want; do
+		cmp -s "$top/patches/$p" "$state/applied/$p" || same=no
+	done
+fi
+if [ $same = no ]; then
+	for p in $(echo "$have" | tac); do
+		echo "tree: unapplying $p"
+		patch -s -R -p1 -d "$src" <"$state/applied/$p"
+	done
+	rm -f "$state/applied/"*
+	for p in $want; do
+		echo "tree: applying $p"
+		patch -s -p1 -N -d "$src" <"$top/patches/$p"
+		cp "$top/patches/$p" "$state/applied/$p"
+	done
+	echo "$want" >"$state/applied/series"
+fi
+
+# Overlay: copy changed files, drop files the project no longer has.
+new_manifest=$(mktemp)
+trap 'rm -f "$new_manifest"' EXIT
+cd "$top"
+grep -v '^#' patches/newfiles | cut -d' ' -f2- | tr ' ' '\n' |
+while read -r path; do
+	[ -n "$path" ] && [ -e "$path" ] || continue
+	git ls-files --cached --others --exclude-standard -- "$path"
+done | sort -u >"$new_manifest"
+
+while read -r f; do
+	[ -f "$f" ] || continue
+	if ! cmp -s "$f" "$src/$f"; then
+		install -D -m 644 "$f" "$src/$f"
+	fi
+done <"$new_manifest"
+
+if [ -f "$state/overlay" ]; then
+	comm -23 "$state/overlay" "$new_manifest" | while read -r f; do
+		echo "tree: removing $f"
+		rm -f "$src/$f"
+	done
+fi
+cp "$new_manifest" "$state/overlay"

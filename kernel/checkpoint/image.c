@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The image stream: records written and read strictly in order, each
+ * padded to CKPT_ALIGN, with a running crc32 that the trailer carries.
+ *
+ * Nothing here knows what a record means.  Every length and type that
+ * comes from an image is checked before it is used; a short or malformed
+ * stream is -EINVAL with a log line giving the byte offset.
+ */
+#include <linux/checkpoint.h>
+#include <linux/crc32.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/sched/signal.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+
+static const u8 ckpt_zero_pad[CKPT_ALIGN];
+
+static loff_t *ckpt_ppos(struct ckpt_ctx *ctx)
+{
+	return (ctx->file->f_mode & FMODE_STREAM) ? NULL : &ctx->fpos;
+}
+
+static int ckpt_kwrite(struct ckpt_ctx *ctx, const void *buf, size_t len)
+{
+	const u8 *p = buf;
+	size_t left = len;
+
+	while (left) {
+		ssize_t n = kernel_write(ctx->file, p, left, ckpt_ppos(ctx));
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		left -= n;
+	}
+	ctx->crc = crc32_le(ctx->crc, buf, len);
+	ctx->pos += len;
+	return 0;
+}
+
+static int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len)
+{
+	u8 *p = buf;
+	size_t left = len;
+
+	while (left) {
+		ssize_t n = kernel_read(ctx->file, p, left, ckpt_ppos(ctx));
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return ckpt_err(ctx, -EINVAL,
+					"image truncated at offset %llu",
+					ctx->pos + (len - left));
+		p += n;
+		left -= n;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	ctx->crc = crc32_le(ctx->crc, buf, len);
+	ctx->pos += len;
+	return 0;
+}
+
+/**
+ * ckpt_write_rec - append one record to the image
+ * @ctx:	checkpoint context.
+ * @rec:	the record, starting with a struct ckpt_rec that this fills in.
+ * @type:	enum ckpt_rec_type.
+ * @len:	bytes in the record, header included.
+ *
+ * Return: 0 or a negative errno from the image file.
+ */
+int ckpt_write_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len)
+{
+	struct ckpt_rec *h = rec;
+	u32 pad = ALIGN(len, CKPT_ALIGN) - len;
+	int ret;
+
+	if (WARN_ON_ONCE(len < sizeof(*h) || len > CKPT_REC_MAX_LEN))
+		return -EINVAL;
+	h->type = type;
+	h->len = len;
+	ret = ckpt_kwrite(ctx, rec, len);
+	if (!ret && pad)
+		ret = ckpt_kwrite(ctx, ckpt_zero_pad, pad);
+	if (!ret)
+		ctx->nr_records++;
+	return ret;
+}
+
+/**
+ * ckpt_read_rec - read the next record, which must be of a given type and size
+ * @ctx:	restart context.
+ * @rec:	buffer of @len bytes for the whole record.
+ * @type:	the record type expected here.
+ * @len:	the exact size expected.
+ *
+ * Return: 0, or -EINVAL (logged) when the stream holds something else.
+ */
+int ckpt_read_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len)
+{
+	struct ckpt_rec *h = rec;
+	u64 start = ctx->pos;
+	u8 pad[CKPT_ALIGN];
+	u32 padlen;
+	int ret;
+
+	ret = ckpt_kread(ctx, h, sizeof(*h));
+	if (ret)
+		return ret;
+	if (h->type != type)
+		return ckpt_err(ctx, -EINVAL,
+				"record at offset %llu has type %u, expected %u",
+				start, h->type, type);
+	if (h->len != len)
+		return ckpt_err(ctx, -EINVAL,
+				"record type %u at offset %llu has length %u, expected %u",
+				type, start, h->len, len);
+	ret = ckpt_kread(ctx, h + 1, len - sizeof(*h));
+	if (ret)
+		return ret;
+	padlen = ALIGN(len, CKPT_ALIGN) - len;
+	ret = ckpt_kread(ctx, pad, padlen);
+	if (ret)
+		return ret;
+	if (memchr_inv(pad, 0, padlen))
+		return ckpt_err(ctx, -EINVAL,
+				"record type %u at offset %llu has nonzero padding",
+				type, start);
+	ctx->nr_records++;
+	return 0;
+}
+
+/**
+ * ckpt_write_header - write the image header
+ * @ctx:	checkpoint context.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_header(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_header h = {
+		.magic = CKPT_IMAGE_MAGIC,
+		.version = CKPT_IMAGE_VERSION,
+		.page_size = PAGE_SIZE,
+	};
+
+	strscpy_pad(h.release, utsname()->release, sizeof(h.release));
+	ckpt_arch_fill_header(&h);
+	return ckpt_write_rec(ctx, &h, CKPT_REC_HEADER, sizeof(h));
+}
+
+/**
+ * ckpt_read_header - read and check the image header
+ * @ctx:	restart context.
+ *
+ * Refuses images from another format version, architecture or page size,
+ * and lets the architecture refuse state this CPU cannot take.
+ *
+ * Return: 0, or -EINVAL (logged).
+ */
+int ckpt_read_header(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_header h;
+	int ret;
+
+	ret = ckpt_read_rec(ctx, &h, CKPT_REC_HEADER, sizeof(h));
+	if (ret)
+		return ret;
+	if (h.magic != CKPT_IMAGE_MAGIC)
+		return ckpt_err(ctx, -EINVAL, "not a checkpoint image (bad magic)");
+	if (h.version != CKPT_IMAGE_VERSION)
+		return ckpt_err(ctx, -EINVAL,
+				"image format version %u, this kernel reads version %u",
+				h.version, CKPT_IMAGE_VERSION);
+	if (h.page_size != PAGE_SIZE)
+		return ckpt_err(ctx, -EINVAL,
+				"image page size %u, this kernel uses %lu",
+				h.page_size, PAGE_SIZE);
+	if (!memchr(h.release, 0, sizeof(h.release)) ||
+	    memchr_inv(h.__pad2, 0, sizeof(h.__pad2)))
+		return ckpt_err(ctx, -EINVAL, "malformed image header");
+	return ckpt_arch_check_header(ctx, &h);
+}
+
+/**
+ * ckpt_write_trailer - close the image with its checksum
+ * @ctx:	checkpoint context.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_trailer(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_trailer t = {
+		.magic = CKPT_IMAGE_MAGIC,
+		.nr_records = ctx->nr_records,
+		.crc = ~ctx->crc,
+	};
+
+	return ckpt_write_rec(ctx, &t, CKPT_REC_TRAILER, sizeof(t));
+}
+
+/**
+ * ckpt_read_trailer - read the trailer and check the stream against it
+ * @ctx:	restart context.
+ *
+ * Return: 0, or -EINVAL (logged) when the checksum or count disagree.
+ */
+int ckpt_read_trailer(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_trailer t;
+	u32 nr = ctx->nr_records;
+	u32 crc = ~ctx->crc;
+	int ret;
+
+	ret = ckpt_read_rec(ctx, &t, CKPT_REC_TRAILER, sizeof(t));
+	if (ret)
+		return ret;
+	if (t.magic != CKPT_IMAGE_MAGIC || t.nr_records != nr)
+		return ckpt_err(ctx, -EINVAL,
+				"image trailer does not match the stream (%u records read, trailer says %u)",
+				nr, t.nr_records);
+	if (t.crc != crc)
+		return ckpt_err(ctx, -EINVAL,
+				"image checksum mismatch: computed %08x, trailer says %08x",
+				crc, t.crc);
+	return 0;
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the checkpoint/restart selftests: syscall wrappers,
+ * containers to test against, and capability dropping.
+ */
+#ifndef CHECKPOINT_UTIL_H
+#define CHECKPOINT_UTIL_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/checkpoint.h>
+#include <linux/sched.h>
+
+#ifndef __NR_checkpoint
+#define __NR_checkpoint 600
+#endif
+#ifndef __NR_restart
+#define __NR_restart 601
+#endif
+
+static inline long sys_checkpoint(void *args, size_t size)
+{
+	return syscall(__NR_checkpoint, args, size);
+}
+
+static inline long sys_restart(void *args, size_t size)
+{
+	return syscall(__NR_restart, args, size);
+}
+
+static inline long ckpt(pid_t pid, int fd, int logfd, uint64_t flags)
+{
+	struct checkpoint_args a = {
+		.flags = flags, .pid = pid, .fd = fd, .logfd = logfd,
+	};
+
+	return sys_checkpoint(&a, sizeof(a));
+}
+
+static inline long rstrt(int fd, int logfd, uint64_t flags)
+{
+	struct restart_args a = { .flags = flags, .fd = fd, .logfd = logfd };
+
+	return sys_restart(&a, sizeof(a));
+}
+
+/*
+ * Start a container: a child in a new pid and uts namespace running
+ * @fn.  Returns its pid in our namespace.
+ */
+static inline pid_t container_start(int (*fn)(void *), void *arg)
+{
+	struct clone_args ca = {
+		.flags = CLONE_NEWPID | CLONE_NEWUTS,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid;
+
+	pid = syscall(__NR_clone3, &ca, sizeof(ca));
+	if (pid == 0)
+		_exit(fn(arg));
+	return pid;
+}
+
+/* Kill and reap a container; true when it was still alive. */
+static inline int container_stop(pid_t pid)
+{
+	int status, alive = kill(pid, 0) == 0;
+
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return alive;
+}
+
+static inline int container_idle(void *arg)
+{
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* Drop @caps from the effective, permitted and inheritable sets. */
+static inline int drop_caps(const cap_value_t *caps, int n)
+{
+	cap_t c = cap_get_proc();
+	int ret;
+
+	if (!c)
+		return -1;
+	ret = cap_set_flag(c, CAP_EFFECTIVE, n, caps, CAP_CLEAR) ||
+	      cap_set_flag(c, CAP_PERMITTED, n, caps, CAP_CLEAR) ||
+	      cap_set_flag(c, CAP_INHERITABLE, n, caps, CAP_CLEAR) ||
+	      cap_set_proc(c);
+	cap_free(c);
+	return ret ? -1 : 0;
+}
+
+/* A scratch file on the guest's tmpfs, unlinked, opened with @flags. */
+static inline int scratch_file(int flags)
+{
+	char path[] = "/tmp/ckpt-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if ((flags & O_ACCMODE) != O_RDWR) {
+		char proc[64];
+		int fd2;
+
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		fd2 = open(proc, flags);
+		close(fd);
+		fd = fd2;
+	}
+	return fd;
+}
+
+/* Read what the kernel logged into @fd, from the start, into @buf. */
+static inline ssize_t read_log(int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+#endif /* CHECKPOINT_UTIL_H */

@@ -1,0 +1,68 @@
+#!/bin/sh
+# Boot a test kernel under QEMU.  TCG always works; KVM is used only when
+# a probe boot with it succeeds (it often exists here but does not work).
+#
+# usage: run.sh --kernel BZIMAGE --initrd CPIO --mode MODE
+#               [--logdir DIR] [--timeout SECS] [--console-stdout]
+#               [--interactive]
+# The kernel console goes to DIR/console.log (or stdout), the guest's test
+# output (TAP) to DIR/tap.log.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+kernel= initrd= mode=check logdir=$top/out/vm timeout=1200
+stdout=no interactive=no
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift ;;
+	--initrd) initrd=$2; shift ;;
+	--mode) mode=$2; shift ;;
+	--logdir) logdir=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--console-stdout) stdout=yes ;;
+	--interactive) interactive=yes ;;
+	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+mkdir -p "$logdir"
+
+# The arguments every boot shares; $1 = time limit (0: none),
+# $2 = accelerator, $3 = guest mode.
+boot() {
+	limit=$1 accel=$2 gmode=$3
+	shift 3
+	timeout "$limit" qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m 2G \
+		-display none -no-reboot -nodefaults \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 cr.mode=$gmode" "$@"
+}
+
+# Probe once per machine whether KVM really works.
+probe=$top/out/.kvm-probe
+if [ ! -f "$probe" ]; then
+	echo tcg >"$probe"
+	if [ -w /dev/kvm ]; then
+		rm -f "$logdir/probe.tap"
+		boot 30 kvm probe -serial null -serial "file:$logdir/probe.tap" \
+			>/dev/null 2>&1 || true
+		grep -q 'PROBE OK' "$logdir/probe.tap" 2>/dev/null &&
+			echo kvm >"$probe"
+	fi
+fi
+accel=$(cat "$probe")
+
+if [ $interactive = yes ]; then
+	boot 0 "$accel" "$mode" -serial mon:stdio -serial null
+	exit
+fi
+
+console=file:$logdir/console.log
+[ $stdout = yes ] && console=stdio
+rm -f "$logdir/console.log" "$logdir/tap.log"
+rc=0
+boot "$timeout" "$accel" "$mode" -serial "$console" \
+	-serial "file:$logdir/tap.log" </dev/null || rc=$?
+if [ $rc -eq 124 ]; then
+	echo "# VM TIMEOUT after ${timeout}s" >>"$logdir/tap.log"
+fi
+exit $rc
