@@ -19,7 +19,7 @@ BIN       := $(OUT)/bin
 INITRAMFS := $(OUT)/initramfs.cpio.gz
 
 SELFTEST_DIR  := tools/testing/selftests/checkpoint
-SELFTEST_SRCS := $(wildcard $(SELFTEST_DIR)/*_test.c)
+SELFTEST_SRCS := $(wildcard $(SELFTEST_DIR)/*.c)
 SELFTESTS     := $(patsubst $(SELFTEST_DIR)/%.c,$(BIN)/%,$(SELFTEST_SRCS))
 SELFTEST_HDRS := $(wildcard $(SELFTEST_DIR)/*.h)
 
@@ -74,7 +74,7 @@ kernel-nocr: tree
 headers: kernel
 
 # Built from the kernel tree copy, where "../kselftest_harness.h" resolves.
-$(BIN)/%_test: $(SRC)/$(SELFTEST_DIR)/%_test.c $(addprefix $(SRC)/,$(SELFTEST_HDRS)) \
+$(BIN)/%: $(SRC)/$(SELFTEST_DIR)/%.c $(addprefix $(SRC)/,$(SELFTEST_HDRS)) \
 		$(TEST_KDIR)/usr/include/linux/checkpoint.h
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS_USER) -o $@ $< -lcap

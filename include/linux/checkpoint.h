@@ -7,10 +7,33 @@
 #ifndef _LINUX_CHECKPOINT_H
 #define _LINUX_CHECKPOINT_H
 
+#include <linux/completion.h>
 #include <linux/types.h>
 #include <uapi/linux/checkpoint.h>
 
 struct file;
+struct pid_namespace;
+struct task_struct;
+struct vm_area_struct;
+struct ckpt_objhash;
+
+/**
+ * struct ckpt_task - one task of the container being saved or rebuilt
+ * @task:	the task; a reference is held.
+ * @entry:	its place in the tree, pids in the container's namespace.
+ * @ctx:	restart: the operation it belongs to.
+ * @err:	restart: how restoring its own state went.
+ * @exit_signal: restart: the exit signal it gets once released.
+ * @gone:	restart: it no longer touches @ctx.
+ */
+struct ckpt_task {
+	struct task_struct *task;
+	struct ckpt_tree_entry entry;
+	struct ckpt_ctx *ctx;
+	int err;
+	int exit_signal;
+	struct completion gone;
+};
 
 /**
  * struct ckpt_ctx - one checkpoint(2) or restart(2) in progress
@@ -23,6 +46,19 @@ struct file;
  * @crc:	running crc32 of the image so far, in crc32_le() form.
  * @nr_records:	records written or read so far.
  * @errors:	problems reported through ckpt_err() so far.
+ * @rec_len:	length of the record being written or read.
+ * @rec_left:	payload bytes of it still to come.
+ * @rec_start:	offset where it began, for error reports.
+ * @peek:	header of the next record when @peeked.
+ * @peeked:	ckpt_peek_type() has read @peek already.
+ * @objhash:	shared objects seen so far, by pointer and by objref.
+ * @root_ns:	the container's pid namespace.
+ * @tasks:	every task of the container, the init first.
+ * @nr_tasks:	entries in @tasks.
+ * @xstate_size: bytes of XSAVE area per task in this image.
+ * @baton:	restart: the image stream was handed back to the coordinator.
+ * @release:	restart: set when restored tasks may return to user mode.
+ * @abort:	restart: restored tasks must exit instead.
  */
 struct ckpt_ctx {
 	struct file *file;
@@ -34,22 +70,79 @@ struct ckpt_ctx {
 	u32 crc;
 	u32 nr_records;
 	unsigned int errors;
+
+	u32 rec_len;
+	u32 rec_left;
+	u64 rec_start;
+	struct ckpt_rec peek;
+	bool peeked;
+
+	struct ckpt_objhash *objhash;
+	struct pid_namespace *root_ns;
+	struct ckpt_task *tasks;
+	unsigned int nr_tasks;
+	u32 xstate_size;
+
+	struct completion baton;
+	struct completion release;
+	bool abort;
 };
 
 __printf(3, 4)
 int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
 
+/* The record stream, kernel/checkpoint/image.c */
 int ckpt_write_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len);
+int ckpt_write_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
+		     u32 extra);
+int ckpt_write_data(struct ckpt_ctx *ctx, const void *buf, u32 len);
+int ckpt_write_end(struct ckpt_ctx *ctx);
 int ckpt_read_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len);
+int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
+		    u32 max_extra);
+int ckpt_read_data(struct ckpt_ctx *ctx, void *buf, u32 len);
+int ckpt_read_end(struct ckpt_ctx *ctx);
+int ckpt_peek_type(struct ckpt_ctx *ctx);
 
 int ckpt_write_header(struct ckpt_ctx *ctx);
 int ckpt_read_header(struct ckpt_ctx *ctx);
 int ckpt_write_trailer(struct ckpt_ctx *ctx);
 int ckpt_read_trailer(struct ckpt_ctx *ctx);
 
+/**
+ * struct ckpt_obj_ops - how one kind of shared object is saved and rebuilt
+ * @name:	for log lines.
+ * @grab:	take a reference, held while the object is in the objhash.
+ * @drop:	release that reference.
+ * @checkpoint:	write the object's records (after the core's CKPT_REC_OBJ).
+ * @restore:	read them back and return a new object holding one
+ *		reference, or an ERR_PTR.  Runs in the context of the
+ *		restored task that first uses the object.
+ */
+struct ckpt_obj_ops {
+	const char *name;
+	void (*grab)(void *ptr);
+	void (*drop)(void *ptr);
+	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr);
+	void *(*restore)(struct ckpt_ctx *ctx);
+};
+
+/* Shared objects, kernel/checkpoint/objhash.c */
+int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
+			enum ckpt_obj_type type);
+int ckpt_obj_restore(struct ckpt_ctx *ctx);
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
+		     enum ckpt_obj_type type);
+
 /* Architecture hooks, arch/x86/checkpoint/ */
 void ckpt_arch_fill_header(struct ckpt_rec_header *h);
 int ckpt_arch_check_header(struct ckpt_ctx *ctx,
 			   const struct ckpt_rec_header *h);
+int ckpt_arch_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx);
+u32 ckpt_arch_vma_kind(struct vm_area_struct *vma);
+int ckpt_arch_restore_vma(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec);
+
+struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid);
 
 #endif /* _LINUX_CHECKPOINT_H */

@@ -51,10 +51,48 @@ fail:
 	return ERR_PTR(err);
 }
 
+static int ckpt_write_container(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_container rec = { .nr_tasks = ctx->nr_tasks };
+	unsigned int i;
+	int ret;
+
+	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CONTAINER, sizeof(rec),
+			       ctx->nr_tasks * sizeof(struct ckpt_tree_entry));
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		ret = ckpt_write_data(ctx, &ctx->tasks[i].entry,
+				      sizeof(ctx->tasks[i].entry));
+	return ret ?: ckpt_write_end(ctx);
+}
+
+/*
+ * The image, in order: header; the task tree; each task's objects and
+ * own state; every task's registers; trailer.  Registers come last so
+ * that restart can write them once every task exists.
+ */
+static int ckpt_write_image(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+	int ret;
+
+	ret = ckpt_write_header(ctx);
+	if (!ret)
+		ret = ckpt_write_container(ctx);
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		ret = ckpt_checkpoint_task(ctx, &ctx->tasks[i]);
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		ret = ckpt_arch_checkpoint_cpu(ctx, &ctx->tasks[i]);
+	return ret ?: ckpt_write_trailer(ctx);
+}
+
 /**
  * ckpt_checkpoint - save the container whose init is @pid
  * @ctx:	checkpoint context with the image file open.
  * @pid:	the container's init, in the caller's pid namespace.
+ *
+ * The container is frozen for the duration and then resumes, or is
+ * killed if the caller asked for it and the image is complete.  When
+ * anything fails the image has no trailer, which restart refuses.
  *
  * Return: 0 when a complete image was written, else a negative errno.
  */
@@ -66,12 +104,23 @@ int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	root = ckpt_find_container(ctx, pid);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
+	ctx->root_ns = task_active_pid_ns(root);
 
-	ret = ckpt_write_header(ctx);
-	if (!ret)
+	ret = ckpt_objhash_alloc(ctx);
+	if (ret)
+		goto out;
+	ret = ckpt_freeze(ctx, root);
+	if (ret)
+		goto out;
+	if (ctx->nr_tasks > 1)
 		ret = ckpt_err(ctx, -EOPNOTSUPP,
-			       "task %d (%s): saving task state is not supported yet",
-			       pid, root->comm);
+			       "container has %u tasks; only single-task containers are supported yet",
+			       ctx->nr_tasks);
+	else
+		ret = ckpt_write_image(ctx);
+	ckpt_thaw(ctx, !ret && (ctx->flags & CHECKPOINT_KILL));
+out:
+	ckpt_objhash_free(ctx);
 	put_task_struct(root);
 	return ret;
 }

@@ -67,7 +67,68 @@ static int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len)
 }
 
 /**
- * ckpt_write_rec - append one record to the image
+ * ckpt_write_begin - start a record whose payload follows in pieces
+ * @ctx:	checkpoint context.
+ * @rec:	fixed part of the record, starting with a struct ckpt_rec.
+ * @type:	enum ckpt_rec_type.
+ * @fixed:	bytes in the fixed part, header included.
+ * @extra:	bytes the caller will add with ckpt_write_data().
+ *
+ * Return: 0 or a negative errno from the image file.
+ */
+int ckpt_write_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
+		     u32 extra)
+{
+	struct ckpt_rec *h = rec;
+
+	if (WARN_ON_ONCE(fixed < sizeof(*h) || ctx->rec_left ||
+			 (u64)fixed + extra > CKPT_REC_MAX_LEN))
+		return -EINVAL;
+	h->type = type;
+	h->len = fixed + extra;
+	ctx->rec_len = h->len;
+	ctx->rec_left = extra;
+	return ckpt_kwrite(ctx, rec, fixed);
+}
+
+/**
+ * ckpt_write_data - add payload to the record begun by ckpt_write_begin()
+ * @ctx:	checkpoint context.
+ * @buf:	payload bytes.
+ * @len:	number of bytes; the total must match what was announced.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_data(struct ckpt_ctx *ctx, const void *buf, u32 len)
+{
+	if (WARN_ON_ONCE(len > ctx->rec_left))
+		return -EINVAL;
+	ctx->rec_left -= len;
+	return ckpt_kwrite(ctx, buf, len);
+}
+
+/**
+ * ckpt_write_end - pad and close the current record
+ * @ctx:	checkpoint context.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_end(struct ckpt_ctx *ctx)
+{
+	u32 pad = ALIGN(ctx->rec_len, CKPT_ALIGN) - ctx->rec_len;
+	int ret = 0;
+
+	if (WARN_ON_ONCE(ctx->rec_left))
+		return -EINVAL;
+	if (pad)
+		ret = ckpt_kwrite(ctx, ckpt_zero_pad, pad);
+	if (!ret)
+		ctx->nr_records++;
+	return ret;
+}
+
+/**
+ * ckpt_write_rec - append one fixed-size record to the image
  * @ctx:	checkpoint context.
  * @rec:	the record, starting with a struct ckpt_rec that this fills in.
  * @type:	enum ckpt_rec_type.
@@ -77,20 +138,99 @@ static int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len)
  */
 int ckpt_write_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len)
 {
+	int ret = ckpt_write_begin(ctx, rec, type, len, 0);
+
+	return ret ?: ckpt_write_end(ctx);
+}
+
+/**
+ * ckpt_read_begin - read the fixed part of the next record
+ * @ctx:	restart context.
+ * @rec:	buffer of @fixed bytes.
+ * @type:	the record type expected here.
+ * @fixed:	size of the fixed part, header included.
+ * @max_extra:	most payload bytes the caller accepts after it.
+ *
+ * Return: the number of payload bytes that follow (read them with
+ * ckpt_read_data(), then call ckpt_read_end()), or -EINVAL (logged)
+ * when the stream holds something else.
+ */
+int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
+		    u32 max_extra)
+{
 	struct ckpt_rec *h = rec;
-	u32 pad = ALIGN(len, CKPT_ALIGN) - len;
+	u64 start = ctx->pos;
 	int ret;
 
-	if (WARN_ON_ONCE(len < sizeof(*h) || len > CKPT_REC_MAX_LEN))
-		return -EINVAL;
-	h->type = type;
-	h->len = len;
-	ret = ckpt_kwrite(ctx, rec, len);
-	if (!ret && pad)
-		ret = ckpt_kwrite(ctx, ckpt_zero_pad, pad);
-	if (!ret)
-		ctx->nr_records++;
-	return ret;
+	if (ctx->peeked) {
+		*h = ctx->peek;
+		ctx->peeked = false;
+		start -= sizeof(*h);
+	} else {
+		ret = ckpt_kread(ctx, h, sizeof(*h));
+		if (ret)
+			return ret;
+	}
+	if (h->type != type)
+		return ckpt_err(ctx, -EINVAL,
+				"record at offset %llu has type %u, expected %u",
+				start, h->type, type);
+	if (h->len < fixed || h->len - fixed > max_extra)
+		return ckpt_err(ctx, -EINVAL,
+				"record type %u at offset %llu has bad length %u",
+				type, start, h->len);
+	ret = ckpt_kread(ctx, h + 1, fixed - sizeof(*h));
+	if (ret)
+		return ret;
+	ctx->rec_start = start;
+	ctx->rec_left = h->len - fixed;
+	ctx->rec_len = h->len;
+	return ctx->rec_left;
+}
+
+/**
+ * ckpt_read_data - read payload of the record begun by ckpt_read_begin()
+ * @ctx:	restart context.
+ * @buf:	destination.
+ * @len:	bytes to read; never more than the record has left.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_read_data(struct ckpt_ctx *ctx, void *buf, u32 len)
+{
+	if (len > ctx->rec_left)
+		return ckpt_err(ctx, -EINVAL,
+				"record at offset %llu is too short for its contents",
+				ctx->rec_start);
+	ctx->rec_left -= len;
+	return ckpt_kread(ctx, buf, len);
+}
+
+/**
+ * ckpt_read_end - check the whole record was consumed and skip padding
+ * @ctx:	restart context.
+ *
+ * Return: 0, or -EINVAL (logged) on leftover payload or nonzero padding.
+ */
+int ckpt_read_end(struct ckpt_ctx *ctx)
+{
+	u32 padlen = ALIGN(ctx->rec_len, CKPT_ALIGN) - ctx->rec_len;
+	u8 pad[CKPT_ALIGN];
+	int ret;
+
+	if (ctx->rec_left)
+		return ckpt_err(ctx, -EINVAL,
+				"record at offset %llu has %u bytes of trailing garbage",
+				ctx->rec_start, ctx->rec_left);
+	ret = ckpt_kread(ctx, pad, padlen);
+	if (ret)
+		return ret;
+	if (memchr_inv(pad, 0, padlen))
+		return ckpt_err(ctx, -EINVAL,
+				"record at offset %llu has nonzero padding",
+				ctx->rec_start);
+	ctx->nr_records++;
+	return 0;
 }
 
 /**
@@ -104,36 +244,33 @@ int ckpt_write_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len)
  */
 int ckpt_read_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len)
 {
-	struct ckpt_rec *h = rec;
-	u64 start = ctx->pos;
-	u8 pad[CKPT_ALIGN];
-	u32 padlen;
+	int ret = ckpt_read_begin(ctx, rec, type, len, 0);
+
+	if (ret < 0)
+		return ret;
+	return ckpt_read_end(ctx);
+}
+
+/**
+ * ckpt_peek_type - type of the next record, without consuming it
+ * @ctx:	restart context.
+ *
+ * The stream cannot seek, so the header of the next record is read once
+ * and kept until ckpt_read_begin() asks for it.
+ *
+ * Return: the record type, or a negative errno.
+ */
+int ckpt_peek_type(struct ckpt_ctx *ctx)
+{
 	int ret;
 
-	ret = ckpt_kread(ctx, h, sizeof(*h));
-	if (ret)
-		return ret;
-	if (h->type != type)
-		return ckpt_err(ctx, -EINVAL,
-				"record at offset %llu has type %u, expected %u",
-				start, h->type, type);
-	if (h->len != len)
-		return ckpt_err(ctx, -EINVAL,
-				"record type %u at offset %llu has length %u, expected %u",
-				type, start, h->len, len);
-	ret = ckpt_kread(ctx, h + 1, len - sizeof(*h));
-	if (ret)
-		return ret;
-	padlen = ALIGN(len, CKPT_ALIGN) - len;
-	ret = ckpt_kread(ctx, pad, padlen);
-	if (ret)
-		return ret;
-	if (memchr_inv(pad, 0, padlen))
-		return ckpt_err(ctx, -EINVAL,
-				"record type %u at offset %llu has nonzero padding",
-				type, start);
-	ctx->nr_records++;
-	return 0;
+	if (!ctx->peeked) {
+		ret = ckpt_kread(ctx, &ctx->peek, sizeof(ctx->peek));
+		if (ret)
+			return ret;
+		ctx->peeked = true;
+	}
+	return min_t(u32, ctx->peek.type, INT_MAX);
 }
 
 /**
@@ -185,7 +322,11 @@ int ckpt_read_header(struct ckpt_ctx *ctx)
 	if (!memchr(h.release, 0, sizeof(h.release)) ||
 	    memchr_inv(h.__pad2, 0, sizeof(h.__pad2)))
 		return ckpt_err(ctx, -EINVAL, "malformed image header");
-	return ckpt_arch_check_header(ctx, &h);
+	ret = ckpt_arch_check_header(ctx, &h);
+	if (ret)
+		return ret;
+	ctx->xstate_size = h.xstate_size;
+	return 0;
 }
 
 /**

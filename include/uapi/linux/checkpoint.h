@@ -70,9 +70,22 @@ enum ckpt_arch {
 
 /* Record types. */
 enum ckpt_rec_type {
-	CKPT_REC_HEADER = 1,
-	CKPT_REC_TRAILER,
+	CKPT_REC_HEADER = 1,	/* struct ckpt_rec_header */
+	CKPT_REC_TRAILER,	/* struct ckpt_rec_trailer */
+	CKPT_REC_CONTAINER,	/* struct ckpt_rec_container + tree entries */
+	CKPT_REC_OBJ,		/* struct ckpt_rec_obj, then the object's records */
+	CKPT_REC_TASK,		/* struct ckpt_rec_task */
+	CKPT_REC_CPU,		/* struct ckpt_rec_cpu + XSAVE area */
+	CKPT_REC_MM,		/* struct ckpt_rec_mm */
+	CKPT_REC_VMA,		/* struct ckpt_rec_vma + path if file-backed */
+	CKPT_REC_PAGES,		/* struct ckpt_rec_pages + page contents */
 	CKPT_REC_MAX
+};
+
+/* Kinds of shared object, named by objref once written. */
+enum ckpt_obj_type {
+	CKPT_OBJ_MM = 1,
+	CKPT_OBJ_MAX
 };
 
 /**
@@ -127,6 +140,167 @@ struct ckpt_rec_trailer {
 	__aligned_u64 magic;
 	__u32 nr_records;
 	__u32 crc;
+};
+
+/**
+ * struct ckpt_tree_entry - one task of the container, in creation order
+ * @pid:	pid in the container's pid namespace.
+ * @ppid:	parent's pid there; 0 for the container's init.
+ * @tgid:	thread group id there.
+ * @flags:	zero for now.
+ */
+struct ckpt_tree_entry {
+	__s32 pid;
+	__s32 ppid;
+	__s32 tgid;
+	__u32 flags;
+};
+
+/**
+ * struct ckpt_rec_container - the task tree, before any task's state
+ * @rec:	CKPT_REC_CONTAINER; @nr_tasks struct ckpt_tree_entry follow.
+ * @nr_tasks:	tasks in the container, the init first.
+ * @__pad:	zero.
+ */
+struct ckpt_rec_container {
+	struct ckpt_rec rec;
+	__u32 nr_tasks;
+	__u32 __pad;
+};
+
+#define CKPT_MAX_TASKS		65536
+
+/**
+ * struct ckpt_rec_obj - opens a shared object the first time it is used
+ * @rec:	CKPT_REC_OBJ; the object's own records follow.
+ * @objref:	the number later records use for it; unique, nonzero.
+ * @obj_type:	enum ckpt_obj_type.
+ */
+struct ckpt_rec_obj {
+	struct ckpt_rec rec;
+	__u32 objref;
+	__u32 obj_type;
+};
+
+#define CKPT_TASK_COMM_LEN	16
+
+/**
+ * struct ckpt_rec_task - one task's own state and the objects it uses
+ * @rec:	CKPT_REC_TASK.
+ * @pid:	pid in the container's pid namespace.
+ * @mm_ref:	objref of its mm.
+ * @personality: personality(2) value.
+ * @pdeath_signal: prctl(PR_SET_PDEATHSIG) value.
+ * @exit_signal: signal sent to the parent at exit.
+ * @nice:	nice value, -20..19.
+ * @comm:	task name, NUL-padded.
+ */
+struct ckpt_rec_task {
+	struct ckpt_rec rec;
+	__s32 pid;
+	__u32 mm_ref;
+	__u32 personality;
+	__s32 pdeath_signal;
+	__s32 exit_signal;
+	__s32 nice;
+	char comm[CKPT_TASK_COMM_LEN];
+};
+
+/**
+ * struct ckpt_x86_regs - x86_64 user registers, as in struct user_regs_struct
+ */
+struct ckpt_x86_regs {
+	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	__u64 ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+	__u64 fs_base, gs_base, ds, es, fs, gs;
+};
+
+/**
+ * struct ckpt_rec_cpu - registers of one task, written by the coordinator
+ * @rec:	CKPT_REC_CPU; followed by the header's xstate_size bytes of
+ *		XSAVE area in UABI (ptrace NT_X86_XSTATE) format.
+ * @pid:	the task, in the container's pid namespace.
+ * @__pad:	zero.
+ * @regs:	general registers, with any syscall restart already applied.
+ */
+struct ckpt_rec_cpu {
+	struct ckpt_rec rec;
+	__s32 pid;
+	__u32 __pad;
+	struct ckpt_x86_regs regs;
+};
+
+/**
+ * struct ckpt_rec_mm - an address space; @nr_vmas CKPT_REC_VMA follow
+ * @rec:	CKPT_REC_MM.
+ * @nr_vmas:	number of VMAs.
+ * @exe_len:	bytes of the executable's path at the end of the record.
+ * @start_code: .. @env_end: the mm's layout, as prctl(PR_SET_MM_MAP).
+ * @mmap_base:	where top-down mmap() placement starts.
+ * @auxv_len:	bytes of @auxv in use.
+ * @dumpable:	SUID_DUMP_* value of the mm.
+ * @auxv:	the ELF auxiliary vector.
+ */
+struct ckpt_rec_mm {
+	struct ckpt_rec rec;
+	__u32 nr_vmas;
+	__u32 exe_len;
+	__aligned_u64 start_code, end_code, start_data, end_data;
+	__aligned_u64 start_brk, brk, start_stack;
+	__aligned_u64 arg_start, arg_end, env_start, env_end;
+	__aligned_u64 mmap_base;
+	__u32 auxv_len;
+	__u32 dumpable;
+	__aligned_u64 auxv[64];
+};
+
+/* struct ckpt_rec_vma kinds */
+enum ckpt_vma_kind {
+	CKPT_VMA_ANON = 1,	/* anonymous private */
+	CKPT_VMA_FILE_PRIVATE,	/* private file mapping, COW pages saved */
+	CKPT_VMA_FILE_SHARED,	/* shared file mapping, contents in the file */
+	CKPT_VMA_VDSO,		/* the vvar and vdso pair, recreated */
+	CKPT_VMA_VVAR,
+};
+
+/**
+ * struct ckpt_rec_vma - one VMA, followed by CKPT_REC_PAGES records for
+ *	its saved pages, in address order
+ * @rec:	CKPT_REC_VMA; a file-backed VMA has its path (@path_len bytes,
+ *		no NUL) in the record after the fixed part.
+ * @start:	first address.
+ * @end:	address after the last.
+ * @pgoff:	file offset in pages.
+ * @prot:	PROT_* bits.
+ * @flags:	MAP_SHARED/MAP_PRIVATE, MAP_GROWSDOWN, MAP_NORESERVE.
+ * @kind:	enum ckpt_vma_kind.
+ * @path_len:	bytes of path following.
+ */
+struct ckpt_rec_vma {
+	struct ckpt_rec rec;
+	__aligned_u64 start;
+	__aligned_u64 end;
+	__aligned_u64 pgoff;
+	__u32 prot;
+	__u32 flags;
+	__u32 kind;
+	__u32 path_len;
+};
+
+#define CKPT_PAGES_MAX		64	/* pages in one CKPT_REC_PAGES */
+
+/**
+ * struct ckpt_rec_pages - contents of @nr consecutive pages from @addr
+ * @rec:	CKPT_REC_PAGES; @nr pages of data follow.
+ * @addr:	page-aligned address of the first.
+ * @nr:		1..CKPT_PAGES_MAX.
+ * @__pad:	zero.
+ */
+struct ckpt_rec_pages {
+	struct ckpt_rec rec;
+	__aligned_u64 addr;
+	__u32 nr;
+	__u32 __pad;
 };
 
 #endif /* _UAPI_LINUX_CHECKPOINT_H */

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * x86_64 task state: general registers and XSAVE state, moved through the
+ * same regsets ptrace uses, so that every value written back is checked
+ * the way PTRACE_SETREGSET checks it.  And the vdso/vvar pair, which is
+ * recreated rather than copied.
+ *
+ * On restart only the coordinator calls ckpt_arch_restore_cpu(), on a
+ * task that is blocked in the kernel waiting to be released.
+ */
+#include <linux/checkpoint.h>
+#include <linux/elf.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/regset.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <asm/fpu/types.h>
+#include <asm/syscall.h>
+#include <asm/vdso.h>
+
+static const struct user_regset *ckpt_regset(struct task_struct *t,
+					     unsigned int note)
+{
+	const struct user_regset_view *view = task_user_regset_view(t);
+	unsigned int i;
+
+	for (i = 0; i < view->n; i++)
+		if (view->regsets[i].core_note_type == note)
+			return &view->regsets[i];
+	return NULL;
+}
+
+/*
+ * A task parked for checkpoint inside a syscall still carries the
+ * -ERESTART* code the syscall returned; the restart decision is taken
+ * after get_signal().  Take it now, as for a signal with no handler, so
+ * that the image holds registers ready for user mode: the syscall
+ * instruction again, with its number back in ax.
+ */
+static void ckpt_apply_syscall_restart(struct ckpt_x86_regs *r)
+{
+	if ((long)r->orig_ax < 0)
+		return;
+	switch ((long)r->ax) {
+	case -ERESTARTNOHAND:
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTART_RESTARTBLOCK:
+		/*
+		 * A restart block (nanosleep and friends) refers to state of
+		 * this kernel; re-issuing the original call is the portable
+		 * equivalent, at the cost of a relative sleep starting over.
+		 */
+		r->ax = r->orig_ax;
+		r->ip -= 2;
+		break;
+	}
+	r->orig_ax = -1;
+}
+
+/**
+ * ckpt_arch_checkpoint_cpu - write a frozen task's registers
+ * @ctx:	checkpoint context.
+ * @ct:		the task, parked at its user-mode boundary.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_arch_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	const struct user_regset *gp = ckpt_regset(ct->task, NT_PRSTATUS);
+	const struct user_regset *xs = ckpt_regset(ct->task, NT_X86_XSTATE);
+	u32 xsize = fpu_user_cfg.max_size;
+	struct ckpt_rec_cpu rec = { .pid = ct->entry.pid };
+	void *xbuf;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(rec.regs) != sizeof(struct user_regs_struct));
+	if (!gp || !xs)
+		return ckpt_err(ctx, -EOPNOTSUPP, "no register sets for task %d",
+				ct->entry.pid);
+	ret = regset_get(ct->task, gp, sizeof(rec.regs), &rec.regs);
+	if (ret < 0)
+		return ret;
+	ckpt_apply_syscall_restart(&rec.regs);
+
+	xbuf = kzalloc(xsize, GFP_KERNEL);
+	if (!xbuf)
+		return -ENOMEM;
+	ret = regset_get(ct->task, xs, xsize, xbuf);
+	if (ret >= 0)
+		ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CPU, sizeof(rec), xsize);
+	if (!ret)
+		ret = ckpt_write_data(ctx, xbuf, xsize);
+	if (!ret)
+		ret = ckpt_write_end(ctx);
+	kfree(xbuf);
+	return ret;
+}
+
+/**
+ * ckpt_arch_restore_cpu - read one CPU record and load it into its task
+ * @ctx:	restart context; every task of the image is waiting.
+ *
+ * Return: 0, or a negative errno (logged) for a record naming no task or
+ * holding values the regsets refuse.
+ */
+int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx)
+{
+	const struct user_regset *gp, *xs;
+	struct ckpt_rec_cpu rec;
+	struct ckpt_task *ct;
+	void *xbuf;
+	int ret;
+
+	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_CPU, sizeof(rec),
+			      ctx->xstate_size);
+	if (ret < 0)
+		return ret;
+	if (ret != ctx->xstate_size || rec.__pad)
+		return ckpt_err(ctx, -EINVAL, "malformed cpu record at offset %llu",
+				ctx->rec_start);
+	ct = ckpt_find_task(ctx, rec.pid);
+	if (!ct)
+		return ckpt_err(ctx, -EINVAL, "cpu record for unknown pid %d",
+				rec.pid);
+
+	xbuf = kmalloc(ctx->xstate_size, GFP_KERNEL);
+	if (!xbuf)
+		return -ENOMEM;
+	ret = ckpt_read_data(ctx, xbuf, ctx->xstate_size);
+	if (!ret)
+		ret = ckpt_read_end(ctx);
+	if (ret)
+		goto out;
+
+	gp = ckpt_regset(ct->task, NT_PRSTATUS);
+	xs = ckpt_regset(ct->task, NT_X86_XSTATE);
+	if (!gp || !xs) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	ret = gp->set(ct->task, gp, 0, sizeof(rec.regs), &rec.regs, NULL);
+	if (ret) {
+		ret = ckpt_err(ctx, ret, "task %d: registers refused", rec.pid);
+		goto out;
+	}
+	ret = xs->set(ct->task, xs, 0, ctx->xstate_size, xbuf, NULL);
+	if (ret)
+		ret = ckpt_err(ctx, ret, "task %d: XSAVE state refused", rec.pid);
+out:
+	kfree(xbuf);
+	return ret;
+}
+
+/**
+ * ckpt_arch_vma_kind - say whether a VMA is one the kernel installs itself
+ * @vma:	a VMA of a frozen task.
+ *
+ * Return: CKPT_VMA_VDSO or CKPT_VMA_VVAR, or 0 for an ordinary VMA.
+ */
+u32 ckpt_arch_vma_kind(struct vm_area_struct *vma)
+{
+	unsigned long vdso = (unsigned long)vma->vm_mm->context.vdso;
+
+	if (!vdso)
+		return 0;
+	if (vma->vm_start == vdso)
+		return CKPT_VMA_VDSO;
+	if (vma->vm_start == vdso + vdso_image_64.sym_vvar_start &&
+	    vma->vm_end == vdso)
+		return CKPT_VMA_VVAR;
+	return 0;
+}
+
+/**
+ * ckpt_arch_restore_vma - recreate the vvar/vdso pair at its old place
+ * @ctx:	restart context.
+ * @rec:	a CKPT_VMA_VVAR or CKPT_VMA_VDSO record.
+ *
+ * The vvar record comes first and maps both; the vdso record checks that
+ * the text landed where the image had it.  The header already proved
+ * this kernel's vdso is the image's.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_arch_restore_vma(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec)
+{
+	struct mm_struct *mm = current->mm;
+	int ret;
+
+	if (rec->kind == CKPT_VMA_VVAR) {
+		if (rec->end - rec->start != -vdso_image_64.sym_vvar_start)
+			return ckpt_err(ctx, -EINVAL, "vvar mapping has the wrong size");
+		ret = map_vdso_once(&vdso_image_64, rec->start);
+		if (ret)
+			return ckpt_err(ctx, ret, "cannot map the vdso at %#llx",
+					rec->start);
+		return 0;
+	}
+	if ((unsigned long)mm->context.vdso != rec->start ||
+	    rec->end - rec->start != vdso_image_64.size)
+		return ckpt_err(ctx, -EINVAL, "vdso at %#llx does not follow its vvar",
+				rec->start);
+	return 0;
+}

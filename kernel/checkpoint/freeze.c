@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Freezing a container for checkpoint.
+ *
+ * Every task is parked in get_signal() through JOBCTL_TRAP_CHECKPOINT:
+ * at the user-mode boundary, with complete user registers, and with
+ * nothing the application or its parent can see.  The tasks are found
+ * and trapped under one hold of tasklist_lock, so a fork racing with us
+ * either shows up in the walk or fails with -ERESTARTNOINTR and is
+ * retried after the thaw.
+ */
+#include <linux/checkpoint.h>
+#include <linux/pid_namespace.h>
+#include <linux/ptrace.h>
+#include <linux/sched/jobctl.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/wait_bit.h>
+
+#include "checkpoint.h"
+
+static bool ckpt_in_container(struct task_struct *t, struct pid_namespace *ns)
+{
+	struct pid_namespace *tns = task_active_pid_ns(t);
+
+	while (tns && tns->level > ns->level)
+		tns = tns->parent;
+	return tns == ns;
+}
+
+/* Why @t cannot be saved, or NULL.  Called under tasklist_lock. */
+static const char *ckpt_task_refusal(struct task_struct *t)
+{
+	if (t->flags & (PF_IO_WORKER | PF_USER_WORKER | PF_KTHREAD))
+		return "kernel worker threads are not supported";
+	if (t->exit_state || (t->flags & PF_EXITING))
+		return "exiting and zombie tasks are not supported yet";
+	if (t->ptrace)
+		return "the task is being ptraced";
+	if (t->vfork_done)
+		return "the task is in vfork()";
+	if (!thread_group_leader(t) || !thread_group_empty(t))
+		return "multi-threaded processes are not supported yet";
+	return NULL;
+}
+
+/*
+ * Fill ctx->tasks with the container's tasks, the init first, and set
+ * the trap on each.  Returns -EAGAIN when @cap slots were not enough.
+ */
+static int ckpt_collect_and_trap(struct ckpt_ctx *ctx, struct task_struct *root,
+				 unsigned int cap)
+{
+	struct pid_namespace *ns = ctx->root_ns;
+	struct task_struct *g, *t;
+	unsigned int n = 0, i;
+	const char *why = NULL;
+	char comm[TASK_COMM_LEN];
+	pid_t bad_pid = 0;
+	int ret = 0;
+
+	read_lock(&tasklist_lock);
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if (!ckpt_in_container(t, ns))
+			continue;
+		if (n == cap) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		why = ckpt_task_refusal(t);
+		ret = -EOPNOTSUPP;
+		if (!why && !ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS)) {
+			why = "the caller may not ptrace it";
+			ret = -EPERM;
+		}
+		if (why) {
+			bad_pid = task_pid_nr_ns(t, ns);
+			get_task_comm(comm, t);
+			goto out;
+		}
+		ret = 0;
+		ctx->tasks[n].task = get_task_struct(t);
+		ctx->tasks[n].entry.pid = task_pid_nr_ns(t, ns);
+		ctx->tasks[n].entry.tgid = task_tgid_nr_ns(t, ns);
+		ctx->tasks[n].entry.ppid = t == root ? 0 :
+			task_tgid_nr_ns(rcu_dereference(t->real_parent), ns);
+		/* The init goes first: restart builds the tree from it. */
+		if (t == root)
+			swap(ctx->tasks[0], ctx->tasks[n]);
+		n++;
+	}
+
+	for (i = 0; i < n; i++) {
+		t = ctx->tasks[i].task;
+		spin_lock_irq(&t->sighand->siglock);
+		t->jobctl |= JOBCTL_TRAP_CHECKPOINT;
+		signal_wake_up(t, 0);
+		spin_unlock_irq(&t->sighand->siglock);
+	}
+out:
+	rcu_read_unlock();
+	read_unlock(&tasklist_lock);
+	ctx->nr_tasks = n;
+	if (why)
+		ckpt_err(ctx, ret, "task %d (%s): %s", bad_pid, comm, why);
+	return ret;
+}
+
+static bool ckpt_parked(struct task_struct *t)
+{
+	return (READ_ONCE(t->jobctl) & JOBCTL_CHECKPOINT_PARKED) ||
+	       (t->flags & PF_EXITING);
+}
+
+/**
+ * ckpt_freeze - find and park every task of the container
+ * @ctx:	checkpoint context; ctx->root_ns is the container's pid ns.
+ * @root:	the container's init.
+ *
+ * On success ctx->tasks holds a reference to every task, each parked at
+ * its user-mode boundary.  On failure nothing stays frozen.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root)
+{
+	unsigned int cap = 16, i;
+	int ret;
+
+	for (;;) {
+		ctx->tasks = kvcalloc(cap, sizeof(*ctx->tasks), GFP_KERNEL);
+		if (!ctx->tasks)
+			return -ENOMEM;
+		ret = ckpt_collect_and_trap(ctx, root, cap);
+		if (ret != -EAGAIN)
+			break;
+		ckpt_thaw(ctx, false);
+		if (cap >= CKPT_MAX_TASKS)
+			return ckpt_err(ctx, -E2BIG, "more than %u tasks",
+					CKPT_MAX_TASKS);
+		cap *= 4;
+	}
+	if (ret) {
+		ckpt_thaw(ctx, false);
+		return ret;
+	}
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct task_struct *t = ctx->tasks[i].task;
+
+		ret = wait_var_event_killable(&t->jobctl, ckpt_parked(t));
+		if (ret)
+			break;
+		if (t->flags & PF_EXITING) {
+			ret = ckpt_err(ctx, -ESRCH, "task %d (%s) exited during checkpoint",
+				       ctx->tasks[i].entry.pid, t->comm);
+			break;
+		}
+		/* Parked means off the CPU for good, not just about to sleep. */
+		wait_task_inactive(t, TASK_INTERRUPTIBLE);
+	}
+	if (ret)
+		ckpt_thaw(ctx, false);
+	return ret;
+}
+
+/**
+ * ckpt_thaw - let the container's tasks go, or kill them first
+ * @ctx:	checkpoint context.
+ * @kill:	send SIGKILL to the container's init before thawing, which
+ *		takes the whole pid namespace down with it.
+ *
+ * Drops the task references ckpt_freeze() took.
+ */
+void ckpt_thaw(struct ckpt_ctx *ctx, bool kill)
+{
+	unsigned int i;
+
+	if (!ctx->tasks)
+		return;
+	if (kill && ctx->nr_tasks)
+		send_sig(SIGKILL, ctx->tasks[0].task, 1);
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct task_struct *t = ctx->tasks[i].task;
+		unsigned long flags;
+
+		if (lock_task_sighand(t, &flags)) {
+			t->jobctl &= ~(JOBCTL_TRAP_CHECKPOINT |
+				       JOBCTL_CHECKPOINT_PARKED);
+			wake_up_state(t, TASK_INTERRUPTIBLE);
+			unlock_task_sighand(t, &flags);
+		}
+		put_task_struct(t);
+	}
+	kvfree(ctx->tasks);
+	ctx->tasks = NULL;
+	ctx->nr_tasks = 0;
+}

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Address spaces: the mm's layout, every VMA, and the contents of every
+ * page that is not simply the file's or zero.
+ *
+ * Checkpoint walks the frozen task's mm under mmap_read_lock.  Restart
+ * runs in the restored task: it swaps to a fresh mm, maps each VMA at
+ * its old address, and writes the saved pages back.
+ */
+#include <linux/binfmts.h>
+#include <linux/checkpoint.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/mount.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "checkpoint.h"
+
+/* VMA flags whose meaning survives a checkpoint as saved. */
+#define CKPT_VM_KNOWN	(VM_READ | VM_WRITE | VM_EXEC | VM_SHARED |	\
+			 VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_MAYSHARE | \
+			 VM_GROWSDOWN | VM_ACCOUNT | VM_NORESERVE |	\
+			 VM_SOFTDIRTY | VM_STACK_INCOMPLETE_SETUP)
+
+static u32 ckpt_vma_prot(struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & VM_READ ? PROT_READ : 0) |
+	       (vma->vm_flags & VM_WRITE ? PROT_WRITE : 0) |
+	       (vma->vm_flags & VM_EXEC ? PROT_EXEC : 0);
+}
+
+/* Write the path of @file, as the checkpointer sees it, after a record. */
+static char *ckpt_file_path(struct ckpt_ctx *ctx, struct file *file,
+			    char *buf, u32 *len)
+{
+	char *path;
+
+	path = d_path(&file->f_path, buf, PATH_MAX);
+	if (IS_ERR(path))
+		return ERR_PTR(ckpt_err(ctx, PTR_ERR(path),
+					"cannot name a mapped file"));
+	/* Shared anonymous memory, memfds: files without a path. */
+	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
+		return ERR_PTR(ckpt_err(ctx, -EOPNOTSUPP,
+					"mapping of %s, which has no path, is not supported yet",
+					path));
+	if (d_unlinked(file->f_path.dentry))
+		return ERR_PTR(ckpt_err(ctx, -EOPNOTSUPP,
+					"mapped file %s is deleted", path));
+	*len = strlen(path);
+	return path;
+}
+
+/*
+ * Write the pages of @vma that hold data of their own: every present
+ * page of an anonymous VMA, and the copied-on-write pages of a private
+ * file mapping.  Pages never touched are skipped (FOLL_DUMP).
+ */
+static int ckpt_write_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
+				struct vm_area_struct *vma, bool anon_only)
+{
+	struct page *run[CKPT_PAGES_MAX];
+	struct ckpt_rec_pages rec = { };
+	unsigned long addr, run_start = 0;
+	unsigned int nr = 0, i;
+	int ret = 0;
+
+	for (addr = vma->vm_start; addr <= vma->vm_end; addr += PAGE_SIZE) {
+		struct page *page = NULL;
+
+		if (addr < vma->vm_end &&
+		    get_user_pages_remote(mm, addr, 1, FOLL_FORCE | FOLL_DUMP,
+					  &page, NULL) == 1) {
+			if (anon_only && !PageAnon(page)) {
+				put_page(page);
+				page = NULL;
+			}
+		}
+		if (page && nr && run_start + nr * PAGE_SIZE == addr &&
+		    nr < CKPT_PAGES_MAX) {
+			run[nr++] = page;
+			continue;
+		}
+		if (nr) {
+			rec.addr = run_start;
+			rec.nr = nr;
+			ret = ckpt_write_begin(ctx, &rec, CKPT_REC_PAGES,
+					       sizeof(rec), nr * PAGE_SIZE);
+			for (i = 0; i < nr; i++) {
+				if (!ret) {
+					void *kaddr = kmap_local_page(run[i]);
+
+					ret = ckpt_write_data(ctx, kaddr, PAGE_SIZE);
+					kunmap_local(kaddr);
+				}
+				put_page(run[i]);
+			}
+			if (!ret)
+				ret = ckpt_write_end(ctx);
+			nr = 0;
+		}
+		if (page) {
+			if (ret) {
+				put_page(page);
+			} else {
+				run[0] = page;
+				run_start = addr;
+				nr = 1;
+			}
+		}
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			  struct vm_area_struct *vma, char *buf)
+{
+	struct ckpt_rec_vma rec = {
+		.start = vma->vm_start,
+		.end = vma->vm_end,
+		.pgoff = vma->vm_pgoff,
+		.prot = ckpt_vma_prot(vma),
+		.flags = vma->vm_flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE,
+	};
+	char *path = NULL;
+	int ret;
+
+	rec.kind = ckpt_arch_vma_kind(vma);
+	if (rec.kind)
+		return ckpt_write_rec(ctx, &rec, CKPT_REC_VMA, sizeof(rec));
+
+	if (vma->vm_flags & ~CKPT_VM_KNOWN)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"mapping %#lx-%#lx has unsupported flags %#lx",
+				vma->vm_start, vma->vm_end,
+				vma->vm_flags & ~CKPT_VM_KNOWN);
+	if (vma->vm_flags & VM_GROWSDOWN)
+		rec.flags |= MAP_GROWSDOWN;
+	if (vma->vm_flags & VM_NORESERVE)
+		rec.flags |= MAP_NORESERVE;
+
+	if (vma_is_anonymous(vma)) {
+		rec.kind = CKPT_VMA_ANON;
+		rec.pgoff = 0;
+	} else if (vma->vm_file && S_ISREG(file_inode(vma->vm_file)->i_mode)) {
+		/*
+		 * MAP_SHARED|MAP_ANONYMOUS memory is an unlinked shmem file
+		 * and is refused as deleted by ckpt_file_path().
+		 */
+		rec.kind = vma->vm_flags & VM_SHARED ? CKPT_VMA_FILE_SHARED :
+						       CKPT_VMA_FILE_PRIVATE;
+		path = ckpt_file_path(ctx, vma->vm_file, buf, &rec.path_len);
+		if (IS_ERR(path))
+			return PTR_ERR(path);
+	} else {
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"mapping %#lx-%#lx: shared anonymous and device memory are not supported yet",
+				vma->vm_start, vma->vm_end);
+	}
+
+	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_VMA, sizeof(rec),
+			       rec.path_len);
+	if (!ret && path)
+		ret = ckpt_write_data(ctx, path, rec.path_len);
+	if (!ret)
+		ret = ckpt_write_end(ctx);
+	if (!ret && rec.kind != CKPT_VMA_FILE_SHARED)
+		ret = ckpt_write_vma_pages(ctx, mm, vma,
+					   rec.kind == CKPT_VMA_FILE_PRIVATE);
+	return ret;
+}
+
+static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct mm_struct *mm = ptr;
+	struct ckpt_rec_mm rec = { };
+	struct vm_area_struct *vma;
+	struct file *exe;
+	char *buf, *exe_path = NULL;
+	int ret;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	exe = get_mm_exe_file(mm);
+	if (exe) {
+		exe_path = ckpt_file_path(ctx, exe, buf, &rec.exe_len);
+		if (IS_ERR(exe_path)) {
+			fput(exe);
+			ret = PTR_ERR(exe_path);
+			goto out;
+		}
+	}
+
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		goto out_exe;
+
+	{
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma)
+			rec.nr_vmas++;
+	}
+	rec.start_code = mm->start_code;
+	rec.end_code = mm->end_code;
+	rec.start_data = mm->start_data;
+	rec.end_data = mm->end_data;
+	rec.start_brk = mm->start_brk;
+	rec.brk = mm->brk;
+	rec.start_stack = mm->start_stack;
+	rec.arg_start = mm->arg_start;
+	rec.arg_end = mm->arg_end;
+	rec.env_start = mm->env_start;
+	rec.env_end = mm->env_end;
+	rec.mmap_base = mm->mmap_base;
+	rec.dumpable = get_dumpable(mm);
+	BUILD_BUG_ON(sizeof(rec.auxv) < sizeof(mm->saved_auxv));
+	memcpy(rec.auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
+	rec.auxv_len = sizeof(mm->saved_auxv);
+
+	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_MM, sizeof(rec),
+			       rec.exe_len);
+	if (!ret && exe_path)
+		ret = ckpt_write_data(ctx, exe_path, rec.exe_len);
+	if (!ret)
+		ret = ckpt_write_end(ctx);
+
+	if (!ret) {
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			ret = ckpt_write_vma(ctx, mm, vma, buf);
+			if (ret)
+				break;
+		}
+	}
+	mmap_read_unlock(mm);
+out_exe:
+	if (exe)
+		fput(exe);
+out:
+	kfree(buf);
+	return ret;
+}
+
+/* ---- restart ---- */
+
+static char *ckpt_read_path(struct ckpt_ctx *ctx, u32 len)
+{
+	char *path;
+	int ret;
+
+	if (!len || len >= PATH_MAX)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "bad path length %u", len));
+	path = kmalloc(len + 1, GFP_KERNEL);
+	if (!path)
+		return ERR_PTR(-ENOMEM);
+	ret = ckpt_read_data(ctx, path, len);
+	if (ret) {
+		kfree(path);
+		return ERR_PTR(ret);
+	}
+	path[len] = '\0';
+	if (strlen(path) != len || path[0] != '/') {
+		kfree(path);
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed path in image"));
+	}
+	return path;
+}
+
+static bool ckpt_user_range_ok(u64 start, u64 end)
+{
+	return start <= end && end <= TASK_SIZE;
+}
+
+static int ckpt_restore_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			      const struct ckpt_rec_vma *vma)
+{
+	struct ckpt_rec_pages rec;
+	u64 next = vma->start;
+	void *buf;
+	int ret = 0;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while ((ret = ckpt_peek_type(ctx)) == CKPT_REC_PAGES) {
+		u64 end;
+		u32 i;
+
+		ret = ckpt_read_begin(ctx, &rec, CKPT_REC_PAGES, sizeof(rec),
+				      CKPT_PAGES_MAX * PAGE_SIZE);
+		if (ret < 0)
+			break;
+		end = rec.addr + (u64)rec.nr * PAGE_SIZE;
+		if (!rec.nr || rec.nr > CKPT_PAGES_MAX || rec.__pad ||
+		    !PAGE_ALIGNED(rec.addr) || rec.addr < next ||
+		    end > vma->end || ret != rec.nr * PAGE_SIZE) {
+			ret = ckpt_err(ctx, -EINVAL,
+				       "pages record at offset %llu does not fit mapping %#llx-%#llx",
+				       ctx->rec_start, vma->start, vma->end);
+			break;
+		}
+		for (i = 0; i < rec.nr; i++) {
+			unsigned long addr = rec.addr + i * PAGE_SIZE;
+
+			ret = ckpt_read_data(ctx, buf, PAGE_SIZE);
+			if (ret)
+				break;
+			if (access_remote_vm(mm, addr, buf, PAGE_SIZE,
+					     FOLL_FORCE | FOLL_WRITE) != PAGE_SIZE) {
+				ret = ckpt_err(ctx, -EFAULT,
+					       "cannot restore page at %#lx", addr);
+				break;
+			}
+		}
+		if (!ret)
+			ret = ckpt_read_end(ctx);
+		if (ret)
+			break;
+		next = end;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	kfree(buf);
+	return ret < 0 ? ret : 0;
+}
+
+static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
+{
+	struct ckpt_rec_vma rec;
+	struct file *file = NULL;
+	unsigned long addr, len, flags;
+	char *path = NULL;
+	int ret;
+
+	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_VMA, sizeof(rec), PATH_MAX);
+	if (ret < 0)
+		return ret;
+	if (ret != rec.path_len ||
+	    !PAGE_ALIGNED(rec.start) || !PAGE_ALIGNED(rec.end) ||
+	    rec.start >= rec.end || !ckpt_user_range_ok(rec.start, rec.end) ||
+	    rec.prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
+	    rec.flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN | MAP_NORESERVE) ||
+	    (rec.flags & MAP_TYPE) == (MAP_SHARED | MAP_PRIVATE) ||
+	    rec.pgoff > (ULONG_MAX >> PAGE_SHIFT))
+		return ckpt_err(ctx, -EINVAL, "malformed mapping record at offset %llu",
+				ctx->rec_start);
+
+	if (rec.kind == CKPT_VMA_VDSO || rec.kind == CKPT_VMA_VVAR) {
+		ret = ckpt_read_end(ctx);
+		return ret ?: ckpt_arch_restore_vma(ctx, &rec);
+	}
+	if (rec.kind == CKPT_VMA_FILE_PRIVATE || rec.kind == CKPT_VMA_FILE_SHARED) {
+		bool wr = rec.kind == CKPT_VMA_FILE_SHARED && rec.prot & PROT_WRITE;
+
+		path = ckpt_read_path(ctx, rec.path_len);
+		if (IS_ERR(path))
+			return PTR_ERR(path);
+		ret = ckpt_read_end(ctx);
+		if (ret)
+			goto out;
+		file = filp_open(path, wr ? O_RDWR : O_RDONLY, 0);
+		if (IS_ERR(file)) {
+			ret = ckpt_err(ctx, PTR_ERR(file), "cannot open mapped file %s",
+				       path);
+			file = NULL;
+			goto out;
+		}
+	} else if (rec.kind == CKPT_VMA_ANON && !rec.path_len) {
+		ret = ckpt_read_end(ctx);
+		if (ret)
+			return ret;
+	} else {
+		return ckpt_err(ctx, -EINVAL, "mapping record at offset %llu has bad kind %u",
+				ctx->rec_start, rec.kind);
+	}
+
+	len = rec.end - rec.start;
+	flags = rec.flags | MAP_FIXED_NOREPLACE | (file ? 0 : MAP_ANONYMOUS);
+	if ((rec.flags & MAP_TYPE) == MAP_SHARED && !file) {
+		ret = ckpt_err(ctx, -EINVAL, "shared anonymous mapping in image");
+		goto out;
+	}
+	addr = vm_mmap(file, rec.start, len, rec.prot, flags,
+		       file ? rec.pgoff << PAGE_SHIFT : 0);
+	if (IS_ERR_VALUE(addr)) {
+		ret = ckpt_err(ctx, (long)addr, "cannot map %#llx-%#llx%s%s",
+			       rec.start, rec.end, path ? " of " : "",
+			       path ?: "");
+		goto out;
+	}
+	if (addr != rec.start) {
+		vm_munmap(addr, len);
+		ret = ckpt_err(ctx, -EINVAL, "mapping %#llx-%#llx landed elsewhere",
+			       rec.start, rec.end);
+		goto out;
+	}
+	if (rec.kind != CKPT_VMA_FILE_SHARED)
+		ret = ckpt_restore_pages(ctx, mm, &rec);
+out:
+	if (file)
+		fput(file);
+	kfree(path);
+	return ret;
+}
+
+static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
+{
+	if (r->auxv_len > sizeof(r->auxv) || r->auxv_len % 16 ||
+	    r->dumpable > SUID_DUMP_ROOT ||
+	    !ckpt_user_range_ok(r->start_code, r->end_code) ||
+	    !ckpt_user_range_ok(r->start_data, r->end_data) ||
+	    !ckpt_user_range_ok(r->start_brk, r->brk) ||
+	    !ckpt_user_range_ok(r->arg_start, r->arg_end) ||
+	    !ckpt_user_range_ok(r->env_start, r->env_end) ||
+	    r->start_stack > TASK_SIZE || r->mmap_base > TASK_SIZE ||
+	    r->nr_vmas > sysctl_max_map_count)
+		return ckpt_err(ctx, -EINVAL, "malformed mm record at offset %llu",
+				ctx->rec_start);
+	return 0;
+}
+
+static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_mm rec;
+	struct mm_struct *mm;
+	struct file *exe = NULL;
+	char *exe_path = NULL;
+	u32 i;
+	int ret;
+
+	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_MM, sizeof(rec), PATH_MAX);
+	if (ret < 0)
+		return ERR_PTR(ret);
+	if (ret != rec.exe_len)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "mm record: bad length"));
+	ret = ckpt_check_mm_rec(ctx, &rec);
+	if (ret)
+		return ERR_PTR(ret);
+	if (rec.exe_len) {
+		exe_path = ckpt_read_path(ctx, rec.exe_len);
+		if (IS_ERR(exe_path))
+			return ERR_PTR(PTR_ERR(exe_path));
+	}
+	ret = ckpt_read_end(ctx);
+	if (ret)
+		goto out;
+	if (exe_path) {
+		exe = filp_open(exe_path, O_RDONLY, 0);
+		if (IS_ERR(exe)) {
+			ret = ckpt_err(ctx, PTR_ERR(exe), "cannot open executable %s",
+				       exe_path);
+			exe = NULL;
+			goto out;
+		}
+	}
+
+	mm = mm_alloc();
+	if (!mm) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* From here on current runs on @mm, which its exit will free. */
+	ret = exec_mm_replace(mm);
+	if (ret) {
+		mmput(mm);
+		goto out;
+	}
+	arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
+
+	for (i = 0; i < rec.nr_vmas; i++) {
+		ret = ckpt_restore_vma(ctx, mm);
+		if (ret)
+			goto out;
+	}
+
+	mmap_write_lock(mm);
+	mm->start_code = rec.start_code;
+	mm->end_code = rec.end_code;
+	mm->start_data = rec.start_data;
+	mm->end_data = rec.end_data;
+	mm->start_brk = rec.start_brk;
+	mm->brk = rec.brk;
+	mm->start_stack = rec.start_stack;
+	mm->arg_start = rec.arg_start;
+	mm->arg_end = rec.arg_end;
+	mm->env_start = rec.env_start;
+	mm->env_end = rec.env_end;
+	mm->mmap_base = rec.mmap_base;
+	memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
+	memcpy(mm->saved_auxv, rec.auxv,
+	       min_t(size_t, rec.auxv_len, sizeof(mm->saved_auxv)));
+	if (exe)
+		ret = set_mm_exe_file(mm, exe);
+	mmap_write_unlock(mm);
+	set_dumpable(mm, rec.dumpable);
+out:
+	if (exe)
+		fput(exe);
+	kfree(exe_path);
+	if (ret)
+		return ERR_PTR(ret);
+	mmget(current->mm);
+	return current->mm;
+}
+
+static void ckpt_mm_grab(void *ptr)
+{
+	mmget(ptr);
+}
+
+static void ckpt_mm_drop(void *ptr)
+{
+	mmput(ptr);
+}
+
+const struct ckpt_obj_ops ckpt_mm_ops = {
+	.name		= "mm",
+	.grab		= ckpt_mm_grab,
+	.drop		= ckpt_mm_drop,
+	.checkpoint	= ckpt_mm_checkpoint,
+	.restore	= ckpt_mm_restore,
+};

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The objref graph.  Every shared kernel object enters the image once,
+ * the first time a task uses it, and is named by its objref from then
+ * on.  On checkpoint the hash maps object pointers to objrefs; on restart
+ * it maps objrefs to the rebuilt objects.  Either way each entry holds a
+ * reference, dropped when the operation ends.
+ *
+ * The core never names a kind of object: kinds are ckpt_obj_ops in
+ * objtypes.c.
+ */
+#include <linux/checkpoint.h>
+#include <linux/hashtable.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "checkpoint.h"
+
+struct ckpt_obj {
+	struct hlist_node node;
+	void *ptr;
+	u32 objref;
+	enum ckpt_obj_type type;
+};
+
+struct ckpt_objhash {
+	DECLARE_HASHTABLE(by_ptr, 8);
+	struct xarray by_ref;
+	u32 next_objref;
+};
+
+/**
+ * ckpt_objhash_alloc - give @ctx an empty objhash
+ * @ctx:	checkpoint or restart context.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ckpt_objhash_alloc(struct ckpt_ctx *ctx)
+{
+	struct ckpt_objhash *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h)
+		return -ENOMEM;
+	hash_init(h->by_ptr);
+	xa_init(&h->by_ref);
+	h->next_objref = 1;
+	ctx->objhash = h;
+	return 0;
+}
+
+/**
+ * ckpt_objhash_free - drop every object's reference and free the hash
+ * @ctx:	checkpoint or restart context.
+ */
+void ckpt_objhash_free(struct ckpt_ctx *ctx)
+{
+	struct ckpt_objhash *h = ctx->objhash;
+	struct ckpt_obj *obj;
+	unsigned long ref;
+
+	if (!h)
+		return;
+	xa_for_each(&h->by_ref, ref, obj) {
+		ckpt_obj_ops(obj->type)->drop(obj->ptr);
+		kfree(obj);
+	}
+	xa_destroy(&h->by_ref);
+	kfree(h);
+	ctx->objhash = NULL;
+}
+
+static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx, void *ptr,
+				     u32 objref, enum ckpt_obj_type type)
+{
+	struct ckpt_objhash *h = ctx->objhash;
+	struct ckpt_obj *obj;
+	int ret;
+
+	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	obj->ptr = ptr;
+	obj->objref = objref;
+	obj->type = type;
+	ret = xa_insert(&h->by_ref, objref, obj, GFP_KERNEL);
+	if (ret) {
+		kfree(obj);
+		return ERR_PTR(ret);
+	}
+	hash_add(h->by_ptr, &obj->node, (unsigned long)ptr);
+	return obj;
+}
+
+/**
+ * ckpt_obj_checkpoint - name a shared object, writing it on first use
+ * @ctx:	checkpoint context.
+ * @ptr:	the object.
+ * @type:	its kind.
+ *
+ * The first call for @ptr writes a CKPT_REC_OBJ and the object's own
+ * records; later calls only return the objref given then.
+ *
+ * Return: the objref (> 0), or a negative errno.
+ */
+int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
+			enum ckpt_obj_type type)
+{
+	const struct ckpt_obj_ops *ops = ckpt_obj_ops(type);
+	struct ckpt_objhash *h = ctx->objhash;
+	struct ckpt_rec_obj rec = { };
+	struct ckpt_obj *obj;
+	int ret;
+
+	hash_for_each_possible(h->by_ptr, obj, node, (unsigned long)ptr) {
+		if (obj->ptr == ptr && obj->type == type)
+			return obj->objref;
+	}
+
+	obj = ckpt_obj_add(ctx, ptr, h->next_objref, type);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	ops->grab(ptr);
+	h->next_objref++;
+
+	rec.objref = obj->objref;
+	rec.obj_type = type;
+	ret = ckpt_write_rec(ctx, &rec, CKPT_REC_OBJ, sizeof(rec));
+	if (!ret)
+		ret = ops->checkpoint(ctx, ptr);
+	return ret ?: obj->objref;
+}
+
+/**
+ * ckpt_obj_restore - rebuild the object a CKPT_REC_OBJ opens
+ * @ctx:	restart context, positioned at a CKPT_REC_OBJ.
+ *
+ * Return: 0, or a negative errno (logged) for a malformed or duplicate
+ * object.
+ */
+int ckpt_obj_restore(struct ckpt_ctx *ctx)
+{
+	const struct ckpt_obj_ops *ops;
+	struct ckpt_rec_obj rec;
+	struct ckpt_obj *obj;
+	void *ptr;
+	int ret;
+
+	ret = ckpt_read_rec(ctx, &rec, CKPT_REC_OBJ, sizeof(rec));
+	if (ret)
+		return ret;
+	if (!rec.objref || xa_load(&ctx->objhash->by_ref, rec.objref))
+		return ckpt_err(ctx, -EINVAL, "objref %u is zero or reused",
+				rec.objref);
+	ops = ckpt_obj_ops(rec.obj_type);
+	if (!ops)
+		return ckpt_err(ctx, -EINVAL, "objref %u has unknown type %u",
+				rec.objref, rec.obj_type);
+
+	ptr = ops->restore(ctx);
+	if (IS_ERR(ptr))
+		return PTR_ERR(ptr);
+	obj = ckpt_obj_add(ctx, ptr, rec.objref, rec.obj_type);
+	if (IS_ERR(obj)) {
+		ops->drop(ptr);
+		return PTR_ERR(obj);
+	}
+	return 0;
+}
+
+/**
+ * ckpt_obj_fetch - the rebuilt object an objref names
+ * @ctx:	restart context.
+ * @objref:	from the image.
+ * @type:	the kind the image says it is used as.
+ *
+ * Return: the object (the objhash keeps its reference), or an ERR_PTR
+ * (logged) if @objref was never defined or names another kind.
+ */
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
+		     enum ckpt_obj_type type)
+{
+	struct ckpt_obj *obj = xa_load(&ctx->objhash->by_ref, objref);
+
+	if (!obj)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"objref %u is used before it is defined",
+					objref));
+	if (obj->type != type)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"objref %u is a %s, used as a %s", objref,
+					ckpt_obj_ops(obj->type)->name,
+					ckpt_obj_ops(type)->name));
+	return obj->ptr;
+}

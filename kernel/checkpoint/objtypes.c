@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The one table of shared-object kinds.  Each kind's ops live in the
+ * file that saves and restores it; the core reaches them only through
+ * ckpt_obj_ops().
+ */
+#include <linux/checkpoint.h>
+
+#include "checkpoint.h"
+
+static const struct ckpt_obj_ops *const ckpt_obj_table[CKPT_OBJ_MAX] = {
+	[CKPT_OBJ_MM]	= &ckpt_mm_ops,
+};
+
+/**
+ * ckpt_obj_ops - the ops of an object kind
+ * @type:	enum ckpt_obj_type, possibly read from an image.
+ *
+ * Return: the ops, or NULL for a kind this kernel does not know.
+ */
+const struct ckpt_obj_ops *ckpt_obj_ops(u32 type)
+{
+	if (type >= CKPT_OBJ_MAX)
+		return NULL;
+	return ckpt_obj_table[type];
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The page counter_prog shares with restart_test. */
+#ifndef COUNTER_PROG_H
+#define COUNTER_PROG_H
+
+#include <stdint.h>
+
+#define PAGE		4096
+
+struct shared_page {
+	volatile uint64_t counter;
+	volatile uint64_t cmd;		/* 1: check everything and exit */
+	volatile uint64_t verdict;	/* nonzero: which check failed */
+};
+
+/* counter_prog's exit codes when a check fails. */
+#define COUNTER_CHECKS "2 xmm8, 3 counter mirror, 4 anon, 5 read-only page, 6 untouched page, 7 heap, 8 .data, 2x setup"
+
+#endif /* COUNTER_PROG_H */

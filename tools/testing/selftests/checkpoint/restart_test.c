@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint a running single-task container, kill it, restart it, and
+ * let the restored program (counter_prog) check its own state.
+ */
+#include <sys/mman.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "checkpoint_util.h"
+#include "counter_prog.h"
+#include "../kselftest_harness.h"
+
+static char shared_path[64];
+
+/* Exec counter_prog, which lives next to this test binary. */
+static int exec_counter(void *arg)
+{
+	char prog[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", prog, sizeof(prog) - 32);
+	char *slash;
+
+	if (n <= 0)
+		return 126;
+	prog[n] = '\0';
+	slash = strrchr(prog, '/');
+	strcpy(slash ? slash + 1 : prog, "counter_prog");
+	execl(prog, "counter_prog", shared_path, NULL);
+	return 127;
+}
+
+FIXTURE(counter) {
+	pid_t init;
+	int shared_fd;
+	struct shared_page *shared;
+	int image;
+	int log;
+};
+
+FIXTURE_SETUP(counter)
+{
+	snprintf(shared_path, sizeof(shared_path), "/tmp/counter-%d", getpid());
+	self->shared_fd = open(shared_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_GE(self->shared_fd, 0);
+	ASSERT_EQ(0, ftruncate(self->shared_fd, PAGE));
+	self->shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    self->shared_fd, 0);
+	ASSERT_NE(MAP_FAILED, self->shared);
+	self->image = scratch_file(O_RDWR);
+	self->log = scratch_file(O_RDWR);
+	ASSERT_GE(self->image, 0);
+	ASSERT_GE(self->log, 0);
+	self->init = container_start(exec_counter, NULL);
+	ASSERT_GT(self->init, 0);
+}
+
+FIXTURE_TEARDOWN(counter)
+{
+	if (self->init > 0)
+		container_stop(self->init);
+	unlink(shared_path);
+}
+
+static uint64_t wait_counter(struct shared_page *sp, uint64_t min)
+{
+	int i;
+
+	for (i = 0; i < 30000 && sp->counter < min && !sp->verdict; i++)
+		usleep(1000);
+	return sp->counter;
+}
+
+static void dump_log(struct __test_metadata *_metadata, int fd)
+{
+	char buf[2048];
+
+	read_log(fd, buf, sizeof(buf));
+	if (buf[0])
+		TH_LOG("kernel log:\n%s", buf);
+}
+
+static void dump_maps(struct __test_metadata *_metadata, pid_t pid)
+{
+	char path[64], buf[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return;
+	read_log(fd, buf, sizeof(buf));
+	close(fd);
+	TH_LOG("maps of %d:\n%s", pid, buf);
+}
+
+/* Tell the program to check everything and exit; return its status. */
+static int finish(pid_t pid, struct shared_page *sp)
+{
+	int status;
+
+	sp->cmd = 1;
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+TEST_F_TIMEOUT(counter, continues_after_restart, 120)
+{
+	uint64_t at_checkpoint, later;
+	int status;
+	long pid;
+
+	ASSERT_GE(wait_counter(self->shared, 50), 50ULL)
+		TH_LOG("the container never started counting (verdict %lu)",
+		       (unsigned long)self->shared->verdict);
+
+	if (ckpt(self->init, self->image, self->log, CHECKPOINT_KILL)) {
+		dump_log(_metadata, self->log);
+		ASSERT_EQ(0, errno) TH_LOG("checkpoint failed: %m");
+	}
+	ASSERT_EQ(self->init, waitpid(self->init, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("CHECKPOINT_KILL did not kill the container");
+	self->init = 0;
+	at_checkpoint = self->shared->counter;
+	ASSERT_EQ(0ULL, self->shared->verdict);
+
+	lseek(self->image, 0, SEEK_SET);
+	pid = rstrt(self->image, self->log, 0);
+	if (pid < 0)
+		dump_log(_metadata, self->log);
+	ASSERT_GT(pid, 0) TH_LOG("restart failed: %m");
+	self->init = pid;
+
+	later = wait_counter(self->shared, at_checkpoint + 100);
+	ASSERT_GE(later, at_checkpoint + 100)
+		TH_LOG("restored program stuck at %lu (checkpoint at %lu), verdict %lu",
+		       (unsigned long)later, (unsigned long)at_checkpoint,
+		       (unsigned long)self->shared->verdict);
+
+	status = finish(pid, self->shared);
+	self->init = 0;
+	ASSERT_TRUE(WIFEXITED(status))
+		TH_LOG("restored program died: status %#x", status);
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("restored program found its state broken: check %d failed (%s)",
+		       WEXITSTATUS(status), COUNTER_CHECKS);
+}
+
+TEST_F_TIMEOUT(counter, original_keeps_running, 120)
+{
+	int status;
+
+	ASSERT_GE(wait_counter(self->shared, 20), 20ULL);
+	if (ckpt(self->init, self->image, self->log, 0)) {
+		dump_log(_metadata, self->log);
+		dump_maps(_metadata, self->init);
+		ASSERT_EQ(0, errno) TH_LOG("checkpoint failed: %m");
+	}
+	ASSERT_GE(wait_counter(self->shared, self->shared->counter + 50),
+		  self->shared->counter)
+		TH_LOG("the container stopped counting after checkpoint");
+	status = finish(self->init, self->shared);
+	self->init = 0;
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("checkpoint disturbed the container: check %d failed (%s)",
+		       WEXITSTATUS(status), COUNTER_CHECKS);
+}
+
+TEST_F_TIMEOUT(counter, truncated_image_leaves_nothing, 120)
+{
+	struct stat sb;
+	int fd, status;
+	off_t cut;
+
+	ASSERT_GE(wait_counter(self->shared, 20), 20ULL);
+	ASSERT_EQ(0, ckpt(self->init, self->image, self->log, 0))
+		TH_LOG("checkpoint failed: %m");
+	ASSERT_EQ(0, fstat(self->image, &sb));
+
+	/* Every cut short of the trailer must fail cleanly. */
+	for (cut = 0; cut < sb.st_size; cut += sb.st_size / 7 + 1) {
+		char buf[64 * 1024];
+		off_t off = 0;
+
+		fd = scratch_file(O_RDWR);
+		ASSERT_GE(fd, 0);
+		while (off < cut) {
+			ssize_t n = pread(self->image, buf,
+					  cut - off < (off_t)sizeof(buf) ?
+					  cut - off : (off_t)sizeof(buf), off);
+			ASSERT_GT(n, 0);
+			ASSERT_EQ(n, write(fd, buf, n));
+			off += n;
+		}
+		lseek(fd, 0, SEEK_SET);
+		EXPECT_EQ(-1, rstrt(fd, -1, 0)) TH_LOG("cut at %ld accepted", (long)cut);
+		EXPECT_EQ(EINVAL, errno);
+		close(fd);
+		/* A failed restart leaves no child behind. */
+		EXPECT_EQ(0, waitpid(-1, &status, WNOHANG | __WALL));
+	}
+	status = finish(self->init, self->shared);
+	self->init = 0;
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_HARNESS_MAIN
