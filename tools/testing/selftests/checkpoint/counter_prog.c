@@ -11,8 +11,10 @@
  * anonymous memory with a pattern, a read-only page, a heap buffer, data
  * in .data, a page never touched, and an SSE register.
  *
- * usage: counter_prog SHARED-FILE; exit status 0 when every check held.
+ * usage: counter_prog SHARED-FILE clean|keep-fd
+ * Exit status 0 when every check held; keep-fd leaves an fd open.
  */
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -56,7 +58,7 @@ static uint64_t check_state(void)
 		      : "=r"(lo), "=r"(hi));
 	if (lo != 0x1122334455667788ULL || hi != 0x99aabbccddeeff00ULL)
 		return 2;
-	if (st.mirror != st.shared->counter)
+	if (st.mirror != SHARED_GET(st.shared->counter))
 		return 3;
 	for (i = 0; i < ANON_PAGES * PAGE; i += 61)
 		if (st.anon[i] != (unsigned char)(i * 7 + 3))
@@ -86,11 +88,11 @@ static int counter_loop(void)
 		      :: "r"(0x1122334455667788ULL), "r"(0x99aabbccddeeff00ULL));
 	for (;;) {
 		st.mirror++;
-		st.shared->counter = st.mirror;
-		if ((st.mirror & 63) == 0 || st.shared->cmd) {
+		SHARED_SET(st.shared->counter, st.mirror);
+		if ((st.mirror & 63) == 0 || SHARED_GET(st.shared->cmd)) {
 			v = check_state();
-			if (v || st.shared->cmd) {
-				st.shared->verdict = v ?: 1;
+			if (v || SHARED_GET(st.shared->cmd)) {
+				SHARED_SET(st.shared->verdict, v ?: 1);
 				return v;
 			}
 		}
@@ -99,7 +101,7 @@ static int counter_loop(void)
 }
 
 /* The container's program, run by exec so it starts with a clean mm. */
-static int counter_main(const char *path)
+static int counter_main(const char *path, bool keep_fd)
 {
 	sigset_t none;
 	int fd, i;
@@ -136,15 +138,15 @@ static int counter_main(const char *path)
 		st.heap[i] = i ^ 0x5a;
 	for (i = 3; i < 512; i++)
 		data_words[i] = (uint64_t)i * 0x100000001ULL;
-	st.mirror = st.shared->counter;
+	st.mirror = SHARED_GET(st.shared->counter);
 	/* Nothing of the test's may stay open in the container. */
-	syscall(__NR_close_range, 0, ~0U, 0);
+	syscall(__NR_close_range, 0, keep_fd ? (unsigned int)fd - 1 : ~0U, 0);
 	return counter_loop();
 }
 
 int main(int argc, char **argv)
 {
-	if (argc != 2)
+	if (argc != 3)
 		return 100;
-	return counter_main(argv[1]);
+	return counter_main(argv[1], !strcmp(argv[2], "keep-fd"));
 }

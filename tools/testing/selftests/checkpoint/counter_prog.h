@@ -8,10 +8,14 @@
 #define PAGE		4096
 
 struct shared_page {
-	volatile uint64_t counter;
-	volatile uint64_t cmd;		/* 1: check everything and exit */
-	volatile uint64_t verdict;	/* nonzero: which check failed */
+	uint64_t counter;
+	uint64_t cmd;		/* 1: check everything and exit */
+	uint64_t verdict;	/* nonzero: which check failed */
 };
+
+/* The page is written by one process and read by another. */
+#define SHARED_GET(field)	__atomic_load_n(&(field), __ATOMIC_SEQ_CST)
+#define SHARED_SET(field, v)	__atomic_store_n(&(field), (v), __ATOMIC_SEQ_CST)
 
 /* counter_prog's exit codes when a check fails. */
 #define COUNTER_CHECKS "2 xmm8, 3 counter mirror, 4 anon, 5 read-only page, 6 untouched page, 7 heap, 8 .data, 2x setup"

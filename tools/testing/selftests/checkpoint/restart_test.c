@@ -13,6 +13,7 @@
 #include "../kselftest_harness.h"
 
 static char shared_path[64];
+static const char *counter_mode = "clean";
 
 /* Exec counter_prog, which lives next to this test binary. */
 static int exec_counter(void *arg)
@@ -25,8 +26,8 @@ static int exec_counter(void *arg)
 		return 126;
 	prog[n] = '\0';
 	slash = strrchr(prog, '/');
-	strcpy(slash ? slash + 1 : prog, "counter_prog");
-	execl(prog, "counter_prog", shared_path, NULL);
+	snprintf(slash ? slash + 1 : prog, 32, "counter_prog");
+	execl(prog, "counter_prog", shared_path, counter_mode, NULL);
 	return 127;
 }
 
@@ -66,9 +67,12 @@ static uint64_t wait_counter(struct shared_page *sp, uint64_t min)
 {
 	int i;
 
-	for (i = 0; i < 30000 && sp->counter < min && !sp->verdict; i++)
+	for (i = 0; i < 30000; i++) {
+		if (SHARED_GET(sp->counter) >= min || SHARED_GET(sp->verdict))
+			break;
 		usleep(1000);
-	return sp->counter;
+	}
+	return SHARED_GET(sp->counter);
 }
 
 static void dump_log(struct __test_metadata *_metadata, int fd)
@@ -99,7 +103,7 @@ static int finish(pid_t pid, struct shared_page *sp)
 {
 	int status;
 
-	sp->cmd = 1;
+	SHARED_SET(sp->cmd, 1);
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	return status;
@@ -113,7 +117,7 @@ TEST_F_TIMEOUT(counter, continues_after_restart, 120)
 
 	ASSERT_GE(wait_counter(self->shared, 50), 50ULL)
 		TH_LOG("the container never started counting (verdict %lu)",
-		       (unsigned long)self->shared->verdict);
+		       (unsigned long)SHARED_GET(self->shared->verdict));
 
 	if (ckpt(self->init, self->image, self->log, CHECKPOINT_KILL)) {
 		dump_log(_metadata, self->log);
@@ -123,8 +127,8 @@ TEST_F_TIMEOUT(counter, continues_after_restart, 120)
 	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 		TH_LOG("CHECKPOINT_KILL did not kill the container");
 	self->init = 0;
-	at_checkpoint = self->shared->counter;
-	ASSERT_EQ(0ULL, self->shared->verdict);
+	at_checkpoint = SHARED_GET(self->shared->counter);
+	ASSERT_EQ(0ULL, SHARED_GET(self->shared->verdict));
 
 	lseek(self->image, 0, SEEK_SET);
 	pid = rstrt(self->image, self->log, 0);
@@ -137,7 +141,7 @@ TEST_F_TIMEOUT(counter, continues_after_restart, 120)
 	ASSERT_GE(later, at_checkpoint + 100)
 		TH_LOG("restored program stuck at %lu (checkpoint at %lu), verdict %lu",
 		       (unsigned long)later, (unsigned long)at_checkpoint,
-		       (unsigned long)self->shared->verdict);
+		       (unsigned long)SHARED_GET(self->shared->verdict));
 
 	status = finish(pid, self->shared);
 	self->init = 0;
@@ -150,6 +154,7 @@ TEST_F_TIMEOUT(counter, continues_after_restart, 120)
 
 TEST_F_TIMEOUT(counter, original_keeps_running, 120)
 {
+	uint64_t before;
 	int status;
 
 	ASSERT_GE(wait_counter(self->shared, 20), 20ULL);
@@ -158,8 +163,8 @@ TEST_F_TIMEOUT(counter, original_keeps_running, 120)
 		dump_maps(_metadata, self->init);
 		ASSERT_EQ(0, errno) TH_LOG("checkpoint failed: %m");
 	}
-	ASSERT_GE(wait_counter(self->shared, self->shared->counter + 50),
-		  self->shared->counter)
+	before = SHARED_GET(self->shared->counter);
+	ASSERT_GE(wait_counter(self->shared, before + 50), before + 50)
 		TH_LOG("the container stopped counting after checkpoint");
 	status = finish(self->init, self->shared);
 	self->init = 0;
@@ -206,6 +211,41 @@ TEST_F_TIMEOUT(counter, truncated_image_leaves_nothing, 120)
 	self->init = 0;
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * A resource this version cannot save is refused with a log line naming
+ * it, and the container carries on as if nothing had happened.
+ */
+TEST_F_TIMEOUT(counter, open_file_is_refused_unharmed, 120)
+{
+	uint64_t before;
+	char log[1024];
+	int status;
+
+	/* Replace the container with one that keeps an fd open. */
+	container_stop(self->init);
+	SHARED_SET(self->shared->counter, 0);
+	counter_mode = "keep-fd";
+	self->init = container_start(exec_counter, NULL);
+	ASSERT_GT(self->init, 0);
+
+	ASSERT_GE(wait_counter(self->shared, 20), 20ULL);
+	ASSERT_EQ(-1, ckpt(self->init, self->image, self->log, 0));
+	ASSERT_EQ(EOPNOTSUPP, errno);
+	read_log(self->log, log, sizeof(log));
+	ASSERT_NE(NULL, strstr(log, "task 1 (counter_prog): open files are not supported"))
+		TH_LOG("log said: %s", log);
+
+	before = SHARED_GET(self->shared->counter);
+	ASSERT_GE(wait_counter(self->shared, before + 50), before + 50)
+		TH_LOG("the container stopped after a refused checkpoint");
+	status = finish(self->init, self->shared);
+	self->init = 0;
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("a refused checkpoint disturbed the container: check %d failed (%s)",
+		       WEXITSTATUS(status), COUNTER_CHECKS);
 }
 
 TEST_HARNESS_MAIN
