@@ -56,6 +56,8 @@ struct ckpt_task {
  * @tasks:	every task of the container, the init first.
  * @nr_tasks:	entries in @tasks.
  * @xstate_size: bytes of XSAVE area per task in this image.
+ * @nodename:	restart: the container's hostname.
+ * @domainname:	restart: and domain name.
  * @baton:	restart: the image stream was handed back to the coordinator.
  * @release:	restart: set when restored tasks may return to user mode.
  * @abort:	restart: restored tasks must exit instead.
@@ -82,6 +84,8 @@ struct ckpt_ctx {
 	struct ckpt_task *tasks;
 	unsigned int nr_tasks;
 	u32 xstate_size;
+	char nodename[CKPT_UTS_LEN];
+	char domainname[CKPT_UTS_LEN];
 
 	struct completion baton;
 	struct completion release;
@@ -103,6 +107,7 @@ int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 int ckpt_read_data(struct ckpt_ctx *ctx, void *buf, u32 len);
 int ckpt_read_end(struct ckpt_ctx *ctx);
 int ckpt_peek_type(struct ckpt_ctx *ctx);
+char *ckpt_read_path(struct ckpt_ctx *ctx, u32 len);
 
 int ckpt_write_header(struct ckpt_ctx *ctx);
 int ckpt_read_header(struct ckpt_ctx *ctx);

@@ -7,7 +7,9 @@
 #include <linux/checkpoint.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
+#include <linux/nsproxy.h>
 #include <linux/sched/task.h>
+#include <linux/utsname.h>
 
 #include "checkpoint.h"
 
@@ -54,8 +56,20 @@ fail:
 static int ckpt_write_container(struct ckpt_ctx *ctx)
 {
 	struct ckpt_rec_container rec = { .nr_tasks = ctx->nr_tasks };
+	struct task_struct *init = ctx->tasks[0].task;
+	struct uts_namespace *uts;
 	unsigned int i;
 	int ret;
+
+	task_lock(init);
+	uts = init->nsproxy->uts_ns;
+	get_uts_ns(uts);
+	task_unlock(init);
+	down_read(&uts_sem);
+	strscpy_pad(rec.nodename, uts->name.nodename, sizeof(rec.nodename));
+	strscpy_pad(rec.domainname, uts->name.domainname, sizeof(rec.domainname));
+	up_read(&uts_sem);
+	put_uts_ns(uts);
 
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CONTAINER, sizeof(rec),
 			       ctx->nr_tasks * sizeof(struct ckpt_tree_entry));

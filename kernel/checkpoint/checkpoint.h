@@ -22,7 +22,20 @@ const struct ckpt_obj_ops *ckpt_obj_ops(u32 type);
 int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_restore_task_fn(void *arg);
 
+/* signal.c */
+int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_sigpending(struct ckpt_ctx *ctx);
+
+/* fs.c */
+struct fs_struct;
+void ckpt_install_fs(struct fs_struct *fs);
+
 /* One ops table per object kind, each in its own file. */
 extern const struct ckpt_obj_ops ckpt_mm_ops;
+extern const struct ckpt_obj_ops ckpt_files_ops;
+extern const struct ckpt_obj_ops ckpt_file_ops;
+extern const struct ckpt_obj_ops ckpt_fs_ops;
+extern const struct ckpt_obj_ops ckpt_sighand_ops;
+extern const struct ckpt_obj_ops ckpt_cred_ops;
 
 #endif /* _KERNEL_CHECKPOINT_H */

@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/utsname.h>
 
@@ -175,7 +176,8 @@ int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 		return ckpt_err(ctx, -EINVAL,
 				"record at offset %llu has type %u, expected %u",
 				start, h->type, type);
-	if (h->len < fixed || h->len - fixed > max_extra)
+	if (h->len < fixed || h->len - fixed > max_extra ||
+	    h->len > CKPT_REC_MAX_LEN)
 		return ckpt_err(ctx, -EINVAL,
 				"record type %u at offset %llu has bad length %u",
 				type, start, h->len);
@@ -271,6 +273,36 @@ int ckpt_peek_type(struct ckpt_ctx *ctx)
 		ctx->peeked = true;
 	}
 	return min_t(u32, ctx->peek.type, INT_MAX);
+}
+
+/**
+ * ckpt_read_path - read an absolute path from the current record's payload
+ * @ctx:	restart context.
+ * @len:	bytes of path, as the record announced; no NUL in the image.
+ *
+ * Return: a NUL-terminated kmalloc()ed path, or an ERR_PTR (logged).
+ */
+char *ckpt_read_path(struct ckpt_ctx *ctx, u32 len)
+{
+	char *path;
+	int ret;
+
+	if (!len || len >= PATH_MAX)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "bad path length %u", len));
+	path = kmalloc(len + 1, GFP_KERNEL);
+	if (!path)
+		return ERR_PTR(-ENOMEM);
+	ret = ckpt_read_data(ctx, path, len);
+	if (ret) {
+		kfree(path);
+		return ERR_PTR(ret);
+	}
+	path[len] = '\0';
+	if (strlen(path) != len || path[0] != '/') {
+		kfree(path);
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed path in image"));
+	}
+	return path;
 }
 
 /**

@@ -255,29 +255,6 @@ out:
 
 /* ---- restart ---- */
 
-static char *ckpt_read_path(struct ckpt_ctx *ctx, u32 len)
-{
-	char *path;
-	int ret;
-
-	if (!len || len >= PATH_MAX)
-		return ERR_PTR(ckpt_err(ctx, -EINVAL, "bad path length %u", len));
-	path = kmalloc(len + 1, GFP_KERNEL);
-	if (!path)
-		return ERR_PTR(-ENOMEM);
-	ret = ckpt_read_data(ctx, path, len);
-	if (ret) {
-		kfree(path);
-		return ERR_PTR(ret);
-	}
-	path[len] = '\0';
-	if (strlen(path) != len || path[0] != '/') {
-		kfree(path);
-		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed path in image"));
-	}
-	return path;
-}
-
 static bool ckpt_user_range_ok(u64 start, u64 end)
 {
 	return start <= end && end <= TASK_SIZE;

@@ -9,7 +9,12 @@
 #include "checkpoint.h"
 
 static const struct ckpt_obj_ops *const ckpt_obj_table[CKPT_OBJ_MAX] = {
-	[CKPT_OBJ_MM]	= &ckpt_mm_ops,
+	[CKPT_OBJ_MM]		= &ckpt_mm_ops,
+	[CKPT_OBJ_FILES]	= &ckpt_files_ops,
+	[CKPT_OBJ_FILE]		= &ckpt_file_ops,
+	[CKPT_OBJ_FS]		= &ckpt_fs_ops,
+	[CKPT_OBJ_SIGHAND]	= &ckpt_sighand_ops,
+	[CKPT_OBJ_CRED]		= &ckpt_cred_ops,
 };
 
 /**

@@ -33,8 +33,13 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 	if (ret < 0)
 		return ret;
 	if (!rec.nr_tasks || rec.nr_tasks > CKPT_MAX_TASKS || rec.__pad ||
-	    ret != rec.nr_tasks * sizeof(*e))
+	    ret != rec.nr_tasks * sizeof(*e) ||
+	    !memchr(rec.nodename, 0, sizeof(rec.nodename)) ||
+	    !memchr(rec.domainname, 0, sizeof(rec.domainname)) ||
+	    memchr_inv(rec.__pad2, 0, sizeof(rec.__pad2)))
 		return ckpt_err(ctx, -EINVAL, "malformed task tree record");
+	memcpy(ctx->nodename, rec.nodename, sizeof(ctx->nodename));
+	memcpy(ctx->domainname, rec.domainname, sizeof(ctx->domainname));
 	if (rec.nr_tasks > 1)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"image has %u tasks; only single-task containers are supported yet",
@@ -134,6 +139,8 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 
 	init_completion(&ctx->baton);
 	init_completion(&ctx->release);
+	if (ctx->flags & RESTART_FROZEN)
+		return ckpt_err(ctx, -EOPNOTSUPP, "RESTART_FROZEN is not supported yet");
 
 	ret = ckpt_read_header(ctx);
 	if (ret)

@@ -11,84 +11,51 @@
 #include <linux/file.h>
 #include <linux/fs_struct.h>
 #include <linux/personality.h>
+#include <linux/posix-timers.h>
+#include <linux/resource.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
+#include <linux/utsname.h>
 
 #include "checkpoint.h"
 
-/*
- * State this version cannot save yet.  Refusing it beats restoring a
- * task that silently lost part of itself.
- */
-static const char *ckpt_task_unsupported(struct task_struct *t)
+/* Name one of the task's objects, writing it if it is new. */
+static int ckpt_task_obj(struct ckpt_ctx *ctx, struct ckpt_task *ct, void *ptr,
+			 enum ckpt_obj_type type, u32 *ref)
 {
-	const struct cred *cred;
-	const char *why = NULL;
-	struct path root, pwd;
-	struct file *file;
-	unsigned int fd = 0;
-	int sig;
+	int ret;
 
-	rcu_read_lock();
-	cred = __task_cred(t);
-	if (!uid_eq(cred->uid, GLOBAL_ROOT_UID) ||
-	    !uid_eq(cred->euid, GLOBAL_ROOT_UID) ||
-	    !uid_eq(cred->suid, GLOBAL_ROOT_UID) ||
-	    !uid_eq(cred->fsuid, GLOBAL_ROOT_UID) ||
-	    !gid_eq(cred->gid, GLOBAL_ROOT_GID) ||
-	    !gid_eq(cred->egid, GLOBAL_ROOT_GID) ||
-	    !gid_eq(cred->sgid, GLOBAL_ROOT_GID) ||
-	    !gid_eq(cred->fsgid, GLOBAL_ROOT_GID) ||
-	    cred->group_info->ngroups ||
-	    !cap_isidentical(cred->cap_effective, CAP_FULL_SET) ||
-	    !cap_isidentical(cred->cap_permitted, CAP_FULL_SET) ||
-	    !cap_isidentical(cred->cap_bset, CAP_FULL_SET))
-		why = "credentials other than full root are not supported yet";
-	rcu_read_unlock();
-	if (why)
-		return why;
+	if (!ptr)
+		return ckpt_err(ctx, -EOPNOTSUPP, "task %d (%s) has no %s",
+				ct->entry.pid, ct->task->comm,
+				ckpt_obj_ops(type)->name);
+	ret = ckpt_obj_checkpoint(ctx, ptr, type);
+	if (ret < 0)
+		return ret;
+	*ref = ret;
+	return 0;
+}
+
+static void ckpt_save_sigstate(struct task_struct *t, struct ckpt_rec_task *rec)
+{
+	unsigned int i;
 
 	spin_lock_irq(&t->sighand->siglock);
-	for (sig = 1; sig <= _NSIG && !why; sig++) {
-		void __user *h = t->sighand->action[sig - 1].sa.sa_handler;
-
-		if (h != SIG_DFL && h != SIG_IGN)
-			why = "signal handlers are not supported yet";
-	}
-	if (!sigisemptyset(&t->pending.signal) ||
-	    !sigisemptyset(&t->signal->shared_pending.signal))
-		why = "pending signals are not supported yet";
-	if (!sigisemptyset(&t->blocked))
-		why = "blocked signals are not supported yet";
-	if (t->sas_ss_size)
-		why = "sigaltstack is not supported yet";
+	rec->blocked = t->blocked.sig[0];
+	rec->altstack_sp = t->sas_ss_sp;
+	rec->altstack_size = t->sas_ss_size;
+	rec->altstack_flags = t->sas_ss_flags;
 	spin_unlock_irq(&t->sighand->siglock);
-	if (why)
-		return why;
 
-	rcu_read_lock();
-	file = task_lookup_next_fdget_rcu(t, &fd);
-	rcu_read_unlock();
-	if (file) {
-		fput(file);
-		return "open files are not supported yet";
+	task_lock(t->group_leader);
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		rec->rlim[i].cur = t->signal->rlim[i].rlim_cur;
+		rec->rlim[i].max = t->signal->rlim[i].rlim_max;
 	}
-
-	task_lock(t);
-	if (!t->fs) {
-		task_unlock(t);
-		return NULL;
-	}
-	get_fs_root(t->fs, &root);
-	get_fs_pwd(t->fs, &pwd);
-	task_unlock(t);
-	if (!path_equal(&root, &pwd) || !path_equal(&root, &current->fs->root))
-		why = "a root or working directory other than the restarter's is not supported yet";
-	path_put(&root);
-	path_put(&pwd);
-	return why;
+	task_unlock(t->group_leader);
+	rec->nr_rlimits = RLIM_NLIMITS;
 }
 
 /**
@@ -107,28 +74,43 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 		.pdeath_signal = t->pdeath_signal,
 		.exit_signal = t->exit_signal,
 		.nice = task_nice(t),
+		.flags = task_no_new_privs(t) ? CKPT_TASK_NO_NEW_PRIVS : 0,
 	};
+	struct files_struct *files;
+	struct fs_struct *fs;
+	const struct cred *cred;
 	struct mm_struct *mm;
-	const char *why;
-	int ref;
+	int ret;
 
-	why = ckpt_task_unsupported(t);
-	if (why)
-		return ckpt_err(ctx, -EOPNOTSUPP, "task %d (%s): %s",
-				ct->entry.pid, t->comm, why);
-
+	BUILD_BUG_ON(ARRAY_SIZE(rec.rlim) < RLIM_NLIMITS);
 	mm = get_task_mm(t);
-	if (!mm)
-		return ckpt_err(ctx, -EOPNOTSUPP, "task %d (%s) has no mm",
-				ct->entry.pid, t->comm);
-	ref = ckpt_obj_checkpoint(ctx, mm, CKPT_OBJ_MM);
-	mmput(mm);
-	if (ref < 0)
-		return ref;
-	rec.mm_ref = ref;
+	ret = ckpt_task_obj(ctx, ct, mm, CKPT_OBJ_MM, &rec.mm_ref);
+	if (mm)
+		mmput(mm);
+	if (ret)
+		return ret;
 
+	/* The task is frozen: these pointers hold still. */
+	task_lock(t);
+	files = t->files;
+	fs = t->fs;
+	task_unlock(t);
+	ret = ckpt_task_obj(ctx, ct, files, CKPT_OBJ_FILES, &rec.files_ref) ?:
+	      ckpt_task_obj(ctx, ct, fs, CKPT_OBJ_FS, &rec.fs_ref) ?:
+	      ckpt_task_obj(ctx, ct, t->sighand, CKPT_OBJ_SIGHAND,
+			    &rec.sighand_ref);
+	if (ret)
+		return ret;
+	cred = get_task_cred(t);
+	ret = ckpt_task_obj(ctx, ct, (void *)cred, CKPT_OBJ_CRED, &rec.cred_ref);
+	put_cred(cred);
+	if (ret)
+		return ret;
+
+	ckpt_save_sigstate(t, &rec);
 	get_task_comm(rec.comm, t);
-	return ckpt_write_rec(ctx, &rec, CKPT_REC_TASK, sizeof(rec));
+	ret = ckpt_write_rec(ctx, &rec, CKPT_REC_TASK, sizeof(rec));
+	return ret ?: ckpt_checkpoint_sigpending(ctx, t);
 }
 
 /* ---- restart ---- */
@@ -136,50 +118,141 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 /*
  * A restored task starts as a clone of the coordinator.  Nothing of the
  * coordinator's may reach the container: no fds, no handlers pointing
- * into its address space, no signal mask.
+ * into its address space, no signal mask.  The fd limit is opened wide
+ * until the task record sets the real one, so that any saved fd number
+ * can be installed.
  */
 static int ckpt_task_clean_slate(void)
 {
+	struct rlimit *nofile = &current->signal->rlim[RLIMIT_NOFILE];
 	sigset_t none;
 
 	sigemptyset(&none);
 	set_current_blocked(&none);
 	flush_signal_handlers(current, 1);
+	task_lock(current->group_leader);
+	nofile->rlim_cur = sysctl_nr_open;
+	nofile->rlim_max = sysctl_nr_open;
+	task_unlock(current->group_leader);
 	return __close_range(0, ~0U, 0);
 }
 
-static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+static int ckpt_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			       const struct ckpt_rec_task *r)
+{
+	unsigned int i;
+
+	if (r->pid != ct->entry.pid)
+		return ckpt_err(ctx, -EINVAL, "task record for pid %d where pid %d was expected",
+				r->pid, ct->entry.pid);
+	if (!valid_signal(r->pdeath_signal) || r->pdeath_signal < 0 ||
+	    !valid_signal(r->exit_signal) || r->exit_signal < 0 ||
+	    r->nice < MIN_NICE || r->nice > MAX_NICE ||
+	    r->flags & ~CKPT_TASK_NO_NEW_PRIVS || r->__pad ||
+	    r->nr_rlimits != RLIM_NLIMITS ||
+	    r->altstack_flags & ~SS_AUTODISARM ||
+	    (!r->altstack_size && (r->altstack_sp || r->altstack_flags)) ||
+	    (r->altstack_size && (r->altstack_size < MINSIGSTKSZ ||
+				  r->altstack_sp + r->altstack_size < r->altstack_sp)) ||
+	    !memchr(r->comm, 0, sizeof(r->comm)))
+		return ckpt_err(ctx, -EINVAL, "task %d: malformed task record", r->pid);
+	for (i = 0; i < RLIM_NLIMITS; i++)
+		if (r->rlim[i].cur > r->rlim[i].max ||
+		    (i == RLIMIT_NOFILE && r->rlim[i].max > sysctl_nr_open))
+			return ckpt_err(ctx, -EINVAL, "task %d: bad limit %u",
+					r->pid, i);
+	return 0;
+}
+
+/*
+ * The objects a task uses were restored into current as they were read
+ * (mm, fds, handlers); the image must agree with that.
+ */
+static int ckpt_check_own(struct ckpt_ctx *ctx, const struct ckpt_rec_task *r,
+			  u32 ref, enum ckpt_obj_type type, void *mine)
+{
+	void *obj = ckpt_obj_fetch(ctx, ref, type);
+
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	if (obj != mine)
+		return ckpt_err(ctx, -EOPNOTSUPP, "task %d: a shared %s is not supported yet",
+				r->pid, ckpt_obj_ops(type)->name);
+	return 0;
+}
+
+static void ckpt_restore_sigstate(const struct ckpt_rec_task *r)
+{
+	struct rlimit *rlim = current->signal->rlim;
+	sigset_t blocked = { .sig = { r->blocked } };
+	unsigned int i;
+
+	set_current_blocked(&blocked);
+	current->sas_ss_sp = r->altstack_sp;
+	current->sas_ss_size = r->altstack_size;
+	current->sas_ss_flags = r->altstack_flags;
+
+	task_lock(current->group_leader);
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		rlim[i].rlim_cur = r->rlim[i].cur;
+		rlim[i].rlim_max = r->rlim[i].max;
+	}
+	task_unlock(current->group_leader);
+	if (r->rlim[RLIMIT_CPU].cur != RLIM_INFINITY)
+		update_rlimit_cpu(current, r->rlim[RLIMIT_CPU].cur);
+}
+
+static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+				 struct cred **credp)
 {
 	struct ckpt_rec_task rec;
-	struct mm_struct *mm;
+	struct fs_struct *fs;
+	struct cred *cred;
 	int ret;
 
 	ret = ckpt_read_rec(ctx, &rec, CKPT_REC_TASK, sizeof(rec));
 	if (ret)
 		return ret;
-	if (rec.pid != ct->entry.pid)
-		return ckpt_err(ctx, -EINVAL, "task record for pid %d where pid %d was expected",
-				rec.pid, ct->entry.pid);
-	if (!valid_signal(rec.pdeath_signal) || rec.pdeath_signal < 0 ||
-	    !valid_signal(rec.exit_signal) || rec.exit_signal < 0 ||
-	    rec.nice < MIN_NICE || rec.nice > MAX_NICE ||
-	    !memchr(rec.comm, 0, sizeof(rec.comm)))
-		return ckpt_err(ctx, -EINVAL, "task %d: malformed task record",
-				rec.pid);
+	ret = ckpt_check_task_rec(ctx, ct, &rec) ?:
+	      ckpt_check_own(ctx, &rec, rec.mm_ref, CKPT_OBJ_MM, current->mm) ?:
+	      ckpt_check_own(ctx, &rec, rec.files_ref, CKPT_OBJ_FILES,
+			     current->files) ?:
+	      ckpt_check_own(ctx, &rec, rec.sighand_ref, CKPT_OBJ_SIGHAND,
+			     current->sighand);
+	if (ret)
+		return ret;
+	fs = ckpt_obj_fetch(ctx, rec.fs_ref, CKPT_OBJ_FS);
+	if (IS_ERR(fs))
+		return PTR_ERR(fs);
+	cred = ckpt_obj_fetch(ctx, rec.cred_ref, CKPT_OBJ_CRED);
+	if (IS_ERR(cred))
+		return PTR_ERR(cred);
 
-	mm = ckpt_obj_fetch(ctx, rec.mm_ref, CKPT_OBJ_MM);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	if (mm != current->mm)
-		return ckpt_err(ctx, -EOPNOTSUPP, "task %d: shared mm is not supported yet",
-				rec.pid);
-
+	ckpt_install_fs(fs);
 	current->personality = rec.personality;
 	current->pdeath_signal = rec.pdeath_signal;
 	ct->exit_signal = rec.exit_signal;
 	set_user_nice(current, rec.nice);
 	set_task_comm(current, rec.comm);
+	if (rec.flags & CKPT_TASK_NO_NEW_PRIVS)
+		task_set_no_new_privs(current);
+	ckpt_restore_sigstate(&rec);
+	*credp = cred;
 	return 0;
+}
+
+/* The init was created in a new uts namespace; give it its names. */
+static void ckpt_restore_uts(struct ckpt_ctx *ctx)
+{
+	struct new_utsname *uts;
+
+	down_write(&uts_sem);
+	uts = utsname();
+	strscpy_pad(uts->nodename, ctx->nodename, sizeof(uts->nodename));
+	strscpy_pad(uts->domainname, ctx->domainname, sizeof(uts->domainname));
+	up_write(&uts_sem);
+	uts_proc_notify(UTS_PROC_HOSTNAME);
+	uts_proc_notify(UTS_PROC_DOMAINNAME);
 }
 
 /*
@@ -188,11 +261,14 @@ static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct)
  */
 static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
-	int type, ret;
+	struct cred *cred = NULL;
+	int type, ret, dumpable, pdeath;
 
 	ret = ckpt_task_clean_slate();
 	if (ret)
 		return ret;
+	if (ct == &ctx->tasks[0])
+		ckpt_restore_uts(ctx);
 	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
 		ret = ckpt_obj_restore(ctx);
 		if (ret)
@@ -200,7 +276,23 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	}
 	if (type < 0)
 		return type;
-	return ckpt_restore_task_rec(ctx, ct);
+	ret = ckpt_restore_task_rec(ctx, ct, &cred);
+	if (!ret)
+		ret = ckpt_restore_sigpending(ctx);
+	if (ret)
+		return ret;
+
+	/*
+	 * Last, so that everything above ran with the restarter's rights.
+	 * A change of ids resets dumpable and the pdeath signal; the image
+	 * has the values the task had with these very credentials.
+	 */
+	dumpable = get_dumpable(current->mm);
+	pdeath = current->pdeath_signal;
+	commit_creds(get_new_cred(cred));
+	set_dumpable(current->mm, dumpable);
+	current->pdeath_signal = pdeath;
+	return 0;
 }
 
 /**

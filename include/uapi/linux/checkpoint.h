@@ -79,12 +79,23 @@ enum ckpt_rec_type {
 	CKPT_REC_MM,		/* struct ckpt_rec_mm */
 	CKPT_REC_VMA,		/* struct ckpt_rec_vma + path if file-backed */
 	CKPT_REC_PAGES,		/* struct ckpt_rec_pages + page contents */
+	CKPT_REC_FILES,		/* struct ckpt_rec_files + fd entries */
+	CKPT_REC_FILE,		/* struct ckpt_rec_file + path */
+	CKPT_REC_FS,		/* struct ckpt_rec_fs + root and cwd paths */
+	CKPT_REC_SIGHAND,	/* struct ckpt_rec_sighand */
+	CKPT_REC_CRED,		/* struct ckpt_rec_cred + groups */
+	CKPT_REC_SIGPENDING,	/* struct ckpt_rec_sigpending + siginfos */
 	CKPT_REC_MAX
 };
 
 /* Kinds of shared object, named by objref once written. */
 enum ckpt_obj_type {
 	CKPT_OBJ_MM = 1,
+	CKPT_OBJ_FILES,		/* an fd table */
+	CKPT_OBJ_FILE,		/* an open file description */
+	CKPT_OBJ_FS,		/* root, cwd and umask */
+	CKPT_OBJ_SIGHAND,	/* signal handlers */
+	CKPT_OBJ_CRED,		/* credentials */
 	CKPT_OBJ_MAX
 };
 
@@ -156,16 +167,24 @@ struct ckpt_tree_entry {
 	__u32 flags;
 };
 
+#define CKPT_UTS_LEN		65
+
 /**
  * struct ckpt_rec_container - the task tree, before any task's state
  * @rec:	CKPT_REC_CONTAINER; @nr_tasks struct ckpt_tree_entry follow.
  * @nr_tasks:	tasks in the container, the init first.
  * @__pad:	zero.
+ * @nodename:	the init's uts namespace: hostname, NUL-terminated.
+ * @domainname:	and NIS domain name.
+ * @__pad2:	zero.
  */
 struct ckpt_rec_container {
 	struct ckpt_rec rec;
 	__u32 nr_tasks;
 	__u32 __pad;
+	char nodename[CKPT_UTS_LEN];
+	char domainname[CKPT_UTS_LEN];
+	__u8 __pad2[6];
 };
 
 #define CKPT_MAX_TASKS		65536
@@ -189,22 +208,52 @@ struct ckpt_rec_obj {
  * @rec:	CKPT_REC_TASK.
  * @pid:	pid in the container's pid namespace.
  * @mm_ref:	objref of its mm.
+ * @files_ref:	objref of its fd table.
+ * @fs_ref:	objref of its root/cwd/umask.
+ * @sighand_ref: objref of its signal handlers.
+ * @cred_ref:	objref of its credentials.
  * @personality: personality(2) value.
  * @pdeath_signal: prctl(PR_SET_PDEATHSIG) value.
  * @exit_signal: signal sent to the parent at exit.
  * @nice:	nice value, -20..19.
+ * @flags:	CKPT_TASK_*.
+ * @__pad:	zero.
+ * @blocked:	blocked signal mask, bit n-1 for signal n.
+ * @altstack_sp: sigaltstack base.
+ * @altstack_size: sigaltstack size; 0 for none.
+ * @altstack_flags: SS_AUTODISARM, if set.
+ * @nr_rlimits:	entries of @rlim in use (RLIM_NLIMITS).
+ * @rlim:	resource limits, indexed by RLIMIT_*.
  * @comm:	task name, NUL-padded.
  */
 struct ckpt_rec_task {
 	struct ckpt_rec rec;
 	__s32 pid;
 	__u32 mm_ref;
+	__u32 files_ref;
+	__u32 fs_ref;
+	__u32 sighand_ref;
+	__u32 cred_ref;
 	__u32 personality;
 	__s32 pdeath_signal;
 	__s32 exit_signal;
 	__s32 nice;
+	__u32 flags;
+	__u32 __pad;
+	__aligned_u64 blocked;
+	__aligned_u64 altstack_sp;
+	__aligned_u64 altstack_size;
+	__u32 altstack_flags;
+	__u32 nr_rlimits;
+	struct ckpt_rlimit {
+		__aligned_u64 cur;
+		__aligned_u64 max;
+	} rlim[16];
 	char comm[CKPT_TASK_COMM_LEN];
 };
+
+/* struct ckpt_rec_task flags */
+#define CKPT_TASK_NO_NEW_PRIVS	(1U << 0)
 
 /**
  * struct ckpt_x86_regs - x86_64 user registers, as in struct user_regs_struct
@@ -301,6 +350,136 @@ struct ckpt_rec_pages {
 	__aligned_u64 addr;
 	__u32 nr;
 	__u32 __pad;
+};
+
+/**
+ * struct ckpt_fd_entry - one slot of an fd table
+ * @fd:		the descriptor number.
+ * @file_ref:	objref of the open file it refers to.
+ * @flags:	CKPT_FD_CLOEXEC.
+ * @__pad:	zero.
+ */
+struct ckpt_fd_entry {
+	__s32 fd;
+	__u32 file_ref;
+	__u32 flags;
+	__u32 __pad;
+};
+
+#define CKPT_FD_CLOEXEC		(1U << 0)
+
+/**
+ * struct ckpt_rec_files - an fd table; every file it names came before it
+ * @rec:	CKPT_REC_FILES; @nr_fds struct ckpt_fd_entry follow, by fd.
+ * @nr_fds:	open descriptors.
+ * @__pad:	zero.
+ */
+struct ckpt_rec_files {
+	struct ckpt_rec rec;
+	__u32 nr_fds;
+	__u32 __pad;
+};
+
+/* struct ckpt_rec_file kinds */
+enum ckpt_file_kind {
+	CKPT_FILE_PATH = 1,	/* regular file or directory, reopened by path */
+	CKPT_FILE_CHRDEV,	/* a character device from the allowed list */
+};
+
+/**
+ * struct ckpt_rec_file - an open file description
+ * @rec:	CKPT_REC_FILE; @path_len bytes of path follow.
+ * @kind:	enum ckpt_file_kind.
+ * @f_flags:	open flags (O_ACCMODE, O_APPEND, O_NONBLOCK, ...).
+ * @pos:	file position.
+ * @rdev:	CKPT_FILE_CHRDEV: the device number, new_encode_dev() form.
+ * @path_len:	bytes of path.
+ */
+struct ckpt_rec_file {
+	struct ckpt_rec rec;
+	__u32 kind;
+	__u32 f_flags;
+	__aligned_u64 pos;
+	__u32 rdev;
+	__u32 path_len;
+};
+
+/**
+ * struct ckpt_rec_fs - root, working directory and umask
+ * @rec:	CKPT_REC_FS; @root_len then @pwd_len bytes of path follow.
+ * @umask:	file creation mask.
+ * @root_len:	bytes of the root's path.
+ * @pwd_len:	bytes of the working directory's path.
+ * @__pad:	zero.
+ */
+struct ckpt_rec_fs {
+	struct ckpt_rec rec;
+	__u32 umask;
+	__u32 root_len;
+	__u32 pwd_len;
+	__u32 __pad;
+};
+
+/**
+ * struct ckpt_sigaction - one signal's disposition, as rt_sigaction(2)
+ */
+struct ckpt_sigaction {
+	__aligned_u64 handler;
+	__aligned_u64 flags;
+	__aligned_u64 restorer;
+	__aligned_u64 mask;
+};
+
+#define CKPT_NSIG		64
+
+/**
+ * struct ckpt_rec_sighand - the dispositions of signals 1..CKPT_NSIG
+ * @rec:	CKPT_REC_SIGHAND.
+ * @action:	indexed by signal number - 1.
+ */
+struct ckpt_rec_sighand {
+	struct ckpt_rec rec;
+	struct ckpt_sigaction action[CKPT_NSIG];
+};
+
+#define CKPT_NGROUPS_MAX	65536
+
+/**
+ * struct ckpt_rec_cred - credentials, ids as the initial user ns sees them
+ * @rec:	CKPT_REC_CRED; @ngroups __u32 group ids follow.
+ * @uid: .. @fsgid: the ids.
+ * @securebits:	SECBIT_* flags.
+ * @ngroups:	supplementary groups.
+ * @cap_inheritable: .. @cap_ambient: capability sets.
+ */
+struct ckpt_rec_cred {
+	struct ckpt_rec rec;
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	__u32 securebits;
+	__u32 ngroups;
+	__aligned_u64 cap_inheritable;
+	__aligned_u64 cap_permitted;
+	__aligned_u64 cap_effective;
+	__aligned_u64 cap_bset;
+	__aligned_u64 cap_ambient;
+};
+
+#define CKPT_SIGINFO_SIZE	128
+#define CKPT_SIGPENDING_MAX	4096
+
+/**
+ * struct ckpt_rec_sigpending - queued signals of one task, after its
+ *	task record
+ * @rec:	CKPT_REC_SIGPENDING; @nr siginfos of CKPT_SIGINFO_SIZE bytes
+ *		(the siginfo_t layout) follow, oldest first.
+ * @shared:	1 for the process-wide queue, 0 for the task's own.
+ * @nr:		queued signals.
+ */
+struct ckpt_rec_sigpending {
+	struct ckpt_rec rec;
+	__u32 shared;
+	__u32 nr;
 };
 
 #endif /* _UAPI_LINUX_CHECKPOINT_H */

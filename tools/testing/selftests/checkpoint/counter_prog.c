@@ -11,11 +11,22 @@
  * anonymous memory with a pattern, a read-only page, a heap buffer, data
  * in .data, a page never touched, and an SSE register.
  *
- * usage: counter_prog SHARED-FILE clean|keep-fd
- * Exit status 0 when every check held; keep-fd leaves an fd open.
+ * It also sets up process state -- signal handlers, a blocked and a
+ * pending signal, sigaltstack, files, cwd, umask, credentials, limits,
+ * nice, name, personality -- and checks it once told to finish.
+ *
+ * usage: counter_prog SHARED-FILE full|keep-pipe
+ * Exit status 0 when every check held; keep-pipe also holds a pipe open.
  */
+#define _GNU_SOURCE
 #include <stdbool.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <grp.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include "checkpoint_util.h"
@@ -34,6 +45,8 @@ static struct {
 } st;
 
 static uint64_t data_words[512] = { 1, 2, 3 };	/* in .data, COWed */
+static const char hostname[] = "ckpt-box";	/* in the container's uts ns */
+static struct utsname uts;
 
 static inline long raw_syscall2(long nr, long a, long b)
 {
@@ -75,6 +88,10 @@ static uint64_t check_state(void)
 	for (i = 3; i < 512; i++)
 		if (data_words[i] != (uint64_t)i * 0x100000001ULL)
 			return 8;
+	raw_syscall2(__NR_uname, (long)&uts, 0);
+	for (i = 0; i < (int)sizeof(hostname); i++)
+		if (uts.nodename[i] != hostname[i])
+			return 9;
 	return 0;
 }
 
@@ -100,19 +117,152 @@ static int counter_loop(void)
 	}
 }
 
+static volatile sig_atomic_t usr1_seen, usr2_seen;
+static char altstack[64 * 1024];
+
+__attribute__((target("general-regs-only")))
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		usr1_seen++;
+	else
+		usr2_seen++;
+}
+
+/*
+ * Process state set up before counting and checked at the end, after
+ * the memory checks (this part may use SSE freely).
+ */
+#define FD_SHARED	10
+#define FD_NULL		11
+#define FD_APPEND	12
+#define FD_DUP		13
+#define FD_DIR		14
+#define FD_PIPE		15
+
+static int setup_process(const char *path, bool keep_pipe)
+{
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_ONSTACK };
+	gid_t groups[] = { 5, 6 };
+	struct rlimit rl = { 256, 512 };
+	char logpath[80];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	sigset_t block;
+	int p[2];
+
+	if (sigaction(SIGUSR1, &sa, NULL) || sigaction(SIGUSR2, &sa, NULL) ||
+	    sigaltstack(&ss, NULL))
+		return 30;
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+
+	snprintf(logpath, sizeof(logpath), "%s.log", path);
+	if (dup2(open(path, O_RDWR | O_CLOEXEC), FD_SHARED) != FD_SHARED ||
+	    lseek(FD_SHARED, 123, SEEK_SET) != 123 ||
+	    fcntl(FD_SHARED, F_SETFD, FD_CLOEXEC) ||
+	    dup2(open("/dev/null", O_WRONLY), FD_NULL) != FD_NULL ||
+	    dup2(open(logpath, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC, 0644),
+		 FD_APPEND) != FD_APPEND ||
+	    write(FD_APPEND, "abc", 3) != 3 ||
+	    dup2(FD_APPEND, FD_DUP) != FD_DUP ||
+	    dup2(open("/tmp", O_RDONLY | O_DIRECTORY), FD_DIR) != FD_DIR)
+		return 31;
+	if (keep_pipe && (pipe(p) || dup2(p[0], FD_PIPE) != FD_PIPE))
+		return 32;
+	/* Drop the temporary fds around ours. */
+	syscall(__NR_close_range, 0, FD_SHARED - 1, 0);
+	syscall(__NR_close_range, FD_PIPE + 1, ~0U, 0);
+
+	if (chdir("/tmp"))
+		return 33;
+	umask(027);
+	if (setrlimit(RLIMIT_NOFILE, &rl) ||
+	    setpriority(PRIO_PROCESS, 0, 7) ||
+	    prctl(PR_SET_NAME, "cr-counter") ||
+	    personality(PER_LINUX | ADDR_NO_RANDOMIZE) == -1)
+		return 34;
+	/* Credentials last: the steps above need root. */
+	if (setgroups(2, groups) || setresgid(100, 101, 102) ||
+	    setresuid(1000, 1001, 1002))
+		return 35;
+	/* After the id change, which clears it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM))
+		return 36;
+	return 0;
+}
+
+static int check_process(void)
+{
+	uid_t r, e, s;
+	gid_t gr, ge, gs, groups[4];
+	struct rlimit rl;
+	char buf[64];
+	stack_t ss;
+	sigset_t pend, none;
+	int pdeath;
+
+	if (usr1_seen != 1)
+		return 40;
+	if (sigpending(&pend) || !sigismember(&pend, SIGUSR2) || usr2_seen)
+		return 41;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);	/* SIGUSR2 arrives now */
+	if (usr2_seen != 1)
+		return 42;
+	if (sigaltstack(NULL, &ss) || ss.ss_sp != altstack ||
+	    ss.ss_size != sizeof(altstack))
+		return 43;
+	if (lseek(FD_SHARED, 0, SEEK_CUR) != 123 ||
+	    fcntl(FD_SHARED, F_GETFD) != FD_CLOEXEC)
+		return 44;
+	if ((fcntl(FD_NULL, F_GETFL) & O_ACCMODE) != O_WRONLY ||
+	    write(FD_NULL, "x", 1) != 1 || fcntl(FD_NULL, F_GETFD))
+		return 45;
+	if (lseek(FD_APPEND, 0, SEEK_CUR) != 3 ||
+	    !(fcntl(FD_APPEND, F_GETFL) & O_APPEND) ||
+	    write(FD_APPEND, "d", 1) != 1 ||
+	    lseek(FD_DUP, 0, SEEK_CUR) != 4)
+		return 46;
+	if (fstat(FD_DIR, &(struct stat){ 0 }) ||
+	    !(fcntl(FD_DIR, F_GETFL) & O_DIRECTORY))
+		return 47;
+	if (!getcwd(buf, sizeof(buf)) || strcmp(buf, "/tmp"))
+		return 48;
+	if (umask(0) != 027)
+		return 49;
+	if (getresuid(&r, &e, &s) || r != 1000 || e != 1001 || s != 1002 ||
+	    getresgid(&gr, &ge, &gs) || gr != 100 || ge != 101 || gs != 102)
+		return 50;
+	if (getgroups(4, groups) != 2 || groups[0] != 5 || groups[1] != 6)
+		return 51;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur != 256 ||
+	    rl.rlim_max != 512)
+		return 52;
+	errno = 0;
+	if (getpriority(PRIO_PROCESS, 0) != 7 || errno)
+		return 53;
+	if (prctl(PR_GET_NAME, buf) || strcmp(buf, "cr-counter"))
+		return 54;
+	if (prctl(PR_GET_PDEATHSIG, &pdeath) || pdeath != SIGTERM)
+		return 55;
+	if (personality(0xffffffff) != (PER_LINUX | ADDR_NO_RANDOMIZE))
+		return 56;
+	return 0;
+}
+
 /* The container's program, run by exec so it starts with a clean mm. */
-static int counter_main(const char *path, bool keep_fd)
+static int counter_main(const char *path, bool keep_pipe)
 {
 	sigset_t none;
-	int fd, i;
+	int fd, i, ret;
 
-	/* What this version restores: no fds, no handlers, no mask. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (i = 1; i < 65; i++)
 		signal(i, SIG_DFL);
-	if (chdir("/"))
-		return 20;
+	if (sethostname(hostname, strlen(hostname)))
+		return 24;
 
 	fd = open(path, O_RDWR);
 	if (fd < 0)
@@ -139,14 +289,23 @@ static int counter_main(const char *path, bool keep_fd)
 	for (i = 3; i < 512; i++)
 		data_words[i] = (uint64_t)i * 0x100000001ULL;
 	st.mirror = SHARED_GET(st.shared->counter);
+
 	/* Nothing of the test's may stay open in the container. */
-	syscall(__NR_close_range, 0, keep_fd ? (unsigned int)fd - 1 : ~0U, 0);
-	return counter_loop();
+	syscall(__NR_close_range, 0, ~0U, 0);
+	ret = setup_process(path, keep_pipe);
+	if (ret)
+		return ret;
+	ret = counter_loop();
+	if (ret)
+		return ret;
+	ret = check_process();
+	SHARED_SET(st.shared->verdict, ret ?: 1);
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc != 3)
 		return 100;
-	return counter_main(argv[1], !strcmp(argv[2], "keep-fd"));
+	return counter_main(argv[1], !strcmp(argv[2], "keep-pipe"));
 }

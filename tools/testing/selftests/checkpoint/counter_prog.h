@@ -18,6 +18,9 @@ struct shared_page {
 #define SHARED_SET(field, v)	__atomic_store_n(&(field), (v), __ATOMIC_SEQ_CST)
 
 /* counter_prog's exit codes when a check fails. */
-#define COUNTER_CHECKS "2 xmm8, 3 counter mirror, 4 anon, 5 read-only page, 6 untouched page, 7 heap, 8 .data, 2x setup"
+#define COUNTER_CHECKS "2 xmm8, 3 counter mirror, 4 anon, 5 read-only page, " \
+	"6 untouched page, 7 heap, 8 .data, 9 hostname, 2x-3x setup, " \
+	"40-43 signals, 44-47 files, 48 cwd, 49 umask, 50-51 creds, " \
+	"52 rlimit, 53 nice, 54 comm, 55 pdeath, 56 personality"
 
 #endif /* COUNTER_PROG_H */

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Credentials (CKPT_OBJ_CRED): ids, supplementary groups, capability
+ * sets and securebits.  Ids are saved as the initial user namespace sees
+ * them; containers with their own user namespace are refused for now.
+ *
+ * A restored cred is prepared when its record is read and committed by
+ * each task that uses it as the very last step of rebuilding that task,
+ * so that nothing before runs with reduced privileges.
+ */
+#include <linux/capability.h>
+#include <linux/checkpoint.h>
+#include <linux/cred.h>
+#include <linux/securebits.h>
+#include <linux/slab.h>
+#include <linux/uidgid.h>
+
+#include "checkpoint.h"
+
+static int ckpt_cred_checkpoint(struct ckpt_ctx *ctx, void *ptr)
+{
+	const struct cred *cred = ptr;
+	struct group_info *gi = cred->group_info;
+	struct ckpt_rec_cred rec = {
+		.uid = from_kuid(&init_user_ns, cred->uid),
+		.euid = from_kuid(&init_user_ns, cred->euid),
+		.suid = from_kuid(&init_user_ns, cred->suid),
+		.fsuid = from_kuid(&init_user_ns, cred->fsuid),
+		.gid = from_kgid(&init_user_ns, cred->gid),
+		.egid = from_kgid(&init_user_ns, cred->egid),
+		.sgid = from_kgid(&init_user_ns, cred->sgid),
+		.fsgid = from_kgid(&init_user_ns, cred->fsgid),
+		.securebits = cred->securebits,
+		.ngroups = gi->ngroups,
+		.cap_inheritable = cred->cap_inheritable.val,
+		.cap_permitted = cred->cap_permitted.val,
+		.cap_effective = cred->cap_effective.val,
+		.cap_bset = cred->cap_bset.val,
+		.cap_ambient = cred->cap_ambient.val,
+	};
+	int i, ret;
+
+	if (cred->user_ns != &init_user_ns)
+		return ckpt_err(ctx, -EOPNOTSUPP, "user namespaces are not supported yet");
+	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CRED, sizeof(rec),
+			       gi->ngroups * sizeof(u32));
+	for (i = 0; i < gi->ngroups && !ret; i++) {
+		u32 gid = from_kgid(&init_user_ns, gi->gid[i]);
+
+		ret = ckpt_write_data(ctx, &gid, sizeof(gid));
+	}
+	return ret ?: ckpt_write_end(ctx);
+}
+
+static bool ckpt_caps_valid(const struct ckpt_rec_cred *r)
+{
+	u64 all = CAP_VALID_MASK;
+
+	if ((r->cap_inheritable | r->cap_permitted | r->cap_effective |
+	     r->cap_bset | r->cap_ambient) & ~all)
+		return false;
+	/* The invariant cap_ambient keeps everywhere else. */
+	return !(r->cap_ambient & ~(r->cap_permitted & r->cap_inheritable));
+}
+
+static int ckpt_set_ids(struct cred *new, const struct ckpt_rec_cred *r)
+{
+	new->uid = make_kuid(&init_user_ns, r->uid);
+	new->euid = make_kuid(&init_user_ns, r->euid);
+	new->suid = make_kuid(&init_user_ns, r->suid);
+	new->fsuid = make_kuid(&init_user_ns, r->fsuid);
+	new->gid = make_kgid(&init_user_ns, r->gid);
+	new->egid = make_kgid(&init_user_ns, r->egid);
+	new->sgid = make_kgid(&init_user_ns, r->sgid);
+	new->fsgid = make_kgid(&init_user_ns, r->fsgid);
+	if (!uid_valid(new->uid) || !uid_valid(new->euid) ||
+	    !uid_valid(new->suid) || !uid_valid(new->fsuid) ||
+	    !gid_valid(new->gid) || !gid_valid(new->egid) ||
+	    !gid_valid(new->sgid) || !gid_valid(new->fsgid))
+		return -EINVAL;
+	new->securebits = r->securebits;
+	new->cap_inheritable.val = r->cap_inheritable;
+	new->cap_permitted.val = r->cap_permitted;
+	new->cap_effective.val = r->cap_effective;
+	new->cap_bset.val = r->cap_bset;
+	new->cap_ambient.val = r->cap_ambient;
+	return 0;
+}
+
+static struct group_info *ckpt_read_groups(struct ckpt_ctx *ctx, u32 n)
+{
+	struct group_info *gi = groups_alloc(n);
+	u32 i, gid;
+	int ret;
+
+	if (!gi)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < n; i++) {
+		ret = ckpt_read_data(ctx, &gid, sizeof(gid));
+		if (ret)
+			goto fail;
+		gi->gid[i] = make_kgid(&init_user_ns, gid);
+		if (!gid_valid(gi->gid[i])) {
+			ret = ckpt_err(ctx, -EINVAL, "invalid group id %u", gid);
+			goto fail;
+		}
+	}
+	groups_sort(gi);
+	return gi;
+fail:
+	put_group_info(gi);
+	return ERR_PTR(ret);
+}
+
+static void *ckpt_cred_restore(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_cred rec;
+	struct group_info *gi;
+	struct cred *new;
+	int ret;
+
+	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_CRED, sizeof(rec),
+			      CKPT_NGROUPS_MAX * sizeof(u32));
+	if (ret < 0)
+		return ERR_PTR(ret);
+	if (rec.ngroups > CKPT_NGROUPS_MAX || ret != rec.ngroups * sizeof(u32) ||
+	    rec.securebits & ~SECURE_ALL_BITS & ~SECURE_ALL_LOCKS ||
+	    !ckpt_caps_valid(&rec))
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed credentials record"));
+
+	gi = ckpt_read_groups(ctx, rec.ngroups);
+	if (IS_ERR(gi))
+		return gi;
+	ret = ckpt_read_end(ctx);
+	if (ret)
+		goto out_groups;
+
+	new = prepare_creds();
+	if (!new) {
+		ret = -ENOMEM;
+		goto out_groups;
+	}
+	ret = ckpt_set_ids(new, &rec);
+	if (ret) {
+		abort_creds(new);
+		ret = ckpt_err(ctx, ret, "credentials hold an unmapped id");
+		goto out_groups;
+	}
+	set_groups(new, gi);
+out_groups:
+	put_group_info(gi);
+	return ret ? ERR_PTR(ret) : new;
+}
+
+static void ckpt_cred_grab(void *ptr)
+{
+	get_cred(ptr);
+}
+
+static void ckpt_cred_drop(void *ptr)
+{
+	put_cred(ptr);
+}
+
+const struct ckpt_obj_ops ckpt_cred_ops = {
+	.name		= "cred",
+	.grab		= ckpt_cred_grab,
+	.drop		= ckpt_cred_drop,
+	.checkpoint	= ckpt_cred_checkpoint,
+	.restore	= ckpt_cred_restore,
+};

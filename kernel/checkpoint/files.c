@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Open files: fd tables (CKPT_OBJ_FILES) and the open file descriptions
+ * they point to (CKPT_OBJ_FILE).
+ *
+ * A file description is saved once however many fds and tasks share it,
+ * so a dup()ed or inherited file comes back as one struct file with one
+ * offset.  Each kind of file is a ckpt_file_ops; what no kind claims is
+ * refused by name.
+ */
+#include <linux/checkpoint.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/slab.h>
+
+#include "checkpoint.h"
+
+/* f_flags that mean the same after reopening. */
+#define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC |	\
+			 __O_SYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
+			 O_NOFOLLOW | O_NOATIME | O_PATH)
+
+/*
+ * Character devices whose state is nothing but their identity: reopening
+ * the node gives the same behaviour.
+ */
+static const dev_t ckpt_chrdevs[] = {
+	MKDEV(1, 3),	/* null */
+	MKDEV(1, 5),	/* zero */
+	MKDEV(1, 7),	/* full */
+	MKDEV(1, 8),	/* random */
+	MKDEV(1, 9),	/* urandom */
+	MKDEV(5, 0),	/* tty */
+	MKDEV(5, 1),	/* console */
+};
+
+static bool ckpt_chrdev_allowed(dev_t dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_chrdevs); i++)
+		if (ckpt_chrdevs[i] == dev)
+			return true;
+	return false;
+}
+
+/* Why @file cannot be reopened by path, or NULL. */
+static const char *ckpt_file_unsupported(struct file *file)
+{
+	umode_t mode = file_inode(file)->i_mode;
+
+	if (S_ISFIFO(mode))
+		return "pipes and FIFOs are not supported yet";
+	if (S_ISSOCK(mode))
+		return "sockets are not supported";
+	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
+		return "files without a path (eventfd, epoll, memfd, ...) are not supported";
+	if (d_unlinked(file->f_path.dentry))
+		return "deleted files are not supported";
+	if (file->f_flags & FASYNC)
+		return "O_ASYNC files are not supported";
+	if (S_ISCHR(mode) && !ckpt_chrdev_allowed(file_inode(file)->i_rdev))
+		return "this character device is not supported";
+	if (!S_ISREG(mode) && !S_ISDIR(mode) && !S_ISCHR(mode))
+		return "this file type is not supported";
+	return NULL;
+}
+
+static int ckpt_file_checkpoint(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct file *file = ptr;
+	umode_t mode = file_inode(file)->i_mode;
+	struct ckpt_rec_file rec = {
+		.kind = S_ISCHR(mode) ? CKPT_FILE_CHRDEV : CKPT_FILE_PATH,
+		.f_flags = file->f_flags & CKPT_FILE_FLAGS,
+		.pos = file->f_pos,
+	};
+	const char *why;
+	char *buf, *path;
+	int ret;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	path = d_path(&file->f_path, buf, PATH_MAX);
+	if (IS_ERR(path)) {
+		ret = ckpt_err(ctx, PTR_ERR(path), "cannot name an open file");
+		goto out;
+	}
+	why = ckpt_file_unsupported(file);
+	if (why) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: %s", path, why);
+		goto out;
+	}
+	if (rec.kind == CKPT_FILE_CHRDEV)
+		rec.rdev = new_encode_dev(file_inode(file)->i_rdev);
+	rec.path_len = strlen(path);
+	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_FILE, sizeof(rec),
+			       rec.path_len);
+	if (!ret)
+		ret = ckpt_write_data(ctx, path, rec.path_len);
+	if (!ret)
+		ret = ckpt_write_end(ctx);
+out:
+	kfree(buf);
+	return ret;
+}
+
+static void *ckpt_file_restore(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_file rec;
+	struct file *file;
+	umode_t mode;
+	char *path;
+	int ret;
+
+	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_FILE, sizeof(rec), PATH_MAX);
+	if (ret < 0)
+		return ERR_PTR(ret);
+	if (ret != rec.path_len || rec.f_flags & ~CKPT_FILE_FLAGS ||
+	    (rec.kind != CKPT_FILE_PATH && rec.kind != CKPT_FILE_CHRDEV) ||
+	    (rec.kind == CKPT_FILE_PATH && rec.rdev) ||
+	    (s64)rec.pos < 0)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"malformed file record at offset %llu",
+					ctx->rec_start));
+	path = ckpt_read_path(ctx, rec.path_len);
+	if (IS_ERR(path))
+		return path;
+	ret = ckpt_read_end(ctx);
+	if (ret)
+		goto fail;
+
+	file = filp_open(path, rec.f_flags | O_NOCTTY, 0);
+	if (IS_ERR(file)) {
+		ret = ckpt_err(ctx, PTR_ERR(file), "cannot reopen %s", path);
+		goto fail;
+	}
+	/* The name must still lead to the same kind of thing. */
+	mode = file_inode(file)->i_mode;
+	if (rec.kind == CKPT_FILE_CHRDEV ?
+	    !S_ISCHR(mode) || file_inode(file)->i_rdev != new_decode_dev(rec.rdev) ||
+	    !ckpt_chrdev_allowed(file_inode(file)->i_rdev) :
+	    !S_ISREG(mode) && !S_ISDIR(mode)) {
+		ret = ckpt_err(ctx, -EINVAL, "%s is no longer the file it was", path);
+		goto fail_file;
+	}
+	if (rec.pos && (file->f_mode & FMODE_LSEEK)) {
+		loff_t pos = vfs_llseek(file, rec.pos, SEEK_SET);
+
+		if (pos != rec.pos) {
+			ret = ckpt_err(ctx, pos < 0 ? pos : -EINVAL,
+				       "cannot seek %s to %llu", path, rec.pos);
+			goto fail_file;
+		}
+	}
+	kfree(path);
+	return file;
+
+fail_file:
+	fput(file);
+fail:
+	kfree(path);
+	return ERR_PTR(ret);
+}
+
+static void ckpt_file_grab(void *ptr)
+{
+	get_file(ptr);
+}
+
+static void ckpt_file_drop(void *ptr)
+{
+	fput(ptr);
+}
+
+const struct ckpt_obj_ops ckpt_file_ops = {
+	.name		= "file",
+	.grab		= ckpt_file_grab,
+	.drop		= ckpt_file_drop,
+	.checkpoint	= ckpt_file_checkpoint,
+	.restore	= ckpt_file_restore,
+};
+
+/* ---- fd tables ---- */
+
+struct ckpt_fd_snap {
+	struct file *file;
+	unsigned int fd;
+	bool cloexec;
+	u32 ref;
+};
+
+/*
+ * Take a reference on every open file of @files.  The container is
+ * frozen, so the table holds still; @max bounds the array.
+ */
+static int ckpt_snap_fds(struct files_struct *files, struct ckpt_fd_snap *snap,
+			 unsigned int max)
+{
+	struct fdtable *fdt;
+	unsigned int fd, n = 0;
+
+	spin_lock(&files->file_lock);
+	fdt = files_fdtable(files);
+	for (fd = 0; fd < fdt->max_fds; fd++) {
+		struct file *file = rcu_dereference_protected(fdt->fd[fd],
+					lockdep_is_held(&files->file_lock));
+
+		if (!file)
+			continue;
+		if (n == max) {
+			n = max + 1;
+			break;
+		}
+		snap[n].file = get_file(file);
+		snap[n].fd = fd;
+		snap[n].cloexec = close_on_exec(fd, files);
+		n++;
+	}
+	spin_unlock(&files->file_lock);
+	return n;
+}
+
+static int ckpt_files_checkpoint(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct files_struct *files = ptr;
+	struct ckpt_rec_files rec = { };
+	struct ckpt_fd_snap *snap;
+	struct ckpt_fd_entry e;
+	unsigned int max, n, i;
+	int ret = 0;
+
+	rcu_read_lock();
+	max = files_fdtable(files)->max_fds;
+	rcu_read_unlock();
+	snap = kvcalloc(max, sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	n = ckpt_snap_fds(files, snap, max);
+	if (n > max) {
+		/* The table grew: somebody outside the container shares it. */
+		ret = ckpt_err(ctx, -EBUSY, "an fd table changed during checkpoint");
+		n = max;
+		goto out;
+	}
+
+	/* The files first, so that the table can name them. */
+	for (i = 0; i < n && !ret; i++) {
+		int ref = ckpt_obj_checkpoint(ctx, snap[i].file, CKPT_OBJ_FILE);
+
+		if (ref < 0)
+			ret = ckpt_err(ctx, ref, "fd %u cannot be saved", snap[i].fd);
+		snap[i].ref = ref;
+	}
+	if (ret)
+		goto out;
+
+	rec.nr_fds = n;
+	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_FILES, sizeof(rec),
+			       n * sizeof(e));
+	for (i = 0; i < n && !ret; i++) {
+		e = (struct ckpt_fd_entry) {
+			.fd = snap[i].fd,
+			.file_ref = snap[i].ref,
+			.flags = snap[i].cloexec ? CKPT_FD_CLOEXEC : 0,
+		};
+		ret = ckpt_write_data(ctx, &e, sizeof(e));
+	}
+	if (!ret)
+		ret = ckpt_write_end(ctx);
+out:
+	for (i = 0; i < n; i++)
+		fput(snap[i].file);
+	kvfree(snap);
+	return ret;
+}
+
+/*
+ * Rebuild the table in current->files, which the restored task owns
+ * alone and which starts empty.
+ */
+static void *ckpt_files_restore(struct ckpt_ctx *ctx)
+{
+	struct files_struct *files = current->files;
+	struct ckpt_rec_files rec;
+	struct ckpt_fd_entry e;
+	int type, ret;
+	s64 last = -1;
+	u32 i;
+
+	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
+		ret = ckpt_obj_restore(ctx);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	if (type < 0)
+		return ERR_PTR(type);
+
+	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_FILES, sizeof(rec),
+			      CKPT_REC_MAX_LEN);
+	if (ret < 0)
+		return ERR_PTR(ret);
+	if (rec.__pad || ret != (u64)rec.nr_fds * sizeof(e))
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed fd table record"));
+
+	for (i = 0; i < rec.nr_fds; i++) {
+		struct file *file;
+
+		ret = ckpt_read_data(ctx, &e, sizeof(e));
+		if (ret)
+			return ERR_PTR(ret);
+		if (e.fd <= last || e.fd >= sysctl_nr_open ||
+		    e.flags & ~CKPT_FD_CLOEXEC || e.__pad)
+			return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed fd entry for fd %d",
+						e.fd));
+		last = e.fd;
+		file = ckpt_obj_fetch(ctx, e.file_ref, CKPT_OBJ_FILE);
+		if (IS_ERR(file))
+			return file;
+		ret = replace_fd(e.fd, file,
+				 e.flags & CKPT_FD_CLOEXEC ? O_CLOEXEC : 0);
+		if (ret < 0)
+			return ERR_PTR(ckpt_err(ctx, ret, "cannot install fd %d", e.fd));
+	}
+	ret = ckpt_read_end(ctx);
+	if (ret)
+		return ERR_PTR(ret);
+	atomic_inc(&files->count);
+	return files;
+}
+
+static void ckpt_files_grab(void *ptr)
+{
+	struct files_struct *files = ptr;
+
+	atomic_inc(&files->count);
+}
+
+static void ckpt_files_drop(void *ptr)
+{
+	put_files_struct(ptr);
+}
+
+const struct ckpt_obj_ops ckpt_files_ops = {
+	.name		= "files",
+	.grab		= ckpt_files_grab,
+	.drop		= ckpt_files_drop,
+	.checkpoint	= ckpt_files_checkpoint,
+	.restore	= ckpt_files_restore,
+};

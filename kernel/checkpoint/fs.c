@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fs_struct (CKPT_OBJ_FS): root, working directory and umask, saved as
+ * paths and looked up again on restart.
+ */
+#include <linux/checkpoint.h>
+#include <linux/fs_struct.h>
+#include <linux/namei.h>
+#include <linux/slab.h>
+
+#include "checkpoint.h"
+
+static int ckpt_fs_checkpoint(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct fs_struct *fs = ptr;
+	struct ckpt_rec_fs rec = { };
+	struct path root, pwd;
+	char *buf, *rp, *pp;
+	int ret;
+
+	buf = kmalloc(2 * PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	get_fs_root(fs, &root);
+	get_fs_pwd(fs, &pwd);
+	spin_lock(&fs->lock);
+	rec.umask = fs->umask;
+	spin_unlock(&fs->lock);
+
+	rp = d_path(&root, buf, PATH_MAX);
+	pp = d_path(&pwd, buf + PATH_MAX, PATH_MAX);
+	if (IS_ERR(rp) || IS_ERR(pp)) {
+		ret = ckpt_err(ctx, -ENAMETOOLONG, "cannot name a root or working directory");
+		goto out;
+	}
+	if (d_unlinked(root.dentry) || d_unlinked(pwd.dentry)) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP,
+			       "a deleted root or working directory is not supported");
+		goto out;
+	}
+	rec.root_len = strlen(rp);
+	rec.pwd_len = strlen(pp);
+	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_FS, sizeof(rec),
+			       rec.root_len + rec.pwd_len);
+	if (!ret)
+		ret = ckpt_write_data(ctx, rp, rec.root_len);
+	if (!ret)
+		ret = ckpt_write_data(ctx, pp, rec.pwd_len);
+	if (!ret)
+		ret = ckpt_write_end(ctx);
+out:
+	path_put(&root);
+	path_put(&pwd);
+	kfree(buf);
+	return ret;
+}
+
+static int ckpt_lookup_dir(struct ckpt_ctx *ctx, u32 len, struct path *path)
+{
+	char *name = ckpt_read_path(ctx, len);
+	int ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = kern_path(name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, path);
+	if (ret)
+		ckpt_err(ctx, ret, "cannot find directory %s", name);
+	kfree(name);
+	return ret;
+}
+
+/* A new fs_struct; the task record installs it. */
+static void *ckpt_fs_restore(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_fs rec;
+	struct path root, pwd;
+	struct fs_struct *fs;
+	int ret;
+
+	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_FS, sizeof(rec), 2 * PATH_MAX);
+	if (ret < 0)
+		return ERR_PTR(ret);
+	if (rec.__pad || rec.umask & ~S_IRWXUGO ||
+	    ret != (u64)rec.root_len + rec.pwd_len)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed fs record"));
+	ret = ckpt_lookup_dir(ctx, rec.root_len, &root);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = ckpt_lookup_dir(ctx, rec.pwd_len, &pwd);
+	if (ret)
+		goto out_root;
+	ret = ckpt_read_end(ctx);
+	if (ret)
+		goto out_pwd;
+
+	fs = copy_fs_struct(current->fs);
+	if (!fs) {
+		ret = -ENOMEM;
+		goto out_pwd;
+	}
+	set_fs_root(fs, &root);
+	set_fs_pwd(fs, &pwd);
+	fs->umask = rec.umask;
+out_pwd:
+	path_put(&pwd);
+out_root:
+	path_put(&root);
+	return ret ? ERR_PTR(ret) : fs;
+}
+
+static void ckpt_fs_grab(void *ptr)
+{
+	struct fs_struct *fs = ptr;
+
+	spin_lock(&fs->lock);
+	fs->users++;
+	spin_unlock(&fs->lock);
+}
+
+static void ckpt_fs_drop(void *ptr)
+{
+	struct fs_struct *fs = ptr;
+	bool last;
+
+	spin_lock(&fs->lock);
+	last = !--fs->users;
+	spin_unlock(&fs->lock);
+	if (last)
+		free_fs_struct(fs);
+}
+
+/**
+ * ckpt_install_fs - make current use @fs, as CLONE_FS would have
+ * @fs:	a restored fs_struct.
+ */
+void ckpt_install_fs(struct fs_struct *fs)
+{
+	struct fs_struct *old;
+
+	ckpt_fs_grab(fs);
+	task_lock(current);
+	old = current->fs;
+	current->fs = fs;
+	task_unlock(current);
+	ckpt_fs_drop(old);
+}
+
+const struct ckpt_obj_ops ckpt_fs_ops = {
+	.name		= "fs",
+	.grab		= ckpt_fs_grab,
+	.drop		= ckpt_fs_drop,
+	.checkpoint	= ckpt_fs_checkpoint,
+	.restore	= ckpt_fs_restore,
+};

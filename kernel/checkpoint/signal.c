@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Signals: handlers (CKPT_OBJ_SIGHAND, shared by CLONE_SIGHAND) and each
+ * task's queued signals.  The blocked mask and sigaltstack travel in the
+ * task record.
+ *
+ * Queued signals are restored by the task sending them to itself, after
+ * its handlers and mask are back, so that they are neither dropped as
+ * ignored nor delivered early; siginfo is kept as it was.
+ */
+#include <linux/checkpoint.h>
+#include <linux/sched/signal.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+
+#include "checkpoint.h"
+
+static int ckpt_sighand_checkpoint(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct sighand_struct *sighand = ptr;
+	struct ckpt_rec_sighand *rec;
+	int sig, ret;
+
+	BUILD_BUG_ON(_NSIG != CKPT_NSIG);
+	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	spin_lock_irq(&sighand->siglock);
+	for (sig = 1; sig <= CKPT_NSIG; sig++) {
+		struct k_sigaction *ka = &sighand->action[sig - 1];
+
+		rec->action[sig - 1] = (struct ckpt_sigaction) {
+			.handler = (unsigned long)ka->sa.sa_handler,
+			.flags = ka->sa.sa_flags,
+			.restorer = (unsigned long)ka->sa.sa_restorer,
+			.mask = ka->sa.sa_mask.sig[0],
+		};
+	}
+	spin_unlock_irq(&sighand->siglock);
+	ret = ckpt_write_rec(ctx, rec, CKPT_REC_SIGHAND, sizeof(*rec));
+	kfree(rec);
+	return ret;
+}
+
+/* Set current's handlers; the restored task owns its sighand alone. */
+static void *ckpt_sighand_restore(struct ckpt_ctx *ctx)
+{
+	struct sighand_struct *sighand = current->sighand;
+	struct ckpt_rec_sighand *rec;
+	int sig, ret;
+
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return ERR_PTR(-ENOMEM);
+	ret = ckpt_read_rec(ctx, rec, CKPT_REC_SIGHAND, sizeof(*rec));
+	for (sig = 1; sig <= CKPT_NSIG && !ret; sig++) {
+		struct ckpt_sigaction *a = &rec->action[sig - 1];
+		struct k_sigaction ka = { };
+
+		if (a->handler >= TASK_SIZE && a->handler != (unsigned long)SIG_IGN) {
+			ret = ckpt_err(ctx, -EINVAL, "signal %d: bad handler", sig);
+			break;
+		}
+		if (sig_kernel_only(sig)) {
+			if (a->handler != (unsigned long)SIG_DFL)
+				ret = ckpt_err(ctx, -EINVAL,
+					       "signal %d cannot have a handler", sig);
+			continue;
+		}
+		ka.sa.sa_handler = (__sighandler_t)(unsigned long)a->handler;
+		ka.sa.sa_flags = a->flags;
+		ka.sa.sa_restorer = (__sigrestore_t)(unsigned long)a->restorer;
+		ka.sa.sa_mask.sig[0] = a->mask;
+		ret = do_sigaction(sig, &ka, NULL);
+		if (ret)
+			ret = ckpt_err(ctx, ret, "signal %d: action refused", sig);
+	}
+	kfree(rec);
+	if (ret)
+		return ERR_PTR(ret);
+	refcount_inc(&sighand->count);
+	return sighand;
+}
+
+static void ckpt_sighand_grab(void *ptr)
+{
+	struct sighand_struct *sighand = ptr;
+
+	refcount_inc(&sighand->count);
+}
+
+static void ckpt_sighand_drop(void *ptr)
+{
+	__cleanup_sighand(ptr);
+}
+
+const struct ckpt_obj_ops ckpt_sighand_ops = {
+	.name		= "sighand",
+	.grab		= ckpt_sighand_grab,
+	.drop		= ckpt_sighand_drop,
+	.checkpoint	= ckpt_sighand_checkpoint,
+	.restore	= ckpt_sighand_restore,
+};
+
+/*
+ * Copy one queue.  Bits set without a queue entry (a signal queued when
+ * no siginfo could be allocated) come back as kernel-sent signals.
+ */
+static unsigned int ckpt_snap_queue(struct sigpending *p, siginfo_t *out,
+				    unsigned int max)
+{
+	struct sigqueue *q;
+	sigset_t seen;
+	unsigned int n = 0;
+	int sig;
+
+	sigemptyset(&seen);
+	list_for_each_entry(q, &p->list, list) {
+		if (n < max)
+			copy_siginfo_to_external(&out[n], &q->info);
+		sigaddset(&seen, q->info.si_signo);
+		n++;
+	}
+	for (sig = 1; sig <= CKPT_NSIG; sig++) {
+		if (!sigismember(&p->signal, sig) || sigismember(&seen, sig))
+			continue;
+		if (n < max) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].si_signo = sig;
+			out[n].si_code = SI_KERNEL;
+		}
+		n++;
+	}
+	return n;
+}
+
+static int ckpt_write_queue(struct ckpt_ctx *ctx, struct task_struct *t,
+			    bool shared)
+{
+	struct ckpt_rec_sigpending rec = { .shared = shared };
+	siginfo_t *infos;
+	unsigned int n;
+	int ret;
+
+	infos = kvcalloc(CKPT_SIGPENDING_MAX, sizeof(*infos), GFP_KERNEL);
+	if (!infos)
+		return -ENOMEM;
+	spin_lock_irq(&t->sighand->siglock);
+	n = ckpt_snap_queue(shared ? &t->signal->shared_pending : &t->pending,
+			    infos, CKPT_SIGPENDING_MAX);
+	spin_unlock_irq(&t->sighand->siglock);
+	if (n > CKPT_SIGPENDING_MAX) {
+		ret = ckpt_err(ctx, -E2BIG, "more than %u queued signals",
+			       CKPT_SIGPENDING_MAX);
+		goto out;
+	}
+	rec.nr = n;
+	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_SIGPENDING, sizeof(rec),
+			       n * CKPT_SIGINFO_SIZE);
+	if (!ret)
+		ret = ckpt_write_data(ctx, infos, n * CKPT_SIGINFO_SIZE);
+	if (!ret)
+		ret = ckpt_write_end(ctx);
+out:
+	kvfree(infos);
+	return ret;
+}
+
+/**
+ * ckpt_checkpoint_sigpending - write a task's own and shared signal queues
+ * @ctx:	checkpoint context.
+ * @t:		a frozen task.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	BUILD_BUG_ON(sizeof(siginfo_t) != CKPT_SIGINFO_SIZE);
+	return ckpt_write_queue(ctx, t, false) ?:
+	       ckpt_write_queue(ctx, t, true);
+}
+
+static int ckpt_restore_queue(struct ckpt_ctx *ctx, bool shared)
+{
+	struct ckpt_rec_sigpending rec;
+	siginfo_t info;
+	u32 i;
+	int ret;
+
+	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_SIGPENDING, sizeof(rec),
+			      CKPT_SIGPENDING_MAX * CKPT_SIGINFO_SIZE);
+	if (ret < 0)
+		return ret;
+	if (rec.shared != shared || rec.nr > CKPT_SIGPENDING_MAX ||
+	    ret != rec.nr * CKPT_SIGINFO_SIZE)
+		return ckpt_err(ctx, -EINVAL, "malformed signal queue record");
+	for (i = 0; i < rec.nr; i++) {
+		struct kernel_siginfo kinfo;
+
+		ret = ckpt_read_data(ctx, &info, sizeof(info));
+		if (ret)
+			return ret;
+		if (!valid_signal(info.si_signo) || info.si_signo <= 0)
+			return ckpt_err(ctx, -EINVAL, "queued signal %d is invalid",
+					info.si_signo);
+		memcpy(&kinfo, &info, sizeof(kinfo));
+		spin_lock_irq(&current->sighand->siglock);
+		ret = send_signal_locked(kinfo.si_signo, &kinfo, current,
+					 shared ? PIDTYPE_TGID : PIDTYPE_PID);
+		spin_unlock_irq(&current->sighand->siglock);
+		if (ret)
+			return ckpt_err(ctx, ret, "cannot requeue signal %d",
+					kinfo.si_signo);
+	}
+	return ckpt_read_end(ctx);
+}
+
+/**
+ * ckpt_restore_sigpending - requeue current's signals from the image
+ * @ctx:	restart context, at the task's signal queue records.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_restore_sigpending(struct ckpt_ctx *ctx)
+{
+	return ckpt_restore_queue(ctx, false) ?: ckpt_restore_queue(ctx, true);
+}
