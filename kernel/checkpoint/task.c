@@ -146,16 +146,18 @@ static int ckpt_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		return ckpt_err(ctx, -EINVAL, "task record for pid %d where pid %d was expected",
 				r->pid, ct->entry.pid);
 	if (!valid_signal(r->pdeath_signal) || r->pdeath_signal < 0 ||
-	    !valid_signal(r->exit_signal) || r->exit_signal < 0 ||
-	    r->nice < MIN_NICE || r->nice > MAX_NICE ||
+	    !valid_signal(r->exit_signal) || r->exit_signal < 0)
+		return ckpt_err(ctx, -EINVAL, "task %d: bad signal numbers", r->pid);
+	if (r->nice < MIN_NICE || r->nice > MAX_NICE ||
 	    r->flags & ~CKPT_TASK_NO_NEW_PRIVS || r->__pad ||
-	    r->nr_rlimits != RLIM_NLIMITS ||
-	    r->altstack_flags & ~SS_AUTODISARM ||
-	    (!r->altstack_size && (r->altstack_sp || r->altstack_flags)) ||
-	    (r->altstack_size && (r->altstack_size < MINSIGSTKSZ ||
-				  r->altstack_sp + r->altstack_size < r->altstack_sp)) ||
-	    !memchr(r->comm, 0, sizeof(r->comm)))
+	    r->nr_rlimits != RLIM_NLIMITS || !memchr(r->comm, 0, sizeof(r->comm)))
 		return ckpt_err(ctx, -EINVAL, "task %d: malformed task record", r->pid);
+	/* What sigaltstack(2) itself would accept, or the reset state. */
+	if (r->altstack_flags & ~(SS_DISABLE | SS_AUTODISARM) ||
+	    (r->altstack_size &&
+	     (r->altstack_size < MINSIGSTKSZ || r->altstack_flags & SS_DISABLE ||
+	      r->altstack_sp + r->altstack_size < r->altstack_sp)))
+		return ckpt_err(ctx, -EINVAL, "task %d: bad sigaltstack", r->pid);
 	for (i = 0; i < RLIM_NLIMITS; i++)
 		if (r->rlim[i].cur > r->rlim[i].max ||
 		    (i == RLIMIT_NOFILE && r->rlim[i].max > sysctl_nr_open))

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A container checkpointed while blocked in a syscall, killed and
+ * restarted, must come back into that syscall and finish it normally.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
+
+#include "checkpoint_util.h"
+#include "counter_prog.h"
+#include "../kselftest_harness.h"
+
+static char shared_path[64];
+static const char *sleep_kind;
+
+static int exec_sleeper(void *arg)
+{
+	char prog[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", prog, sizeof(prog) - 32);
+	char *slash;
+
+	if (n <= 0)
+		return 126;
+	prog[n] = '\0';
+	slash = strrchr(prog, '/');
+	snprintf(slash ? slash + 1 : prog, 32, "sleeper_prog");
+	execl(prog, "sleeper_prog", shared_path, sleep_kind, NULL);
+	return 127;
+}
+
+/* 'S' once the task sleeps interruptibly, as in /proc/PID/stat. */
+static char task_state(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return '?';
+	read_log(fd, buf, sizeof(buf));
+	close(fd);
+	p = strrchr(buf, ')');
+	return p && p[1] ? p[2] : '?';
+}
+
+FIXTURE(sleeper) {
+	struct shared_page *shared;
+	pid_t init;
+	int image;
+	int log;
+};
+
+FIXTURE_VARIANT(sleeper) {
+	const char *kind;
+	uint64_t verdict;
+};
+
+FIXTURE_VARIANT_ADD(sleeper, nanosleep) { .kind = "nanosleep", .verdict = 100 };
+FIXTURE_VARIANT_ADD(sleeper, pause) { .kind = "pause", .verdict = 200 };
+FIXTURE_VARIANT_ADD(sleeper, futex) { .kind = "futex", .verdict = 300 };
+
+FIXTURE_SETUP(sleeper)
+{
+	int fd, i;
+
+	snprintf(shared_path, sizeof(shared_path), "/tmp/sleeper-%d", getpid());
+	fd = open(shared_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, PAGE));
+	self->shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, self->shared);
+	close(fd);
+	self->image = scratch_file(O_RDWR);
+	self->log = scratch_file(O_RDWR);
+	ASSERT_GE(self->image, 0);
+	ASSERT_GE(self->log, 0);
+
+	sleep_kind = variant->kind;
+	self->init = container_start(exec_sleeper, NULL);
+	ASSERT_GT(self->init, 0);
+	for (i = 0; i < 10000 && !SHARED_GET(self->shared->counter); i++)
+		usleep(1000);
+	ASSERT_EQ(1ULL, SHARED_GET(self->shared->counter));
+	for (i = 0; i < 10000 && task_state(self->init) != 'S'; i++)
+		usleep(1000);
+	ASSERT_EQ('S', task_state(self->init)) TH_LOG("it never went to sleep");
+}
+
+FIXTURE_TEARDOWN(sleeper)
+{
+	if (self->init > 0)
+		container_stop(self->init);
+	unlink(shared_path);
+}
+
+TEST_F_TIMEOUT(sleeper, resumes_after_restart, 120)
+{
+	char log[1024];
+	int status, i;
+	long pid;
+
+	if (ckpt(self->init, self->image, self->log, CHECKPOINT_KILL)) {
+		read_log(self->log, log, sizeof(log));
+		ASSERT_EQ(0, errno) TH_LOG("checkpoint failed: %m\n%s", log);
+	}
+	ASSERT_EQ(self->init, waitpid(self->init, &status, 0));
+	self->init = 0;
+	ASSERT_EQ(0ULL, SHARED_GET(self->shared->verdict))
+		TH_LOG("the syscall returned before the checkpoint");
+
+	lseek(self->image, 0, SEEK_SET);
+	pid = rstrt(self->image, self->log, 0);
+	if (pid < 0) {
+		read_log(self->log, log, sizeof(log));
+		ASSERT_GT(pid, 0) TH_LOG("restart failed: %m\n%s", log);
+	}
+	self->init = pid;
+
+	/* Back in the syscall, not out of it with an error. */
+	usleep(300000);
+	ASSERT_EQ(0ULL, SHARED_GET(self->shared->verdict))
+		TH_LOG("the restored syscall returned early: %lu",
+		       (unsigned long)SHARED_GET(self->shared->verdict));
+
+	if (!strcmp(variant->kind, "pause")) {
+		ASSERT_EQ(0, kill(pid, SIGUSR1));
+	} else if (!strcmp(variant->kind, "futex")) {
+		SHARED_SET(self->shared->cmd, 1);
+		syscall(__NR_futex, &self->shared->cmd, FUTEX_WAKE, 1, NULL, NULL, 0);
+	}
+	for (i = 0; i < 20000 && !SHARED_GET(self->shared->verdict); i++)
+		usleep(1000);
+	ASSERT_EQ(variant->verdict, SHARED_GET(self->shared->verdict))
+		TH_LOG("the %s came back wrong", variant->kind);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	self->init = 0;
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("status %#x", status);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A container init that blocks in one syscall and reports how it came
+ * back, for sleep_test: checkpointed and restarted while blocked, the
+ * syscall must resume as after a signal it did not see.
+ *
+ * usage: sleeper_prog SHARED-FILE nanosleep|pause|futex
+ * Writes counter = 1 just before blocking, then verdict = the result.
+ */
+#define _GNU_SOURCE
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "checkpoint_util.h"
+#include "counter_prog.h"
+
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	usr1_seen = 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct timespec ts = { 3, 0 };
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct shared_page *sp;
+	long ret;
+	int fd;
+
+	if (argc != 3)
+		return 100;
+	fd = open(argv[1], O_RDWR);
+	if (fd < 0)
+		return 101;
+	sp = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (sp == MAP_FAILED || sigaction(SIGUSR1, &sa, NULL))
+		return 102;
+	syscall(__NR_close_range, 0, ~0U, 0);
+
+	SHARED_SET(sp->counter, 1);
+	if (!strcmp(argv[2], "nanosleep")) {
+		ret = syscall(__NR_nanosleep, &ts, NULL);
+		SHARED_SET(sp->verdict, ret == 0 ? 100 : 101);
+	} else if (!strcmp(argv[2], "pause")) {
+		ret = syscall(__NR_pause);
+		SHARED_SET(sp->verdict,
+			   ret == -1 && errno == EINTR && usr1_seen ? 200 : 201);
+	} else if (!strcmp(argv[2], "futex")) {
+		/* Wait while cmd is 0; the test sets it and wakes us. */
+		do {
+			ret = syscall(__NR_futex, &sp->cmd, FUTEX_WAIT, 0,
+				      NULL, NULL, 0);
+		} while (ret == -1 && errno == EAGAIN && !SHARED_GET(sp->cmd));
+		SHARED_SET(sp->verdict,
+			   ret == 0 && SHARED_GET(sp->cmd) == 1 ? 300 : 301);
+	} else {
+		return 103;
+	}
+	return 0;
+}
