@@ -77,7 +77,7 @@ headers: kernel
 $(BIN)/%: $(SRC)/$(SELFTEST_DIR)/%.c $(addprefix $(SRC)/,$(SELFTEST_HDRS)) \
 		$(TEST_KDIR)/usr/include/linux/checkpoint.h
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS_USER) -o $@ $< -lcap
+	$(CC) $(CFLAGS_USER) -o $@ $< -lcap -lz
 
 selftests: kernel
 	@$(MAKE) --no-print-directory $(SELFTESTS)
