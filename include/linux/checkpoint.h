@@ -123,11 +123,15 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx);
  * @restore:	read them back and return a new object holding one
  *		reference, or an ERR_PTR.  Runs in the context of the
  *		restored task that first uses the object.
+ * @users:	the object's reference count, compared at the end of a
+ *		checkpoint with the references found in the container;
+ *		NULL for value-like objects that may be shared freely.
  */
 struct ckpt_obj_ops {
 	const char *name;
 	void (*grab)(void *ptr);
 	void (*drop)(void *ptr);
+	unsigned long (*users)(void *ptr);
 	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr);
 	void *(*restore)(struct ckpt_ctx *ctx);
 };
@@ -135,6 +139,7 @@ struct ckpt_obj_ops {
 /* Shared objects, kernel/checkpoint/objhash.c */
 int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 			enum ckpt_obj_type type);
+int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr);
 int ckpt_obj_restore(struct ckpt_ctx *ctx);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
 		     enum ckpt_obj_type type);

@@ -96,6 +96,8 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 		ret = ckpt_checkpoint_task(ctx, &ctx->tasks[i]);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		ret = ckpt_arch_checkpoint_cpu(ctx, &ctx->tasks[i]);
+	if (!ret)
+		ret = ckpt_objhash_verify(ctx);
 	return ret ?: ckpt_write_trailer(ctx);
 }
 

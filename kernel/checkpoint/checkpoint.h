@@ -16,6 +16,7 @@ void ckpt_thaw(struct ckpt_ctx *ctx, bool kill);
 /* objhash.c, objtypes.c */
 int ckpt_objhash_alloc(struct ckpt_ctx *ctx);
 void ckpt_objhash_free(struct ckpt_ctx *ctx);
+int ckpt_objhash_verify(struct ckpt_ctx *ctx);
 const struct ckpt_obj_ops *ckpt_obj_ops(u32 type);
 
 /* task.c */

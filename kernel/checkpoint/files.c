@@ -178,10 +178,16 @@ static void ckpt_file_drop(void *ptr)
 	fput(ptr);
 }
 
+static unsigned long ckpt_file_users(void *ptr)
+{
+	return file_count((struct file *)ptr);
+}
+
 const struct ckpt_obj_ops ckpt_file_ops = {
 	.name		= "file",
 	.grab		= ckpt_file_grab,
 	.drop		= ckpt_file_drop,
+	.users		= ckpt_file_users,
 	.checkpoint	= ckpt_file_checkpoint,
 	.restore	= ckpt_file_restore,
 };
@@ -346,10 +352,16 @@ static void ckpt_files_drop(void *ptr)
 	put_files_struct(ptr);
 }
 
+static unsigned long ckpt_files_users(void *ptr)
+{
+	return atomic_read(&((struct files_struct *)ptr)->count);
+}
+
 const struct ckpt_obj_ops ckpt_files_ops = {
 	.name		= "files",
 	.grab		= ckpt_files_grab,
 	.drop		= ckpt_files_drop,
+	.users		= ckpt_files_users,
 	.checkpoint	= ckpt_files_checkpoint,
 	.restore	= ckpt_files_restore,
 };

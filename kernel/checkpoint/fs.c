@@ -145,10 +145,16 @@ void ckpt_install_fs(struct fs_struct *fs)
 	ckpt_fs_drop(old);
 }
 
+static unsigned long ckpt_fs_users(void *ptr)
+{
+	return ((struct fs_struct *)ptr)->users;
+}
+
 const struct ckpt_obj_ops ckpt_fs_ops = {
 	.name		= "fs",
 	.grab		= ckpt_fs_grab,
 	.drop		= ckpt_fs_drop,
+	.users		= ckpt_fs_users,
 	.checkpoint	= ckpt_fs_checkpoint,
 	.restore	= ckpt_fs_restore,
 };

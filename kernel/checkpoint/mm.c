@@ -136,6 +136,11 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	rec.kind = ckpt_arch_vma_kind(vma);
 	if (rec.kind)
 		return ckpt_write_rec(ctx, &rec, CKPT_REC_VMA, sizeof(rec));
+	if (vma->vm_file) {
+		ret = ckpt_obj_note(ctx, vma->vm_file);
+		if (ret)
+			return ret;
+	}
 
 	if (vma->vm_flags & ~CKPT_VM_KNOWN)
 		return ckpt_err(ctx, -EOPNOTSUPP,
@@ -192,6 +197,11 @@ static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 		return -ENOMEM;
 
 	exe = get_mm_exe_file(mm);
+	if (exe && ckpt_obj_note(ctx, exe)) {
+		fput(exe);
+		ret = -ENOMEM;
+		goto out;
+	}
 	if (exe) {
 		exe_path = ckpt_file_path(ctx, exe, buf, &rec.exe_len);
 		if (IS_ERR(exe_path)) {
@@ -504,10 +514,16 @@ static void ckpt_mm_drop(void *ptr)
 	mmput(ptr);
 }
 
+static unsigned long ckpt_mm_users(void *ptr)
+{
+	return atomic_read(&((struct mm_struct *)ptr)->mm_users);
+}
+
 const struct ckpt_obj_ops ckpt_mm_ops = {
 	.name		= "mm",
 	.grab		= ckpt_mm_grab,
 	.drop		= ckpt_mm_drop,
+	.users		= ckpt_mm_users,
 	.checkpoint	= ckpt_mm_checkpoint,
 	.restore	= ckpt_mm_restore,
 };

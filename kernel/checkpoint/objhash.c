@@ -21,10 +21,19 @@ struct ckpt_obj {
 	void *ptr;
 	u32 objref;
 	enum ckpt_obj_type type;
+	unsigned int uses;	/* checkpoint: references found in the container */
+};
+
+/* A reference from inside the container that is not an object's use. */
+struct ckpt_note {
+	struct hlist_node node;
+	void *ptr;
+	unsigned int count;
 };
 
 struct ckpt_objhash {
 	DECLARE_HASHTABLE(by_ptr, 8);
+	DECLARE_HASHTABLE(notes, 8);
 	struct xarray by_ref;
 	u32 next_objref;
 };
@@ -42,6 +51,7 @@ int ckpt_objhash_alloc(struct ckpt_ctx *ctx)
 	if (!h)
 		return -ENOMEM;
 	hash_init(h->by_ptr);
+	hash_init(h->notes);
 	xa_init(&h->by_ref);
 	h->next_objref = 1;
 	ctx->objhash = h;
@@ -55,8 +65,11 @@ int ckpt_objhash_alloc(struct ckpt_ctx *ctx)
 void ckpt_objhash_free(struct ckpt_ctx *ctx)
 {
 	struct ckpt_objhash *h = ctx->objhash;
+	struct hlist_node *tmp;
+	struct ckpt_note *note;
 	struct ckpt_obj *obj;
 	unsigned long ref;
+	int bkt;
 
 	if (!h)
 		return;
@@ -64,6 +77,8 @@ void ckpt_objhash_free(struct ckpt_ctx *ctx)
 		ckpt_obj_ops(obj->type)->drop(obj->ptr);
 		kfree(obj);
 	}
+	hash_for_each_safe(h->notes, bkt, tmp, note, node)
+		kfree(note);
 	xa_destroy(&h->by_ref);
 	kfree(h);
 	ctx->objhash = NULL;
@@ -82,6 +97,7 @@ static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx, void *ptr,
 	obj->ptr = ptr;
 	obj->objref = objref;
 	obj->type = type;
+	obj->uses = 0;
 	ret = xa_insert(&h->by_ref, objref, obj, GFP_KERNEL);
 	if (ret) {
 		kfree(obj);
@@ -112,14 +128,17 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 	int ret;
 
 	hash_for_each_possible(h->by_ptr, obj, node, (unsigned long)ptr) {
-		if (obj->ptr == ptr && obj->type == type)
+		if (obj->ptr == ptr && obj->type == type) {
+			obj->uses++;
 			return obj->objref;
+		}
 	}
 
 	obj = ckpt_obj_add(ctx, ptr, h->next_objref, type);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	ops->grab(ptr);
+	obj->uses = 1;
 	h->next_objref++;
 
 	rec.objref = obj->objref;
@@ -128,6 +147,79 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 	if (!ret)
 		ret = ops->checkpoint(ctx, ptr);
 	return ret ?: obj->objref;
+}
+
+/**
+ * ckpt_obj_note - count a reference to @ptr held inside the container
+ * @ctx:	checkpoint context.
+ * @ptr:	an object that may or may not be (or become) in the objhash,
+ *		referenced in a way that is not a use of it as an object --
+ *		a struct file that a VMA maps, say.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct ckpt_objhash *h = ctx->objhash;
+	struct ckpt_note *note;
+
+	hash_for_each_possible(h->notes, note, node, (unsigned long)ptr) {
+		if (note->ptr == ptr) {
+			note->count++;
+			return 0;
+		}
+	}
+	note = kmalloc(sizeof(*note), GFP_KERNEL);
+	if (!note)
+		return -ENOMEM;
+	note->ptr = ptr;
+	note->count = 1;
+	hash_add(h->notes, &note->node, (unsigned long)ptr);
+	return 0;
+}
+
+static unsigned int ckpt_noted(struct ckpt_objhash *h, void *ptr)
+{
+	struct ckpt_note *note;
+
+	hash_for_each_possible(h->notes, note, node, (unsigned long)ptr)
+		if (note->ptr == ptr)
+			return note->count;
+	return 0;
+}
+
+/**
+ * ckpt_objhash_verify - refuse objects that are also used outside
+ * @ctx:	checkpoint context, every task written.
+ *
+ * An object whose reference count exceeds the references found inside
+ * the container (plus the objhash's own) is shared with something the
+ * checkpoint does not cover; saving a copy of it would silently split
+ * it in two on restart.
+ *
+ * Return: 0, or -EBUSY (logged) naming the first such object.
+ */
+int ckpt_objhash_verify(struct ckpt_ctx *ctx)
+{
+	struct ckpt_objhash *h = ctx->objhash;
+	const struct ckpt_obj_ops *ops;
+	struct ckpt_obj *obj;
+	unsigned long ref;
+
+	xa_for_each(&h->by_ref, ref, obj) {
+		unsigned long seen, users;
+
+		ops = ckpt_obj_ops(obj->type);
+		if (!ops->users)
+			continue;
+		seen = obj->uses + ckpt_noted(h, obj->ptr) + 1;
+		users = ops->users(obj->ptr);
+		if (users > seen)
+			return ckpt_err(ctx, -EBUSY,
+					"%s (objref %u) is also used outside the container (%lu references, %lu inside)",
+					ops->name, obj->objref, users, seen - 1);
+	}
+	return 0;
 }
 
 /**

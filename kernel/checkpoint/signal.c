@@ -94,10 +94,16 @@ static void ckpt_sighand_drop(void *ptr)
 	__cleanup_sighand(ptr);
 }
 
+static unsigned long ckpt_sighand_users(void *ptr)
+{
+	return refcount_read(&((struct sighand_struct *)ptr)->count);
+}
+
 const struct ckpt_obj_ops ckpt_sighand_ops = {
 	.name		= "sighand",
 	.grab		= ckpt_sighand_grab,
 	.drop		= ckpt_sighand_drop,
+	.users		= ckpt_sighand_users,
 	.checkpoint	= ckpt_sighand_checkpoint,
 	.restore	= ckpt_sighand_restore,
 };

@@ -15,8 +15,9 @@
  * pending signal, sigaltstack, files, cwd, umask, credentials, limits,
  * nice, name, personality -- and checks it once told to finish.
  *
- * usage: counter_prog SHARED-FILE full|keep-pipe
- * Exit status 0 when every check held; keep-pipe also holds a pipe open.
+ * usage: counter_prog SHARED-FILE full|keep-pipe|keep-inherited
+ * Exit status 0 when every check held; keep-pipe also holds a pipe open,
+ * keep-inherited the test's fd 16.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -139,6 +140,7 @@ static void on_signal(int sig)
 #define FD_DUP		13
 #define FD_DIR		14
 #define FD_PIPE		15
+#define FD_INHERITED	16	/* keep-inherited: left open from the test */
 
 static int setup_process(const char *path, bool keep_pipe)
 {
@@ -172,7 +174,7 @@ static int setup_process(const char *path, bool keep_pipe)
 		return 32;
 	/* Drop the temporary fds around ours. */
 	syscall(__NR_close_range, 0, FD_SHARED - 1, 0);
-	syscall(__NR_close_range, FD_PIPE + 1, ~0U, 0);
+	syscall(__NR_close_range, FD_INHERITED + 1, ~0U, 0);
 
 	if (chdir("/tmp"))
 		return 33;
@@ -252,7 +254,7 @@ static int check_process(void)
 }
 
 /* The container's program, run by exec so it starts with a clean mm. */
-static int counter_main(const char *path, bool keep_pipe)
+static int counter_main(const char *path, bool keep_pipe, bool keep_inherited)
 {
 	sigset_t none;
 	int fd, i, ret;
@@ -291,7 +293,9 @@ static int counter_main(const char *path, bool keep_pipe)
 	st.mirror = SHARED_GET(st.shared->counter);
 
 	/* Nothing of the test's may stay open in the container. */
-	syscall(__NR_close_range, 0, ~0U, 0);
+	syscall(__NR_close_range, 0, FD_INHERITED - 1, 0);
+	syscall(__NR_close_range, keep_inherited ? FD_INHERITED + 1 : FD_INHERITED,
+		~0U, 0);
 	ret = setup_process(path, keep_pipe);
 	if (ret)
 		return ret;
@@ -307,5 +311,6 @@ int main(int argc, char **argv)
 {
 	if (argc != 3)
 		return 100;
-	return counter_main(argv[1], !strcmp(argv[2], "keep-pipe"));
+	return counter_main(argv[1], !strcmp(argv[2], "keep-pipe"),
+			    !strcmp(argv[2], "keep-inherited"));
 }

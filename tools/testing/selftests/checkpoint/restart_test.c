@@ -274,4 +274,47 @@ TEST_F_TIMEOUT(counter, pipe_is_refused_unharmed, 120)
 		       WEXITSTATUS(status), COUNTER_CHECKS);
 }
 
+/*
+ * A file description also open outside the container cannot be saved:
+ * a copy would split it in two on restart.
+ */
+TEST_F_TIMEOUT(counter, file_shared_with_outside_is_refused, 120)
+{
+	char log[1024], path[80];
+	uint64_t before;
+	int status, fd;
+
+	container_stop(self->init);
+	SHARED_SET(self->shared->counter, 0);
+	snprintf(path, sizeof(path), "%s.outside", shared_path);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_EQ(16, dup2(fd, 16));
+	close(fd);
+	counter_mode = "keep-inherited";
+	self->init = start_counter(self->shared);
+	ASSERT_GT(self->init, 0);
+
+	ASSERT_EQ(-1, ckpt(self->init, self->image, self->log, 0));
+	unlink(path);
+	ASSERT_EQ(EBUSY, errno);
+	read_log(self->log, log, sizeof(log));
+	ASSERT_NE(NULL, strstr(log, "file (objref"))
+		TH_LOG("log said: %s", log);
+	ASSERT_NE(NULL, strstr(log, "is also used outside the container"))
+		TH_LOG("log said: %s", log);
+
+	/* Once the outside copy is gone, it is only the file that is deleted. */
+	close(16);
+	ASSERT_EQ(-1, ckpt(self->init, self->image, self->log, 0));
+	ASSERT_EQ(EOPNOTSUPP, errno);
+
+	before = SHARED_GET(self->shared->counter);
+	ASSERT_GE(wait_counter(self->shared, before + 50), before + 50);
+	status = finish(self->init, self->shared);
+	self->init = 0;
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("check %d failed (%s)", WEXITSTATUS(status), COUNTER_CHECKS);
+}
+
 TEST_HARNESS_MAIN
