@@ -317,4 +317,31 @@ TEST_F_TIMEOUT(counter, file_shared_with_outside_is_refused, 120)
 		TH_LOG("check %d failed (%s)", WEXITSTATUS(status), COUNTER_CHECKS);
 }
 
+/* Checkpoint must be invisible: no stop, no SIGCHLD, no wait status. */
+TEST_F_TIMEOUT(counter, checkpoint_is_invisible, 120)
+{
+	sigset_t chld, pending;
+	uint64_t before;
+	int status;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &chld, NULL));
+	ASSERT_EQ(0, ckpt(self->init, self->image, self->log, 0))
+		TH_LOG("checkpoint failed: %m");
+	ASSERT_EQ(0, sigpending(&pending));
+	ASSERT_FALSE(sigismember(&pending, SIGCHLD))
+		TH_LOG("the parent got SIGCHLD from a checkpoint");
+	ASSERT_EQ(0, waitpid(self->init, &status, WNOHANG | WUNTRACED | WCONTINUED))
+		TH_LOG("the parent saw a wait status: %#x", status);
+
+	before = SHARED_GET(self->shared->counter);
+	ASSERT_GE(wait_counter(self->shared, before + 50), before + 50);
+	status = finish(self->init, self->shared);
+	self->init = 0;
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("check %d failed (%s)", WEXITSTATUS(status), COUNTER_CHECKS);
+}
+
 TEST_HARNESS_MAIN

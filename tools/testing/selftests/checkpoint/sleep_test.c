@@ -141,4 +141,40 @@ TEST_F_TIMEOUT(sleeper, resumes_after_restart, 120)
 		TH_LOG("status %#x", status);
 }
 
+/*
+ * One image restarted twice, while the original still runs: three
+ * containers, each its own, each ending on its own signal.
+ */
+TEST_F_TIMEOUT(sleeper, restarts_are_independent, 120)
+{
+	pid_t copy[2];
+	int status, i;
+
+	if (strcmp(variant->kind, "pause"))
+		SKIP(return, "only meaningful for pause");
+	ASSERT_EQ(0, ckpt(self->init, self->image, self->log, 0))
+		TH_LOG("checkpoint failed: %m");
+	for (i = 0; i < 2; i++) {
+		lseek(self->image, 0, SEEK_SET);
+		copy[i] = rstrt(self->image, self->log, 0);
+		ASSERT_GT(copy[i], 0) TH_LOG("restart %d failed: %m", i);
+	}
+	ASSERT_NE(copy[0], copy[1]);
+	usleep(200000);
+
+	/* Ending one leaves the others as they were. */
+	ASSERT_EQ(0, kill(copy[0], SIGUSR1));
+	ASSERT_EQ(copy[0], waitpid(copy[0], &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_EQ(200ULL, SHARED_GET(self->shared->verdict));
+	ASSERT_EQ(0, waitpid(copy[1], &status, WNOHANG));
+	ASSERT_EQ(0, waitpid(self->init, &status, WNOHANG));
+
+	ASSERT_EQ(0, kill(copy[1], SIGUSR1));
+	ASSERT_EQ(copy[1], waitpid(copy[1], &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_EQ(0, waitpid(self->init, &status, WNOHANG))
+		TH_LOG("the original ended with its copies");
+}
+
 TEST_HARNESS_MAIN
