@@ -26,7 +26,7 @@ SELFTEST_HDRS := $(wildcard $(SELFTEST_DIR)/*.h)
 CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered -static \
 	       -isystem $(TEST_KDIR)/usr/include
 
-.PHONY: all deps tree kernel kernel-nocr headers selftests initramfs \
+.PHONY: all deps tree kernel kernel-nocr headers selftests tools initramfs \
 	check demo vm series sparse clean FORCE
 
 all: kernel selftests
@@ -80,9 +80,21 @@ $(BIN)/%: $(SRC)/$(SELFTEST_DIR)/%.c $(addprefix $(SRC)/,$(SELFTEST_HDRS)) \
 	$(CC) $(CFLAGS_USER) -o $@ $< -lcap -lz
 
 selftests: kernel
-	@$(MAKE) --no-print-directory $(SELFTESTS)
+	@$(MAKE) -s --no-print-directory $(SELFTESTS)
 
-initramfs: selftests
+# The cr tool and the demo's container program, static like the tests.
+$(BIN)/cr: $(SRC)/tools/restart/cr.c $(TEST_KDIR)/usr/include/linux/checkpoint.h
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS_USER) -o $@ $< -lcap
+
+$(BIN)/demo-counter: vm/demo/counter.c
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS_USER) -o $@ $<
+
+tools: kernel
+	@$(MAKE) -s --no-print-directory $(BIN)/cr $(BIN)/demo-counter
+
+initramfs: selftests tools
 	@build/mkinitramfs.sh $(INITRAMFS) $(BIN)
 
 # sparse over the project's own kernel files; any warning fails.

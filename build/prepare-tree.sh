@@ -21,35 +21,42 @@ if [ "$(cat "$state/version" 2>/dev/null)" != "$pkgver" ]; then
 	echo "$pkgver" >"$state/version"
 fi
 
-# Patches: if the applied set differs from patches/series, unwind it
-# with the saved copies and apply the current one.  Only the diffs are
-# compared, so editing a changelog rebuilds nothing.
+# Patches: keep the longest prefix of the applied series that still
+# matches patches/series, unwind the rest with the saved copies, and
+# apply what follows.  Only the diffs are compared, so editing a
+# changelog, or adding a patch at the end, rebuilds little.
 diff_of() { sed -n '/^diff /,$p' "$1"; }
 want=$(cd "$top/patches" && grep -v '^#' series | sed '/^$/d')
 have=$(cat "$state/applied/series" 2>/dev/null || true)
-same=yes
-if [ "$want" != "$have" ]; then
-	same=no
-else
-	for p in $want; do
-		[ -f "$state/applied/$p" ] &&
-			[ "$(diff_of "$top/patches/$p")" = "$(diff_of "$state/applied/$p")" ] ||
-			same=no
-	done
-fi
-if [ $same = no ]; then
-	for p in $(echo "$have" | tac); do
-		echo "tree: unapplying $p"
-		patch -s -R -p1 -d "$src" <"$state/applied/$p"
-	done
-	rm -f "$state/applied/"*
-	for p in $want; do
-		echo "tree: applying $p"
-		patch -s -p1 -N -d "$src" <"$top/patches/$p"
-		cp "$top/patches/$p" "$state/applied/$p"
-	done
-	echo "$want" >"$state/applied/series"
-fi
+keep=0
+set -- $want
+for p in $have; do
+	[ "$p" = "${1:-}" ] && [ -f "$state/applied/$p" ] &&
+		[ "$(diff_of "$top/patches/$p")" = "$(diff_of "$state/applied/$p")" ] ||
+		break
+	keep=$((keep + 1))
+	shift
+done
+n=0
+for p in $have; do
+	n=$((n + 1))
+done
+for p in $(echo "$have" | tac); do
+	[ "$n" -gt "$keep" ] || break
+	echo "tree: unapplying $p"
+	patch -s -R -p1 -d "$src" <"$state/applied/$p"
+	rm -f "$state/applied/$p"
+	n=$((n - 1))
+done
+n=0
+for p in $want; do
+	n=$((n + 1))
+	[ "$n" -gt "$keep" ] || continue
+	echo "tree: applying $p"
+	patch -s -p1 -N -d "$src" <"$top/patches/$p"
+	cp "$top/patches/$p" "$state/applied/$p"
+done
+echo "$want" >"$state/applied/series"
 
 # Overlay: copy changed files, drop files the project no longer has.
 new_manifest=$(mktemp)

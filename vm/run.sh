@@ -34,8 +34,14 @@ boot() {
 	timeout "$limit" qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m 2G \
 		-display none -no-reboot -nodefaults \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 cr.mode=$gmode" "$@"
+		-append "console=ttyS0 panic=-1 cr.mode=$gmode $quiet" "$@"
 }
+
+# A person watching the console wants the demo, not the boot log.
+quiet=
+case "$mode" in
+demo|shell) quiet="quiet loglevel=3" ;;
+esac
 
 # Probe once per machine whether KVM really works.
 probe=$top/out/.kvm-probe

@@ -57,139 +57,251 @@ static char *ckpt_file_path(struct ckpt_ctx *ctx, struct file *file,
 }
 
 /*
- * Write the pages of @vma that hold data of their own: every present
- * page of an anonymous VMA, and the copied-on-write pages of a private
- * file mapping.  Pages never touched are skipped (FOLL_DUMP).
+ * The image file may be a pipe whose reader faults on its own mm, so no
+ * image write may happen under the frozen task's mmap_lock: the VMAs are
+ * copied out first, and pages are gathered a run at a time.
  */
-static int ckpt_write_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
-				struct vm_area_struct *vma, bool anon_only)
+struct ckpt_vma_snap {
+	struct ckpt_rec_vma rec;
+	struct file *file;	/* referenced; NULL for anonymous and special */
+};
+
+/* The page at @addr if it holds data of its own, with a reference. */
+static struct page *ckpt_own_page(struct mm_struct *mm, unsigned long addr,
+				  bool anon_only)
+{
+	struct page *page;
+
+	/* FOLL_DUMP: no page for what was never touched or is zero. */
+	if (get_user_pages_remote(mm, addr, 1, FOLL_FORCE | FOLL_DUMP,
+				  &page, NULL) != 1)
+		return NULL;
+	if (anon_only && !PageAnon(page)) {
+		put_page(page);
+		return NULL;
+	}
+	return page;
+}
+
+static int ckpt_write_run(struct ckpt_ctx *ctx, unsigned long start,
+			  struct page **run, unsigned int nr)
+{
+	struct ckpt_rec_pages rec = { .addr = start, .nr = nr };
+	unsigned int i;
+	int ret;
+
+	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_PAGES, sizeof(rec),
+			       nr * PAGE_SIZE);
+	for (i = 0; i < nr; i++) {
+		if (!ret) {
+			void *kaddr = kmap_local_page(run[i]);
+
+			ret = ckpt_write_data(ctx, kaddr, PAGE_SIZE);
+			kunmap_local(kaddr);
+		}
+		put_page(run[i]);
+	}
+	return ret ?: ckpt_write_end(ctx);
+}
+
+/*
+ * Write the pages of [start, end) that hold data of their own: every
+ * present page of an anonymous VMA, the copied-on-write pages of a
+ * private file mapping.
+ */
+static int ckpt_write_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			    unsigned long start, unsigned long end,
+			    bool anon_only)
 {
 	struct page *run[CKPT_PAGES_MAX];
-	struct ckpt_rec_pages rec = { };
-	unsigned long addr, run_start = 0;
-	unsigned int nr = 0, i;
-	int ret = 0;
+	unsigned long addr = start, run_start = 0;
+	unsigned int nr;
+	int ret;
 
-	for (addr = vma->vm_start; addr <= vma->vm_end; addr += PAGE_SIZE) {
-		struct page *page = NULL;
-
-		if (addr < vma->vm_end &&
-		    get_user_pages_remote(mm, addr, 1, FOLL_FORCE | FOLL_DUMP,
-					  &page, NULL) == 1) {
-			if (anon_only && !PageAnon(page)) {
-				put_page(page);
-				page = NULL;
-			}
-		}
-		if (page && nr && run_start + nr * PAGE_SIZE == addr &&
-		    nr < CKPT_PAGES_MAX) {
-			run[nr++] = page;
-			continue;
-		}
-		if (nr) {
-			rec.addr = run_start;
-			rec.nr = nr;
-			ret = ckpt_write_begin(ctx, &rec, CKPT_REC_PAGES,
-					       sizeof(rec), nr * PAGE_SIZE);
-			for (i = 0; i < nr; i++) {
-				if (!ret) {
-					void *kaddr = kmap_local_page(run[i]);
-
-					ret = ckpt_write_data(ctx, kaddr, PAGE_SIZE);
-					kunmap_local(kaddr);
-				}
-				put_page(run[i]);
-			}
-			if (!ret)
-				ret = ckpt_write_end(ctx);
-			nr = 0;
-		}
-		if (page) {
-			if (ret) {
-				put_page(page);
-			} else {
-				run[0] = page;
-				run_start = addr;
-				nr = 1;
-			}
-		}
+	while (addr < end) {
+		ret = mmap_read_lock_killable(mm);
 		if (ret)
 			return ret;
+		for (nr = 0; addr < end && nr < CKPT_PAGES_MAX; addr += PAGE_SIZE) {
+			struct page *page = ckpt_own_page(mm, addr, anon_only);
+
+			if (!page) {
+				if (nr)
+					break;
+				continue;
+			}
+			if (!nr)
+				run_start = addr;
+			run[nr++] = page;
+		}
+		mmap_read_unlock(mm);
+		if (nr) {
+			ret = ckpt_write_run(ctx, run_start, run, nr);
+			if (ret)
+				return ret;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		cond_resched();
 	}
 	return 0;
 }
 
-static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
-			  struct vm_area_struct *vma, char *buf)
+/* Copy one VMA; say why it cannot be saved, or NULL. */
+static const char *ckpt_snap_vma(struct vm_area_struct *vma,
+				 struct ckpt_vma_snap *snap)
 {
-	struct ckpt_rec_vma rec = {
+	struct ckpt_rec_vma *rec = &snap->rec;
+
+	*rec = (struct ckpt_rec_vma) {
 		.start = vma->vm_start,
 		.end = vma->vm_end,
 		.pgoff = vma->vm_pgoff,
 		.prot = ckpt_vma_prot(vma),
 		.flags = vma->vm_flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE,
+		.kind = ckpt_arch_vma_kind(vma),
 	};
+	snap->file = NULL;
+	if (rec->kind)
+		return NULL;
+	if (vma->vm_flags & ~CKPT_VM_KNOWN)
+		return "it has unsupported flags";
+	if (vma->vm_flags & VM_GROWSDOWN)
+		rec->flags |= MAP_GROWSDOWN;
+	if (vma->vm_flags & VM_NORESERVE)
+		rec->flags |= MAP_NORESERVE;
+	if (vma_is_anonymous(vma)) {
+		rec->kind = CKPT_VMA_ANON;
+		rec->pgoff = 0;
+		return NULL;
+	}
+	/*
+	 * MAP_SHARED|MAP_ANONYMOUS memory is an unlinked shmem file and is
+	 * refused by ckpt_file_path() for having no path.
+	 */
+	if (!vma->vm_file || !S_ISREG(file_inode(vma->vm_file)->i_mode))
+		return "device memory is not supported";
+	rec->kind = vma->vm_flags & VM_SHARED ? CKPT_VMA_FILE_SHARED :
+						CKPT_VMA_FILE_PRIVATE;
+	snap->file = get_file(vma->vm_file);
+	return NULL;
+}
+
+/* Copy the mm's layout and VMAs; nothing is written under the lock. */
+static int ckpt_snap_mm(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			struct ckpt_rec_mm *rec, struct ckpt_vma_snap **snapp)
+{
+	struct ckpt_vma_snap *snap;
+	struct vm_area_struct *vma;
+	unsigned long bad_start = 0, bad_end = 0, bad_flags = 0;
+	const char *why = NULL;
+	unsigned int n = 0;
+	int ret;
+
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		return ret;
+	rec->nr_vmas = mm->map_count;
+	mmap_read_unlock(mm);
+
+	snap = kvcalloc(rec->nr_vmas, sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		goto fail;
+	if (mm->map_count != rec->nr_vmas) {
+		mmap_read_unlock(mm);
+		ret = ckpt_err(ctx, -EBUSY, "an address space changed during checkpoint");
+		goto fail;
+	}
+	{
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			if (n == rec->nr_vmas)
+				break;
+			why = ckpt_snap_vma(vma, &snap[n]);
+			n++;
+			if (why) {
+				bad_start = vma->vm_start;
+				bad_end = vma->vm_end;
+				bad_flags = vma->vm_flags;
+				break;
+			}
+		}
+	}
+	rec->start_code = mm->start_code;
+	rec->end_code = mm->end_code;
+	rec->start_data = mm->start_data;
+	rec->end_data = mm->end_data;
+	rec->start_brk = mm->start_brk;
+	rec->brk = mm->brk;
+	rec->start_stack = mm->start_stack;
+	rec->arg_start = mm->arg_start;
+	rec->arg_end = mm->arg_end;
+	rec->env_start = mm->env_start;
+	rec->env_end = mm->env_end;
+	rec->mmap_base = mm->mmap_base;
+	rec->dumpable = get_dumpable(mm);
+	BUILD_BUG_ON(sizeof(rec->auxv) < sizeof(mm->saved_auxv));
+	memcpy(rec->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
+	rec->auxv_len = sizeof(mm->saved_auxv);
+	mmap_read_unlock(mm);
+
+	if (why) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "mapping %#lx-%#lx (flags %#lx): %s",
+			       bad_start, bad_end, bad_flags, why);
+	} else if (n != rec->nr_vmas) {
+		ret = ckpt_err(ctx, -EBUSY, "an address space changed during checkpoint");
+	} else {
+		*snapp = snap;
+		return 0;
+	}
+fail:
+	while (n--)
+		if (snap[n].file)
+			fput(snap[n].file);
+	kvfree(snap);
+	return ret;
+}
+
+static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			  struct ckpt_vma_snap *snap, char *buf)
+{
+	struct ckpt_rec_vma *rec = &snap->rec;
 	char *path = NULL;
 	int ret;
 
-	rec.kind = ckpt_arch_vma_kind(vma);
-	if (rec.kind)
-		return ckpt_write_rec(ctx, &rec, CKPT_REC_VMA, sizeof(rec));
-	if (vma->vm_file) {
-		ret = ckpt_obj_note(ctx, vma->vm_file);
+	if (snap->file) {
+		ret = ckpt_obj_note(ctx, snap->file);
 		if (ret)
 			return ret;
-	}
-
-	if (vma->vm_flags & ~CKPT_VM_KNOWN)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"mapping %#lx-%#lx has unsupported flags %#lx",
-				vma->vm_start, vma->vm_end,
-				vma->vm_flags & ~CKPT_VM_KNOWN);
-	if (vma->vm_flags & VM_GROWSDOWN)
-		rec.flags |= MAP_GROWSDOWN;
-	if (vma->vm_flags & VM_NORESERVE)
-		rec.flags |= MAP_NORESERVE;
-
-	if (vma_is_anonymous(vma)) {
-		rec.kind = CKPT_VMA_ANON;
-		rec.pgoff = 0;
-	} else if (vma->vm_file && S_ISREG(file_inode(vma->vm_file)->i_mode)) {
-		/*
-		 * MAP_SHARED|MAP_ANONYMOUS memory is an unlinked shmem file
-		 * and is refused as deleted by ckpt_file_path().
-		 */
-		rec.kind = vma->vm_flags & VM_SHARED ? CKPT_VMA_FILE_SHARED :
-						       CKPT_VMA_FILE_PRIVATE;
-		path = ckpt_file_path(ctx, vma->vm_file, buf, &rec.path_len);
+		path = ckpt_file_path(ctx, snap->file, buf, &rec->path_len);
 		if (IS_ERR(path))
 			return PTR_ERR(path);
-	} else {
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"mapping %#lx-%#lx: shared anonymous and device memory are not supported yet",
-				vma->vm_start, vma->vm_end);
 	}
-
-	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_VMA, sizeof(rec),
-			       rec.path_len);
+	ret = ckpt_write_begin(ctx, rec, CKPT_REC_VMA, sizeof(*rec),
+			       rec->path_len);
 	if (!ret && path)
-		ret = ckpt_write_data(ctx, path, rec.path_len);
+		ret = ckpt_write_data(ctx, path, rec->path_len);
 	if (!ret)
 		ret = ckpt_write_end(ctx);
-	if (!ret && rec.kind != CKPT_VMA_FILE_SHARED)
-		ret = ckpt_write_vma_pages(ctx, mm, vma,
-					   rec.kind == CKPT_VMA_FILE_PRIVATE);
+	if (!ret && (rec->kind == CKPT_VMA_ANON ||
+		     rec->kind == CKPT_VMA_FILE_PRIVATE))
+		ret = ckpt_write_pages(ctx, mm, rec->start, rec->end,
+				       rec->kind == CKPT_VMA_FILE_PRIVATE);
 	return ret;
 }
 
 static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 {
 	struct mm_struct *mm = ptr;
+	struct ckpt_vma_snap *snap = NULL;
 	struct ckpt_rec_mm rec = { };
-	struct vm_area_struct *vma;
-	struct file *exe;
 	char *buf, *exe_path = NULL;
+	struct file *exe;
+	unsigned int i;
 	int ret;
 
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
@@ -197,46 +309,19 @@ static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 		return -ENOMEM;
 
 	exe = get_mm_exe_file(mm);
-	if (exe && ckpt_obj_note(ctx, exe)) {
-		fput(exe);
-		ret = -ENOMEM;
-		goto out;
-	}
 	if (exe) {
+		ret = ckpt_obj_note(ctx, exe);
+		if (ret)
+			goto out;
 		exe_path = ckpt_file_path(ctx, exe, buf, &rec.exe_len);
 		if (IS_ERR(exe_path)) {
-			fput(exe);
 			ret = PTR_ERR(exe_path);
 			goto out;
 		}
 	}
-
-	ret = mmap_read_lock_killable(mm);
+	ret = ckpt_snap_mm(ctx, mm, &rec, &snap);
 	if (ret)
-		goto out_exe;
-
-	{
-		VMA_ITERATOR(vmi, mm, 0);
-
-		for_each_vma(vmi, vma)
-			rec.nr_vmas++;
-	}
-	rec.start_code = mm->start_code;
-	rec.end_code = mm->end_code;
-	rec.start_data = mm->start_data;
-	rec.end_data = mm->end_data;
-	rec.start_brk = mm->start_brk;
-	rec.brk = mm->brk;
-	rec.start_stack = mm->start_stack;
-	rec.arg_start = mm->arg_start;
-	rec.arg_end = mm->arg_end;
-	rec.env_start = mm->env_start;
-	rec.env_end = mm->env_end;
-	rec.mmap_base = mm->mmap_base;
-	rec.dumpable = get_dumpable(mm);
-	BUILD_BUG_ON(sizeof(rec.auxv) < sizeof(mm->saved_auxv));
-	memcpy(rec.auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
-	rec.auxv_len = sizeof(mm->saved_auxv);
+		goto out;
 
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_MM, sizeof(rec),
 			       rec.exe_len);
@@ -244,21 +329,16 @@ static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 		ret = ckpt_write_data(ctx, exe_path, rec.exe_len);
 	if (!ret)
 		ret = ckpt_write_end(ctx);
-
-	if (!ret) {
-		VMA_ITERATOR(vmi, mm, 0);
-
-		for_each_vma(vmi, vma) {
-			ret = ckpt_write_vma(ctx, mm, vma, buf);
-			if (ret)
-				break;
-		}
+	for (i = 0; i < rec.nr_vmas; i++) {
+		if (!ret)
+			ret = ckpt_write_vma(ctx, mm, &snap[i], buf);
+		if (snap[i].file)
+			fput(snap[i].file);
 	}
-	mmap_read_unlock(mm);
-out_exe:
+	kvfree(snap);
+out:
 	if (exe)
 		fput(exe);
-out:
 	kfree(buf);
 	return ret;
 }

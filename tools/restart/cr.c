@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cr - run, checkpoint and restart containers with checkpoint(2) and
+ * restart(2).
+ *
+ *   cr run [--hostname H] -- CMD [ARGS...]
+ *   cr checkpoint PID [-o FILE|-] [--kill]
+ *   cr restart [FILE|-] [--wait]
+ *   cr check
+ *
+ * Exit status: 0 success; 1 the operation failed (the kernel's reasons
+ * are on stderr); 2 bad command line; with --wait, the container's own
+ * exit status (128+N if it was killed by signal N).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/checkpoint.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef __NR_checkpoint
+#define __NR_checkpoint 600
+#endif
+#ifndef __NR_restart
+#define __NR_restart 601
+#endif
+
+static const char *prog = "cr";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: %s run [--hostname H] -- CMD [ARGS...]\n"
+		"       %s checkpoint PID [-o FILE|-] [--kill]\n"
+		"       %s restart [FILE|-] [--wait]\n"
+		"       %s check\n",
+		prog, prog, prog, prog);
+}
+
+static int bad_usage(const char *why)
+{
+	fprintf(stderr, "%s: %s\n", prog, why);
+	usage(stderr);
+	return 2;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Say what an errno from the syscalls means for the person at hand. */
+static void explain(const char *op, int err)
+{
+	const char *hint = NULL;
+
+	switch (err) {
+	case ENOSYS:
+		hint = "this kernel has no checkpoint/restart (CONFIG_CHECKPOINT=n); run a kernel built with it";
+		break;
+	case EPERM:
+		hint = strcmp(op, "restart") ?
+		       "you need CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over the container's user namespace and ptrace access to its tasks; run as root" :
+		       "restart needs CAP_SYS_ADMIN in the initial user namespace; run as root";
+		break;
+	case EOPNOTSUPP:
+		hint = "the container uses something that cannot be saved yet; the kernel's reason is above";
+		break;
+	case EBUSY:
+		hint = "part of the container is shared with a process outside it; the kernel's reason is above";
+		break;
+	case EINVAL:
+		hint = strcmp(op, "restart") ?
+		       "the pid must be the init of a container (a pid namespace below yours)" :
+		       "the image is damaged or not an image; the kernel's reason is above";
+		break;
+	case ESRCH:
+		hint = "there is no such process";
+		break;
+	}
+	fprintf(stderr, "%s: %s failed: %s\n", prog, op, strerror(err));
+	if (hint)
+		fprintf(stderr, "%s: %s\n", prog, hint);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "hostname", required_argument, NULL, 'h' },
+		{ }
+	};
+	struct clone_args ca = {
+		.flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS,
+		.exit_signal = SIGCHLD,
+	};
+	const char *hostname = NULL;
+	int c;
+	pid_t pid;
+
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c != 'h')
+			return bad_usage("unknown option to run");
+		hostname = optarg;
+	}
+	if (optind >= argc)
+		return bad_usage("run needs a command");
+
+	pid = syscall(__NR_clone3, &ca, sizeof(ca));
+	if (pid < 0) {
+		fprintf(stderr, "%s: cannot create the container: %m (creating namespaces needs root)\n",
+			prog);
+		return 1;
+	}
+	if (pid == 0) {
+		if (hostname && sethostname(hostname, strlen(hostname)))
+			_exit(127);
+		execvp(argv[optind], argv + optind);
+		fprintf(stderr, "%s: cannot run %s: %m\n", prog, argv[optind]);
+		_exit(127);
+	}
+	printf("%d\n", pid);
+	return 0;
+}
+
+/* Keep only the capabilities the syscall needs; drop the rest. */
+static int drop_caps_except(const cap_value_t *keep, int n)
+{
+	cap_t caps = cap_init();
+	int ret;
+
+	if (!caps)
+		return -1;
+	ret = cap_set_flag(caps, CAP_EFFECTIVE, n, keep, CAP_SET) ||
+	      cap_set_flag(caps, CAP_PERMITTED, n, keep, CAP_SET) ||
+	      cap_set_proc(caps);
+	cap_free(caps);
+	return ret;
+}
+
+static int cmd_checkpoint(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "kill", no_argument, NULL, 'k' },
+		{ }
+	};
+	static const cap_value_t keep[] = {
+		CAP_CHECKPOINT_RESTORE, CAP_SYS_ADMIN, CAP_SYS_PTRACE,
+		CAP_DAC_OVERRIDE,
+	};
+	struct checkpoint_args a = { .logfd = STDERR_FILENO };
+	const char *out = NULL;
+	struct stat sb;
+	double t0;
+	char *end;
+	int c, fd;
+
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'k':
+			a.flags |= CHECKPOINT_KILL;
+			break;
+		default:
+			return bad_usage("unknown option to checkpoint");
+		}
+	}
+	if (optind != argc - 1)
+		return bad_usage("checkpoint needs exactly one PID");
+	a.pid = strtol(argv[optind], &end, 10);
+	if (*end || a.pid <= 0)
+		return bad_usage("PID must be a positive number");
+	if (!out)
+		return bad_usage("checkpoint needs -o FILE (or -o - for stdout)");
+
+	if (!strcmp(out, "-")) {
+		fd = STDOUT_FILENO;
+	} else {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			fprintf(stderr, "%s: cannot create %s: %m\n", prog, out);
+			return 1;
+		}
+	}
+	a.fd = fd;
+	drop_caps_except(keep, sizeof(keep) / sizeof(keep[0]));
+
+	t0 = now();
+	if (syscall(__NR_checkpoint, &a, sizeof(a))) {
+		explain("checkpoint", errno);
+		if (fd != STDOUT_FILENO)
+			unlink(out);
+		return 1;
+	}
+	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode))
+		fprintf(stderr, "%s: checkpointed %d to %s: %lld bytes in %.3f s%s\n",
+			prog, a.pid, out, (long long)sb.st_size, now() - t0,
+			a.flags & CHECKPOINT_KILL ? ", container killed" : "");
+	else
+		fprintf(stderr, "%s: checkpointed %d in %.3f s\n", prog, a.pid,
+			now() - t0);
+	return 0;
+}
+
+static int cmd_restart(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "wait", no_argument, NULL, 'w' },
+		{ }
+	};
+	struct restart_args a = { .logfd = STDERR_FILENO };
+	const char *in = "-";
+	int c, wait = 0, status;
+	double t0;
+	long pid;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'w')
+			return bad_usage("unknown option to restart");
+		wait = 1;
+	}
+	if (optind < argc - 1)
+		return bad_usage("restart takes at most one image");
+	if (optind == argc - 1)
+		in = argv[optind];
+	if (!strcmp(in, "-")) {
+		a.fd = STDIN_FILENO;
+	} else {
+		a.fd = open(in, O_RDONLY | O_CLOEXEC);
+		if (a.fd < 0) {
+			fprintf(stderr, "%s: cannot open %s: %m\n", prog, in);
+			return 1;
+		}
+	}
+
+	t0 = now();
+	pid = syscall(__NR_restart, &a, sizeof(a));
+	if (pid < 0) {
+		explain("restart", errno);
+		return 1;
+	}
+	printf("%ld\n", pid);
+	fflush(stdout);
+	fprintf(stderr, "%s: restarted %s as %ld in %.3f s\n", prog, in, pid,
+		now() - t0);
+	if (!wait)
+		return 0;
+	if (waitpid(pid, &status, 0) != pid) {
+		fprintf(stderr, "%s: cannot wait for %ld: %m\n", prog, pid);
+		return 1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int cmd_check(void)
+{
+	struct checkpoint_args a = { .fd = -1, .logfd = -1 };
+	cap_flag_value_t admin = CAP_CLEAR, cr = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+	int ok = 1;
+
+	if (syscall(__NR_checkpoint, &a, sizeof(a)) && errno == ENOSYS) {
+		printf("kernel: no checkpoint/restart (built without CONFIG_CHECKPOINT)\n");
+		ok = 0;
+	} else {
+		printf("kernel: checkpoint(2) and restart(2) are available\n");
+	}
+	if (caps) {
+		cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &admin);
+		cap_get_flag(caps, CAP_CHECKPOINT_RESTORE, CAP_EFFECTIVE, &cr);
+		cap_free(caps);
+	}
+	printf("checkpoint: %s\n", admin || cr ? "allowed (CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE held)" :
+	       "not allowed: needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN; run as root");
+	printf("restart: %s\n", admin ? "allowed (CAP_SYS_ADMIN held)" :
+	       "not allowed: needs CAP_SYS_ADMIN in the initial user namespace; run as root");
+	return ok && admin ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return bad_usage("no command");
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "checkpoint"))
+		return cmd_checkpoint(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "restart"))
+		return cmd_restart(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check();
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	return bad_usage("unknown command");
+}
