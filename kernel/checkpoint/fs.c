@@ -80,7 +80,7 @@ static void *ckpt_fs_restore(struct ckpt_ctx *ctx)
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_FS, sizeof(rec), 2 * PATH_MAX);
 	if (ret < 0)
 		return ERR_PTR(ret);
-	if (rec.__pad || rec.umask & ~S_IRWXUGO ||
+	if (rec.__pad || rec.umask & ~0777 ||
 	    ret != (u64)rec.root_len + rec.pwd_len)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed fs record"));
 	ret = ckpt_lookup_dir(ctx, rec.root_len, &root);

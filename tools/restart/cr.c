@@ -39,7 +39,7 @@
 
 static const char *prog = "cr";
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s run [--hostname H] -- CMD [ARGS...]\n"
@@ -52,7 +52,7 @@ static void usage(FILE *f)
 static int bad_usage(const char *why)
 {
 	fprintf(stderr, "%s: %s\n", prog, why);
-	usage(stderr);
+	print_usage(stderr);
 	return 2;
 }
 
@@ -64,38 +64,42 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Say what an errno from the syscalls means for the person at hand. */
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* What an errno from the syscalls means for the person at hand. */
+static const struct hint {
+	int err;
+	const char *op;		/* NULL: either */
+	const char *text;
+} hints[] = {
+	{ ENOSYS, NULL,
+	  "this kernel was built without CONFIG_CHECKPOINT; boot one built with it" },
+	{ EPERM, "checkpoint",
+	  "run as root: it needs CAP_CHECKPOINT_RESTORE and ptrace access to the tasks" },
+	{ EPERM, "restart",
+	  "run as root: restart needs CAP_SYS_ADMIN in the initial user namespace" },
+	{ EOPNOTSUPP, NULL,
+	  "the container uses something that cannot be saved yet (see above)" },
+	{ EBUSY, NULL,
+	  "part of the container is shared with a process outside it (see above)" },
+	{ EINVAL, "checkpoint",
+	  "the pid must be the init of a container (a pid namespace below yours)" },
+	{ EINVAL, "restart",
+	  "the image is damaged or not an image (see above)" },
+	{ ESRCH, NULL, "there is no such process" },
+};
+
 static void explain(const char *op, int err)
 {
-	const char *hint = NULL;
+	unsigned int i;
 
-	switch (err) {
-	case ENOSYS:
-		hint = "this kernel has no checkpoint/restart (CONFIG_CHECKPOINT=n); run a kernel built with it";
-		break;
-	case EPERM:
-		hint = strcmp(op, "restart") ?
-		       "you need CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over the container's user namespace and ptrace access to its tasks; run as root" :
-		       "restart needs CAP_SYS_ADMIN in the initial user namespace; run as root";
-		break;
-	case EOPNOTSUPP:
-		hint = "the container uses something that cannot be saved yet; the kernel's reason is above";
-		break;
-	case EBUSY:
-		hint = "part of the container is shared with a process outside it; the kernel's reason is above";
-		break;
-	case EINVAL:
-		hint = strcmp(op, "restart") ?
-		       "the pid must be the init of a container (a pid namespace below yours)" :
-		       "the image is damaged or not an image; the kernel's reason is above";
-		break;
-	case ESRCH:
-		hint = "there is no such process";
+	fprintf(stderr, "%s: %s failed: %s\n", prog, op, strerror(err));
+	for (i = 0; i < ARRAY_SIZE(hints); i++) {
+		if (hints[i].err != err || (hints[i].op && strcmp(hints[i].op, op)))
+			continue;
+		fprintf(stderr, "%s: %s\n", prog, hints[i].text);
 		break;
 	}
-	fprintf(stderr, "%s: %s failed: %s\n", prog, op, strerror(err));
-	if (hint)
-		fprintf(stderr, "%s: %s\n", prog, hint);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -122,8 +126,8 @@ static int cmd_run(int argc, char **argv)
 
 	pid = syscall(__NR_clone3, &ca, sizeof(ca));
 	if (pid < 0) {
-		fprintf(stderr, "%s: cannot create the container: %m (creating namespaces needs root)\n",
-			prog);
+		fprintf(stderr, "%s: cannot create the container: %m\n", prog);
+		fprintf(stderr, "%s: creating namespaces needs root\n", prog);
 		return 1;
 	}
 	if (pid == 0) {
@@ -200,7 +204,7 @@ static int cmd_checkpoint(int argc, char **argv)
 		}
 	}
 	a.fd = fd;
-	drop_caps_except(keep, sizeof(keep) / sizeof(keep[0]));
+	drop_caps_except(keep, ARRAY_SIZE(keep));
 
 	t0 = now();
 	if (syscall(__NR_checkpoint, &a, sizeof(a))) {
@@ -287,10 +291,14 @@ static int cmd_check(void)
 		cap_get_flag(caps, CAP_CHECKPOINT_RESTORE, CAP_EFFECTIVE, &cr);
 		cap_free(caps);
 	}
-	printf("checkpoint: %s\n", admin || cr ? "allowed (CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE held)" :
-	       "not allowed: needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN; run as root");
-	printf("restart: %s\n", admin ? "allowed (CAP_SYS_ADMIN held)" :
-	       "not allowed: needs CAP_SYS_ADMIN in the initial user namespace; run as root");
+	if (admin || cr)
+		printf("checkpoint: allowed (CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE held)\n");
+	else
+		printf("checkpoint: not allowed: needs CAP_CHECKPOINT_RESTORE; run as root\n");
+	if (admin)
+		printf("restart: allowed (CAP_SYS_ADMIN held)\n");
+	else
+		printf("restart: not allowed: needs CAP_SYS_ADMIN; run as root\n");
 	return ok && admin ? 0 : 1;
 }
 
@@ -307,7 +315,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "check"))
 		return cmd_check();
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		usage(stdout);
+		print_usage(stdout);
 		return 0;
 	}
 	return bad_usage("unknown command");

@@ -74,6 +74,26 @@ static inline pid_t container_start(int (*fn)(void *), void *arg)
 	return pid;
 }
 
+/*
+ * Exec the helper program @name that lives next to this test binary,
+ * with @arg1 and @arg2; returns only on failure.
+ */
+static inline int exec_sibling(const char *name, const char *arg1,
+			       const char *arg2)
+{
+	char prog[4096];
+	ssize_t n = readlink("/proc/self/exe", prog, sizeof(prog) - 64);
+	char *slash;
+
+	if (n <= 0)
+		return 126;
+	prog[n] = '\0';
+	slash = strrchr(prog, '/');
+	snprintf(slash ? slash + 1 : prog, 64, "%s", name);
+	execl(prog, name, arg1, arg2, NULL);
+	return 127;
+}
+
 /* Kill and reap a container; true when it was still alive. */
 static inline int container_stop(pid_t pid)
 {

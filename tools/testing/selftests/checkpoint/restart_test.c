@@ -19,17 +19,7 @@ static const char *counter_mode = "full";
 /* Exec counter_prog, which lives next to this test binary. */
 static int exec_counter(void *arg)
 {
-	char prog[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", prog, sizeof(prog) - 32);
-	char *slash;
-
-	if (n <= 0)
-		return 126;
-	prog[n] = '\0';
-	slash = strrchr(prog, '/');
-	snprintf(slash ? slash + 1 : prog, 32, "counter_prog");
-	execl(prog, "counter_prog", shared_path, counter_mode, NULL);
-	return 127;
+	return exec_sibling("counter_prog", shared_path, counter_mode);
 }
 
 static uint64_t wait_counter(struct shared_page *sp, uint64_t min)
@@ -101,7 +91,6 @@ FIXTURE_TEARDOWN(counter)
 	unlink(log);
 }
 
-
 static void dump_log(struct __test_metadata *_metadata, int fd)
 {
 	char buf[2048];
@@ -134,6 +123,22 @@ static int finish(pid_t pid, struct shared_page *sp)
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	return status;
+}
+
+/*
+ * Tell the program to check everything and exit; it must exit 0, having
+ * found everything it set up as it was.
+ */
+static void finish_ok(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(counter) *self, pid_t pid, const char *when)
+{
+	int status = finish(pid, self->shared);
+
+	self->init = 0;
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("%s: status %#x", when, status);
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("%s: check %d failed (%s)", when, WEXITSTATUS(status),
+		       COUNTER_CHECKS);
 }
 
 TEST_F_TIMEOUT(counter, continues_after_restart, 120)
@@ -170,19 +175,12 @@ TEST_F_TIMEOUT(counter, continues_after_restart, 120)
 		       (unsigned long)later, (unsigned long)at_checkpoint,
 		       (unsigned long)SHARED_GET(self->shared->verdict));
 
-	status = finish(pid, self->shared);
-	self->init = 0;
-	ASSERT_TRUE(WIFEXITED(status))
-		TH_LOG("restored program died: status %#x", status);
-	ASSERT_EQ(0, WEXITSTATUS(status))
-		TH_LOG("restored program found its state broken: check %d failed (%s)",
-		       WEXITSTATUS(status), COUNTER_CHECKS);
+	finish_ok(_metadata, self, pid, "the restored program");
 }
 
 TEST_F_TIMEOUT(counter, original_keeps_running, 120)
 {
 	uint64_t before;
-	int status;
 
 	ASSERT_GE(wait_counter(self->shared, 20), 20ULL);
 	if (ckpt(self->init, self->image, self->log, 0)) {
@@ -193,12 +191,7 @@ TEST_F_TIMEOUT(counter, original_keeps_running, 120)
 	before = SHARED_GET(self->shared->counter);
 	ASSERT_GE(wait_counter(self->shared, before + 50), before + 50)
 		TH_LOG("the container stopped counting after checkpoint");
-	status = finish(self->init, self->shared);
-	self->init = 0;
-	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
-	ASSERT_EQ(0, WEXITSTATUS(status))
-		TH_LOG("checkpoint disturbed the container: check %d failed (%s)",
-		       WEXITSTATUS(status), COUNTER_CHECKS);
+	finish_ok(_metadata, self, self->init, "after a checkpoint");
 }
 
 TEST_F_TIMEOUT(counter, truncated_image_leaves_nothing, 120)
@@ -234,10 +227,7 @@ TEST_F_TIMEOUT(counter, truncated_image_leaves_nothing, 120)
 		/* A failed restart leaves no child behind. */
 		EXPECT_EQ(0, waitpid(-1, &status, WNOHANG | __WALL));
 	}
-	status = finish(self->init, self->shared);
-	self->init = 0;
-	ASSERT_TRUE(WIFEXITED(status));
-	ASSERT_EQ(0, WEXITSTATUS(status));
+	finish_ok(_metadata, self, self->init, "at the end");
 }
 
 /*
@@ -248,7 +238,6 @@ TEST_F_TIMEOUT(counter, pipe_is_refused_unharmed, 120)
 {
 	uint64_t before;
 	char log[1024];
-	int status;
 
 	/* Replace the container with one that keeps an fd open. */
 	container_stop(self->init);
@@ -266,12 +255,7 @@ TEST_F_TIMEOUT(counter, pipe_is_refused_unharmed, 120)
 	before = SHARED_GET(self->shared->counter);
 	ASSERT_GE(wait_counter(self->shared, before + 50), before + 50)
 		TH_LOG("the container stopped after a refused checkpoint");
-	status = finish(self->init, self->shared);
-	self->init = 0;
-	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
-	ASSERT_EQ(0, WEXITSTATUS(status))
-		TH_LOG("a refused checkpoint disturbed the container: check %d failed (%s)",
-		       WEXITSTATUS(status), COUNTER_CHECKS);
+	finish_ok(_metadata, self, self->init, "after a refused checkpoint");
 }
 
 /*
@@ -282,7 +266,7 @@ TEST_F_TIMEOUT(counter, file_shared_with_outside_is_refused, 120)
 {
 	char log[1024], path[80];
 	uint64_t before;
-	int status, fd;
+	int fd;
 
 	container_stop(self->init);
 	SHARED_SET(self->shared->counter, 0);
@@ -310,11 +294,7 @@ TEST_F_TIMEOUT(counter, file_shared_with_outside_is_refused, 120)
 
 	before = SHARED_GET(self->shared->counter);
 	ASSERT_GE(wait_counter(self->shared, before + 50), before + 50);
-	status = finish(self->init, self->shared);
-	self->init = 0;
-	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
-	ASSERT_EQ(0, WEXITSTATUS(status))
-		TH_LOG("check %d failed (%s)", WEXITSTATUS(status), COUNTER_CHECKS);
+	finish_ok(_metadata, self, self->init, "at the end");
 }
 
 /* Checkpoint must be invisible: no stop, no SIGCHLD, no wait status. */
@@ -337,11 +317,7 @@ TEST_F_TIMEOUT(counter, checkpoint_is_invisible, 120)
 
 	before = SHARED_GET(self->shared->counter);
 	ASSERT_GE(wait_counter(self->shared, before + 50), before + 50);
-	status = finish(self->init, self->shared);
-	self->init = 0;
-	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
-	ASSERT_EQ(0, WEXITSTATUS(status))
-		TH_LOG("check %d failed (%s)", WEXITSTATUS(status), COUNTER_CHECKS);
+	finish_ok(_metadata, self, self->init, "at the end");
 }
 
 TEST_HARNESS_MAIN

@@ -17,17 +17,7 @@ static const char *sleep_kind;
 
 static int exec_sleeper(void *arg)
 {
-	char prog[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", prog, sizeof(prog) - 32);
-	char *slash;
-
-	if (n <= 0)
-		return 126;
-	prog[n] = '\0';
-	slash = strrchr(prog, '/');
-	snprintf(slash ? slash + 1 : prog, 32, "sleeper_prog");
-	execl(prog, "sleeper_prog", shared_path, sleep_kind, NULL);
-	return 127;
+	return exec_sibling("sleeper_prog", shared_path, sleep_kind);
 }
 
 /* 'S' once the task sleeps interruptibly, as in /proc/PID/stat. */
