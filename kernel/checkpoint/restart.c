@@ -94,11 +94,20 @@ static int ckpt_restore_cpus(struct ckpt_ctx *ctx)
 	return ret;
 }
 
-/* Let every created task go, to user mode or to its exit. */
+/*
+ * Let every created task go, to user mode or to its exit.  With
+ * RESTART_FROZEN each one first gets a SIGSTOP from the kernel (which a
+ * pid namespace init cannot ignore), so that it stops at its first
+ * return to user mode, as after "criu restore --leave-stopped", until the
+ * caller sends SIGCONT.
+ */
 static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 {
 	unsigned int i;
 
+	for (i = 0; i < ctx->nr_tasks && !abort; i++)
+		if (ctx->tasks[i].task && (ctx->flags & RESTART_FROZEN))
+			send_sig(SIGSTOP, ctx->tasks[i].task, 1);
 	WRITE_ONCE(ctx->abort, abort);
 	complete_all(&ctx->release);
 	for (i = 0; i < ctx->nr_tasks; i++) {
@@ -139,8 +148,6 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 
 	init_completion(&ctx->baton);
 	init_completion(&ctx->release);
-	if (ctx->flags & RESTART_FROZEN)
-		return ckpt_err(ctx, -EOPNOTSUPP, "RESTART_FROZEN is not supported yet");
 
 	ret = ckpt_read_header(ctx);
 	if (ret)

@@ -5,7 +5,7 @@
  *
  *   cr run [--hostname H] -- CMD [ARGS...]
  *   cr checkpoint PID [-o FILE|-] [--kill]
- *   cr restart [FILE|-] [--wait]
+ *   cr restart [FILE|-] [--frozen] [--wait]
  *   cr check
  *
  * Exit status: 0 success; 1 the operation failed (the kernel's reasons
@@ -44,7 +44,7 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"usage: %s run [--hostname H] -- CMD [ARGS...]\n"
 		"       %s checkpoint PID [-o FILE|-] [--kill]\n"
-		"       %s restart [FILE|-] [--wait]\n"
+		"       %s restart [FILE|-] [--frozen] [--wait]\n"
 		"       %s check\n",
 		prog, prog, prog, prog);
 }
@@ -227,6 +227,7 @@ static int cmd_restart(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "wait", no_argument, NULL, 'w' },
+		{ "frozen", no_argument, NULL, 'f' },
 		{ }
 	};
 	struct restart_args a = { .logfd = STDERR_FILENO };
@@ -236,9 +237,16 @@ static int cmd_restart(int argc, char **argv)
 	long pid;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'w')
+		switch (c) {
+		case 'w':
+			wait = 1;
+			break;
+		case 'f':
+			a.flags |= RESTART_FROZEN;
+			break;
+		default:
 			return bad_usage("unknown option to restart");
-		wait = 1;
+		}
 	}
 	if (optind < argc - 1)
 		return bad_usage("restart takes at most one image");
@@ -262,8 +270,9 @@ static int cmd_restart(int argc, char **argv)
 	}
 	printf("%ld\n", pid);
 	fflush(stdout);
-	fprintf(stderr, "%s: restarted %s as %ld in %.3f s\n", prog, in, pid,
-		now() - t0);
+	fprintf(stderr, "%s: restarted %s as %ld in %.3f s%s\n", prog, in, pid,
+		now() - t0,
+		a.flags & RESTART_FROZEN ? ", stopped until SIGCONT" : "");
 	if (!wait)
 		return 0;
 	if (waitpid(pid, &status, 0) != pid) {

@@ -38,7 +38,7 @@ struct checkpoint_args {
 #define CHECKPOINT_ARGS_SIZE_VER0	24
 
 /* restart(2) flags */
-#define RESTART_FROZEN		(1ULL << 0)	/* leave the container frozen */
+#define RESTART_FROZEN		(1ULL << 0)	/* leave it stopped until SIGCONT */
 #define RESTART_FLAGS_ALL	(RESTART_FROZEN)
 
 /**

@@ -157,4 +157,20 @@ static inline ssize_t read_log(int fd, char *buf, size_t len)
 	return n;
 }
 
+/* The state letter of @pid in /proc/PID/stat: 'S' sleeping, 'T' stopped... */
+static inline char task_state(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return '?';
+	read_log(fd, buf, sizeof(buf));
+	close(fd);
+	p = strrchr(buf, ')');
+	return p && p[1] ? p[2] : '?';
+}
+
 #endif /* CHECKPOINT_UTIL_H */

@@ -320,4 +320,38 @@ TEST_F_TIMEOUT(counter, checkpoint_is_invisible, 120)
 	finish_ok(_metadata, self, self->init, "at the end");
 }
 
+/* RESTART_FROZEN: stopped until SIGCONT, then exactly as restored. */
+TEST_F_TIMEOUT(counter, restart_frozen_waits_for_sigcont, 120)
+{
+	uint64_t at_checkpoint;
+	char log[1024];
+	long pid;
+	int i;
+
+	ASSERT_EQ(0, ckpt(self->init, self->image, self->log, CHECKPOINT_KILL))
+		TH_LOG("checkpoint failed: %m");
+	ASSERT_EQ(self->init, waitpid(self->init, NULL, 0));
+	self->init = 0;
+	at_checkpoint = SHARED_GET(self->shared->counter);
+
+	lseek(self->image, 0, SEEK_SET);
+	pid = rstrt(self->image, self->log, RESTART_FROZEN);
+	if (pid < 0) {
+		read_log(self->log, log, sizeof(log));
+		ASSERT_GT(pid, 0) TH_LOG("restart failed: %m\n%s", log);
+	}
+	self->init = pid;
+	for (i = 0; i < 5000 && task_state(pid) != 'T'; i++)
+		usleep(1000);
+	ASSERT_EQ('T', task_state(pid)) TH_LOG("the container is not stopped");
+	usleep(300000);
+	ASSERT_EQ(at_checkpoint, SHARED_GET(self->shared->counter))
+		TH_LOG("a frozen container counted");
+
+	ASSERT_EQ(0, kill(pid, SIGCONT));
+	ASSERT_GE(wait_counter(self->shared, at_checkpoint + 50), at_checkpoint + 50)
+		TH_LOG("SIGCONT did not release the container");
+	finish_ok(_metadata, self, pid, "after a frozen restart");
+}
+
 TEST_HARNESS_MAIN

@@ -20,21 +20,6 @@ static int exec_sleeper(void *arg)
 	return exec_sibling("sleeper_prog", shared_path, sleep_kind);
 }
 
-/* 'S' once the task sleeps interruptibly, as in /proc/PID/stat. */
-static char task_state(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return '?';
-	read_log(fd, buf, sizeof(buf));
-	close(fd);
-	p = strrchr(buf, ')');
-	return p && p[1] ? p[2] : '?';
-}
 
 FIXTURE(sleeper) {
 	struct shared_page *shared;
