@@ -114,6 +114,29 @@ static bool ckpt_parked(struct task_struct *t)
 	       (t->flags & PF_EXITING);
 }
 
+/*
+ * A task in an uninterruptible sleep (a hung NFS server, say) never
+ * reaches its trap; give up on it rather than hang the caller.
+ */
+#define CKPT_FREEZE_TIMEOUT_SECS	30
+
+static int ckpt_wait_parked(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	struct task_struct *t = ct->task;
+	unsigned int waited;
+
+	for (waited = 0; !ckpt_parked(t); waited++) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (waited == CKPT_FREEZE_TIMEOUT_SECS)
+			return ckpt_err(ctx, -EBUSY,
+					"task %d (%s) did not stop within %d s; it may be in an uninterruptible sleep",
+					ct->entry.pid, t->comm, CKPT_FREEZE_TIMEOUT_SECS);
+		wait_var_event_timeout(&t->jobctl, ckpt_parked(t), HZ);
+	}
+	return 0;
+}
+
 /**
  * ckpt_freeze - find and park every task of the container
  * @ctx:	checkpoint context; ctx->root_ns is the container's pid ns.
@@ -150,7 +173,7 @@ int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root)
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct task_struct *t = ctx->tasks[i].task;
 
-		ret = wait_var_event_killable(&t->jobctl, ckpt_parked(t));
+		ret = ckpt_wait_parked(ctx, &ctx->tasks[i]);
 		if (ret)
 			break;
 		if (t->flags & PF_EXITING) {

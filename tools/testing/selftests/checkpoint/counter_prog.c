@@ -17,7 +17,8 @@
  *
  * usage: counter_prog SHARED-FILE full|keep-pipe|keep-inherited
  * Exit status 0 when every check held; keep-pipe also holds a pipe open,
- * keep-inherited the test's fd 16.
+ * keep-inherited the test's fd 19.  Checks of process state that fail
+ * are all reported, as bits of the shared page's failed mask (exit 60).
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -27,6 +28,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <grp.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <time.h>
 
@@ -62,45 +64,49 @@ static inline long raw_syscall2(long nr, long a, long b)
  * The loop uses no SSE itself, so that xmm8 holds the pattern the whole
  * time unless the FPU state is lost.
  */
+#define FAIL(n)		(1ULL << (n))
+
+/* The memory checks; bit N of the result set when check N failed. */
 __attribute__((target("general-regs-only")))
 static uint64_t check_state(void)
 {
-	uint64_t lo, hi;
+	uint64_t lo, hi, failed = 0;
 	int i;
 
 	asm volatile ("movq %%xmm8, %0; pextrq $1, %%xmm8, %1"
 		      : "=r"(lo), "=r"(hi));
 	if (lo != 0x1122334455667788ULL || hi != 0x99aabbccddeeff00ULL)
-		return 2;
+		failed |= FAIL(2);
 	if (st.mirror != SHARED_GET(st.shared->counter))
-		return 3;
+		failed |= FAIL(3);
 	for (i = 0; i < ANON_PAGES * PAGE; i += 61)
 		if (st.anon[i] != (unsigned char)(i * 7 + 3))
-			return 4;
+			failed |= FAIL(4);
 	for (i = 0; i < PAGE; i++)
 		if (st.ro[i] != (unsigned char)(255 - i))
-			return 5;
+			failed |= FAIL(5);
 	for (i = 0; i < PAGE; i++)
 		if (st.untouched[i])
-			return 6;
+			failed |= FAIL(6);
 	for (i = 0; i < 100000; i += 97)
 		if (st.heap[i] != (unsigned char)(i ^ 0x5a))
-			return 7;
+			failed |= FAIL(7);
 	for (i = 3; i < 512; i++)
 		if (data_words[i] != (uint64_t)i * 0x100000001ULL)
-			return 8;
+			failed |= FAIL(8);
 	raw_syscall2(__NR_uname, (long)&uts, 0);
 	for (i = 0; i < (int)sizeof(hostname); i++)
 		if (uts.nodename[i] != hostname[i])
-			return 9;
-	return 0;
+			failed |= FAIL(9);
+	return failed;
 }
 
+/* Count until told to stop or a check fails; returns the failures. */
 __attribute__((target("general-regs-only")))
-static int counter_loop(void)
+static uint64_t counter_loop(void)
 {
 	struct timespec ms = { 0, 1000000 };
-	uint64_t v;
+	uint64_t failed;
 
 	asm volatile ("movq %0, %%xmm8; pinsrq $1, %1, %%xmm8"
 		      :: "r"(0x1122334455667788ULL), "r"(0x99aabbccddeeff00ULL));
@@ -108,11 +114,9 @@ static int counter_loop(void)
 		st.mirror++;
 		SHARED_SET(st.shared->counter, st.mirror);
 		if ((st.mirror & 63) == 0 || SHARED_GET(st.shared->cmd)) {
-			v = check_state();
-			if (v || SHARED_GET(st.shared->cmd)) {
-				SHARED_SET(st.shared->verdict, v ?: 1);
-				return v;
-			}
+			failed = check_state();
+			if (failed || SHARED_GET(st.shared->cmd))
+				return failed;
 		}
 		raw_syscall2(__NR_nanosleep, (long)&ms, 0);
 	}
@@ -140,7 +144,10 @@ static void on_signal(int sig)
 #define FD_DUP		13
 #define FD_DIR		14
 #define FD_PIPE		15
-#define FD_INHERITED	16	/* keep-inherited: left open from the test */
+#define FD_DEVZERO		16
+#define FD_DEVURANDOM	17
+#define FD_CONSOLE	18
+#define FD_INHERITED	19	/* keep-inherited: left open from the test */
 
 static int setup_process(const char *path, bool keep_pipe)
 {
@@ -168,7 +175,10 @@ static int setup_process(const char *path, bool keep_pipe)
 		 FD_APPEND) != FD_APPEND ||
 	    write(FD_APPEND, "abc", 3) != 3 ||
 	    dup2(FD_APPEND, FD_DUP) != FD_DUP ||
-	    dup2(open("/tmp", O_RDONLY | O_DIRECTORY), FD_DIR) != FD_DIR)
+	    dup2(open("/tmp", O_RDONLY | O_DIRECTORY), FD_DIR) != FD_DIR ||
+	    dup2(open("/dev/zero", O_RDONLY), FD_DEVZERO) != FD_DEVZERO ||
+	    dup2(open("/dev/urandom", O_RDONLY), FD_DEVURANDOM) != FD_DEVURANDOM ||
+	    dup2(open("/dev/console", O_RDWR | O_NOCTTY), FD_CONSOLE) != FD_CONSOLE)
 		return 31;
 	if (keep_pipe && (pipe(p) || dup2(p[0], FD_PIPE) != FD_PIPE))
 		return 32;
@@ -194,8 +204,9 @@ static int setup_process(const char *path, bool keep_pipe)
 	return 0;
 }
 
-static int check_process(void)
+static uint64_t check_process(void)
 {
+	uint64_t failed = 0;
 	uid_t r, e, s;
 	gid_t gr, ge, gs, groups[4];
 	struct rlimit rl;
@@ -203,59 +214,72 @@ static int check_process(void)
 	stack_t ss;
 	sigset_t pend, none;
 	int pdeath;
+	char zero[8];
+	struct stat sb;
 
 	if (usr1_seen != 1)
-		return 40;
+		failed |= FAIL(40);
 	if (sigpending(&pend) || !sigismember(&pend, SIGUSR2) || usr2_seen)
-		return 41;
+		failed |= FAIL(41);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);	/* SIGUSR2 arrives now */
 	if (usr2_seen != 1)
-		return 42;
+		failed |= FAIL(42);
 	if (sigaltstack(NULL, &ss) || ss.ss_sp != altstack ||
 	    ss.ss_size != sizeof(altstack))
-		return 43;
+		failed |= FAIL(43);
 	if (lseek(FD_SHARED, 0, SEEK_CUR) != 123 ||
 	    fcntl(FD_SHARED, F_GETFD) != FD_CLOEXEC)
-		return 44;
+		failed |= FAIL(44);
 	if ((fcntl(FD_NULL, F_GETFL) & O_ACCMODE) != O_WRONLY ||
 	    write(FD_NULL, "x", 1) != 1 || fcntl(FD_NULL, F_GETFD))
-		return 45;
+		failed |= FAIL(45);
 	if (lseek(FD_APPEND, 0, SEEK_CUR) != 3 ||
 	    !(fcntl(FD_APPEND, F_GETFL) & O_APPEND) ||
 	    write(FD_APPEND, "d", 1) != 1 ||
 	    lseek(FD_DUP, 0, SEEK_CUR) != 4)
-		return 46;
+		failed |= FAIL(46);
 	if (fstat(FD_DIR, &(struct stat){ 0 }) ||
 	    !(fcntl(FD_DIR, F_GETFL) & O_DIRECTORY))
-		return 47;
+		failed |= FAIL(47);
 	if (!getcwd(buf, sizeof(buf)) || strcmp(buf, "/tmp"))
-		return 48;
+		failed |= FAIL(48);
 	if (umask(0) != 027)
-		return 49;
+		failed |= FAIL(49);
 	if (getresuid(&r, &e, &s) || r != 1000 || e != 1001 || s != 1002 ||
 	    getresgid(&gr, &ge, &gs) || gr != 100 || ge != 101 || gs != 102)
-		return 50;
+		failed |= FAIL(50);
 	if (getgroups(4, groups) != 2 || groups[0] != 5 || groups[1] != 6)
-		return 51;
+		failed |= FAIL(51);
 	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur != 256 ||
 	    rl.rlim_max != 512)
-		return 52;
+		failed |= FAIL(52);
 	errno = 0;
 	if (getpriority(PRIO_PROCESS, 0) != 7 || errno)
-		return 53;
+		failed |= FAIL(53);
 	if (prctl(PR_GET_NAME, buf) || strcmp(buf, "cr-counter"))
-		return 54;
+		failed |= FAIL(54);
 	if (prctl(PR_GET_PDEATHSIG, &pdeath) || pdeath != SIGTERM)
-		return 55;
+		failed |= FAIL(55);
 	if (personality(0xffffffff) != (PER_LINUX | ADDR_NO_RANDOMIZE))
-		return 56;
-	return 0;
+		failed |= FAIL(56);
+	if (read(FD_DEVZERO, zero, sizeof(zero)) != sizeof(zero) ||
+	    memcmp(zero, "\0\0\0\0\0\0\0\0", sizeof(zero)))
+		failed |= FAIL(57);
+	if (read(FD_DEVURANDOM, zero, sizeof(zero)) != sizeof(zero) ||
+	    (fcntl(FD_DEVURANDOM, F_GETFL) & O_ACCMODE) != O_RDONLY)
+		failed |= FAIL(58);
+	if (fstat(FD_CONSOLE, &sb) || !S_ISCHR(sb.st_mode) ||
+	    sb.st_rdev != makedev(5, 1) ||
+	    (fcntl(FD_CONSOLE, F_GETFL) & O_ACCMODE) != O_RDWR)
+		failed |= FAIL(59);
+	return failed;
 }
 
 /* The container's program, run by exec so it starts with a clean mm. */
 static int counter_main(const char *path, bool keep_pipe, bool keep_inherited)
 {
+	uint64_t failed;
 	sigset_t none;
 	int fd, i, ret;
 
@@ -299,12 +323,13 @@ static int counter_main(const char *path, bool keep_pipe, bool keep_inherited)
 	ret = setup_process(path, keep_pipe);
 	if (ret)
 		return ret;
-	ret = counter_loop();
-	if (ret)
-		return ret;
-	ret = check_process();
-	SHARED_SET(st.shared->verdict, ret ?: 1);
-	return ret;
+	/* A failed memory check stops the count at once. */
+	failed = counter_loop();
+	if (!failed)
+		failed = check_process();
+	SHARED_SET(st.shared->failed, failed);
+	SHARED_SET(st.shared->verdict, failed ? 60 : 1);
+	return failed ? 60 : 0;
 }
 
 int main(int argc, char **argv)

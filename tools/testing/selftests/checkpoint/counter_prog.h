@@ -11,16 +11,21 @@ struct shared_page {
 	uint64_t counter;
 	uint64_t cmd;		/* 1: check everything and exit */
 	uint64_t verdict;	/* nonzero: which check failed */
+	uint64_t failed;	/* at exit: bit N set when check N failed */
 };
 
 /* The page is written by one process and read by another. */
 #define SHARED_GET(field)	__atomic_load_n(&(field), __ATOMIC_SEQ_CST)
 #define SHARED_SET(field, v)	__atomic_store_n(&(field), (v), __ATOMIC_SEQ_CST)
 
-/* counter_prog's exit codes when a check fails. */
-#define COUNTER_CHECKS "2 xmm8, 3 counter mirror, 4 anon, 5 read-only page, " \
-	"6 untouched page, 7 heap, 8 .data, 9 hostname, 2x-3x setup, " \
+/*
+ * counter_prog exits 60 with these bits in the failed mask when checks
+ * fail, or with 2x/3x when setting up failed.
+ */
+#define COUNTER_CHECKS "bits 2 xmm8, 3 counter mirror, 4 anon, 5 read-only page, " \
+	"6 untouched page, 7 heap, 8 .data, 9 hostname, " \
 	"40-43 signals, 44-47 files, 48 cwd, 49 umask, 50-51 creds, " \
-	"52 rlimit, 53 nice, 54 comm, 55 pdeath, 56 personality"
+	"52 rlimit, 53 nice, 54 comm, 55 pdeath, 56 personality, " \
+	"57 /dev/zero, 58 /dev/urandom, 59 /dev/console"
 
 #endif /* COUNTER_PROG_H */

@@ -55,20 +55,38 @@ static pid_t start_counter(struct shared_page *sp)
 
 FIXTURE(counter) {
 	pid_t init;
-	int shared_fd;
 	struct shared_page *shared;
 	int image;
 	int log;
 };
 
+/* The page the test shares with counter_prog, through a tmpfs file. */
+static struct shared_page *make_shared(void)
+{
+	struct shared_page *sp;
+	int fd;
+
+	snprintf(shared_path, sizeof(shared_path), "/tmp/counter-%d", getpid());
+	fd = open(shared_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || ftruncate(fd, PAGE))
+		return MAP_FAILED;
+	sp = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return sp;
+}
+
+static void remove_shared(void)
+{
+	char log[80];
+
+	unlink(shared_path);
+	snprintf(log, sizeof(log), "%s.log", shared_path);
+	unlink(log);
+}
+
 FIXTURE_SETUP(counter)
 {
-	snprintf(shared_path, sizeof(shared_path), "/tmp/counter-%d", getpid());
-	self->shared_fd = open(shared_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(self->shared_fd, 0);
-	ASSERT_EQ(0, ftruncate(self->shared_fd, PAGE));
-	self->shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
-			    self->shared_fd, 0);
+	self->shared = make_shared();
 	ASSERT_NE(MAP_FAILED, self->shared);
 	self->image = scratch_file(O_RDWR);
 	self->log = scratch_file(O_RDWR);
@@ -82,13 +100,9 @@ FIXTURE_SETUP(counter)
 
 FIXTURE_TEARDOWN(counter)
 {
-	char log[80];
-
 	if (self->init > 0)
 		container_stop(self->init);
-	unlink(shared_path);
-	snprintf(log, sizeof(log), "%s.log", shared_path);
-	unlink(log);
+	remove_shared();
 }
 
 static void dump_log(struct __test_metadata *_metadata, int fd)
@@ -137,7 +151,9 @@ static void finish_ok(struct __test_metadata *_metadata,
 	self->init = 0;
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("%s: status %#x", when, status);
 	ASSERT_EQ(0, WEXITSTATUS(status))
-		TH_LOG("%s: check %d failed (%s)", when, WEXITSTATUS(status),
+		TH_LOG("%s: exit %d, failed mask %#llx (%s)", when,
+		       WEXITSTATUS(status),
+		       (unsigned long long)SHARED_GET(self->shared->failed),
 		       COUNTER_CHECKS);
 }
 
@@ -272,7 +288,7 @@ TEST_F_TIMEOUT(counter, file_shared_with_outside_is_refused, 120)
 	SHARED_SET(self->shared->counter, 0);
 	snprintf(path, sizeof(path), "%s.outside", shared_path);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_EQ(16, dup2(fd, 16));
+	ASSERT_EQ(19, dup2(fd, 19));
 	close(fd);
 	counter_mode = "keep-inherited";
 	self->init = start_counter(self->shared);
@@ -288,7 +304,7 @@ TEST_F_TIMEOUT(counter, file_shared_with_outside_is_refused, 120)
 		TH_LOG("log said: %s", log);
 
 	/* Once the outside copy is gone, it is only the file that is deleted. */
-	close(16);
+	close(19);
 	ASSERT_EQ(-1, ckpt(self->init, self->image, self->log, 0));
 	ASSERT_EQ(EOPNOTSUPP, errno);
 
@@ -352,6 +368,91 @@ TEST_F_TIMEOUT(counter, restart_frozen_waits_for_sigcont, 120)
 	ASSERT_GE(wait_counter(self->shared, at_checkpoint + 50), at_checkpoint + 50)
 		TH_LOG("SIGCONT did not release the container");
 	finish_ok(_metadata, self, pid, "after a frozen restart");
+}
+
+/*
+ * One test per item of process state: each variant checkpoints the
+ * counting container, kills it, restarts it, and looks only at its own
+ * checks among those the restored program ran.
+ */
+FIXTURE(restored) {
+	struct shared_page *shared;
+	uint64_t failed;
+	int status;
+};
+
+FIXTURE_VARIANT(restored) {
+	uint64_t bits;
+};
+
+#define CHECK_BIT(n)	(1ULL << (n))
+FIXTURE_VARIANT_ADD(restored, xsave_state) { CHECK_BIT(2) };
+FIXTURE_VARIANT_ADD(restored, anonymous_memory) { CHECK_BIT(3) | CHECK_BIT(4) };
+FIXTURE_VARIANT_ADD(restored, read_only_page) { CHECK_BIT(5) };
+FIXTURE_VARIANT_ADD(restored, untouched_page_stays_zero) { CHECK_BIT(6) };
+FIXTURE_VARIANT_ADD(restored, heap) { CHECK_BIT(7) };
+FIXTURE_VARIANT_ADD(restored, data_segment) { CHECK_BIT(8) };
+FIXTURE_VARIANT_ADD(restored, hostname) { CHECK_BIT(9) };
+FIXTURE_VARIANT_ADD(restored, signal_handlers_and_queue) {
+	CHECK_BIT(40) | CHECK_BIT(41) | CHECK_BIT(42) };
+FIXTURE_VARIANT_ADD(restored, sigaltstack) { CHECK_BIT(43) };
+FIXTURE_VARIANT_ADD(restored, file_offset_and_cloexec) { CHECK_BIT(44) };
+FIXTURE_VARIANT_ADD(restored, dev_null) { CHECK_BIT(45) };
+FIXTURE_VARIANT_ADD(restored, append_file_shared_by_dup) { CHECK_BIT(46) };
+FIXTURE_VARIANT_ADD(restored, directory_fd) { CHECK_BIT(47) };
+FIXTURE_VARIANT_ADD(restored, dev_zero) { CHECK_BIT(57) };
+FIXTURE_VARIANT_ADD(restored, dev_urandom) { CHECK_BIT(58) };
+FIXTURE_VARIANT_ADD(restored, console) { CHECK_BIT(59) };
+FIXTURE_VARIANT_ADD(restored, cwd) { CHECK_BIT(48) };
+FIXTURE_VARIANT_ADD(restored, umask) { CHECK_BIT(49) };
+FIXTURE_VARIANT_ADD(restored, ids_and_groups) { CHECK_BIT(50) | CHECK_BIT(51) };
+FIXTURE_VARIANT_ADD(restored, rlimits) { CHECK_BIT(52) };
+FIXTURE_VARIANT_ADD(restored, nice) { CHECK_BIT(53) };
+FIXTURE_VARIANT_ADD(restored, comm) { CHECK_BIT(54) };
+FIXTURE_VARIANT_ADD(restored, pdeath_signal) { CHECK_BIT(55) };
+FIXTURE_VARIANT_ADD(restored, personality) { CHECK_BIT(56) };
+
+FIXTURE_SETUP(restored)
+{
+	int image = scratch_file(O_RDWR);
+	uint64_t at;
+	pid_t pid;
+
+	self->shared = make_shared();
+	ASSERT_NE(MAP_FAILED, self->shared);
+	ASSERT_GE(image, 0);
+	counter_mode = "full";
+	pid = start_counter(self->shared);
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, ckpt(pid, image, -1, CHECKPOINT_KILL))
+		TH_LOG("checkpoint failed: %m");
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	at = SHARED_GET(self->shared->counter);
+	lseek(image, 0, SEEK_SET);
+	pid = rstrt(image, -1, 0);
+	close(image);
+	ASSERT_GT(pid, 0) TH_LOG("restart failed: %m");
+	ASSERT_GE(wait_counter(self->shared, at + 20), at + 20) {
+		container_stop(pid);
+		TH_LOG("the restored program does not count");
+	}
+	self->status = finish(pid, self->shared);
+	self->failed = SHARED_GET(self->shared->failed);
+}
+
+FIXTURE_TEARDOWN(restored)
+{
+	remove_shared();
+}
+
+TEST_F_TIMEOUT(restored, comes_back, 120)
+{
+	ASSERT_TRUE(WIFEXITED(self->status)) TH_LOG("status %#x", self->status);
+	ASSERT_TRUE(WEXITSTATUS(self->status) == 0 || WEXITSTATUS(self->status) == 60)
+		TH_LOG("setting up failed: exit %d", WEXITSTATUS(self->status));
+	ASSERT_EQ(0ULL, self->failed & variant->bits)
+		TH_LOG("restored state is wrong: failed mask %#llx (%s)",
+		       (unsigned long long)self->failed, COUNTER_CHECKS);
 }
 
 TEST_HARNESS_MAIN
