@@ -4,6 +4,7 @@
 #   make check    build everything and run every test; ends "N passed, N failed"
 #   make vm       a shell in the test guest
 #   make series   export the patch series to out/series and check it
+#   make bench    checkpoint/restart figures on a non-debug kernel
 #
 # Everything generated lives in out/.
 
@@ -15,6 +16,7 @@ KMAKE     = $(MAKE) -C $(SRC) ARCH=x86_64 -j$(JOBS)
 
 TEST_KDIR := $(OUT)/build/test
 NOCR_KDIR := $(OUT)/build/nocr
+PERF_KDIR := $(OUT)/build/perf
 BIN       := $(OUT)/bin
 INITRAMFS := $(OUT)/initramfs.cpio.gz
 
@@ -27,7 +29,7 @@ CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered -static
 	       -isystem $(TEST_KDIR)/usr/include
 
 .PHONY: all deps tree kernel kernel-nocr headers selftests tools initramfs \
-	check demo vm series sparse clean FORCE
+	kernel-perf check demo bench vm series sparse clean FORCE
 
 all: kernel selftests
 
@@ -55,6 +57,7 @@ endef
 
 TEST_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/debug.config
 NOCR_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/nocr.config
+PERF_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/perf.config
 
 kernel: tree
 	@mkdir -p $(TEST_KDIR) && cat $(TEST_FRAGS) > $(TEST_KDIR)/.fragments.want
@@ -70,6 +73,13 @@ kernel-nocr: tree
 	@echo "kernel: building CONFIG_CHECKPOINT=n kernel"
 	@$(KMAKE) O=$(NOCR_KDIR) bzImage >$(NOCR_KDIR)/build.log 2>&1 || \
 		{ tail -40 $(NOCR_KDIR)/build.log; exit 1; }
+
+kernel-perf: tree
+	@mkdir -p $(PERF_KDIR) && cat $(PERF_FRAGS) > $(PERF_KDIR)/.fragments.want
+	$(call kconfig,$(PERF_KDIR),$(PERF_FRAGS))
+	@echo "kernel: building the benchmark kernel (no debugging aids)"
+	@$(KMAKE) O=$(PERF_KDIR) bzImage >$(PERF_KDIR)/build.log 2>&1 || \
+		{ tail -40 $(PERF_KDIR)/build.log; exit 1; }
 
 headers: kernel
 
@@ -91,8 +101,12 @@ $(BIN)/demo-counter: vm/demo/counter.c
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS_USER) -o $@ $<
 
+$(BIN)/bench-mem: vm/bench/mem.c
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS_USER) -o $@ $<
+
 tools: kernel
-	@$(MAKE) -s --no-print-directory $(BIN)/cr $(BIN)/demo-counter
+	@$(MAKE) -s --no-print-directory $(BIN)/cr $(BIN)/demo-counter $(BIN)/bench-mem
 
 initramfs: selftests tools
 	@build/mkinitramfs.sh $(INITRAMFS) $(BIN)
@@ -108,6 +122,11 @@ check: kernel kernel-nocr initramfs
 demo: initramfs
 	@vm/run.sh --kernel $(TEST_KDIR)/arch/x86/boot/bzImage \
 		--initrd $(INITRAMFS) --mode demo --console-stdout
+
+# Figures for the notes, on a kernel without KASAN and lockdep.
+bench: initramfs kernel-perf
+	@vm/run.sh --kernel $(PERF_KDIR)/arch/x86/boot/bzImage \
+		--initrd $(INITRAMFS) --mode bench --console-stdout
 
 vm: initramfs
 	@vm/run.sh --kernel $(TEST_KDIR)/arch/x86/boot/bzImage \

@@ -40,7 +40,7 @@ boot() {
 # A person watching the console wants the demo, not the boot log.
 quiet=
 case "$mode" in
-demo|shell) quiet="quiet loglevel=3" ;;
+demo|shell|bench) quiet="quiet loglevel=3" ;;
 esac
 
 # Probe once per machine whether KVM really works.
