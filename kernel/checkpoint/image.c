@@ -9,7 +9,10 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/crc32.h>
+#include <linux/bvec.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/uio.h>
 #include <linux/kernel.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -106,6 +109,65 @@ int ckpt_write_data(struct ckpt_ctx *ctx, const void *buf, u32 len)
 		return -EINVAL;
 	ctx->rec_left -= len;
 	return ckpt_kwrite(ctx, buf, len);
+}
+
+/**
+ * ckpt_write_pages - add whole pages to the record begun by ckpt_write_begin()
+ * @ctx:	checkpoint context.
+ * @pages:	the pages, referenced by the caller.
+ * @nr:		how many; at most CKPT_PAGES_MAX.
+ *
+ * The pages go to the image in one write, straight from the page cache
+ * or anonymous memory, with no bounce buffer; a stream that cannot take
+ * an iov_iter gets them one at a time.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages, unsigned int nr)
+{
+	struct bio_vec bvec[CKPT_PAGES_MAX];
+	size_t len = (size_t)nr * PAGE_SIZE;
+	struct iov_iter iter;
+	unsigned int i;
+	ssize_t n;
+
+	if (WARN_ON_ONCE(nr > CKPT_PAGES_MAX || len > ctx->rec_left))
+		return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		void *kaddr = kmap_local_page(pages[i]);
+
+		ctx->crc = crc32_le(ctx->crc, kaddr, PAGE_SIZE);
+		kunmap_local(kaddr);
+		bvec_set_page(&bvec[i], pages[i], PAGE_SIZE, 0);
+	}
+	ctx->rec_left -= len;
+	ctx->pos += len;
+
+	iov_iter_bvec(&iter, ITER_SOURCE, bvec, nr, len);
+	while (iov_iter_count(&iter)) {
+		n = vfs_iter_write(ctx->file, &iter, ckpt_ppos(ctx), 0);
+		if (n == -EINVAL && !ctx->file->f_op->write_iter)
+			break;
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return -EIO;
+	}
+	/* Only for streams without ->write_iter, from where the iter stopped. */
+	while (iov_iter_count(&iter)) {
+		size_t done = len - iov_iter_count(&iter);
+		struct page *page = pages[done / PAGE_SIZE];
+		size_t off = done % PAGE_SIZE;
+		void *kaddr = kmap_local_page(page);
+
+		n = kernel_write(ctx->file, kaddr + off, PAGE_SIZE - off,
+				 ckpt_ppos(ctx));
+		kunmap_local(kaddr);
+		if (n <= 0)
+			return n ?: -EIO;
+		iov_iter_advance(&iter, n);
+	}
+	return 0;
 }
 
 /**

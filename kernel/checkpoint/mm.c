@@ -92,15 +92,10 @@ static int ckpt_write_run(struct ckpt_ctx *ctx, unsigned long start,
 
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_PAGES, sizeof(rec),
 			       nr * PAGE_SIZE);
-	for (i = 0; i < nr; i++) {
-		if (!ret) {
-			void *kaddr = kmap_local_page(run[i]);
-
-			ret = ckpt_write_data(ctx, kaddr, PAGE_SIZE);
-			kunmap_local(kaddr);
-		}
+	if (!ret)
+		ret = ckpt_write_pages(ctx, run, nr);
+	for (i = 0; i < nr; i++)
 		put_page(run[i]);
-	}
 	return ret ?: ckpt_write_end(ctx);
 }
 
@@ -109,7 +104,7 @@ static int ckpt_write_run(struct ckpt_ctx *ctx, unsigned long start,
  * present page of an anonymous VMA, the copied-on-write pages of a
  * private file mapping.
  */
-static int ckpt_write_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
+static int ckpt_write_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			    unsigned long start, unsigned long end,
 			    bool anon_only)
 {
@@ -289,7 +284,7 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		ret = ckpt_write_end(ctx);
 	if (!ret && (rec->kind == CKPT_VMA_ANON ||
 		     rec->kind == CKPT_VMA_FILE_PRIVATE))
-		ret = ckpt_write_pages(ctx, mm, rec->start, rec->end,
+		ret = ckpt_write_vma_pages(ctx, mm, rec->start, rec->end,
 				       rec->kind == CKPT_VMA_FILE_PRIVATE);
 	return ret;
 }
