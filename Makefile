@@ -29,7 +29,7 @@ CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered -static
 	       -isystem $(TEST_KDIR)/usr/include
 
 .PHONY: all deps tree kernel kernel-nocr headers selftests tools initramfs \
-	kernel-perf check demo bench vm series sparse clean FORCE
+	kernel-perf check demo bench vmtest vm series sparse clean FORCE
 
 all: kernel selftests
 
@@ -93,9 +93,12 @@ selftests: kernel
 	@$(MAKE) -s --no-print-directory $(SELFTESTS)
 
 # The cr tool and the demo's container program, static like the tests.
-$(BIN)/cr: $(SRC)/tools/restart/cr.c $(TEST_KDIR)/usr/include/linux/checkpoint.h
+CR_SRCS := cr.c inspect.c image.c
+$(BIN)/cr: $(addprefix $(SRC)/tools/restart/,$(CR_SRCS) cr.h image.h) \
+		$(TEST_KDIR)/usr/include/linux/checkpoint.h
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS_USER) -o $@ $< -lcap
+	$(CC) $(CFLAGS_USER) -o $@ $(addprefix $(SRC)/tools/restart/,$(CR_SRCS)) \
+		-lcap -ljson-c -lz
 
 $(BIN)/demo-counter: vm/demo/counter.c
 	@mkdir -p $(BIN)
@@ -127,6 +130,12 @@ demo: initramfs
 bench: initramfs kernel-perf
 	@vm/run.sh --kernel $(PERF_KDIR)/arch/x86/boot/bzImage \
 		--initrd $(INITRAMFS) --mode bench --console-stdout
+
+# One guest test binary, for working on it: make vmtest T=restart_test
+vmtest: initramfs
+	@vm/run.sh --kernel $(TEST_KDIR)/arch/x86/boot/bzImage \
+		--initrd $(INITRAMFS) --mode one --test $(T) --logdir $(OUT)/vm-one
+	@cat $(OUT)/vm-one/tap.log
 
 vm: initramfs
 	@vm/run.sh --kernel $(TEST_KDIR)/arch/x86/boot/bzImage \

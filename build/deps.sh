@@ -5,7 +5,7 @@ set -eu
 
 pkgs="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       cpio gzip xz-utils kmod busybox-static qemu-system-x86 sparse
-      libcap-dev zlib1g-dev perl python3 git patch"
+      libcap-dev zlib1g-dev libjson-c-dev perl python3 git patch"
 
 missing=
 for p in $pkgs; do

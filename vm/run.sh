@@ -3,19 +3,20 @@
 # a probe boot with it succeeds (it often exists here but does not work).
 #
 # usage: run.sh --kernel BZIMAGE --initrd CPIO --mode MODE
-#               [--logdir DIR] [--timeout SECS] [--console-stdout]
+#               [--test NAME] [--logdir DIR] [--timeout SECS] [--console-stdout]
 #               [--interactive]
 # The kernel console goes to DIR/console.log (or stdout), the guest's test
 # output (TAP) to DIR/tap.log.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-kernel= initrd= mode=check logdir=$top/out/vm timeout=1200
+kernel= initrd= mode=check logdir=$top/out/vm timeout=1200 extra=
 stdout=no interactive=no
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift ;;
 	--initrd) initrd=$2; shift ;;
 	--mode) mode=$2; shift ;;
+	--test) extra="cr.test=$2"; shift ;;
 	--logdir) logdir=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--console-stdout) stdout=yes ;;
@@ -34,7 +35,7 @@ boot() {
 	timeout "$limit" qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m 2G \
 		-display none -no-reboot -nodefaults \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 cr.mode=$gmode $quiet" "$@"
+		-append "console=ttyS0 panic=-1 cr.mode=$gmode $extra $quiet" "$@"
 }
 
 # A person watching the console wants the demo, not the boot log.

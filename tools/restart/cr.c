@@ -6,6 +6,7 @@
  *   cr run [--hostname H] -- CMD [ARGS...]
  *   cr checkpoint PID [-o FILE|-] [--kill]
  *   cr restart [FILE|-] [--frozen] [--wait]
+ *   cr inspect FILE [--json]
  *   cr check
  *
  * Exit status: 0 success; 1 the operation failed (the kernel's reasons
@@ -30,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cr.h"
+
 #ifndef __NR_checkpoint
 #define __NR_checkpoint 600
 #endif
@@ -37,7 +40,8 @@
 #define __NR_restart 601
 #endif
 
-static const char *prog = "cr";
+const char *cr_prog = "cr";
+#define prog cr_prog
 
 static void print_usage(FILE *f)
 {
@@ -45,11 +49,12 @@ static void print_usage(FILE *f)
 		"usage: %s run [--hostname H] -- CMD [ARGS...]\n"
 		"       %s checkpoint PID [-o FILE|-] [--kill]\n"
 		"       %s restart [FILE|-] [--frozen] [--wait]\n"
+		"       %s inspect FILE [--json]\n"
 		"       %s check\n",
-		prog, prog, prog, prog);
+		prog, prog, prog, prog, prog);
 }
 
-static int bad_usage(const char *why)
+int cr_bad_usage(const char *why)
 {
 	fprintf(stderr, "%s: %s\n", prog, why);
 	print_usage(stderr);
@@ -118,11 +123,11 @@ static int cmd_run(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		if (c != 'h')
-			return bad_usage("unknown option to run");
+			return cr_bad_usage("unknown option to run");
 		hostname = optarg;
 	}
 	if (optind >= argc)
-		return bad_usage("run needs a command");
+		return cr_bad_usage("run needs a command");
 
 	pid = syscall(__NR_clone3, &ca, sizeof(ca));
 	if (pid < 0) {
@@ -183,16 +188,16 @@ static int cmd_checkpoint(int argc, char **argv)
 			a.flags |= CHECKPOINT_KILL;
 			break;
 		default:
-			return bad_usage("unknown option to checkpoint");
+			return cr_bad_usage("unknown option to checkpoint");
 		}
 	}
 	if (optind != argc - 1)
-		return bad_usage("checkpoint needs exactly one PID");
+		return cr_bad_usage("checkpoint needs exactly one PID");
 	a.pid = strtol(argv[optind], &end, 10);
 	if (*end || a.pid <= 0)
-		return bad_usage("PID must be a positive number");
+		return cr_bad_usage("PID must be a positive number");
 	if (!out)
-		return bad_usage("checkpoint needs -o FILE (or -o - for stdout)");
+		return cr_bad_usage("checkpoint needs -o FILE (or -o - for stdout)");
 
 	if (!strcmp(out, "-")) {
 		fd = STDOUT_FILENO;
@@ -245,11 +250,11 @@ static int cmd_restart(int argc, char **argv)
 			a.flags |= RESTART_FROZEN;
 			break;
 		default:
-			return bad_usage("unknown option to restart");
+			return cr_bad_usage("unknown option to restart");
 		}
 	}
 	if (optind < argc - 1)
-		return bad_usage("restart takes at most one image");
+		return cr_bad_usage("restart takes at most one image");
 	if (optind == argc - 1)
 		in = argv[optind];
 	if (!strcmp(in, "-")) {
@@ -314,18 +319,20 @@ static int cmd_check(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return bad_usage("no command");
+		return cr_bad_usage("no command");
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "checkpoint"))
 		return cmd_checkpoint(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "restart"))
 		return cmd_restart(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "inspect"))
+		return cmd_inspect(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check();
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		print_usage(stdout);
 		return 0;
 	}
-	return bad_usage("unknown command");
+	return cr_bad_usage("unknown command");
 }

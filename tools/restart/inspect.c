@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cr inspect: decode an image without the kernel -- header, task tree,
+ * each task's objects, mappings and fds -- as text or JSON.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cr.h"
+#include "image.h"
+
+#define PAYLOAD(r, type)	((const void *)((const type *)(r) + 1))
+
+static json_object *jstr(const char *s, size_t max)
+{
+	return json_object_new_string_len(s, strnlen(s, max));
+}
+
+#define jint(v)	json_object_new_int64((int64_t)(v))
+
+/* One record as a JSON object; only its identifying fields. */
+static json_object *record_json(const struct ckpt_rec *r)
+{
+	json_object *o = json_object_new_object();
+	const struct ckpt_rec_header *h = (const void *)r;
+	const struct ckpt_rec_obj *ob = (const void *)r;
+	const struct ckpt_rec_task *t = (const void *)r;
+	const struct ckpt_rec_cpu *c = (const void *)r;
+	const struct ckpt_rec_vma *v = (const void *)r;
+	const struct ckpt_rec_pages *p = (const void *)r;
+	const struct ckpt_rec_file *f = (const void *)r;
+	const struct ckpt_rec_files *fs = (const void *)r;
+	const struct ckpt_rec_container *ct = (const void *)r;
+	const struct ckpt_fd_entry *e;
+	const struct ckpt_tree_entry *te;
+	json_object *a;
+	uint32_t i;
+
+	json_object_object_add(o, "type", json_object_new_string(cr_rec_name(r->type)));
+	json_object_object_add(o, "length", jint(r->len));
+	switch (r->type) {
+	case CKPT_REC_HEADER:
+		json_object_object_add(o, "version", jint(h->version));
+		json_object_object_add(o, "release", jstr(h->release, sizeof(h->release)));
+		json_object_object_add(o, "page_size", jint(h->page_size));
+		json_object_object_add(o, "xstate_size", jint(h->xstate_size));
+		json_object_object_add(o, "xfeatures", jint(h->xfeatures));
+		break;
+	case CKPT_REC_CONTAINER:
+		a = json_object_new_array();
+		te = PAYLOAD(r, struct ckpt_rec_container);
+		for (i = 0; i < ct->nr_tasks; i++) {
+			json_object *x = json_object_new_object();
+
+			json_object_object_add(x, "pid", jint(te[i].pid));
+			json_object_object_add(x, "ppid", jint(te[i].ppid));
+			json_object_object_add(x, "tgid", jint(te[i].tgid));
+			json_object_array_add(a, x);
+		}
+		json_object_object_add(o, "tasks", a);
+		break;
+	case CKPT_REC_OBJ:
+		json_object_object_add(o, "objref", jint(ob->objref));
+		json_object_object_add(o, "kind", json_object_new_string(cr_obj_name(ob->obj_type)));
+		break;
+	case CKPT_REC_TASK:
+		json_object_object_add(o, "pid", jint(t->pid));
+		json_object_object_add(o, "comm", jstr(t->comm, sizeof(t->comm)));
+		json_object_object_add(o, "mm", jint(t->mm_ref));
+		json_object_object_add(o, "files", jint(t->files_ref));
+		json_object_object_add(o, "fs", jint(t->fs_ref));
+		json_object_object_add(o, "sighand", jint(t->sighand_ref));
+		json_object_object_add(o, "cred", jint(t->cred_ref));
+		break;
+	case CKPT_REC_CPU:
+		json_object_object_add(o, "pid", jint(c->pid));
+		json_object_object_add(o, "ip", jint(c->regs.ip));
+		json_object_object_add(o, "sp", jint(c->regs.sp));
+		break;
+	case CKPT_REC_VMA:
+		json_object_object_add(o, "start", jint(v->start));
+		json_object_object_add(o, "end", jint(v->end));
+		json_object_object_add(o, "prot", jint(v->prot));
+		json_object_object_add(o, "kind", jint(v->kind));
+		if (v->path_len && v->path_len <= r->len - sizeof(*v))
+			json_object_object_add(o, "path", json_object_new_string_len(
+				PAYLOAD(r, struct ckpt_rec_vma), v->path_len));
+		break;
+	case CKPT_REC_PAGES:
+		json_object_object_add(o, "addr", jint(p->addr));
+		json_object_object_add(o, "pages", jint(p->nr));
+		break;
+	case CKPT_REC_FILE:
+		json_object_object_add(o, "flags", jint(f->f_flags));
+		json_object_object_add(o, "pos", jint(f->pos));
+		if (f->path_len && f->path_len <= r->len - sizeof(*f))
+			json_object_object_add(o, "path", json_object_new_string_len(
+				PAYLOAD(r, struct ckpt_rec_file), f->path_len));
+		break;
+	case CKPT_REC_FILES:
+		a = json_object_new_array();
+		e = PAYLOAD(r, struct ckpt_rec_files);
+		for (i = 0; i < fs->nr_fds; i++) {
+			json_object *x = json_object_new_object();
+
+			json_object_object_add(x, "fd", jint(e[i].fd));
+			json_object_object_add(x, "file", jint(e[i].file_ref));
+			json_object_object_add(x, "cloexec",
+					       json_object_new_boolean(e[i].flags & CKPT_FD_CLOEXEC));
+			json_object_array_add(a, x);
+		}
+		json_object_object_add(o, "fds", a);
+		break;
+	}
+	return o;
+}
+
+struct inspect {
+	json_object *records;
+	int json;
+};
+
+static int print_record(struct cr_image *img, unsigned int index, size_t off,
+			const struct ckpt_rec *r, void *arg)
+{
+	struct inspect *in = arg;
+	json_object *o = record_json(r);
+
+	json_object_object_add(o, "offset", jint(off));
+	if (in->json) {
+		json_object_array_add(in->records, o);
+		return 0;
+	}
+	printf("%6u %10zu %s\n", index, off,
+	       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return 0;
+}
+
+/**
+ * cmd_inspect - decode an image file and report whether it is sound
+ * @argc:	arguments after "inspect".
+ * @argv:	FILE [--json].
+ *
+ * Return: 0 for a sound image, 1 for a damaged one, 2 for bad usage.
+ */
+int cmd_inspect(int argc, char **argv)
+{
+	struct inspect in = { 0 };
+	struct cr_image img = { 0 };
+	const char *path = NULL;
+	struct stat sb;
+	void *map;
+	int i, fd, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			in.json = 1;
+		else if (!path)
+			path = argv[i];
+		else
+			return cr_bad_usage("inspect takes one image");
+	}
+	if (!path)
+		return cr_bad_usage("inspect needs an image file");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb)) {
+		fprintf(stderr, "%s: cannot open %s: %s\n", cr_prog, path, strerror(errno));
+		return 1;
+	}
+	map = sb.st_size ? mmap(NULL, sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+	close(fd);
+	if (map == MAP_FAILED) {
+		fprintf(stderr, "%s: cannot read %s: %s\n", cr_prog, path, strerror(errno));
+		return 1;
+	}
+	img.data = map;
+	img.size = sb.st_size;
+	in.records = json_object_new_array();
+	if (!in.json)
+		printf("%6s %10s record\n", "#", "offset");
+	ret = cr_image_walk(&img, print_record, &in);
+	if (in.json) {
+		json_object *top = json_object_new_object();
+
+		json_object_object_add(top, "image", json_object_new_string(path));
+		json_object_object_add(top, "size", jint(img.size));
+		json_object_object_add(top, "valid", json_object_new_boolean(!ret));
+		if (ret)
+			json_object_object_add(top, "error", json_object_new_string(img.error));
+		json_object_object_add(top, "records", in.records);
+		printf("%s\n", json_object_to_json_string_ext(top,
+				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+				JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(top);
+	} else {
+		json_object_put(in.records);
+		if (ret)
+			printf("%s: damaged: %s\n", path, img.error);
+		else
+			printf("%s: %zu bytes, %u records, checksum good\n", path,
+			       img.size, img.nr_records);
+	}
+	if (map)
+		munmap(map, img.size);
+	return ret ? 1 : 0;
+}
