@@ -105,8 +105,8 @@ static int ckpt_write_run(struct ckpt_ctx *ctx, unsigned long start,
  * private file mapping.
  */
 static int ckpt_write_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
-			    unsigned long start, unsigned long end,
-			    bool anon_only)
+				unsigned long start, unsigned long end,
+				bool anon_only)
 {
 	struct page *run[CKPT_PAGES_MAX];
 	unsigned long addr = start, run_start = 0;
@@ -285,7 +285,7 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	if (!ret && (rec->kind == CKPT_VMA_ANON ||
 		     rec->kind == CKPT_VMA_FILE_PRIVATE))
 		ret = ckpt_write_vma_pages(ctx, mm, rec->start, rec->end,
-				       rec->kind == CKPT_VMA_FILE_PRIVATE);
+					   rec->kind == CKPT_VMA_FILE_PRIVATE);
 	return ret;
 }
 

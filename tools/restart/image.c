@@ -63,7 +63,7 @@ static const char *const obj_names[CKPT_OBJ_MAX] = {
 };
 
 /* objrefs name objects in a dense range; more than this is corruption. */
-#define CR_MAX_OBJREF	(1U << 22)
+#define CR_MAX_OBJREF	0x400000U
 
 const char *cr_rec_name(uint32_t type)
 {
@@ -220,7 +220,7 @@ int cr_image_walk(struct cr_image *img, cr_record_fn fn, void *arg)
 		}
 		padded = (r->len + CKPT_ALIGN - 1) & ~(size_t)(CKPT_ALIGN - 1);
 		if (padded > img->size - off) {
-			fail(img, i, off, "%s record of %u bytes runs past the end of the image (%zu bytes)",
+			fail(img, i, off, "%s record of %u bytes runs past the end (%zu bytes)",
 			     cr_rec_name(r->type), r->len, img->size);
 			goto out;
 		}

@@ -25,6 +25,11 @@ static json_object *jstr(const char *s, size_t max)
 
 #define jint(v)	json_object_new_int64((int64_t)(v))
 
+static void add_path(json_object *o, const char *path, uint32_t len)
+{
+	json_object_object_add(o, "path", json_object_new_string_len(path, len));
+}
+
 /* One record as a JSON object; only its identifying fields. */
 static json_object *record_json(const struct ckpt_rec *r)
 {
@@ -68,7 +73,8 @@ static json_object *record_json(const struct ckpt_rec *r)
 		break;
 	case CKPT_REC_OBJ:
 		json_object_object_add(o, "objref", jint(ob->objref));
-		json_object_object_add(o, "kind", json_object_new_string(cr_obj_name(ob->obj_type)));
+		json_object_object_add(o, "kind",
+				       json_object_new_string(cr_obj_name(ob->obj_type)));
 		break;
 	case CKPT_REC_TASK:
 		json_object_object_add(o, "pid", jint(t->pid));
@@ -90,8 +96,7 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "prot", jint(v->prot));
 		json_object_object_add(o, "kind", jint(v->kind));
 		if (v->path_len && v->path_len <= r->len - sizeof(*v))
-			json_object_object_add(o, "path", json_object_new_string_len(
-				PAYLOAD(r, struct ckpt_rec_vma), v->path_len));
+			add_path(o, PAYLOAD(r, struct ckpt_rec_vma), v->path_len);
 		break;
 	case CKPT_REC_PAGES:
 		json_object_object_add(o, "addr", jint(p->addr));
@@ -101,8 +106,7 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "flags", jint(f->f_flags));
 		json_object_object_add(o, "pos", jint(f->pos));
 		if (f->path_len && f->path_len <= r->len - sizeof(*f))
-			json_object_object_add(o, "path", json_object_new_string_len(
-				PAYLOAD(r, struct ckpt_rec_file), f->path_len));
+			add_path(o, PAYLOAD(r, struct ckpt_rec_file), f->path_len);
 		break;
 	case CKPT_REC_FILES:
 		a = json_object_new_array();
@@ -113,7 +117,8 @@ static json_object *record_json(const struct ckpt_rec *r)
 			json_object_object_add(x, "fd", jint(e[i].fd));
 			json_object_object_add(x, "file", jint(e[i].file_ref));
 			json_object_object_add(x, "cloexec",
-					       json_object_new_boolean(e[i].flags & CKPT_FD_CLOEXEC));
+					       json_object_new_boolean(e[i].flags &
+								       CKPT_FD_CLOEXEC));
 			json_object_array_add(a, x);
 		}
 		json_object_object_add(o, "fds", a);
@@ -190,6 +195,8 @@ int cmd_inspect(int argc, char **argv)
 	ret = cr_image_walk(&img, print_record, &in);
 	if (in.json) {
 		json_object *top = json_object_new_object();
+		int style = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			    JSON_C_TO_STRING_NOSLASHESCAPE;
 
 		json_object_object_add(top, "image", json_object_new_string(path));
 		json_object_object_add(top, "size", jint(img.size));
@@ -197,9 +204,7 @@ int cmd_inspect(int argc, char **argv)
 		if (ret)
 			json_object_object_add(top, "error", json_object_new_string(img.error));
 		json_object_object_add(top, "records", in.records);
-		printf("%s\n", json_object_to_json_string_ext(top,
-				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				JSON_C_TO_STRING_NOSLASHESCAPE));
+		printf("%s\n", json_object_to_json_string_ext(top, style));
 		json_object_put(top);
 	} else {
 		json_object_put(in.records);
