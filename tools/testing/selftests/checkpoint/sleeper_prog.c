@@ -5,11 +5,18 @@
  * syscall must resume as after a signal it did not see.
  *
  * usage: sleeper_prog SHARED-FILE nanosleep|pause|futex
+ *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-shm|
+ *                                 hold-thread|hold-child
  * Writes counter = 1 just before blocking, then verdict = the result.
+ * The hold-* kinds first set up something checkpoint must refuse, then
+ * pause.
  */
 #define _GNU_SOURCE
 #include <linux/futex.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "checkpoint_util.h"
@@ -20,6 +27,39 @@ static volatile sig_atomic_t usr1_seen;
 static void on_usr1(int sig)
 {
 	usr1_seen = 1;
+}
+
+static void *idle_thread(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Set up what checkpoint must refuse; nonzero if that failed. */
+static int hold(const char *what)
+{
+	static pthread_t thread;
+	int sv[2];
+
+	if (!strcmp(what, "hold-socket"))
+		return socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	if (!strcmp(what, "hold-eventfd"))
+		return eventfd(0, 0) < 0;
+	if (!strcmp(what, "hold-shm"))
+		return mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED;
+	if (!strcmp(what, "hold-thread"))
+		return pthread_create(&thread, NULL, idle_thread, NULL);
+	if (!strcmp(what, "hold-child")) {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			for (;;)
+				pause();
+		return pid < 0;
+	}
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -56,6 +96,12 @@ int main(int argc, char **argv)
 		} while (ret == -1 && errno == EAGAIN && !SHARED_GET(sp->cmd));
 		SHARED_SET(sp->verdict,
 			   ret == 0 && SHARED_GET(sp->cmd) == 1 ? 300 : 301);
+	} else if (!strncmp(argv[2], "hold-", 5)) {
+		if (hold(argv[2]))
+			return 104;
+		SHARED_SET(sp->verdict, 400);
+		for (;;)
+			pause();
 	} else {
 		return 103;
 	}
