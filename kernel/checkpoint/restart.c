@@ -166,8 +166,19 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 		pid = 0;
 		goto out;
 	}
-	/* The init reads its part of the image; wait for the stream back. */
-	wait_for_completion(&ctx->baton);
+	/*
+	 * The init reads its part of the image; wait for the stream back.
+	 * Should the caller be killed meanwhile, a SIGKILL cuts the init's
+	 * reading short (it may be waiting on a pipe), and the restart is
+	 * undone as for any other failure.
+	 */
+	if (wait_for_completion_killable(&ctx->baton)) {
+		rcu_read_lock();
+		kill_pid(find_vpid(pid), SIGKILL, 1);
+		rcu_read_unlock();
+		wait_for_completion(&ctx->baton);
+		init->err = -EINTR;
+	}
 	ret = init->err;
 	if (!ret)
 		ret = ckpt_restore_cpus(ctx);

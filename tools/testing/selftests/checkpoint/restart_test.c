@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <dirent.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -311,6 +312,80 @@ TEST_F_TIMEOUT(counter, file_shared_with_outside_is_refused, 120)
 	before = SHARED_GET(self->shared->counter);
 	ASSERT_GE(wait_counter(self->shared, before + 50), before + 50);
 	finish_ok(_metadata, self, self->init, "at the end");
+}
+
+/* The pid of a child of @parent, from /proc; 0 if none. */
+static pid_t child_of(pid_t parent)
+{
+	char path[300], buf[512], *p;
+	struct dirent *de;
+	pid_t found = 0;
+	int fd, ppid;
+	DIR *dir;
+
+	dir = opendir("/proc");
+	if (!dir)
+		return 0;
+	while (!found && (de = readdir(dir))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		read_log(fd, buf, sizeof(buf));
+		close(fd);
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == parent)
+			found = atoi(de->d_name);
+	}
+	closedir(dir);
+	return found;
+}
+
+/*
+ * A caller killed while its restart waits for the rest of a piped image
+ * dies promptly, and the half-built container goes with it.
+ */
+TEST_F_TIMEOUT(counter, killed_restart_leaves_nothing, 60)
+{
+	static char buf[1 << 20];
+	pid_t child, init = 0;
+	struct stat sb;
+	ssize_t half;
+	int p[2], status, i;
+
+	ASSERT_EQ(0, ckpt(self->init, self->image, self->log, 0))
+		TH_LOG("checkpoint failed: %m");
+	ASSERT_EQ(0, fstat(self->image, &sb));
+	half = sb.st_size / 2 < (off_t)sizeof(buf) ? sb.st_size / 2 : (off_t)sizeof(buf);
+	ASSERT_EQ(half, pread(self->image, buf, half, 0));
+	ASSERT_EQ(0, pipe(p));
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		close(p[1]);
+		rstrt(p[0], -1, 0);
+		_exit(0);
+	}
+	close(p[0]);
+	ASSERT_EQ(half, write(p[1], buf, half));
+	for (i = 0; i < 5000 && !init; i++) {
+		usleep(1000);
+		init = child_of(child);
+	}
+	ASSERT_GT(init, 0) TH_LOG("the restart never created its init");
+
+	ASSERT_EQ(0, kill(child, SIGKILL));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	for (i = 0; i < 5000 && kill(init, 0) == 0; i++)
+		usleep(1000);
+	ASSERT_NE(0, kill(init, 0)) TH_LOG("the half-built init %d lives on", init);
+	close(p[1]);
+	finish_ok(_metadata, self, self->init, "after a killed restart");
 }
 
 /* Checkpoint must be invisible: no stop, no SIGCHLD, no wait status. */
