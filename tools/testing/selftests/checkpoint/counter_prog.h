@@ -3,7 +3,10 @@
 #ifndef COUNTER_PROG_H
 #define COUNTER_PROG_H
 
+#include <fcntl.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define PAGE		4096
 
@@ -13,6 +16,20 @@ struct shared_page {
 	uint64_t verdict;	/* nonzero: which check failed */
 	uint64_t failed;	/* at exit: bit N set when check N failed */
 };
+
+/* Create @path as one zeroed page and map it shared; MAP_FAILED on error. */
+static inline struct shared_page *shared_page_create(const char *path)
+{
+	struct shared_page *sp;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0)
+		return MAP_FAILED;
+	sp = ftruncate(fd, PAGE) ? MAP_FAILED :
+	     mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return sp;
+}
 
 /* The page is written by one process and read by another. */
 #define SHARED_GET(field)	__atomic_load_n(&(field), __ATOMIC_SEQ_CST)

@@ -46,15 +46,11 @@ FIXTURE_VARIANT_ADD(holder, second_task) {
 
 FIXTURE_SETUP(holder)
 {
-	int fd, i;
+	int i;
 
 	snprintf(shared_path, sizeof(shared_path), "/tmp/holder-%d", getpid());
-	fd = open(shared_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, PAGE));
-	self->shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	self->shared = shared_page_create(shared_path);
 	ASSERT_NE(MAP_FAILED, self->shared);
-	close(fd);
 	self->image = scratch_file(O_RDWR);
 	self->log = scratch_file(O_RDWR);
 	ASSERT_GE(self->image, 0);

@@ -64,16 +64,8 @@ FIXTURE(counter) {
 /* The page the test shares with counter_prog, through a tmpfs file. */
 static struct shared_page *make_shared(void)
 {
-	struct shared_page *sp;
-	int fd;
-
 	snprintf(shared_path, sizeof(shared_path), "/tmp/counter-%d", getpid());
-	fd = open(shared_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || ftruncate(fd, PAGE))
-		return MAP_FAILED;
-	sp = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return sp;
+	return shared_page_create(shared_path);
 }
 
 static void remove_shared(void)
