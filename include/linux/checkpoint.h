@@ -8,7 +8,9 @@
 #define _LINUX_CHECKPOINT_H
 
 #include <linux/completion.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <uapi/linux/checkpoint.h>
 
 struct file;
@@ -17,22 +19,33 @@ struct pid_namespace;
 struct task_struct;
 struct vm_area_struct;
 struct ckpt_objhash;
+struct ckpt_sigqueue;
 
 /**
  * struct ckpt_task - one task of the container being saved or rebuilt
  * @task:	the task; a reference is held.
  * @entry:	its place in the tree, pids in the container's namespace.
+ * @parent:	its parent's entry; NULL for the init.
+ * @depth:	restart: how far below the init it is.
  * @ctx:	restart: the operation it belongs to.
- * @err:	restart: how restoring its own state went.
+ * @err:	restart: how restoring it and its descendants went.
  * @exit_signal: restart: the exit signal it gets once released.
+ * @sigpending:	restart: its queued signals, sent once its children exist.
+ * @cpu_restored: restart: its registers have been written.
+ * @done:	restart: it and its descendants have read their state.
  * @gone:	restart: it no longer touches @ctx.
  */
 struct ckpt_task {
 	struct task_struct *task;
 	struct ckpt_tree_entry entry;
+	struct ckpt_task *parent;
+	unsigned int depth;
 	struct ckpt_ctx *ctx;
 	int err;
 	int exit_signal;
+	struct ckpt_sigqueue *sigpending;
+	bool cpu_restored;
+	struct completion done;
 	struct completion gone;
 };
 
@@ -54,12 +67,17 @@ struct ckpt_task {
  * @peeked:	ckpt_peek_type() has read @peek already.
  * @objhash:	shared objects seen so far, by pointer and by objref.
  * @root_ns:	the container's pid namespace.
- * @tasks:	every task of the container, the init first.
+ * @tasks:	every task of the container, in tree order (init first).
  * @nr_tasks:	entries in @tasks.
+ * @by_pid:	the same tasks, indexed by pid in the container.
+ * @pids:	restart: pid numbers that name only a group or session.
+ * @nr_pids:	entries in @pids.
+ * @detached:	restart: the struct pids allocated for @pids.
  * @xstate_size: bytes of XSAVE area per task in this image.
  * @nodename:	restart: the container's hostname.
  * @domainname:	restart: and domain name.
- * @baton:	restart: the image stream was handed back to the coordinator.
+ * @lock:	restart: orders @killed against tasks setting their @task.
+ * @killed:	restart: the caller was killed; so is every new task.
  * @release:	restart: set when restored tasks may return to user mode.
  * @abort:	restart: restored tasks must exit instead.
  */
@@ -84,11 +102,16 @@ struct ckpt_ctx {
 	struct pid_namespace *root_ns;
 	struct ckpt_task *tasks;
 	unsigned int nr_tasks;
+	struct xarray by_pid;
+	pid_t *pids;
+	unsigned int nr_pids;
+	struct pid **detached;
 	u32 xstate_size;
 	char nodename[CKPT_UTS_LEN];
 	char domainname[CKPT_UTS_LEN];
 
-	struct completion baton;
+	spinlock_t lock;
+	bool killed;
 	struct completion release;
 	bool abort;
 };
@@ -142,6 +165,7 @@ struct ckpt_obj_ops {
 int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 			enum ckpt_obj_type type);
 int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr);
+bool ckpt_obj_known(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
 int ckpt_obj_restore(struct ckpt_ctx *ctx);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
 		     enum ckpt_obj_type type);

@@ -53,9 +53,60 @@ fail:
 	return ERR_PTR(err);
 }
 
+static void ckpt_note_pid(struct ckpt_ctx *ctx, pid_t nr)
+{
+	unsigned int i;
+
+	if (!nr || ckpt_find_task(ctx, nr))
+		return;
+	for (i = 0; i < ctx->nr_pids; i++)
+		if (ctx->pids[i] == nr)
+			return;
+	ctx->pids[ctx->nr_pids++] = nr;
+}
+
+/*
+ * Complete each tree entry now that the tasks hold still: its process
+ * group and session, and which of its parent's objects it shares (which
+ * restart turns back into clone flags).  A group or session whose
+ * leader is gone is kept as a bare pid number.
+ */
+static int ckpt_fill_tree(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+
+	ctx->pids = kvcalloc(2 * ctx->nr_tasks, sizeof(*ctx->pids), GFP_KERNEL);
+	if (!ctx->pids)
+		return -ENOMEM;
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+		struct task_struct *t = ct->task, *p;
+
+		rcu_read_lock();
+		ct->entry.pgid = task_pgrp_nr_ns(t, ctx->root_ns);
+		ct->entry.sid = task_session_nr_ns(t, ctx->root_ns);
+		rcu_read_unlock();
+		ckpt_note_pid(ctx, ct->entry.pgid);
+		ckpt_note_pid(ctx, ct->entry.sid);
+		if (!ct->parent)
+			continue;
+		p = ct->parent->task;
+		if (t->files == p->files)
+			ct->entry.flags |= CKPT_TREE_CLONE_FILES;
+		if (t->fs == p->fs)
+			ct->entry.flags |= CKPT_TREE_CLONE_FS;
+		if (t->sighand == p->sighand)
+			ct->entry.flags |= CKPT_TREE_CLONE_SIGHAND;
+	}
+	return 0;
+}
+
 static int ckpt_write_container(struct ckpt_ctx *ctx)
 {
-	struct ckpt_rec_container rec = { .nr_tasks = ctx->nr_tasks };
+	struct ckpt_rec_container rec = {
+		.nr_tasks = ctx->nr_tasks,
+		.nr_pids = ctx->nr_pids,
+	};
 	struct task_struct *init = ctx->tasks[0].task;
 	struct uts_namespace *uts;
 	unsigned int i;
@@ -72,10 +123,14 @@ static int ckpt_write_container(struct ckpt_ctx *ctx)
 	put_uts_ns(uts);
 
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CONTAINER, sizeof(rec),
-			       ctx->nr_tasks * sizeof(struct ckpt_tree_entry));
+			       ctx->nr_tasks * sizeof(struct ckpt_tree_entry) +
+			       ctx->nr_pids * sizeof(*ctx->pids));
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		ret = ckpt_write_data(ctx, &ctx->tasks[i].entry,
 				      sizeof(ctx->tasks[i].entry));
+	if (!ret)
+		ret = ckpt_write_data(ctx, ctx->pids,
+				      ctx->nr_pids * sizeof(*ctx->pids));
 	return ret ?: ckpt_write_end(ctx);
 }
 
@@ -89,7 +144,7 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 	unsigned int i;
 	int ret;
 
-	ret = ckpt_write_header(ctx);
+	ret = ckpt_fill_tree(ctx) ?: ckpt_write_header(ctx);
 	if (!ret)
 		ret = ckpt_write_container(ctx);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
@@ -121,6 +176,7 @@ int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	ctx->root_ns = task_active_pid_ns(root);
+	xa_init(&ctx->by_pid);
 
 	ret = ckpt_objhash_alloc(ctx);
 	if (ret)
@@ -128,15 +184,11 @@ int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	ret = ckpt_freeze(ctx, root);
 	if (ret)
 		goto out;
-	if (ctx->nr_tasks > 1)
-		ret = ckpt_err(ctx, -EOPNOTSUPP,
-			       "container has %u tasks; only single-task containers are supported yet",
-			       ctx->nr_tasks);
-	else
-		ret = ckpt_write_image(ctx);
+	ret = ckpt_write_image(ctx);
 	ckpt_thaw(ctx, !ret && (ctx->flags & CHECKPOINT_KILL));
 out:
 	ckpt_objhash_free(ctx);
+	kvfree(ctx->pids);
 	put_task_struct(root);
 	return ret;
 }

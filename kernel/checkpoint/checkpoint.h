@@ -25,7 +25,9 @@ int ckpt_restore_task_fn(void *arg);
 
 /* signal.c */
 int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_restore_sigpending(struct ckpt_ctx *ctx);
+int ckpt_read_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_send_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+void ckpt_free_sigpending(struct ckpt_task *ct);
 
 /* fs.c */
 struct fs_struct;

@@ -30,7 +30,8 @@ static bool ckpt_in_container(struct task_struct *t, struct pid_namespace *ns)
 }
 
 /* Why @t cannot be saved, or NULL.  Called under tasklist_lock. */
-static const char *ckpt_task_refusal(struct task_struct *t)
+static const char *ckpt_task_refusal(struct task_struct *t,
+				     struct task_struct *root)
 {
 	if (t->flags & (PF_IO_WORKER | PF_USER_WORKER | PF_KTHREAD))
 		return "kernel worker threads are not supported";
@@ -42,12 +43,40 @@ static const char *ckpt_task_refusal(struct task_struct *t)
 		return "the task is in vfork()";
 	if (!thread_group_leader(t) || !thread_group_empty(t))
 		return "multi-threaded processes are not supported yet";
+	if (t != root && task_active_pid_ns(t) != task_active_pid_ns(root))
+		return "nested pid namespaces are not supported yet";
+	if (t != root &&
+	    task_active_pid_ns(rcu_dereference(t->real_parent)) !=
+	    task_active_pid_ns(root))
+		return "its parent is outside the container";
 	return NULL;
 }
 
 /*
- * Fill ctx->tasks with the container's tasks, the init first, and set
- * the trap on each.  Returns -EAGAIN when @cap slots were not enough.
+ * The task after @t in depth-first preorder of the tree below @root,
+ * or NULL after the last.  Restart creates tasks in this order, each
+ * one by its parent, so a parent always comes before its children.
+ */
+static struct task_struct *ckpt_next_preorder(struct task_struct *t,
+					      struct task_struct *root)
+{
+	struct task_struct *parent;
+
+	if (!list_empty(&t->children))
+		return list_first_entry(&t->children, struct task_struct,
+					sibling);
+	for (; t != root; t = parent) {
+		parent = t->real_parent;
+		if (!list_is_last(&t->sibling, &parent->children))
+			return list_next_entry(t, sibling);
+	}
+	return NULL;
+}
+
+/*
+ * Check every task of the container, then fill ctx->tasks with them in
+ * tree order and set the trap on each.  Returns -EAGAIN when @cap slots
+ * were not enough.
  */
 static int ckpt_collect_and_trap(struct ckpt_ctx *ctx, struct task_struct *root,
 				 unsigned int cap)
@@ -65,11 +94,11 @@ static int ckpt_collect_and_trap(struct ckpt_ctx *ctx, struct task_struct *root,
 	for_each_process_thread(g, t) {
 		if (!ckpt_in_container(t, ns))
 			continue;
-		if (n == cap) {
+		if (++n > cap) {
 			ret = -EAGAIN;
 			goto out;
 		}
-		why = ckpt_task_refusal(t);
+		why = ckpt_task_refusal(t, root);
 		ret = -EOPNOTSUPP;
 		if (!why && !ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS)) {
 			why = "the caller may not ptrace it";
@@ -80,17 +109,23 @@ static int ckpt_collect_and_trap(struct ckpt_ctx *ctx, struct task_struct *root,
 			get_task_comm(comm, t);
 			goto out;
 		}
-		ret = 0;
-		ctx->tasks[n].task = get_task_struct(t);
-		ctx->tasks[n].entry.pid = task_pid_nr_ns(t, ns);
-		ctx->tasks[n].entry.tgid = task_tgid_nr_ns(t, ns);
-		ctx->tasks[n].entry.ppid = t == root ? 0 :
-			task_tgid_nr_ns(rcu_dereference(t->real_parent), ns);
-		/* The init goes first: restart builds the tree from it. */
-		if (t == root)
-			swap(ctx->tasks[0], ctx->tasks[n]);
-		n++;
 	}
+
+	/*
+	 * Every task but the init has its parent inside, so the walk from
+	 * the init finds all n of them.
+	 */
+	ret = 0;
+	for (t = root, i = 0; t && i < n; t = ckpt_next_preorder(t, root), i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+
+		ct->task = get_task_struct(t);
+		ct->entry.pid = task_pid_nr_ns(t, ns);
+		ct->entry.tgid = task_tgid_nr_ns(t, ns);
+		ct->entry.ppid = t == root ? 0 :
+			task_tgid_nr_ns(rcu_dereference(t->real_parent), ns);
+	}
+	n = i;
 
 	for (i = 0; i < n; i++) {
 		t = ctx->tasks[i].task;
@@ -102,10 +137,33 @@ static int ckpt_collect_and_trap(struct ckpt_ctx *ctx, struct task_struct *root,
 out:
 	rcu_read_unlock();
 	read_unlock(&tasklist_lock);
+	if (ret)
+		n = 0;
 	ctx->nr_tasks = n;
 	if (why)
 		ckpt_err(ctx, ret, "task %d (%s): %s", bad_pid, comm, why);
 	return ret;
+}
+
+/*
+ * Index the tasks by pid and link each to its parent's entry, which
+ * comes before it.
+ */
+static int ckpt_index_tasks(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+
+		ret = xa_insert(&ctx->by_pid, ct->entry.pid, ct, GFP_KERNEL);
+		if (ret)
+			return ret;
+		if (i)
+			ct->parent = ckpt_find_task(ctx, ct->entry.ppid);
+	}
+	return 0;
 }
 
 static bool ckpt_parked(struct task_struct *t)
@@ -165,6 +223,8 @@ int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root)
 					CKPT_MAX_TASKS);
 		cap *= 4;
 	}
+	if (!ret)
+		ret = ckpt_index_tasks(ctx);
 	if (ret) {
 		ckpt_thaw(ctx, false);
 		return ret;
@@ -217,6 +277,7 @@ void ckpt_thaw(struct ckpt_ctx *ctx, bool kill)
 		}
 		put_task_struct(t);
 	}
+	xa_destroy(&ctx->by_pid);
 	kvfree(ctx->tasks);
 	ctx->tasks = NULL;
 	ctx->nr_tasks = 0;

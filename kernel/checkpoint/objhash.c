@@ -150,6 +150,24 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 }
 
 /**
+ * ckpt_obj_known - whether an object is in the objhash already
+ * @ctx:	checkpoint context.
+ * @ptr:	the object.
+ * @type:	its kind.
+ *
+ * Return: true once ckpt_obj_checkpoint() has written @ptr.
+ */
+bool ckpt_obj_known(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type)
+{
+	struct ckpt_obj *obj;
+
+	hash_for_each_possible(ctx->objhash->by_ptr, obj, node, (unsigned long)ptr)
+		if (obj->ptr == ptr && obj->type == type)
+			return true;
+	return false;
+}
+
+/**
  * ckpt_obj_note - count a reference to @ptr held inside the container
  * @ctx:	checkpoint context.
  * @ptr:	an object that may or may not be (or become) in the objhash,

@@ -13,40 +13,131 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/tty.h>
 #include <linux/wait.h>
 #include <uapi/linux/wait.h>
 
 #include "checkpoint.h"
 
+/* Where @ct hangs in the tree, checking the image's tree order. */
+static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	const struct ckpt_tree_entry *e = &ct->entry;
+	struct ckpt_task *up;
+
+	if (ct == ctx->tasks) {
+		if (e->pid != 1 || e->ppid || e->tgid != 1 || e->flags)
+			return ckpt_err(ctx, -EINVAL,
+					"the first task of the tree is not an init");
+		return 0;
+	}
+	if (e->pid <= 1 || e->tgid != e->pid || e->flags & ~CKPT_TREE_FLAGS)
+		return ckpt_err(ctx, -EINVAL, "task %d: malformed tree entry",
+				e->pid);
+	/*
+	 * In depth-first preorder the parent is the previous task or one
+	 * of its ancestors.  Anything else -- a parent later in the
+	 * image, a cycle, a parent that does not exist -- is refused.
+	 */
+	for (up = ct - 1; up && up->entry.pid != e->ppid; up = up->parent)
+		;
+	if (!up)
+		return ckpt_err(ctx, -EINVAL,
+				"task %d: parent %d does not come before it in tree order",
+				e->pid, e->ppid);
+	ct->parent = up;
+	ct->depth = up->depth + 1;
+	return 0;
+}
+
+/*
+ * Process groups and sessions: each names a task of the image or one of
+ * the listed pids whose leader has exited.  A group lies within one
+ * session, and a session's leader, when it is still there, leads it.
+ * A listed pid no task uses would pin the namespace forever.
+ */
+static int ckpt_check_groups(struct ckpt_ctx *ctx, struct xarray *listed,
+			     struct xarray *session_of)
+{
+	unsigned int i;
+	void *old;
+	int ret;
+
+	for (i = 0; i < ctx->nr_pids; i++) {
+		pid_t nr = ctx->pids[i];
+
+		if (nr <= 1 || ckpt_find_task(ctx, nr))
+			return ckpt_err(ctx, -EINVAL, "bad group or session pid %d", nr);
+		ret = xa_insert(listed, nr, xa_mk_value(0), GFP_KERNEL);
+		if (ret == -EBUSY)
+			return ckpt_err(ctx, -EINVAL, "pid %d listed twice", nr);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		const struct ckpt_tree_entry *e = &ctx->tasks[i].entry;
+		struct ckpt_task *leader = ckpt_find_task(ctx, e->sid);
+
+		if ((e->pgid && !ckpt_find_task(ctx, e->pgid) &&
+		     !xa_load(listed, e->pgid)) ||
+		    (e->sid && !leader && !xa_load(listed, e->sid)))
+			return ckpt_err(ctx, -EINVAL,
+					"task %d: group %d or session %d names no task",
+					e->pid, e->pgid, e->sid);
+		if ((e->sid && !e->pgid) || (leader && leader->entry.sid != e->sid))
+			return ckpt_err(ctx, -EINVAL, "task %d: session %d is inconsistent",
+					e->pid, e->sid);
+		if (!e->pgid)
+			continue;
+		if (xa_load(listed, e->pgid))
+			xa_store(listed, e->pgid, xa_mk_value(1), GFP_KERNEL);
+		if (xa_load(listed, e->sid))
+			xa_store(listed, e->sid, xa_mk_value(1), GFP_KERNEL);
+		old = xa_store(session_of, e->pgid, xa_mk_value(e->sid), GFP_KERNEL);
+		if (xa_is_err(old))
+			return xa_err(old);
+		if (old && xa_to_value(old) != e->sid)
+			return ckpt_err(ctx, -EINVAL,
+					"process group %d spans sessions %lu and %d",
+					e->pgid, xa_to_value(old), e->sid);
+	}
+	for (i = 0; i < ctx->nr_pids; i++)
+		if (xa_load(listed, ctx->pids[i]) != xa_mk_value(1))
+			return ckpt_err(ctx, -EINVAL, "pid %d is listed but unused",
+					ctx->pids[i]);
+	return 0;
+}
+
 static int ckpt_read_container(struct ckpt_ctx *ctx)
 {
+	struct xarray listed, session_of;
 	struct ckpt_rec_container rec;
-	struct ckpt_tree_entry *e;
 	unsigned int i;
 	int ret;
 
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_CONTAINER, sizeof(rec),
-			      CKPT_MAX_TASKS * sizeof(*e));
+			      CKPT_MAX_TASKS * (sizeof(struct ckpt_tree_entry) +
+						2 * sizeof(pid_t)));
 	if (ret < 0)
 		return ret;
-	if (!rec.nr_tasks || rec.nr_tasks > CKPT_MAX_TASKS || rec.__pad ||
-	    ret != rec.nr_tasks * sizeof(*e) ||
+	if (!rec.nr_tasks || rec.nr_tasks > CKPT_MAX_TASKS ||
+	    rec.nr_pids > 2 * rec.nr_tasks ||
+	    ret != rec.nr_tasks * sizeof(struct ckpt_tree_entry) +
+		   rec.nr_pids * sizeof(pid_t) ||
 	    !memchr(rec.nodename, 0, sizeof(rec.nodename)) ||
 	    !memchr(rec.domainname, 0, sizeof(rec.domainname)) ||
 	    memchr_inv(rec.__pad2, 0, sizeof(rec.__pad2)))
 		return ckpt_err(ctx, -EINVAL, "malformed task tree record");
 	memcpy(ctx->nodename, rec.nodename, sizeof(ctx->nodename));
 	memcpy(ctx->domainname, rec.domainname, sizeof(ctx->domainname));
-	if (rec.nr_tasks > 1)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"image has %u tasks; only single-task containers are supported yet",
-				rec.nr_tasks);
 
 	ctx->tasks = kvcalloc(rec.nr_tasks, sizeof(*ctx->tasks), GFP_KERNEL);
-	if (!ctx->tasks)
+	ctx->pids = kvcalloc(rec.nr_pids, sizeof(*ctx->pids), GFP_KERNEL);
+	if (!ctx->tasks || !ctx->pids)
 		return -ENOMEM;
 	for (i = 0; i < rec.nr_tasks; i++) {
 		struct ckpt_task *ct = &ctx->tasks[i];
@@ -55,14 +146,30 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 		if (ret)
 			return ret;
 		ct->ctx = ctx;
+		init_completion(&ct->done);
 		init_completion(&ct->gone);
+		ctx->nr_tasks = i + 1;
+		ret = ckpt_link_task(ctx, ct);
+		if (ret)
+			return ret;
+		ret = xa_insert(&ctx->by_pid, ct->entry.pid, ct, GFP_KERNEL);
+		if (ret == -EBUSY)
+			return ckpt_err(ctx, -EINVAL, "pid %d appears twice",
+					ct->entry.pid);
+		if (ret)
+			return ret;
 	}
-	ctx->nr_tasks = rec.nr_tasks;
+	ret = ckpt_read_data(ctx, ctx->pids, rec.nr_pids * sizeof(*ctx->pids));
+	if (ret)
+		return ret;
+	ctx->nr_pids = rec.nr_pids;
 
-	e = &ctx->tasks[0].entry;
-	if (e->pid != 1 || e->ppid != 0 || e->tgid != 1 || e->flags)
-		return ckpt_err(ctx, -EINVAL, "the first task of the tree is not an init");
-	return ckpt_read_end(ctx);
+	xa_init(&listed);
+	xa_init(&session_of);
+	ret = ckpt_check_groups(ctx, &listed, &session_of);
+	xa_destroy(&session_of);
+	xa_destroy(&listed);
+	return ret ?: ckpt_read_end(ctx);
 }
 
 /*
@@ -95,6 +202,112 @@ static int ckpt_restore_cpus(struct ckpt_ctx *ctx)
 }
 
 /*
+ * The caller was killed while the tasks read the image.  Kill every task
+ * created so far, and through ctx->killed every task still to come, so
+ * that none stays blocked on the image stream.
+ */
+static void ckpt_kill_all(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+
+	spin_lock(&ctx->lock);
+	ctx->killed = true;
+	for (i = 0; i < ctx->nr_tasks; i++)
+		if (ctx->tasks[i].task)
+			send_sig(SIGKILL, ctx->tasks[i].task, 1);
+	spin_unlock(&ctx->lock);
+}
+
+/* The struct pid a group or session id of the image stands for. */
+static struct pid *ckpt_group_pid(struct ckpt_ctx *ctx, pid_t nr)
+{
+	struct ckpt_task *ct = ckpt_find_task(ctx, nr);
+	unsigned int i;
+
+	if (ct)
+		return task_pid(ct->task);
+	for (i = 0; i < ctx->nr_pids; i++)
+		if (ctx->pids[i] == nr)
+			return ctx->detached[i];
+	return NULL;
+}
+
+/*
+ * A group or session whose leader has exited still owns its pid number;
+ * allocate those numbers in the new namespace, unattached for now.
+ */
+static int ckpt_alloc_detached(struct ckpt_ctx *ctx)
+{
+	struct pid_namespace *ns = task_active_pid_ns(ctx->tasks[0].task);
+	unsigned int i;
+
+	ctx->detached = kvcalloc(ctx->nr_pids, sizeof(*ctx->detached),
+				 GFP_KERNEL);
+	if (!ctx->detached && ctx->nr_pids)
+		return -ENOMEM;
+	for (i = 0; i < ctx->nr_pids; i++) {
+		struct pid *pid = alloc_pid(ns, &ctx->pids[i], 1);
+
+		if (IS_ERR(pid))
+			return ckpt_err(ctx, PTR_ERR(pid), "cannot allocate pid %d",
+					ctx->pids[i]);
+		ctx->detached[i] = pid;
+	}
+	return 0;
+}
+
+static void ckpt_free_detached(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_pids && ctx->detached; i++)
+		if (ctx->detached[i])
+			free_pid(ctx->detached[i]);
+	kvfree(ctx->detached);
+	ctx->detached = NULL;
+}
+
+/*
+ * The links that only the coordinator can set, all at once under
+ * tasklist_lock: exit signals, process groups and sessions.  Tasks whose
+ * group or session was outside the container keep the restarter's, as
+ * they inherited them.  After this the detached pids belong to the
+ * groups that use them.
+ */
+static void ckpt_link_groups(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+
+	write_lock_irq(&tasklist_lock);
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+		struct task_struct *t = ct->task;
+		struct pid *pid;
+
+		t->exit_signal = ct->exit_signal;
+		if (ct->entry.sid) {
+			pid = ckpt_group_pid(ctx, ct->entry.sid);
+			if (task_session(t) != pid)
+				change_pid(t, PIDTYPE_SID, pid);
+			t->signal->leader = pid == task_pid(t);
+		}
+		if (ct->entry.pgid) {
+			pid = ckpt_group_pid(ctx, ct->entry.pgid);
+			if (task_pgrp(t) != pid)
+				change_pid(t, PIDTYPE_PGID, pid);
+		}
+	}
+	write_unlock_irq(&tasklist_lock);
+	kvfree(ctx->detached);
+	ctx->detached = NULL;
+
+	/* A task in a session of the container has no terminal yet. */
+	for (i = 0; i < ctx->nr_tasks; i++)
+		if (ctx->tasks[i].entry.sid)
+			proc_clear_tty(ctx->tasks[i].task);
+}
+
+/*
  * Let every created task go, to user mode or to its exit.  With
  * RESTART_FROZEN each one first gets a SIGSTOP from the kernel (which a
  * pid namespace init cannot ignore), so that it stops at its first
@@ -106,7 +319,7 @@ static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 	unsigned int i;
 
 	for (i = 0; i < ctx->nr_tasks && !abort; i++)
-		if (ctx->tasks[i].task && (ctx->flags & RESTART_FROZEN))
+		if (ctx->flags & RESTART_FROZEN)
 			send_sig(SIGSTOP, ctx->tasks[i].task, 1);
 	WRITE_ONCE(ctx->abort, abort);
 	complete_all(&ctx->release);
@@ -119,10 +332,11 @@ static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 }
 
 /*
- * Reap an init that exited because the restart failed.  Its exit signal
- * is 0, so nobody was told; wait on its pid's pidfd queue (woken at exit
- * for every waiter, whatever our signal state) rather than in wait4(),
- * which a pending signal would cut short and leave a zombie behind.
+ * Reap an init that exited because the restart failed; its exit took
+ * every other task of the namespace with it.  Its exit signal is 0, so
+ * nobody was told; wait on its pid's pidfd queue (woken at exit for
+ * every waiter, whatever our signal state) rather than in wait4(), which
+ * a pending signal would cut short and leave a zombie behind.
  */
 static void ckpt_reap_init(struct ckpt_task *init, pid_t pid)
 {
@@ -131,6 +345,19 @@ static void ckpt_reap_init(struct ckpt_task *init, pid_t pid)
 	wait_event(p->wait_pidfd, READ_ONCE(init->task->exit_state));
 	put_pid(p);
 	kernel_wait4(pid, NULL, __WALL | WNOHANG, NULL);
+}
+
+static void ckpt_restart_cleanup(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_tasks; i++)
+		ckpt_free_sigpending(&ctx->tasks[i]);
+	ckpt_objhash_free(ctx);
+	xa_destroy(&ctx->by_pid);
+	kvfree(ctx->tasks);
+	kvfree(ctx->pids);
+	ctx->tasks = NULL;
 }
 
 /**
@@ -146,16 +373,16 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 	pid_t pid = 0;
 	int ret;
 
-	init_completion(&ctx->baton);
+	spin_lock_init(&ctx->lock);
 	init_completion(&ctx->release);
+	xa_init(&ctx->by_pid);
 
 	ret = ckpt_read_header(ctx);
 	if (ret)
 		return ret;
 	ret = ckpt_objhash_alloc(ctx);
-	if (ret)
-		return ret;
-	ret = ckpt_read_container(ctx);
+	if (!ret)
+		ret = ckpt_read_container(ctx);
 	if (ret)
 		goto out;
 	init = &ctx->tasks[0];
@@ -167,39 +394,29 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 		goto out;
 	}
 	/*
-	 * The init reads its part of the image; wait for the stream back.
-	 * Should the caller be killed meanwhile, a SIGKILL cuts the init's
-	 * reading short (it may be waiting on a pipe), and the restart is
-	 * undone as for any other failure.
+	 * The tasks read their parts of the image, each created by its
+	 * parent.  Should the caller be killed meanwhile, they are killed
+	 * too (one may be waiting on a pipe), and the restart is undone as
+	 * for any other failure.
 	 */
-	if (wait_for_completion_killable(&ctx->baton)) {
-		rcu_read_lock();
-		kill_pid(find_vpid(pid), SIGKILL, 1);
-		rcu_read_unlock();
-		wait_for_completion(&ctx->baton);
+	if (wait_for_completion_killable(&init->done)) {
+		ckpt_kill_all(ctx);
+		wait_for_completion(&init->done);
 		init->err = -EINTR;
 	}
-	ret = init->err;
-	if (!ret)
-		ret = ckpt_restore_cpus(ctx);
-	if (!ret)
-		ret = ckpt_read_trailer(ctx);
-	if (!ret) {
-		write_lock_irq(&tasklist_lock);
-		init->task->exit_signal = init->exit_signal;
-		write_unlock_irq(&tasklist_lock);
-	}
+	ret = init->err ?: ckpt_restore_cpus(ctx) ?: ckpt_read_trailer(ctx) ?:
+	      ckpt_alloc_detached(ctx);
 	if (ret) {
+		ckpt_free_detached(ctx);
 		get_task_struct(init->task);
 		ckpt_release(ctx, true);
 		ckpt_reap_init(init, pid);
 		put_task_struct(init->task);
 	} else {
+		ckpt_link_groups(ctx);
 		ckpt_release(ctx, false);
 	}
 out:
-	ckpt_objhash_free(ctx);
-	kvfree(ctx->tasks);
-	ctx->tasks = NULL;
+	ckpt_restart_cleanup(ctx);
 	return ret ?: pid;
 }

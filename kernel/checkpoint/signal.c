@@ -186,7 +186,17 @@ int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct task_struct *t)
 	       ckpt_write_queue(ctx, t, true);
 }
 
-static int ckpt_restore_queue(struct ckpt_ctx *ctx, bool shared)
+/*
+ * A restored task's queued signals, held until it has created its
+ * children: fork refuses to run with a signal pending.
+ */
+struct ckpt_sigqueue {
+	u32 nr[2];
+	kernel_siginfo_t *info[2];
+};
+
+static int ckpt_read_queue(struct ckpt_ctx *ctx, struct ckpt_sigqueue *q,
+			   bool shared)
 {
 	struct ckpt_rec_sigpending rec;
 	siginfo_t info;
@@ -200,34 +210,83 @@ static int ckpt_restore_queue(struct ckpt_ctx *ctx, bool shared)
 	if (rec.shared != shared || rec.nr > CKPT_SIGPENDING_MAX ||
 	    ret != rec.nr * CKPT_SIGINFO_SIZE)
 		return ckpt_err(ctx, -EINVAL, "malformed signal queue record");
+	if (rec.nr) {
+		q->info[shared] = kvcalloc(rec.nr, sizeof(kernel_siginfo_t),
+					   GFP_KERNEL);
+		if (!q->info[shared])
+			return -ENOMEM;
+	}
 	for (i = 0; i < rec.nr; i++) {
-		struct kernel_siginfo kinfo;
-
 		ret = ckpt_read_data(ctx, &info, sizeof(info));
 		if (ret)
 			return ret;
 		if (!valid_signal(info.si_signo) || info.si_signo <= 0)
 			return ckpt_err(ctx, -EINVAL, "queued signal %d is invalid",
 					info.si_signo);
-		memcpy(&kinfo, &info, sizeof(kinfo));
-		spin_lock_irq(&current->sighand->siglock);
-		ret = send_signal_locked(kinfo.si_signo, &kinfo, current,
-					 shared ? PIDTYPE_TGID : PIDTYPE_PID);
-		spin_unlock_irq(&current->sighand->siglock);
-		if (ret)
-			return ckpt_err(ctx, ret, "cannot requeue signal %d",
-					kinfo.si_signo);
+		memcpy(&q->info[shared][i], &info, sizeof(kernel_siginfo_t));
+		q->nr[shared]++;
 	}
 	return ckpt_read_end(ctx);
 }
 
 /**
- * ckpt_restore_sigpending - requeue current's signals from the image
+ * ckpt_read_sigpending - read a task's own and shared signal queues
  * @ctx:	restart context, at the task's signal queue records.
+ * @ct:		the task; they are kept in @ct until ckpt_send_sigpending().
  *
  * Return: 0 or a negative errno (logged).
  */
-int ckpt_restore_sigpending(struct ckpt_ctx *ctx)
+int ckpt_read_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
-	return ckpt_restore_queue(ctx, false) ?: ckpt_restore_queue(ctx, true);
+	ct->sigpending = kzalloc(sizeof(*ct->sigpending), GFP_KERNEL);
+	if (!ct->sigpending)
+		return -ENOMEM;
+	return ckpt_read_queue(ctx, ct->sigpending, false) ?:
+	       ckpt_read_queue(ctx, ct->sigpending, true);
+}
+
+/**
+ * ckpt_send_sigpending - requeue current's signals
+ * @ctx:	restart context.
+ * @ct:		current's entry, its queues read by ckpt_read_sigpending().
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_send_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	struct ckpt_sigqueue *q = ct->sigpending;
+	int shared, ret = 0;
+	u32 i;
+
+	for (shared = 0; shared < 2 && !ret; shared++) {
+		for (i = 0; i < q->nr[shared] && !ret; i++) {
+			kernel_siginfo_t *info = &q->info[shared][i];
+
+			spin_lock_irq(&current->sighand->siglock);
+			ret = send_signal_locked(info->si_signo, info, current,
+						 shared ? PIDTYPE_TGID : PIDTYPE_PID);
+			spin_unlock_irq(&current->sighand->siglock);
+			if (ret)
+				ret = ckpt_err(ctx, ret, "task %d: cannot requeue signal %d",
+					       ct->entry.pid, info->si_signo);
+		}
+	}
+	ckpt_free_sigpending(ct);
+	return ret;
+}
+
+/**
+ * ckpt_free_sigpending - forget queues read but not sent
+ * @ct:		a restored task's entry.
+ */
+void ckpt_free_sigpending(struct ckpt_task *ct)
+{
+	struct ckpt_sigqueue *q = ct->sigpending;
+
+	if (!q)
+		return;
+	kvfree(q->info[0]);
+	kvfree(q->info[1]);
+	kfree(q);
+	ct->sigpending = NULL;
 }

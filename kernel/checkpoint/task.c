@@ -21,16 +21,25 @@
 
 #include "checkpoint.h"
 
-/* Name one of the task's objects, writing it if it is new. */
+/*
+ * Name one of the task's objects, writing it if it is new.  Restart
+ * recreates sharing through the clone flags a task is created with, so
+ * an object may be shared with the parent, but not first seen in some
+ * other task: nothing could hand it over.
+ */
 static int ckpt_task_obj(struct ckpt_ctx *ctx, struct ckpt_task *ct, void *ptr,
-			 enum ckpt_obj_type type, u32 *ref)
+			 void *parents, enum ckpt_obj_type type, u32 *ref)
 {
+	const char *name = ckpt_obj_ops(type)->name;
 	int ret;
 
 	if (!ptr)
 		return ckpt_err(ctx, -EOPNOTSUPP, "task %d (%s) has no %s",
-				ct->entry.pid, ct->task->comm,
-				ckpt_obj_ops(type)->name);
+				ct->entry.pid, ct->task->comm, name);
+	if (ptr != parents && ckpt_obj_known(ctx, ptr, type))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"task %d (%s) shares its %s with a task other than its parent; not supported yet",
+				ct->entry.pid, ct->task->comm, name);
 	ret = ckpt_obj_checkpoint(ctx, ptr, type);
 	if (ret < 0)
 		return ret;
@@ -76,36 +85,36 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 		.nice = task_nice(t),
 		.flags = task_no_new_privs(t) ? CKPT_TASK_NO_NEW_PRIVS : 0,
 	};
-	struct files_struct *files;
-	struct fs_struct *fs;
+	struct task_struct *p;
 	const struct cred *cred;
 	struct mm_struct *mm;
 	int ret;
 
 	BUILD_BUG_ON(ARRAY_SIZE(rec.rlim) < RLIM_NLIMITS);
+	/* Every task is frozen: these pointers hold still. */
+	p = ct->parent ? ct->parent->task : NULL;
 	mm = get_task_mm(t);
-	ret = ckpt_task_obj(ctx, ct, mm, CKPT_OBJ_MM, &rec.mm_ref);
+	ret = ckpt_task_obj(ctx, ct, mm, p ? p->mm : NULL, CKPT_OBJ_MM,
+			    &rec.mm_ref);
 	if (mm)
 		mmput(mm);
 	if (ret)
 		return ret;
 
-	/* The task is frozen: these pointers hold still. */
-	task_lock(t);
-	files = t->files;
-	fs = t->fs;
-	task_unlock(t);
-	ret = ckpt_task_obj(ctx, ct, files, CKPT_OBJ_FILES, &rec.files_ref) ?:
-	      ckpt_task_obj(ctx, ct, fs, CKPT_OBJ_FS, &rec.fs_ref) ?:
-	      ckpt_task_obj(ctx, ct, t->sighand, CKPT_OBJ_SIGHAND,
-			    &rec.sighand_ref);
+	ret = ckpt_task_obj(ctx, ct, t->files, p ? p->files : NULL,
+			    CKPT_OBJ_FILES, &rec.files_ref) ?:
+	      ckpt_task_obj(ctx, ct, t->fs, p ? p->fs : NULL,
+			    CKPT_OBJ_FS, &rec.fs_ref) ?:
+	      ckpt_task_obj(ctx, ct, t->sighand, p ? p->sighand : NULL,
+			    CKPT_OBJ_SIGHAND, &rec.sighand_ref);
 	if (ret)
 		return ret;
 	cred = get_task_cred(t);
-	ret = ckpt_task_obj(ctx, ct, (void *)cred, CKPT_OBJ_CRED, &rec.cred_ref);
+	ret = ckpt_obj_checkpoint(ctx, (void *)cred, CKPT_OBJ_CRED);
 	put_cred(cred);
-	if (ret)
+	if (ret < 0)
 		return ret;
+	rec.cred_ref = ret;
 
 	ckpt_save_sigstate(t, &rec);
 	get_task_comm(rec.comm, t);
@@ -116,24 +125,27 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 /* ---- restart ---- */
 
 /*
- * A restored task starts as a clone of the coordinator.  Nothing of the
- * coordinator's may reach the container: no fds, no handlers pointing
- * into its address space, no signal mask.  The fd limit is opened wide
- * until the task record sets the real one, so that any saved fd number
- * can be installed.
+ * A restored task starts as a clone of its restored parent, or for the
+ * init, of the coordinator.  Nothing it does not share with its parent
+ * may carry over: no fds, no handlers, no signal mask.  The fd limit is
+ * opened wide until the task record sets the real one, so that any
+ * saved fd number can be installed.
  */
-static int ckpt_task_clean_slate(void)
+static int ckpt_task_clean_slate(struct ckpt_task *ct)
 {
 	struct rlimit *nofile = &current->signal->rlim[RLIMIT_NOFILE];
 	sigset_t none;
 
 	sigemptyset(&none);
 	set_current_blocked(&none);
-	flush_signal_handlers(current, 1);
+	if (!(ct->entry.flags & CKPT_TREE_CLONE_SIGHAND))
+		flush_signal_handlers(current, 1);
 	task_lock(current->group_leader);
 	nofile->rlim_cur = sysctl_nr_open;
 	nofile->rlim_max = sysctl_nr_open;
 	task_unlock(current->group_leader);
+	if (ct->entry.flags & CKPT_TREE_CLONE_FILES)
+		return 0;
 	return __close_range(0, ~0U, 0);
 }
 
@@ -168,7 +180,8 @@ static int ckpt_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 
 /*
  * The objects a task uses were restored into current as they were read
- * (mm, fds, handlers); the image must agree with that.
+ * (mm, fds, handlers), or came from its parent through the clone flags;
+ * the image must agree with that.
  */
 static int ckpt_check_own(struct ckpt_ctx *ctx, const struct ckpt_rec_task *r,
 			  u32 ref, enum ckpt_obj_type type, void *mine)
@@ -178,8 +191,9 @@ static int ckpt_check_own(struct ckpt_ctx *ctx, const struct ckpt_rec_task *r,
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	if (obj != mine)
-		return ckpt_err(ctx, -EOPNOTSUPP, "task %d: a shared %s is not supported yet",
-				r->pid, ckpt_obj_ops(type)->name);
+		return ckpt_err(ctx, -EINVAL,
+				"task %d: its %s (objref %u) is neither its own nor its parent's",
+				r->pid, ckpt_obj_ops(type)->name, ref);
 	return 0;
 }
 
@@ -220,7 +234,7 @@ static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	      ckpt_check_own(ctx, &rec, rec.files_ref, CKPT_OBJ_FILES,
 			     current->files) ?:
 	      ckpt_check_own(ctx, &rec, rec.sighand_ref, CKPT_OBJ_SIGHAND,
-			     current->sighand);
+			     rcu_access_pointer(current->sighand));
 	if (ret)
 		return ret;
 	fs = ckpt_obj_fetch(ctx, rec.fs_ref, CKPT_OBJ_FS);
@@ -230,7 +244,8 @@ static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	if (IS_ERR(cred))
 		return PTR_ERR(cred);
 
-	ckpt_install_fs(fs);
+	if (fs != current->fs)
+		ckpt_install_fs(fs);
 	current->personality = rec.personality;
 	current->pdeath_signal = rec.pdeath_signal;
 	ct->exit_signal = rec.exit_signal;
@@ -259,17 +274,17 @@ static void ckpt_restore_uts(struct ckpt_ctx *ctx)
 
 /*
  * Read this task's part of the image: the objects it is first to use,
- * then its task record.
+ * then its task record and signal queues.
  */
-static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			     struct cred **credp)
 {
-	struct cred *cred = NULL;
-	int type, ret, dumpable, pdeath;
+	int type, ret;
 
-	ret = ckpt_task_clean_slate();
+	ret = ckpt_task_clean_slate(ct);
 	if (ret)
 		return ret;
-	if (ct == &ctx->tasks[0])
+	if (!ct->parent)
 		ckpt_restore_uts(ctx);
 	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
 		ret = ckpt_obj_restore(ctx);
@@ -278,32 +293,82 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	}
 	if (type < 0)
 		return type;
-	ret = ckpt_restore_task_rec(ctx, ct, &cred);
-	if (!ret)
-		ret = ckpt_restore_sigpending(ctx);
-	if (ret)
-		return ret;
+	return ckpt_restore_task_rec(ctx, ct, credp) ?:
+	       ckpt_read_sigpending(ctx, ct);
+}
 
-	/*
-	 * Last, so that everything above ran with the restarter's rights.
-	 * A change of ids resets dumpable and the pdeath signal; the image
-	 * has the values the task had with these very credentials.
-	 */
-	dumpable = get_dumpable(current->mm);
-	pdeath = current->pdeath_signal;
+static int ckpt_create_child(struct ckpt_ctx *ctx, struct ckpt_task *child)
+{
+	u32 flags = child->entry.flags;
+	struct kernel_clone_args args = {
+		/*
+		 * CLONE_VM so that nothing is copied: a child that does
+		 * not share its parent's mm builds its own from the image.
+		 */
+		.flags = CLONE_VM | CLONE_UNTRACED |
+			 (flags & CKPT_TREE_CLONE_FILES ? CLONE_FILES : 0) |
+			 (flags & CKPT_TREE_CLONE_FS ? CLONE_FS : 0) |
+			 (flags & CKPT_TREE_CLONE_SIGHAND ? CLONE_SIGHAND : 0),
+		/* Set on release; a failed restart signals nobody. */
+		.exit_signal = 0,
+		.fn = ckpt_restore_task_fn,
+		.fn_arg = child,
+		.set_tid = &child->entry.pid,
+		.set_tid_size = 1,
+	};
+	pid_t pid;
+
+	pid = kernel_clone(&args);
+	if (pid < 0)
+		return ckpt_err(ctx, pid, "cannot create task %d", child->entry.pid);
+	wait_for_completion(&child->done);
+	return child->err;
+}
+
+/*
+ * Create @ct's children in image order.  Each reads its own part of the
+ * image and creates its own children before the next one is created,
+ * which is exactly the depth-first order the image was written in.
+ */
+static int ckpt_create_children(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	struct ckpt_task *child;
+	int ret;
+
+	for (child = ct + 1; child < ctx->tasks + ctx->nr_tasks &&
+	     child->depth > ct->depth; child++) {
+		if (child->parent != ct)
+			continue;
+		ret = ckpt_create_child(ctx, child);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Last, so that everything before ran with the restarter's rights (a
+ * child's pid is chosen under CAP_CHECKPOINT_RESTORE).  A change of ids
+ * resets dumpable and the pdeath signal; the image has the values the
+ * task had with these very credentials.
+ */
+static void ckpt_commit_creds(struct cred *cred)
+{
+	int dumpable = get_dumpable(current->mm);
+	int pdeath = current->pdeath_signal;
+
 	commit_creds(get_new_cred(cred));
 	set_dumpable(current->mm, dumpable);
 	current->pdeath_signal = pdeath;
-	return 0;
 }
 
 /**
  * ckpt_restore_task_fn - body of a task created by restart(2)
  * @arg:	its struct ckpt_task.
  *
- * Rebuilds the task from its part of the image, hands the stream back to
- * the coordinator, and sleeps until released.  Released, it returns to
- * user mode with the registers the coordinator wrote; aborted, it exits.
+ * Rebuilds the task from its part of the image, creates its children,
+ * and sleeps until released.  Released, it returns to user mode with
+ * the registers the coordinator wrote; aborted, it exits.
  *
  * Return: RET_FROM_FORK_KEEP_REGS.
  */
@@ -311,11 +376,23 @@ int ckpt_restore_task_fn(void *arg)
 {
 	struct ckpt_task *ct = arg;
 	struct ckpt_ctx *ctx = ct->ctx;
+	struct cred *cred = NULL;
 	bool go;
+	int ret;
 
+	spin_lock(&ctx->lock);
 	ct->task = get_task_struct(current);
-	ct->err = ckpt_restore_task(ctx, ct);
-	complete(&ctx->baton);
+	if (ctx->killed)
+		send_sig(SIGKILL, current, 1);
+	spin_unlock(&ctx->lock);
+
+	ret = ckpt_restore_task(ctx, ct, &cred) ?:
+	      ckpt_create_children(ctx, ct) ?:
+	      ckpt_send_sigpending(ctx, ct);
+	if (!ret)
+		ckpt_commit_creds(cred);
+	ct->err = ret;
+	complete(&ct->done);
 
 	if (wait_for_completion_killable(&ctx->release))
 		go = false;
@@ -337,10 +414,5 @@ int ckpt_restore_task_fn(void *arg)
  */
 struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid)
 {
-	unsigned int i;
-
-	for (i = 0; i < ctx->nr_tasks; i++)
-		if (ctx->tasks[i].entry.pid == pid)
-			return &ctx->tasks[i];
-	return NULL;
+	return pid > 0 ? xa_load(&ctx->by_pid, pid) : NULL;
 }

@@ -137,7 +137,7 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 	const struct ckpt_rec_task *t;
 	const struct ckpt_rec_files *f;
 	const struct ckpt_fd_entry *e;
-	uint32_t n;
+	uint32_t n, np;
 
 	switch (r->type) {
 	case CKPT_REC_HEADER:
@@ -178,10 +178,12 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 		return 0;
 	case CKPT_REC_CONTAINER:
 		n = ((const struct ckpt_rec_container *)r)->nr_tasks;
-		if ((uint64_t)n * sizeof(struct ckpt_tree_entry) !=
+		np = ((const struct ckpt_rec_container *)r)->nr_pids;
+		if ((uint64_t)n * sizeof(struct ckpt_tree_entry) + np * 4ULL !=
 		    r->len - sizeof(struct ckpt_rec_container))
-			return fail(w->img, i, off, "%u tasks do not fit a %u-byte record",
-				    n, r->len);
+			return fail(w->img, i, off,
+				    "%u tasks and %u pids do not fit a %u-byte record",
+				    n, np, r->len);
 		return 0;
 	}
 	return 0;

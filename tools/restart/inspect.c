@@ -31,6 +31,20 @@ static void add_path(json_object *o, const char *path, uint32_t len)
 }
 
 /* One record as a JSON object; only its identifying fields. */
+/* What a task shares with its parent, as clone flags would say it. */
+static const char *share_names(uint32_t flags)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s%s%s",
+		 flags & CKPT_TREE_CLONE_FILES ? "files " : "",
+		 flags & CKPT_TREE_CLONE_FS ? "fs " : "",
+		 flags & CKPT_TREE_CLONE_SIGHAND ? "sighand " : "");
+	if (buf[0])
+		buf[strlen(buf) - 1] = '\0';
+	return buf;
+}
+
 static json_object *record_json(const struct ckpt_rec *r)
 {
 	json_object *o = json_object_new_object();
@@ -67,9 +81,17 @@ static json_object *record_json(const struct ckpt_rec *r)
 			json_object_object_add(x, "pid", jint(te[i].pid));
 			json_object_object_add(x, "ppid", jint(te[i].ppid));
 			json_object_object_add(x, "tgid", jint(te[i].tgid));
+			json_object_object_add(x, "pgid", jint(te[i].pgid));
+			json_object_object_add(x, "sid", jint(te[i].sid));
+			json_object_object_add(x, "shares",
+					       json_object_new_string(share_names(te[i].flags)));
 			json_object_array_add(a, x);
 		}
 		json_object_object_add(o, "tasks", a);
+		a = json_object_new_array();
+		for (i = 0; i < ct->nr_pids; i++)
+			json_object_array_add(a, jint(((const int32_t *)&te[ct->nr_tasks])[i]));
+		json_object_object_add(o, "detached_pids", a);
 		break;
 	case CKPT_REC_OBJ:
 		json_object_object_add(o, "objref", jint(ob->objref));

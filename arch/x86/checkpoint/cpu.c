@@ -121,9 +121,10 @@ int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx)
 		return ckpt_err(ctx, -EINVAL, "malformed cpu record at offset %llu",
 				ctx->rec_start);
 	ct = ckpt_find_task(ctx, rec.pid);
-	if (!ct)
-		return ckpt_err(ctx, -EINVAL, "cpu record for unknown pid %d",
+	if (!ct || ct->cpu_restored)
+		return ckpt_err(ctx, -EINVAL, "cpu record for unknown or done pid %d",
 				rec.pid);
+	ct->cpu_restored = true;
 
 	xbuf = kmalloc(ctx->xstate_size, GFP_KERNEL);
 	if (!xbuf)

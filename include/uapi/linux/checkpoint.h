@@ -60,7 +60,7 @@ struct restart_args {
 /* ---- Image format ---- */
 
 #define CKPT_IMAGE_MAGIC	0x52435f58554e494cULL	/* "LINUX_CR" */
-#define CKPT_IMAGE_VERSION	1
+#define CKPT_IMAGE_VERSION	2
 #define CKPT_ALIGN		8
 #define CKPT_REC_MAX_LEN	(1U << 20)	/* largest single record */
 
@@ -153,27 +153,48 @@ struct ckpt_rec_trailer {
 	__u32 crc;
 };
 
+/*
+ * What a task shares with its parent.  Restart creates the task with the
+ * matching clone flags; whatever it does not share it gets its own copy
+ * of, named by a new objref in its task record.
+ */
+#define CKPT_TREE_CLONE_FILES	(1U << 0)
+#define CKPT_TREE_CLONE_FS	(1U << 1)
+#define CKPT_TREE_CLONE_SIGHAND	(1U << 2)
+#define CKPT_TREE_FLAGS		(CKPT_TREE_CLONE_FILES | CKPT_TREE_CLONE_FS | \
+				 CKPT_TREE_CLONE_SIGHAND)
+
 /**
  * struct ckpt_tree_entry - one task of the container, in creation order
  * @pid:	pid in the container's pid namespace.
  * @ppid:	parent's pid there; 0 for the container's init.
  * @tgid:	thread group id there.
- * @flags:	zero for now.
+ * @flags:	CKPT_TREE_* flags.
+ * @pgid:	process group there; 0 when the group is outside the
+ *		container (it was inherited from whoever started it).
+ * @sid:	session there, 0 likewise.
+ *
+ * The entries are in depth-first preorder from the init: a task's parent
+ * comes before it, and its descendants follow it without a break.
  */
 struct ckpt_tree_entry {
 	__s32 pid;
 	__s32 ppid;
 	__s32 tgid;
 	__u32 flags;
+	__s32 pgid;
+	__s32 sid;
 };
 
 #define CKPT_UTS_LEN		65
 
 /**
  * struct ckpt_rec_container - the task tree, before any task's state
- * @rec:	CKPT_REC_CONTAINER; @nr_tasks struct ckpt_tree_entry follow.
+ * @rec:	CKPT_REC_CONTAINER; @nr_tasks struct ckpt_tree_entry follow,
+ *		then @nr_pids __s32 pid numbers, then padding to 8 bytes.
  * @nr_tasks:	tasks in the container, the init first.
- * @__pad:	zero.
+ * @nr_pids:	pids no task holds any more but which still name a
+ *		process group or session (their leader has exited).
  * @nodename:	the init's uts namespace: hostname, NUL-terminated.
  * @domainname:	and NIS domain name.
  * @__pad2:	zero.
@@ -181,13 +202,13 @@ struct ckpt_tree_entry {
 struct ckpt_rec_container {
 	struct ckpt_rec rec;
 	__u32 nr_tasks;
-	__u32 __pad;
+	__u32 nr_pids;
 	char nodename[CKPT_UTS_LEN];
 	char domainname[CKPT_UTS_LEN];
 	__u8 __pad2[6];
 };
 
-#define CKPT_MAX_TASKS		65536
+#define CKPT_MAX_TASKS		16384
 
 /**
  * struct ckpt_rec_obj - opens a shared object the first time it is used

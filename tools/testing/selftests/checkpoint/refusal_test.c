@@ -41,8 +41,6 @@ FIXTURE_VARIANT_ADD(holder, shared_anonymous_memory) {
 	"hold-shm", EOPNOTSUPP, "which has no path, is not supported" };
 FIXTURE_VARIANT_ADD(holder, thread) {
 	"hold-thread", EOPNOTSUPP, "multi-threaded processes are not supported" };
-FIXTURE_VARIANT_ADD(holder, second_task) {
-	"hold-child", EOPNOTSUPP, "only single-task containers are supported" };
 
 FIXTURE_SETUP(holder)
 {
