@@ -66,6 +66,7 @@ struct ckpt_task {
  * @peek:	header of the next record when @peeked.
  * @peeked:	ckpt_peek_type() has read @peek already.
  * @objhash:	shared objects seen so far, by pointer and by objref.
+ * @obj_depth:	restart: objects being restored inside one another.
  * @root_ns:	the container's pid namespace.
  * @tasks:	every task of the container, in tree order (init first).
  * @nr_tasks:	entries in @tasks.
@@ -99,6 +100,7 @@ struct ckpt_ctx {
 	bool peeked;
 
 	struct ckpt_objhash *objhash;
+	unsigned int obj_depth;
 	struct pid_namespace *root_ns;
 	struct ckpt_task *tasks;
 	unsigned int nr_tasks;
@@ -143,7 +145,8 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx);
  * struct ckpt_obj_ops - how one kind of shared object is saved and rebuilt
  * @name:	for log lines.
  * @grab:	take a reference, held while the object is in the objhash.
- * @drop:	release that reference.
+ * @drop:	release that reference, or on restart the one @restore
+ *		returned.
  * @checkpoint:	write the object's records (after the core's CKPT_REC_OBJ).
  * @restore:	read them back and return a new object holding one
  *		reference, or an ERR_PTR.  Runs in the context of the
@@ -155,7 +158,7 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx);
 struct ckpt_obj_ops {
 	const char *name;
 	void (*grab)(void *ptr);
-	void (*drop)(void *ptr);
+	void (*drop)(struct ckpt_ctx *ctx, void *ptr);
 	unsigned long (*users)(void *ptr);
 	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr);
 	void *(*restore)(struct ckpt_ctx *ctx);

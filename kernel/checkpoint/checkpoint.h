@@ -33,6 +33,29 @@ void ckpt_free_sigpending(struct ckpt_task *ct);
 struct fs_struct;
 void ckpt_install_fs(struct fs_struct *fs);
 
+struct file;
+
+/**
+ * struct ckpt_file_kind_ops - how one kind of open file is saved and reopened
+ * @has_path:	its CKPT_REC_FILE carries the file's path.
+ * @claims:	whether a file is of this kind.
+ * @checkpoint:	fill the kind's fields of @rec, writing the objects they
+ *		name first; -ENOENT for a file that is deleted.
+ * @restore:	a new file from @rec (and @path when @has_path), or an
+ *		ERR_PTR, logged.
+ */
+struct ckpt_file_kind_ops {
+	bool has_path;
+	bool (*claims)(struct file *file);
+	int (*checkpoint)(struct ckpt_ctx *ctx, struct file *file,
+			  struct ckpt_rec_file *rec);
+	struct file *(*restore)(struct ckpt_ctx *ctx,
+				const struct ckpt_rec_file *rec,
+				const char *path);
+};
+
+extern const struct ckpt_file_kind_ops ckpt_pipe_file;
+
 /* One ops table per object kind, each in its own file. */
 extern const struct ckpt_obj_ops ckpt_mm_ops;
 extern const struct ckpt_obj_ops ckpt_files_ops;
@@ -40,5 +63,6 @@ extern const struct ckpt_obj_ops ckpt_file_ops;
 extern const struct ckpt_obj_ops ckpt_fs_ops;
 extern const struct ckpt_obj_ops ckpt_sighand_ops;
 extern const struct ckpt_obj_ops ckpt_cred_ops;
+extern const struct ckpt_obj_ops ckpt_pipe_ops;
 
 #endif /* _KERNEL_CHECKPOINT_H */

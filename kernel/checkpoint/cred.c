@@ -157,7 +157,7 @@ static void ckpt_cred_grab(void *ptr)
 	get_cred(ptr);
 }
 
-static void ckpt_cred_drop(void *ptr)
+static void ckpt_cred_drop(struct ckpt_ctx *ctx, void *ptr)
 {
 	put_cred(ptr);
 }

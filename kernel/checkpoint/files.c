@@ -5,8 +5,8 @@
  *
  * A file description is saved once however many fds and tasks share it,
  * so a dup()ed or inherited file comes back as one struct file with one
- * offset.  Each kind of file is a ckpt_file_ops; what no kind claims is
- * refused by name.
+ * offset.  Each kind of file is a struct ckpt_file_kind_ops (pipes are in
+ * pipe.c); what no kind claims is refused by name.
  */
 #include <linux/checkpoint.h>
 #include <linux/fdtable.h>
@@ -48,38 +48,117 @@ static bool ckpt_chrdev_allowed(dev_t dev)
 	return false;
 }
 
-/* Why @file cannot be reopened by path, or NULL. */
-static const char *ckpt_file_unsupported(struct file *file)
+/* ---- files reopened by path: regular files, directories, devices ---- */
+
+static bool ckpt_path_claims(struct file *file)
+{
+	umode_t mode = file_inode(file)->i_mode;
+
+	return (S_ISREG(mode) || S_ISDIR(mode)) &&
+	       !(file->f_path.mnt->mnt_flags & MNT_INTERNAL);
+}
+
+static bool ckpt_chrdev_claims(struct file *file)
+{
+	return S_ISCHR(file_inode(file)->i_mode) &&
+	       ckpt_chrdev_allowed(file_inode(file)->i_rdev) &&
+	       !(file->f_path.mnt->mnt_flags & MNT_INTERNAL);
+}
+
+static int ckpt_path_checkpoint(struct ckpt_ctx *ctx, struct file *file,
+				struct ckpt_rec_file *rec)
+{
+	if (d_unlinked(file->f_path.dentry))
+		return -ENOENT;
+	rec->pos = file->f_pos;
+	if (S_ISCHR(file_inode(file)->i_mode))
+		rec->rdev = new_encode_dev(file_inode(file)->i_rdev);
+	return 0;
+}
+
+static struct file *ckpt_path_restore(struct ckpt_ctx *ctx,
+				      const struct ckpt_rec_file *rec,
+				      const char *path)
+{
+	struct file *file;
+	umode_t mode;
+	int ret;
+
+	if (rec->kind == CKPT_FILE_PATH && rec->rdev)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "%s: a device number on a plain file",
+					path));
+	file = filp_open(path, rec->f_flags | O_NOCTTY, 0);
+	if (IS_ERR(file))
+		return ERR_PTR(ckpt_err(ctx, PTR_ERR(file), "cannot reopen %s", path));
+	/* The name must still lead to the same kind of thing. */
+	mode = file_inode(file)->i_mode;
+	if (rec->kind == CKPT_FILE_CHRDEV ?
+	    !ckpt_chrdev_claims(file) ||
+	    file_inode(file)->i_rdev != new_decode_dev(rec->rdev) :
+	    !ckpt_path_claims(file)) {
+		ret = ckpt_err(ctx, -EINVAL, "%s is no longer the file it was", path);
+		goto fail;
+	}
+	if (rec->pos && (file->f_mode & FMODE_LSEEK)) {
+		loff_t pos = vfs_llseek(file, rec->pos, SEEK_SET);
+
+		if (pos != rec->pos) {
+			ret = ckpt_err(ctx, pos < 0 ? pos : -EINVAL,
+				       "cannot seek %s to %llu", path, rec->pos);
+			goto fail;
+		}
+	}
+	return file;
+fail:
+	fput(file);
+	return ERR_PTR(ret);
+}
+
+static const struct ckpt_file_kind_ops ckpt_path_file = {
+	.has_path	= true,
+	.claims		= ckpt_path_claims,
+	.checkpoint	= ckpt_path_checkpoint,
+	.restore	= ckpt_path_restore,
+};
+
+static const struct ckpt_file_kind_ops ckpt_chrdev_file = {
+	.has_path	= true,
+	.claims		= ckpt_chrdev_claims,
+	.checkpoint	= ckpt_path_checkpoint,
+	.restore	= ckpt_path_restore,
+};
+
+/* ---- open file descriptions, whatever their kind ---- */
+
+static const struct ckpt_file_kind_ops *const ckpt_file_kinds[] = {
+	[CKPT_FILE_PATH]	= &ckpt_path_file,
+	[CKPT_FILE_CHRDEV]	= &ckpt_chrdev_file,
+	[CKPT_FILE_PIPE]	= &ckpt_pipe_file,
+};
+
+/* Why no kind claims @file. */
+static const char *ckpt_file_unclaimed(struct file *file)
 {
 	umode_t mode = file_inode(file)->i_mode;
 
 	if (S_ISFIFO(mode))
-		return "pipes and FIFOs are not supported yet";
+		return "FIFOs are not supported yet";
 	if (S_ISSOCK(mode))
 		return "sockets are not supported";
 	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
 		return "files without a path (eventfd, epoll, memfd, ...) are not supported";
-	if (d_unlinked(file->f_path.dentry))
-		return "deleted files are not supported";
-	if (file->f_flags & FASYNC)
-		return "O_ASYNC files are not supported";
-	if (S_ISCHR(mode) && !ckpt_chrdev_allowed(file_inode(file)->i_rdev))
+	if (S_ISCHR(mode))
 		return "this character device is not supported";
-	if (!S_ISREG(mode) && !S_ISDIR(mode) && !S_ISCHR(mode))
-		return "this file type is not supported";
-	return NULL;
+	return "this file type is not supported";
 }
 
 static int ckpt_file_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 {
 	struct file *file = ptr;
-	umode_t mode = file_inode(file)->i_mode;
 	struct ckpt_rec_file rec = {
-		.kind = S_ISCHR(mode) ? CKPT_FILE_CHRDEV : CKPT_FILE_PATH,
 		.f_flags = file->f_flags & CKPT_FILE_FLAGS,
-		.pos = file->f_pos,
 	};
-	const char *why;
+	const struct ckpt_file_kind_ops *kind = NULL;
 	char *buf, *path;
 	int ret;
 
@@ -91,14 +170,29 @@ static int ckpt_file_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 		ret = ckpt_err(ctx, PTR_ERR(path), "cannot name an open file");
 		goto out;
 	}
-	why = ckpt_file_unsupported(file);
-	if (why) {
-		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: %s", path, why);
+	for (rec.kind = 1; rec.kind < ARRAY_SIZE(ckpt_file_kinds); rec.kind++) {
+		kind = ckpt_file_kinds[rec.kind];
+		if (kind->claims(file))
+			break;
+	}
+	if (rec.kind == ARRAY_SIZE(ckpt_file_kinds)) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: %s", path,
+			       ckpt_file_unclaimed(file));
 		goto out;
 	}
-	if (rec.kind == CKPT_FILE_CHRDEV)
-		rec.rdev = new_encode_dev(file_inode(file)->i_rdev);
-	rec.path_len = strlen(path);
+	if (file->f_flags & FASYNC) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: O_ASYNC files are not supported",
+			       path);
+		goto out;
+	}
+	ret = kind->checkpoint(ctx, file, &rec);
+	if (ret == -ENOENT)
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: deleted files are not supported",
+			       path);
+	if (ret)
+		goto out;
+
+	rec.path_len = kind->has_path ? strlen(path) : 0;
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_FILE, sizeof(rec),
 			       rec.path_len);
 	if (!ret)
@@ -112,60 +206,40 @@ out:
 
 static void *ckpt_file_restore(struct ckpt_ctx *ctx)
 {
+	const struct ckpt_file_kind_ops *kind = NULL;
 	struct ckpt_rec_file rec;
 	struct file *file;
-	umode_t mode;
-	char *path;
-	int ret;
+	char *path = NULL;
+	int type, ret;
+
+	/* Objects the file stands on, such as its pipe, come first. */
+	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
+		ret = ckpt_obj_restore(ctx);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	if (type < 0)
+		return ERR_PTR(type);
 
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_FILE, sizeof(rec), PATH_MAX);
 	if (ret < 0)
 		return ERR_PTR(ret);
-	if (ret != rec.path_len || rec.f_flags & ~CKPT_FILE_FLAGS ||
-	    (rec.kind != CKPT_FILE_PATH && rec.kind != CKPT_FILE_CHRDEV) ||
-	    (rec.kind == CKPT_FILE_PATH && rec.rdev) ||
-	    (s64)rec.pos < 0)
+	if (rec.kind && rec.kind < ARRAY_SIZE(ckpt_file_kinds))
+		kind = ckpt_file_kinds[rec.kind];
+	if (!kind || ret != rec.path_len || !rec.path_len == kind->has_path ||
+	    rec.f_flags & ~CKPT_FILE_FLAGS || (s64)rec.pos < 0 || rec.__pad)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL,
 					"malformed file record at offset %llu",
 					ctx->rec_start));
-	path = ckpt_read_path(ctx, rec.path_len);
-	if (IS_ERR(path))
-		return path;
+	if (rec.path_len) {
+		path = ckpt_read_path(ctx, rec.path_len);
+		if (IS_ERR(path))
+			return path;
+	}
 	ret = ckpt_read_end(ctx);
-	if (ret)
-		goto fail;
-
-	file = filp_open(path, rec.f_flags | O_NOCTTY, 0);
-	if (IS_ERR(file)) {
-		ret = ckpt_err(ctx, PTR_ERR(file), "cannot reopen %s", path);
-		goto fail;
-	}
-	/* The name must still lead to the same kind of thing. */
-	mode = file_inode(file)->i_mode;
-	if (rec.kind == CKPT_FILE_CHRDEV ?
-	    !S_ISCHR(mode) || file_inode(file)->i_rdev != new_decode_dev(rec.rdev) ||
-	    !ckpt_chrdev_allowed(file_inode(file)->i_rdev) :
-	    !S_ISREG(mode) && !S_ISDIR(mode)) {
-		ret = ckpt_err(ctx, -EINVAL, "%s is no longer the file it was", path);
-		goto fail_file;
-	}
-	if (rec.pos && (file->f_mode & FMODE_LSEEK)) {
-		loff_t pos = vfs_llseek(file, rec.pos, SEEK_SET);
-
-		if (pos != rec.pos) {
-			ret = ckpt_err(ctx, pos < 0 ? pos : -EINVAL,
-				       "cannot seek %s to %llu", path, rec.pos);
-			goto fail_file;
-		}
-	}
+	file = ret ? ERR_PTR(ret) : kind->restore(ctx, &rec, path);
 	kfree(path);
 	return file;
-
-fail_file:
-	fput(file);
-fail:
-	kfree(path);
-	return ERR_PTR(ret);
 }
 
 static void ckpt_file_grab(void *ptr)
@@ -173,7 +247,7 @@ static void ckpt_file_grab(void *ptr)
 	get_file(ptr);
 }
 
-static void ckpt_file_drop(void *ptr)
+static void ckpt_file_drop(struct ckpt_ctx *ctx, void *ptr)
 {
 	fput(ptr);
 }
@@ -347,7 +421,7 @@ static void ckpt_files_grab(void *ptr)
 	atomic_inc(&files->count);
 }
 
-static void ckpt_files_drop(void *ptr)
+static void ckpt_files_drop(struct ckpt_ctx *ctx, void *ptr)
 {
 	put_files_struct(ptr);
 }

@@ -117,7 +117,7 @@ static void ckpt_fs_grab(void *ptr)
 	spin_unlock(&fs->lock);
 }
 
-static void ckpt_fs_drop(void *ptr)
+static void ckpt_fs_drop(struct ckpt_ctx *ctx, void *ptr)
 {
 	struct fs_struct *fs = ptr;
 	bool last;
@@ -142,7 +142,7 @@ void ckpt_install_fs(struct fs_struct *fs)
 	old = current->fs;
 	current->fs = fs;
 	task_unlock(current);
-	ckpt_fs_drop(old);
+	ckpt_fs_drop(NULL, old);
 }
 
 static unsigned long ckpt_fs_users(void *ptr)

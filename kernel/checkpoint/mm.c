@@ -584,7 +584,7 @@ static void ckpt_mm_grab(void *ptr)
 	mmget(ptr);
 }
 
-static void ckpt_mm_drop(void *ptr)
+static void ckpt_mm_drop(struct ckpt_ctx *ctx, void *ptr)
 {
 	mmput(ptr);
 }

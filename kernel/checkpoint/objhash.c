@@ -16,6 +16,8 @@
 
 #include "checkpoint.h"
 
+#define CKPT_OBJ_MAX_DEPTH	4
+
 struct ckpt_obj {
 	struct hlist_node node;
 	void *ptr;
@@ -74,7 +76,7 @@ void ckpt_objhash_free(struct ckpt_ctx *ctx)
 	if (!h)
 		return;
 	xa_for_each(&h->by_ref, ref, obj) {
-		ckpt_obj_ops(obj->type)->drop(obj->ptr);
+		ckpt_obj_ops(obj->type)->drop(ctx, obj->ptr);
 		kfree(obj);
 	}
 	hash_for_each_safe(h->notes, bkt, tmp, note, node)
@@ -265,13 +267,23 @@ int ckpt_obj_restore(struct ckpt_ctx *ctx)
 	if (!ops)
 		return ckpt_err(ctx, -EINVAL, "objref %u has unknown type %u",
 				rec.objref, rec.obj_type);
+	/*
+	 * Objects may open inside objects (a file inside an fd table, a
+	 * pipe inside a file), a few levels at most; an image must not
+	 * recurse deeper than that on the kernel stack.
+	 */
+	if (ctx->obj_depth == CKPT_OBJ_MAX_DEPTH)
+		return ckpt_err(ctx, -EINVAL, "objref %u is nested too deeply",
+				rec.objref);
 
+	ctx->obj_depth++;
 	ptr = ops->restore(ctx);
+	ctx->obj_depth--;
 	if (IS_ERR(ptr))
 		return PTR_ERR(ptr);
 	obj = ckpt_obj_add(ctx, ptr, rec.objref, rec.obj_type);
 	if (IS_ERR(obj)) {
-		ops->drop(ptr);
+		ops->drop(ctx, ptr);
 		return PTR_ERR(obj);
 	}
 	return 0;

@@ -89,7 +89,7 @@ static void ckpt_sighand_grab(void *ptr)
 	refcount_inc(&sighand->count);
 }
 
-static void ckpt_sighand_drop(void *ptr)
+static void ckpt_sighand_drop(struct ckpt_ctx *ctx, void *ptr)
 {
 	__cleanup_sighand(ptr);
 }

@@ -29,6 +29,7 @@ static const char *const rec_names[CKPT_REC_MAX] = {
 	[CKPT_REC_SIGHAND]	= "sighand",
 	[CKPT_REC_CRED]		= "cred",
 	[CKPT_REC_SIGPENDING]	= "sigpending",
+	[CKPT_REC_PIPE]		= "pipe",
 };
 
 /* Size of each record's fixed part; variable records may be longer. */
@@ -51,6 +52,7 @@ static const struct {
 	[CKPT_REC_SIGHAND]	= { sizeof(struct ckpt_rec_sighand), 0 },
 	[CKPT_REC_CRED]		= { sizeof(struct ckpt_rec_cred), 1 },
 	[CKPT_REC_SIGPENDING]	= { sizeof(struct ckpt_rec_sigpending), 1 },
+	[CKPT_REC_PIPE]		= { sizeof(struct ckpt_rec_pipe), 1 },
 };
 
 static const char *const obj_names[CKPT_OBJ_MAX] = {
@@ -60,6 +62,7 @@ static const char *const obj_names[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_FS]		= "fs",
 	[CKPT_OBJ_SIGHAND]	= "sighand",
 	[CKPT_OBJ_CRED]		= "cred",
+	[CKPT_OBJ_PIPE]		= "pipe",
 };
 
 /* objrefs name objects in a dense range; more than this is corruption. */
@@ -166,6 +169,11 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 		       check_ref(w, i, off, t->fs_ref, CKPT_OBJ_FS, "fs") ||
 		       check_ref(w, i, off, t->sighand_ref, CKPT_OBJ_SIGHAND, "sighand") ||
 		       check_ref(w, i, off, t->cred_ref, CKPT_OBJ_CRED, "cred") ? -1 : 0;
+	case CKPT_REC_FILE:
+		if (((const struct ckpt_rec_file *)r)->kind != CKPT_FILE_PIPE)
+			return 0;
+		return check_ref(w, i, off, ((const struct ckpt_rec_file *)r)->obj_ref,
+				 CKPT_OBJ_PIPE, "pipe") ? -1 : 0;
 	case CKPT_REC_FILES:
 		f = (const void *)r;
 		if ((uint64_t)f->nr_fds * sizeof(*e) != r->len - sizeof(*f))

@@ -120,13 +120,21 @@ static json_object *record_json(const struct ckpt_rec *r)
 		if (v->path_len && v->path_len <= r->len - sizeof(*v))
 			add_path(o, PAYLOAD(r, struct ckpt_rec_vma), v->path_len);
 		break;
+	case CKPT_REC_PIPE:
+		json_object_object_add(o, "size", jint(((const struct ckpt_rec_pipe *)r)->size));
+		json_object_object_add(o, "bytes",
+				       jint(((const struct ckpt_rec_pipe *)r)->data_len));
+		break;
 	case CKPT_REC_PAGES:
 		json_object_object_add(o, "addr", jint(p->addr));
 		json_object_object_add(o, "pages", jint(p->nr));
 		break;
 	case CKPT_REC_FILE:
+		json_object_object_add(o, "kind", jint(f->kind));
 		json_object_object_add(o, "flags", jint(f->f_flags));
 		json_object_object_add(o, "pos", jint(f->pos));
+		if (f->kind == CKPT_FILE_PIPE)
+			json_object_object_add(o, "pipe", jint(f->obj_ref));
 		if (f->path_len && f->path_len <= r->len - sizeof(*f))
 			add_path(o, PAYLOAD(r, struct ckpt_rec_file), f->path_len);
 		break;

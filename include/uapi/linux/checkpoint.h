@@ -85,6 +85,7 @@ enum ckpt_rec_type {
 	CKPT_REC_SIGHAND,	/* struct ckpt_rec_sighand */
 	CKPT_REC_CRED,		/* struct ckpt_rec_cred + groups */
 	CKPT_REC_SIGPENDING,	/* struct ckpt_rec_sigpending + siginfos */
+	CKPT_REC_PIPE,		/* struct ckpt_rec_pipe + buffered bytes */
 	CKPT_REC_MAX
 };
 
@@ -96,6 +97,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_FS,		/* root, cwd and umask */
 	CKPT_OBJ_SIGHAND,	/* signal handlers */
 	CKPT_OBJ_CRED,		/* credentials */
+	CKPT_OBJ_PIPE,		/* a pipe, both its ends and its contents */
 	CKPT_OBJ_MAX
 };
 
@@ -405,6 +407,7 @@ struct ckpt_rec_files {
 enum ckpt_file_kind {
 	CKPT_FILE_PATH = 1,	/* regular file or directory, reopened by path */
 	CKPT_FILE_CHRDEV,	/* a character device from the allowed list */
+	CKPT_FILE_PIPE,		/* one end of a pipe */
 };
 
 /**
@@ -414,7 +417,9 @@ enum ckpt_file_kind {
  * @f_flags:	open flags (O_ACCMODE, O_APPEND, O_NONBLOCK, ...).
  * @pos:	file position.
  * @rdev:	CKPT_FILE_CHRDEV: the device number, new_encode_dev() form.
- * @path_len:	bytes of path.
+ * @path_len:	bytes of path; zero for CKPT_FILE_PIPE.
+ * @obj_ref:	CKPT_FILE_PIPE: the CKPT_OBJ_PIPE, written before.
+ * @__pad:	zero.
  */
 struct ckpt_rec_file {
 	struct ckpt_rec rec;
@@ -423,6 +428,20 @@ struct ckpt_rec_file {
 	__aligned_u64 pos;
 	__u32 rdev;
 	__u32 path_len;
+	__u32 obj_ref;
+	__u32 __pad;
+};
+
+/**
+ * struct ckpt_rec_pipe - a pipe and what is buffered in it
+ * @rec:	CKPT_REC_PIPE; @data_len bytes follow, oldest first.
+ * @size:	its capacity in bytes (F_GETPIPE_SZ).
+ * @data_len:	bytes written and not yet read; at most @size.
+ */
+struct ckpt_rec_pipe {
+	struct ckpt_rec rec;
+	__u32 size;
+	__u32 data_len;
 };
 
 /**

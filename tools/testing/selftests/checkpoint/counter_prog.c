@@ -15,9 +15,9 @@
  * pending signal, sigaltstack, files, cwd, umask, credentials, limits,
  * nice, name, personality -- and checks it once told to finish.
  *
- * usage: counter_prog SHARED-FILE full|keep-pipe|keep-inherited
- * Exit status 0 when every check held; keep-pipe also holds a pipe open,
- * keep-inherited the test's fd 19.  Checks of process state that fail
+ * usage: counter_prog SHARED-FILE full|keep-inherited
+ * Exit status 0 when every check held; keep-inherited also keeps the
+ * test's fd 19.  Checks of process state that fail
  * are all reported, as bits of the shared page's failed mask (exit 60).
  */
 #define _GNU_SOURCE
@@ -143,13 +143,14 @@ static void on_signal(int sig)
 #define FD_APPEND	12
 #define FD_DUP		13
 #define FD_DIR		14
-#define FD_PIPE		15
+#define FD_PIPE		15	/* read end, O_NONBLOCK; the write end is 9 */
+#define FD_PIPE_WR	9
 #define FD_DEVZERO		16
 #define FD_DEVURANDOM	17
 #define FD_CONSOLE	18
 #define FD_INHERITED	19	/* keep-inherited: left open from the test */
 
-static int setup_process(const char *path, bool keep_pipe)
+static int setup_process(const char *path)
 {
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_ONSTACK };
 	gid_t groups[] = { 5, 6 };
@@ -180,10 +181,16 @@ static int setup_process(const char *path, bool keep_pipe)
 	    dup2(open("/dev/urandom", O_RDONLY), FD_DEVURANDOM) != FD_DEVURANDOM ||
 	    dup2(open("/dev/console", O_RDWR | O_NOCTTY), FD_CONSOLE) != FD_CONSOLE)
 		return 31;
-	if (keep_pipe && (pipe(p) || dup2(p[0], FD_PIPE) != FD_PIPE))
+	if (pipe(p) || dup2(p[0], FD_PIPE) != FD_PIPE ||
+	    dup2(p[1], FD_PIPE_WR + 20) != FD_PIPE_WR + 20 ||
+	    fcntl(FD_PIPE, F_SETFL, O_NONBLOCK) ||
+	    write(p[1], "in the pipe", 11) != 11)
 		return 32;
 	/* Drop the temporary fds around ours. */
 	syscall(__NR_close_range, 0, FD_SHARED - 1, 0);
+	if (dup2(FD_PIPE_WR + 20, FD_PIPE_WR) != FD_PIPE_WR)
+		return 33;
+	close(FD_PIPE_WR + 20);
 	syscall(__NR_close_range, FD_INHERITED + 1, ~0U, 0);
 
 	if (chdir("/tmp"))
@@ -242,6 +249,12 @@ static uint64_t check_process(void)
 	if (fstat(FD_DIR, &(struct stat){ 0 }) ||
 	    !(fcntl(FD_DIR, F_GETFL) & O_DIRECTORY))
 		failed |= FAIL(47);
+	memset(buf, 0, 16);
+	if (!(fcntl(FD_PIPE, F_GETFL) & O_NONBLOCK) ||
+	    read(FD_PIPE, buf, 16) != 11 || memcmp(buf, "in the pipe", 11) ||
+	    read(FD_PIPE, buf, 16) != -1 || errno != EAGAIN ||
+	    write(FD_PIPE_WR, "more", 4) != 4 || read(FD_PIPE, buf, 16) != 4)
+		failed |= FAIL(60);
 	if (!getcwd(buf, sizeof(buf)) || strcmp(buf, "/tmp"))
 		failed |= FAIL(48);
 	if (umask(0) != 027)
@@ -277,7 +290,7 @@ static uint64_t check_process(void)
 }
 
 /* The container's program, run by exec so it starts with a clean mm. */
-static int counter_main(const char *path, bool keep_pipe, bool keep_inherited)
+static int counter_main(const char *path, bool keep_inherited)
 {
 	uint64_t failed;
 	sigset_t none;
@@ -320,7 +333,7 @@ static int counter_main(const char *path, bool keep_pipe, bool keep_inherited)
 	syscall(__NR_close_range, 0, FD_INHERITED - 1, 0);
 	syscall(__NR_close_range, keep_inherited ? FD_INHERITED + 1 : FD_INHERITED,
 		~0U, 0);
-	ret = setup_process(path, keep_pipe);
+	ret = setup_process(path);
 	if (ret)
 		return ret;
 	/* A failed memory check stops the count at once. */
@@ -336,6 +349,5 @@ int main(int argc, char **argv)
 {
 	if (argc != 3)
 		return 100;
-	return counter_main(argv[1], !strcmp(argv[2], "keep-pipe"),
-			    !strcmp(argv[2], "keep-inherited"));
+	return counter_main(argv[1], !strcmp(argv[2], "keep-inherited"));
 }

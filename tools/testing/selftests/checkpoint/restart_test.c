@@ -243,27 +243,42 @@ TEST_F_TIMEOUT(counter, truncated_image_leaves_nothing, 120)
  * A resource this version cannot save is refused with a log line naming
  * it, and the container carries on as if nothing had happened.
  */
-TEST_F_TIMEOUT(counter, pipe_is_refused_unharmed, 120)
+TEST_F_TIMEOUT(counter, pipe_shared_with_outside_is_refused, 120)
 {
 	uint64_t before;
 	char log[1024];
+	int p[2];
 
-	/* Replace the container with one that keeps an fd open. */
+	/* Replace the container with one that holds a pipe's read end. */
 	container_stop(self->init);
 	SHARED_SET(self->shared->counter, 0);
-	counter_mode = "keep-pipe";
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(19, dup2(p[0], 19));
+	close(p[0]);
+	counter_mode = "keep-inherited";
 	self->init = start_counter(self->shared);
 	ASSERT_GT(self->init, 0);
+	close(19);
 
+	/* We still hold the write end. */
 	ASSERT_EQ(-1, ckpt(self->init, self->image, self->log, 0));
-	ASSERT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(EBUSY, errno);
 	read_log(self->log, log, sizeof(log));
-	ASSERT_NE(NULL, strstr(log, "pipes and FIFOs are not supported"))
+	ASSERT_NE(NULL, strstr(log, "pipe (objref"))
+		TH_LOG("log said: %s", log);
+	ASSERT_NE(NULL, strstr(log, "is also used outside the container"))
 		TH_LOG("log said: %s", log);
 
 	before = SHARED_GET(self->shared->counter);
 	ASSERT_GE(wait_counter(self->shared, before + 50), before + 50)
 		TH_LOG("the container stopped after a refused checkpoint");
+
+	/* Once the outside end is gone, the pipe is the container's alone. */
+	close(p[1]);
+	ASSERT_EQ(0, ckpt(self->init, self->image, self->log, 0)) {
+		read_log(self->log, log, sizeof(log));
+		TH_LOG("log said: %s", log);
+	}
 	finish_ok(_metadata, self, self->init, "after a refused checkpoint");
 }
 
@@ -470,6 +485,7 @@ FIXTURE_VARIANT_ADD(restored, directory_fd) { CHECK_BIT(47) };
 FIXTURE_VARIANT_ADD(restored, dev_zero) { CHECK_BIT(57) };
 FIXTURE_VARIANT_ADD(restored, dev_urandom) { CHECK_BIT(58) };
 FIXTURE_VARIANT_ADD(restored, console) { CHECK_BIT(59) };
+FIXTURE_VARIANT_ADD(restored, pipe_with_bytes_in_it) { CHECK_BIT(60) };
 FIXTURE_VARIANT_ADD(restored, cwd) { CHECK_BIT(48) };
 FIXTURE_VARIANT_ADD(restored, umask) { CHECK_BIT(49) };
 FIXTURE_VARIANT_ADD(restored, ids_and_groups) { CHECK_BIT(50) | CHECK_BIT(51) };

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -18,6 +19,8 @@
 
 #define SHARED_FD	5	/* init's file, shared with A after fork */
 #define TABLE_FD	20	/* installed by C in the table it shares with A */
+#define PIPE_RD		6	/* A's end of the pipe from init */
+#define PIPE_WR		7	/* init's end */
 #define STEP_FILE	0
 #define STEP_MM		1
 #define STEP_TABLE	2
@@ -114,10 +117,24 @@ static void idle(void)
 		pause();
 }
 
+/* Read @len bytes from the pipe within 10 s; nonzero unless they are @want. */
+static int pipe_expect(const char *want, size_t len)
+{
+	struct pollfd pfd = { .fd = PIPE_RD, .events = POLLIN };
+	char got[16] = "";
+
+	if (poll(&pfd, 1, 10000) != 1 || read(PIPE_RD, got, len) != (ssize_t)len)
+		return 1;
+	return memcmp(got, want, len);
+}
+
 static uint64_t init_checks(void)
 {
 	uint64_t bad = 0;
 	int status, i;
+
+	if (write(PIPE_WR, "world", 5) != 5)
+		bad |= 1 << CHECK_PIPE;
 
 	if (lseek(SHARED_FD, 100, SEEK_SET) != 100)
 		bad |= 1 << CHECK_FILE_OFFSET;
@@ -152,6 +169,8 @@ static uint64_t a_checks(void)
 	if (waitpid(me.b, &status, 0) != me.b || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 5)
 		bad |= 1 << CHECK_WAIT;
+	if (pipe_expect("hello", 5) || pipe_expect("world", 5))
+		bad |= 1 << CHECK_PIPE;
 	return bad;
 }
 
@@ -201,6 +220,7 @@ static void run_a(void)
 {
 	pid_t c, d;
 
+	close(PIPE_WR);
 	setpgid(0, 0);
 	me.b = fork();
 	if (me.b == 0) {
@@ -253,7 +273,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_usr2 };
 	char data[PATH_MAX];
 	pid_t a, f, v;
-	int fd;
+	int fd, p[2];
 
 	if (argc != 2)
 		return 100;
@@ -270,10 +290,18 @@ int main(int argc, char **argv)
 	    write(SHARED_FD, "0123456789", 10) != 10 || chdir("/"))
 		return 103;
 	close(fd);
+	if (pipe(p) || dup2(p[0], PIPE_RD) != PIPE_RD ||
+	    dup2(p[1], PIPE_WR) != PIPE_WR)
+		return 105;
+	close(p[0]);
+	close(p[1]);
 
 	a = fork();
 	if (a == 0)
 		run_a();
+	close(PIPE_RD);
+	if (write(PIPE_WR, "hello", 5) != 5)
+		return 106;
 	f = fork();
 	if (f == 0)
 		run_f();

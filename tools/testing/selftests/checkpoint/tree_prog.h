@@ -12,6 +12,7 @@
  *         │                 ├─ C (shares A's fd table and fs)
  *         │                 └─ D (exited) ── E (orphan, now init's child)
  *         ├─ F (exited session leader) ── G (in F's session and group)
+ *         │    A reads a pipe init writes, with bytes left in it
  *         ├─ V (shares init's mm)
  *         └─ H (exit signal SIGUSR2)
  */
@@ -30,6 +31,7 @@ enum tree_check {
 	CHECK_WAIT,		/* A reaps B with B's exit status */
 	CHECK_SHARED_MM,	/* init sees what V wrote in their mm */
 	CHECK_FS,		/* A's cwd is where C moved their fs */
+	CHECK_PIPE,		/* A reads what init left in their pipe, then more */
 	CHECK_TIMEOUT,		/* a step of another task never came */
 	CHECK_NR
 };
@@ -44,7 +46,7 @@ struct tree_page {
 };
 
 #define TREE_CHECKS "bits 0 pid, 1 ppid, 2 pgid, 3 sid, 4 memory, 5 file offset, " \
-	"6 exit signal, 7 fd table, 8 wait, 9 shared mm, 10 fs, 11 timeout; " \
+	"6 exit signal, 7 fd table, 8 wait, 9 shared mm, 10 fs, 11 pipe, 12 timeout; " \
 	"tasks 0 init, 1 A, 2 B, 3 C, 4 E, 5 G, 6 V, 7 H"
 
 #endif /* TREE_PROG_H */
