@@ -6,6 +6,12 @@
  * kernel's validation stands between them and a restart), and with
  * seeded random byte flips (checksum left alone).  Every one must be
  * refused, leave no task behind, and leave no splat in the kernel log.
+ *
+ * Then, from the image of a tree of tasks (sleeper_prog hold-tree), task
+ * trees that cannot be: cycles, duplicate pids, threads without their
+ * leader, groups and sessions that name nobody, bad detached pid lists,
+ * and objrefs of the wrong kind.  Each must be refused for its reason,
+ * as restart's log says: one refused for any other would prove nothing.
  */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -24,44 +30,53 @@ struct rec_pos {
 	uint32_t len;
 };
 
-static char shared_path[64];
-
-static int exec_sleeper(void *arg)
-{
-	return exec_sibling("sleeper_prog", shared_path, "pause");
-}
-
-FIXTURE(image) {
-	pid_t init;
+/* A valid image of a container, and restart(2) fed variants of it. */
+struct image {
+	pid_t init;		/* the container it was taken of */
 	unsigned char *img;	/* the valid image */
 	size_t size;
 	unsigned char *buf;	/* a variant */
 	struct rec_pos recs[4096];
 	int nr_recs;
 	int fd;			/* memfd the variants go through */
+	int log;		/* restart's logfd, for variants with a reason */
 	int tried, refused;
 };
 
+static char shared_path[64];
+
+/* Container init: sleeper_prog in the mode @arg names. */
+static int exec_sleeper(void *arg)
+{
+	return exec_sibling("sleeper_prog", shared_path, arg);
+}
+
+/* A record and its padding. */
+static size_t rec_span(uint32_t len)
+{
+	return ((size_t)len + CKPT_ALIGN - 1) & ~(size_t)(CKPT_ALIGN - 1);
+}
+
 /* Index the records of the valid image; it must parse cleanly. */
-static int index_records(FIXTURE_DATA(image) *self)
+static int index_records(struct image *im)
 {
 	size_t off = 0;
 
-	self->nr_recs = 0;
-	while (off + sizeof(struct ckpt_rec) <= self->size) {
-		struct ckpt_rec *r = (struct ckpt_rec *)(self->img + off);
+	im->nr_recs = 0;
+	while (off + sizeof(struct ckpt_rec) <= im->size) {
+		struct ckpt_rec *r = (struct ckpt_rec *)(im->img + off);
 
-		if (r->len < sizeof(*r) || off + r->len > self->size ||
-		    self->nr_recs == 4096)
+		if (r->len < sizeof(*r) || off + r->len > im->size ||
+		    im->nr_recs == 4096)
 			return -1;
-		self->recs[self->nr_recs++] = (struct rec_pos){ off, r->type, r->len };
-		off += (r->len + CKPT_ALIGN - 1) & ~(CKPT_ALIGN - 1);
+		im->recs[im->nr_recs++] = (struct rec_pos){ off, r->type, r->len };
+		off += rec_span(r->len);
 	}
-	return off == self->size ? 0 : -1;
+	return off == im->size ? 0 : -1;
 }
 
-/* Make the trailer agree with a modified stream of the same framing. */
-static void fix_trailer(FIXTURE_DATA(image) *self, unsigned char *buf, size_t size)
+/* Make the trailer agree with a modified stream of whatever size. */
+static void fix_trailer(unsigned char *buf, size_t size)
 {
 	struct ckpt_rec_trailer *t;
 
@@ -73,21 +88,41 @@ static void fix_trailer(FIXTURE_DATA(image) *self, unsigned char *buf, size_t si
 	t->crc = crc32(0, buf, size - sizeof(*t));
 }
 
-/* Feed one variant to restart(2); count it, and whether it was refused. */
-static void try_variant(struct __test_metadata *_metadata,
-			FIXTURE_DATA(image) *self, const unsigned char *buf,
-			size_t size, const char *what, long arg)
+/*
+ * Feed one variant to restart(2); count it, and whether it was refused.
+ * With a @reason, the refusal must be EINVAL and restart's log must say
+ * so in those words.
+ */
+static void restart_variant(struct __test_metadata *_metadata,
+			    struct image *im, const unsigned char *buf,
+			    size_t size, const char *what, long arg,
+			    const char *reason)
 {
-	int status;
+	char log[4096];
+	int status, err;
 	long ret;
 
-	ASSERT_EQ(0, ftruncate(self->fd, 0));
-	ASSERT_EQ((ssize_t)size, pwrite(self->fd, buf, size, 0));
-	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_SET));
-	ret = rstrt(self->fd, -1, 0);
-	self->tried++;
+	ASSERT_EQ(0, ftruncate(im->fd, 0));
+	ASSERT_EQ((ssize_t)size, pwrite(im->fd, buf, size, 0));
+	ASSERT_EQ(0, lseek(im->fd, 0, SEEK_SET));
+	if (reason) {
+		/* The kernel writes at the file position, not at the end. */
+		ASSERT_EQ(0, ftruncate(im->log, 0));
+		ASSERT_EQ(0, lseek(im->log, 0, SEEK_SET));
+	}
+	ret = rstrt(im->fd, reason ? im->log : -1, 0);
+	err = errno;
+	im->tried++;
 	if (ret < 0) {
-		self->refused++;
+		im->refused++;
+		if (reason) {
+			read_log(im->log, log, sizeof(log));
+			EXPECT_EQ(EINVAL, err)
+				TH_LOG("%s %ld: errno %d; log: %s", what, arg, err, log);
+			EXPECT_NE(NULL, strstr(log, reason))
+				TH_LOG("%s %ld: refused, but not for \"%s\"; log: %s",
+				       what, arg, reason, log);
+		}
 	} else {
 		TH_LOG("%s %ld: accepted, pid %ld", what, arg, ret);
 		kill(ret, SIGKILL);
@@ -98,88 +133,127 @@ static void try_variant(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, ret) TH_LOG("%s %ld: a child was left behind", what, arg);
 }
 
-FIXTURE_SETUP(image)
+static void try_variant(struct __test_metadata *_metadata, struct image *im,
+			const unsigned char *buf, size_t size, const char *what,
+			long arg)
 {
-	struct stat sb;
-	int fd, img, i;
+	restart_variant(_metadata, im, buf, size, what, arg, NULL);
+}
+
+/*
+ * Start a container running sleeper_prog @mode, with the shared page
+ * that program wants; returns the page.
+ */
+static struct shared_page *start_sleeper(struct __test_metadata *_metadata,
+					 struct image *im, const char *mode)
+{
+	struct shared_page *sp;
 
 	snprintf(shared_path, sizeof(shared_path), "/tmp/malformed-%d", getpid());
-	fd = open(shared_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, PAGE));
-	close(fd);
+	sp = shared_page_create(shared_path);
+	ASSERT_NE(MAP_FAILED, sp);
+	im->init = container_start(exec_sleeper, (void *)mode);
+	ASSERT_GT(im->init, 0);
+	return sp;
+}
 
-	self->init = container_start(exec_sleeper, NULL);
-	ASSERT_GT(self->init, 0);
-	usleep(300000);
+/*
+ * Checkpoint the container into im->img, index its records, and check
+ * that restart(2) takes the image as it is, or the variants prove
+ * nothing.
+ */
+static void image_load(struct __test_metadata *_metadata, struct image *im)
+{
+	struct stat sb;
+	int img, i;
 
 	img = scratch_file(O_RDWR);
 	ASSERT_GE(img, 0);
-	for (i = 0; i < 50 && ckpt(self->init, img, -1, 0); i++)
+	for (i = 0; i < 50 && ckpt(im->init, img, -1, 0); i++)
 		usleep(100000);
 	ASSERT_EQ(0, fstat(img, &sb));
 	ASSERT_GT(sb.st_size, 0) TH_LOG("no image to break: %m");
-	self->size = sb.st_size;
-	self->img = malloc(self->size);
-	self->buf = malloc(self->size + 8192);
-	ASSERT_NE(NULL, self->img);
-	ASSERT_NE(NULL, self->buf);
-	ASSERT_EQ((ssize_t)self->size, pread(img, self->img, self->size, 0));
+	im->size = sb.st_size;
+	im->img = malloc(im->size);
+	/* Room for variants that grow. */
+	im->buf = malloc(im->size + 8192);
+	ASSERT_NE(NULL, im->img);
+	ASSERT_NE(NULL, im->buf);
+	ASSERT_EQ((ssize_t)im->size, pread(img, im->img, im->size, 0));
 	close(img);
-	ASSERT_EQ(0, index_records(self)) TH_LOG("the valid image does not parse");
+	ASSERT_EQ(0, index_records(im)) TH_LOG("the valid image does not parse");
 
-	self->fd = memfd_create("variant", 0);
-	ASSERT_GE(self->fd, 0);
+	im->fd = memfd_create("variant", 0);
+	ASSERT_GE(im->fd, 0);
+	im->log = scratch_file(O_RDWR);
+	ASSERT_GE(im->log, 0);
 
-	/* The unmodified image must be accepted, or the test proves nothing. */
-	ASSERT_EQ((ssize_t)self->size, pwrite(self->fd, self->img, self->size, 0));
-	i = rstrt(self->fd, -1, 0);
+	ASSERT_EQ((ssize_t)im->size, pwrite(im->fd, im->img, im->size, 0));
+	i = rstrt(im->fd, -1, 0);
 	ASSERT_GT(i, 0) TH_LOG("the valid image itself was refused: %m");
 	kill(i, SIGKILL);
 	ASSERT_EQ(i, waitpid(i, NULL, __WALL));
-	TH_LOG("image of %zu bytes in %d records", self->size, self->nr_recs);
+	TH_LOG("image of %zu bytes in %d records", im->size, im->nr_recs);
+}
+
+static void image_unload(struct __test_metadata *_metadata, struct image *im)
+{
+	TH_LOG("%d variants, %d refused", im->tried, im->refused);
+	if (im->init > 0)
+		container_stop(im->init);
+	unlink(shared_path);
+	free(im->img);
+	free(im->buf);
+}
+
+static void assert_all_refused(struct __test_metadata *_metadata,
+			       struct image *im)
+{
+	ASSERT_EQ(im->tried, im->refused);
+	ASSERT_EQ(0, kill(im->init, 0)) TH_LOG("the original container died");
+}
+
+FIXTURE(image) {
+	struct image im;
+};
+
+FIXTURE_SETUP(image)
+{
+	start_sleeper(_metadata, &self->im, "pause");
+	usleep(300000);
+	image_load(_metadata, &self->im);
 }
 
 FIXTURE_TEARDOWN(image)
 {
-	TH_LOG("%d variants, %d refused", self->tried, self->refused);
-	if (self->init > 0)
-		container_stop(self->init);
-	unlink(shared_path);
-	free(self->img);
-	free(self->buf);
-}
-
-static void assert_all_refused(struct __test_metadata *_metadata,
-			       FIXTURE_DATA(image) *self)
-{
-	ASSERT_EQ(self->tried, self->refused);
-	ASSERT_EQ(0, kill(self->init, 0)) TH_LOG("the original container died");
+	image_unload(_metadata, &self->im);
 }
 
 TEST_F_TIMEOUT(image, truncated, 600)
 {
+	struct image *im = &self->im;
 	int i;
 
-	for (i = 0; i < self->nr_recs; i++) {
-		size_t off = self->recs[i].off;
+	for (i = 0; i < im->nr_recs; i++) {
+		size_t off = im->recs[i].off;
 
 		/* At the boundary, and half-way into the record. */
-		try_variant(_metadata, self, self->img, off, "cut at", off);
-		try_variant(_metadata, self, self->img,
-			    off + self->recs[i].len / 2, "cut at", off);
+		try_variant(_metadata, im, im->img, off, "cut at", off);
+		try_variant(_metadata, im, im->img,
+			    off + im->recs[i].len / 2, "cut at", off);
 	}
-	try_variant(_metadata, self, self->img, self->size - 1, "cut at",
-		    self->size - 1);
-	assert_all_refused(_metadata, self);
+	try_variant(_metadata, im, im->img, im->size - 1, "cut at",
+		    im->size - 1);
+	assert_all_refused(_metadata, im);
 }
 
 TEST_F_TIMEOUT(image, bad_lengths, 600)
 {
+	struct image *im = &self->im;
 	int i, j;
 
-	for (i = 0; i < self->nr_recs; i++) {
-		uint32_t len = self->recs[i].len;
+	for (i = 0; i < im->nr_recs; i++) {
+		uint32_t len = im->recs[i].len;
 		uint32_t bad[] = {
 			0, 4, 0xffffffff, len - 1, len - 4, len - 8, len + 8,
 			len + 4096,
@@ -189,54 +263,55 @@ TEST_F_TIMEOUT(image, bad_lengths, 600)
 		for (j = 0; j < (int)ARRAY_SIZE(bad); j++) {
 			if (bad[j] == len)
 				continue;
-			memcpy(self->buf, self->img, self->size);
-			r = (struct ckpt_rec *)(self->buf + self->recs[i].off);
+			memcpy(im->buf, im->img, im->size);
+			r = (struct ckpt_rec *)(im->buf + im->recs[i].off);
 			r->len = bad[j];
-			fix_trailer(self, self->buf, self->size);
-			try_variant(_metadata, self, self->buf, self->size,
-				    "bad length at", self->recs[i].off);
+			fix_trailer(im->buf, im->size);
+			try_variant(_metadata, im, im->buf, im->size,
+				    "bad length at", im->recs[i].off);
 		}
 	}
-	assert_all_refused(_metadata, self);
+	assert_all_refused(_metadata, im);
 }
 
 TEST_F_TIMEOUT(image, bad_types, 600)
 {
+	struct image *im = &self->im;
 	int i;
 	uint32_t t;
 
-	for (i = 0; i < self->nr_recs; i++) {
+	for (i = 0; i < im->nr_recs; i++) {
 		for (t = 0; t <= CKPT_REC_MAX + 1; t++) {
 			struct ckpt_rec *r;
 
-			if (t == self->recs[i].type)
+			if (t == im->recs[i].type)
 				continue;
-			memcpy(self->buf, self->img, self->size);
-			r = (struct ckpt_rec *)(self->buf + self->recs[i].off);
+			memcpy(im->buf, im->img, im->size);
+			r = (struct ckpt_rec *)(im->buf + im->recs[i].off);
 			r->type = t;
-			fix_trailer(self, self->buf, self->size);
-			try_variant(_metadata, self, self->buf, self->size,
-				    "bad type at", self->recs[i].off);
+			fix_trailer(im->buf, im->size);
+			try_variant(_metadata, im, im->buf, im->size,
+				    "bad type at", im->recs[i].off);
 		}
 	}
-	assert_all_refused(_metadata, self);
+	assert_all_refused(_metadata, im);
 }
 
 /* Overwrite one objref field at @field_off of record @i with @val. */
-static void try_objref(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(image) *self, int i, size_t field_off,
-		       uint32_t val)
+static void try_objref(struct __test_metadata *_metadata, struct image *im,
+		       int i, size_t field_off, uint32_t val)
 {
-	memcpy(self->buf, self->img, self->size);
-	if (*(uint32_t *)(self->buf + self->recs[i].off + field_off) == val)
+	memcpy(im->buf, im->img, im->size);
+	if (*(uint32_t *)(im->buf + im->recs[i].off + field_off) == val)
 		return;
-	*(uint32_t *)(self->buf + self->recs[i].off + field_off) = val;
-	fix_trailer(self, self->buf, self->size);
-	try_variant(_metadata, self, self->buf, self->size, "objref", val);
+	*(uint32_t *)(im->buf + im->recs[i].off + field_off) = val;
+	fix_trailer(im->buf, im->size);
+	try_variant(_metadata, im, im->buf, im->size, "objref", val);
 }
 
 TEST_F_TIMEOUT(image, bad_objrefs, 600)
 {
+	struct image *im = &self->im;
 	static const size_t task_refs[] = {
 		offsetof(struct ckpt_rec_task, mm_ref),
 		offsetof(struct ckpt_rec_task, files_ref),
@@ -247,25 +322,25 @@ TEST_F_TIMEOUT(image, bad_objrefs, 600)
 	uint32_t max_ref = 0, v;
 	int i, k, nr_tasks = 0;
 
-	for (i = 0; i < self->nr_recs; i++) {
-		struct ckpt_rec_obj *o = (void *)(self->img + self->recs[i].off);
+	for (i = 0; i < im->nr_recs; i++) {
+		struct ckpt_rec_obj *o = (void *)(im->img + im->recs[i].off);
 
-		if (self->recs[i].type == CKPT_REC_OBJ && o->objref > max_ref)
+		if (im->recs[i].type == CKPT_REC_OBJ && o->objref > max_ref)
 			max_ref = o->objref;
 	}
 	ASSERT_GT(max_ref, 0U);
 
-	for (i = 0; i < self->nr_recs; i++) {
-		switch (self->recs[i].type) {
+	for (i = 0; i < im->nr_recs; i++) {
+		switch (im->recs[i].type) {
 		case CKPT_REC_OBJ:
 			/* Zero, reused, far out, and another kind. */
 			for (v = 0; v <= max_ref + 1; v++)
-				try_objref(_metadata, self, i,
+				try_objref(_metadata, im, i,
 					   offsetof(struct ckpt_rec_obj, objref), v);
-			try_objref(_metadata, self, i,
+			try_objref(_metadata, im, i,
 				   offsetof(struct ckpt_rec_obj, objref), ~0U);
 			for (v = 0; v <= CKPT_OBJ_MAX + 1; v++)
-				try_objref(_metadata, self, i,
+				try_objref(_metadata, im, i,
 					   offsetof(struct ckpt_rec_obj, obj_type), v);
 			break;
 		case CKPT_REC_TASK:
@@ -273,31 +348,352 @@ TEST_F_TIMEOUT(image, bad_objrefs, 600)
 			/* Every field, pointed at every objref and beyond. */
 			for (k = 0; k < 5; k++)
 				for (v = 0; v <= max_ref + 2; v++)
-					try_objref(_metadata, self, i, task_refs[k], v);
+					try_objref(_metadata, im, i, task_refs[k], v);
 			break;
 		}
 	}
 	ASSERT_GT(nr_tasks, 0);
-	assert_all_refused(_metadata, self);
+	assert_all_refused(_metadata, im);
 }
 
 TEST_F_TIMEOUT(image, byte_flips, 900)
 {
+	struct image *im = &self->im;
 	int i, j;
 
 	srandom(20261129);
 	for (i = 0; i < 1000; i++) {
 		int n = 1 + random() % 4;
 
-		memcpy(self->buf, self->img, self->size);
+		memcpy(im->buf, im->img, im->size);
 		for (j = 0; j < n; j++)
-			self->buf[random() % self->size] ^= 1 + random() % 255;
+			im->buf[random() % im->size] ^= 1 + random() % 255;
 		/* Two flips of one byte can cancel out. */
-		if (!memcmp(self->buf, self->img, self->size))
+		if (!memcmp(im->buf, im->img, im->size))
 			continue;
-		try_variant(_metadata, self, self->buf, self->size, "flip round", i);
+		try_variant(_metadata, im, im->buf, im->size, "flip round", i);
 	}
-	assert_all_refused(_metadata, self);
+	assert_all_refused(_metadata, im);
+}
+
+/*
+ * The tree of sleeper_prog hold-tree, and variants of its image that
+ * restart must refuse, each for a reason of its own.  The image's tree
+ * entries are, in depth-first preorder: the init, its child A (leading
+ * its own group), then A's children B (in A's group) and C (leading its
+ * own session) in whichever order checkpoint found them.
+ */
+#define UNUSED_PID 999		/* a pid number no task has */
+
+FIXTURE(tree_image) {
+	struct image im;
+	int container;		/* index of the CKPT_REC_CONTAINER record */
+	size_t tree_off;	/* where its tree entries start */
+	int a, b, c;		/* A's, B's and C's indexes in the tree */
+};
+
+FIXTURE_SETUP(tree_image)
+{
+	const struct ckpt_rec_container *rec;
+	const struct ckpt_tree_entry *e;
+	struct shared_page *sp;
+	struct image *im = &self->im;
+	int i;
+
+	sp = start_sleeper(_metadata, im, "hold-tree");
+	for (i = 0; i < 10000 && SHARED_GET(sp->verdict) != 400; i++)
+		usleep(1000);
+	ASSERT_EQ(400ULL, SHARED_GET(sp->verdict)) {
+		/* No teardown follows a failed setup. */
+		container_stop(im->init);
+		TH_LOG("the container did not set up its tree");
+	}
+	image_load(_metadata, im);
+
+	for (i = 0; i < im->nr_recs && im->recs[i].type != CKPT_REC_CONTAINER; i++)
+		;
+	ASSERT_LT(i, im->nr_recs);
+	self->container = i;
+	rec = (const void *)(im->img + im->recs[i].off);
+	self->tree_off = im->recs[i].off + sizeof(*rec);
+	e = (const void *)(im->img + self->tree_off);
+
+	/* The variants below rely on the tree being what hold-tree built. */
+	ASSERT_EQ(4U, rec->nr_tasks);
+	ASSERT_EQ(0U, rec->nr_pids);
+	self->a = 1;
+	self->c = e[2].sid == e[2].pid ? 2 : 3;
+	self->b = 5 - self->c;
+	ASSERT_EQ(1, e[0].pid);
+	ASSERT_EQ(1, e[self->a].ppid);
+	ASSERT_EQ(e[self->a].pid, e[self->a].pgid);
+	ASSERT_NE(e[self->a].pid, e[self->a].sid);
+	ASSERT_EQ(e[self->a].pid, e[self->b].ppid);
+	ASSERT_EQ(e[self->a].pid, e[self->b].pgid);
+	ASSERT_EQ(e[self->a].sid, e[self->b].sid);
+	ASSERT_EQ(e[self->a].pid, e[self->c].ppid);
+	ASSERT_EQ(e[self->c].pid, e[self->c].pgid);
+	ASSERT_EQ(e[self->c].pid, e[self->c].sid);
+}
+
+FIXTURE_TEARDOWN(tree_image)
+{
+	image_unload(_metadata, &self->im);
+}
+
+/* A fresh copy of the valid image in im.buf; its tree entries there. */
+static struct ckpt_tree_entry *tree_copy(FIXTURE_DATA(tree_image) *self)
+{
+	memcpy(self->im.buf, self->im.img, self->im.size);
+	return (struct ckpt_tree_entry *)(self->im.buf + self->tree_off);
+}
+
+/*
+ * A fresh copy of the valid image in im.buf with @n more pids in the
+ * container record's list of detached pids.  The list ends the record,
+ * so they go at its end; its length, its padding and every record after
+ * it move to match.  Returns the variant's size.
+ */
+static size_t tree_add_pids(FIXTURE_DATA(tree_image) *self,
+			    const __s32 *pids, int n)
+{
+	const struct rec_pos *r = &self->im.recs[self->container];
+	size_t end = r->off + r->len, add = n * sizeof(*pids);
+	size_t next = r->off + rec_span(r->len);
+	size_t moved = r->off + rec_span(r->len + add);
+	struct ckpt_rec_container *rec;
+
+	memcpy(self->im.buf, self->im.img, end);
+	memcpy(self->im.buf + end, pids, add);
+	memset(self->im.buf + end + add, 0, moved - end - add);
+	memcpy(self->im.buf + moved, self->im.img + next, self->im.size - next);
+	rec = (struct ckpt_rec_container *)(self->im.buf + r->off);
+	rec->rec.len += add;
+	rec->nr_pids += n;
+	return self->im.size - next + moved;
+}
+
+/* Restart the variant in im.buf; it must be refused, for @reason. */
+static void try_tree(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(tree_image) *self, size_t size,
+		     const char *what, long arg, const char *reason)
+{
+	fix_trailer(self->im.buf, size);
+	restart_variant(_metadata, &self->im, self->im.buf, size, what, arg,
+			reason);
+}
+
+TEST_F_TIMEOUT(tree_image, tree_order, 120)
+{
+	const size_t size = self->im.size;
+	struct ckpt_tree_entry *e;
+	int a = self->a, b = self->b;
+
+	/* A's parent is its own child: a cycle, the parent coming later. */
+	e = tree_copy(self);
+	e[a].ppid = e[b].pid;
+	try_tree(_metadata, self, size, "A's parent is B, pid", e[b].pid,
+		 "does not come before it in tree order");
+
+	/* B and C name each other as parent. */
+	e = tree_copy(self);
+	e[2].ppid = e[3].pid;
+	e[3].ppid = e[2].pid;
+	try_tree(_metadata, self, size, "B and C parents of each other, pid",
+		 e[2].pid, "does not come before it in tree order");
+
+	e = tree_copy(self);
+	e[b].ppid = UNUSED_PID;
+	try_tree(_metadata, self, size, "B's parent is no task, pid",
+		 e[b].ppid, "does not come before it in tree order");
+
+	/* A second task without a parent. */
+	e = tree_copy(self);
+	e[b].ppid = 0;
+	try_tree(_metadata, self, size, "B's parent is 0, pid", e[b].pid,
+		 "does not come before it in tree order");
+
+	/* The first entry must be the init, and only the first. */
+	e = tree_copy(self);
+	e[0].pid = UNUSED_PID;
+	try_tree(_metadata, self, size, "init's pid is", e[0].pid,
+		 "the first task of the tree is not an init");
+	e = tree_copy(self);
+	e[0].ppid = e[a].pid;
+	try_tree(_metadata, self, size, "init's parent is A, pid", e[a].pid,
+		 "the first task of the tree is not an init");
+	e = tree_copy(self);
+	e[0].flags = CKPT_TREE_CLONE_FILES;
+	try_tree(_metadata, self, size, "init shares its parent's files, flags",
+		 e[0].flags, "the first task of the tree is not an init");
+	assert_all_refused(_metadata, &self->im);
+}
+
+TEST_F_TIMEOUT(tree_image, duplicate_pids, 120)
+{
+	const size_t size = self->im.size;
+	struct ckpt_tree_entry *e;
+	int a = self->a, b = self->b, c = self->c;
+
+	/* tgid moves along, or the entry would fail for that first. */
+	e = tree_copy(self);
+	e[c].pid = e[b].pid;
+	e[c].tgid = e[b].pid;
+	try_tree(_metadata, self, size, "C takes B's pid", e[b].pid,
+		 "appears twice");
+	e = tree_copy(self);
+	e[b].pid = e[a].pid;
+	e[b].tgid = e[a].pid;
+	try_tree(_metadata, self, size, "B takes A's pid", e[a].pid,
+		 "appears twice");
+	assert_all_refused(_metadata, &self->im);
+}
+
+TEST_F_TIMEOUT(tree_image, malformed_entries, 120)
+{
+	const uint32_t unknown = ~CKPT_TREE_FLAGS & (CKPT_TREE_FLAGS + 1);
+	const size_t size = self->im.size;
+	struct ckpt_tree_entry *e;
+	int a = self->a, b = self->b, c = self->c;
+
+	/* A second init, as far as pid numbers go. */
+	e = tree_copy(self);
+	e[b].pid = 1;
+	e[b].tgid = 1;
+	try_tree(_metadata, self, size, "B's pid is", 1, "malformed tree entry");
+
+	/* Threads are not supported yet: every task leads its own group. */
+	e = tree_copy(self);
+	e[b].tgid = UNUSED_PID;
+	try_tree(_metadata, self, size, "B's leader is no task, tgid",
+		 e[b].tgid, "malformed tree entry");
+	e = tree_copy(self);
+	e[c].tgid = e[b].pid;
+	try_tree(_metadata, self, size, "C is a thread of B, tgid", e[c].tgid,
+		 "malformed tree entry");
+	e = tree_copy(self);
+	e[b].tgid = e[a].pid;
+	try_tree(_metadata, self, size, "B is a thread of A, tgid", e[b].tgid,
+		 "malformed tree entry");
+
+	e = tree_copy(self);
+	e[b].flags |= unknown;
+	try_tree(_metadata, self, size, "B's flags", e[b].flags,
+		 "malformed tree entry");
+	e = tree_copy(self);
+	e[b].flags |= 1U << 31;
+	try_tree(_metadata, self, size, "B's flags", e[b].flags,
+		 "malformed tree entry");
+	assert_all_refused(_metadata, &self->im);
+}
+
+TEST_F_TIMEOUT(tree_image, groups_and_sessions, 120)
+{
+	const size_t size = self->im.size;
+	struct ckpt_tree_entry *e;
+	int a = self->a, b = self->b, c = self->c;
+
+	e = tree_copy(self);
+	e[c].sid = UNUSED_PID;
+	try_tree(_metadata, self, size, "C's session is no task, sid",
+		 e[c].sid, "names no task");
+	e = tree_copy(self);
+	e[b].pgid = UNUSED_PID;
+	try_tree(_metadata, self, size, "B's group is no task, pgid",
+		 e[b].pgid, "names no task");
+	e = tree_copy(self);
+	e[a].pgid = UNUSED_PID;
+	e[a].sid = UNUSED_PID;
+	try_tree(_metadata, self, size, "A's group and session are no task, id",
+		 e[a].sid, "names no task");
+
+	/* A session, but no group in it. */
+	e = tree_copy(self);
+	e[0].pgid = 0;
+	e[0].sid = e[c].pid;
+	try_tree(_metadata, self, size, "init in C's session, no group, sid",
+		 e[0].sid, "is inconsistent");
+	/* A session named after a task that does not lead it. */
+	e = tree_copy(self);
+	e[b].sid = e[a].pid;
+	try_tree(_metadata, self, size, "B's session is A, sid", e[b].sid,
+		 "is inconsistent");
+	/* B leaves A's session, but not A's group. */
+	e = tree_copy(self);
+	e[b].sid = e[c].pid;
+	try_tree(_metadata, self, size, "B's session is C, sid", e[b].sid,
+		 "spans sessions");
+	assert_all_refused(_metadata, &self->im);
+}
+
+TEST_F_TIMEOUT(tree_image, detached_pids, 120)
+{
+	const struct ckpt_tree_entry *e = (const void *)(self->im.img + self->tree_off);
+	/* No pid number, the init's, and a task's are not detached. */
+	__s32 pids[2], bad[] = { -1, 0, 1, e[self->a].pid };
+	struct ckpt_rec_container *rec;
+	size_t size;
+	int i;
+
+	/* Nobody's group or session: it would pin the pid for nothing. */
+	pids[0] = UNUSED_PID;
+	size = tree_add_pids(self, pids, 1);
+	try_tree(_metadata, self, size, "unused detached pid", pids[0],
+		 "is listed but unused");
+
+	pids[0] = UNUSED_PID;
+	pids[1] = UNUSED_PID;
+	size = tree_add_pids(self, pids, 2);
+	try_tree(_metadata, self, size, "detached pid listed twice", pids[0],
+		 "listed twice");
+
+	for (i = 0; i < (int)ARRAY_SIZE(bad); i++) {
+		size = tree_add_pids(self, &bad[i], 1);
+		try_tree(_metadata, self, size, "detached pid", bad[i],
+			 "bad group or session pid");
+	}
+
+	/* Counts that disagree with the record's length. */
+	rec = (void *)(self->im.buf + self->im.recs[self->container].off);
+	tree_copy(self);
+	rec->nr_pids = 1;
+	try_tree(_metadata, self, self->im.size, "nr_pids", rec->nr_pids,
+		 "malformed task tree record");
+	tree_copy(self);
+	rec->nr_tasks = 3;
+	try_tree(_metadata, self, self->im.size, "nr_tasks", rec->nr_tasks,
+		 "malformed task tree record");
+	tree_copy(self);
+	rec->nr_tasks = 0;
+	try_tree(_metadata, self, self->im.size, "nr_tasks", rec->nr_tasks,
+		 "malformed task tree record");
+	assert_all_refused(_metadata, &self->im);
+}
+
+TEST_F_TIMEOUT(tree_image, objref_of_another_kind, 120)
+{
+	struct image *im = &self->im;
+	const struct ckpt_tree_entry *e;
+	struct ckpt_rec_task *t;
+	int i, n = 0;
+
+	/* A's task record: the first after the init's. */
+	for (i = 0; i < im->nr_recs; i++)
+		if (im->recs[i].type == CKPT_REC_TASK && n++ == 1)
+			break;
+	ASSERT_LT(i, im->nr_recs);
+	t = (struct ckpt_rec_task *)(im->buf + im->recs[i].off);
+	e = tree_copy(self);
+	ASSERT_EQ(e[self->a].pid, t->pid);
+
+	t->files_ref = t->mm_ref;
+	try_tree(_metadata, self, im->size, "A's files_ref is its mm_ref",
+		 t->mm_ref, "is a mm, used as a files");
+	tree_copy(self);
+	t->fs_ref = t->cred_ref;
+	try_tree(_metadata, self, im->size, "A's fs_ref is its cred_ref",
+		 t->cred_ref, "is a cred, used as a fs");
+	assert_all_refused(_metadata, im);
 }
 
 TEST_HARNESS_MAIN

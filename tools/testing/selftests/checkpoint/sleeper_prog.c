@@ -6,10 +6,13 @@
  *
  * usage: sleeper_prog SHARED-FILE nanosleep|pause|futex
  *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-shm|
- *                                 hold-thread|hold-child
+ *                                 hold-thread|hold-child|hold-tree
  * Writes counter = 1 just before blocking, then verdict = the result.
  * The hold-* kinds first set up something checkpoint must refuse, then
- * pause.
+ * set verdict = 400 and pause.  hold-tree instead builds a tree that
+ * checkpoint saves, for malformed_test to break: the init's child A
+ * leads its own process group and has two children, B in A's group and
+ * C in a session of its own.  Each child adds 1 to counter once in place.
  */
 #define _GNU_SOURCE
 #include <linux/futex.h>
@@ -36,8 +39,43 @@ static void *idle_thread(void *arg)
 	return NULL;
 }
 
+/* A child of hold-tree: report being in place, and stay there. */
+static void settle(struct shared_page *sp)
+{
+	__atomic_fetch_add(&sp->counter, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		pause();
+}
+
+/* Build hold-tree's tree; nonzero if it was not all in place within 10 s. */
+static int hold_tree(struct shared_page *sp)
+{
+	pid_t a = fork();
+	int i;
+
+	if (a < 0)
+		return -1;
+	if (a == 0) {
+		/* B is forked after setpgid(), so that it joins A's group. */
+		if (setpgid(0, 0))
+			_exit(1);
+		if (fork() == 0)
+			settle(sp);
+		if (fork() == 0) {
+			if (setsid() < 0)
+				_exit(1);
+			settle(sp);
+		}
+		settle(sp);
+	}
+	/* counter is 1 already, from main(). */
+	for (i = 0; i < 10000 && SHARED_GET(sp->counter) != 4; i++)
+		usleep(1000);
+	return SHARED_GET(sp->counter) != 4;
+}
+
 /* Set up what checkpoint must refuse; nonzero if that failed. */
-static int hold(const char *what)
+static int hold(const char *what, struct shared_page *sp)
 {
 	static pthread_t thread;
 	int sv[2];
@@ -59,6 +97,8 @@ static int hold(const char *what)
 				pause();
 		return pid < 0;
 	}
+	if (!strcmp(what, "hold-tree"))
+		return hold_tree(sp);
 	return -1;
 }
 
@@ -97,7 +137,7 @@ int main(int argc, char **argv)
 		SHARED_SET(sp->verdict,
 			   ret == 0 && SHARED_GET(sp->cmd) == 1 ? 300 : 301);
 	} else if (!strncmp(argv[2], "hold-", 5)) {
-		if (hold(argv[2]))
+		if (hold(argv[2], sp))
 			return 104;
 		SHARED_SET(sp->verdict, 400);
 		for (;;)
