@@ -29,7 +29,6 @@ struct ckpt_sigqueue;
  * @depth:	restart: how far below the init it is.
  * @ctx:	restart: the operation it belongs to.
  * @err:	restart: how restoring it and its descendants went.
- * @exit_signal: restart: the exit signal it gets once released.
  * @sigpending:	restart: its queued signals, sent once its children exist.
  * @cpu_restored: restart: its registers have been written.
  * @done:	restart: it and its descendants have read their state.
@@ -42,7 +41,6 @@ struct ckpt_task {
 	unsigned int depth;
 	struct ckpt_ctx *ctx;
 	int err;
-	int exit_signal;
 	struct ckpt_sigqueue *sigpending;
 	bool cpu_restored;
 	struct completion done;

@@ -8,6 +8,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/nsproxy.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/utsname.h>
 
@@ -67,9 +68,10 @@ static void ckpt_note_pid(struct ckpt_ctx *ctx, pid_t nr)
 
 /*
  * Complete each tree entry now that the tasks hold still: its process
- * group and session, and which of its parent's objects it shares (which
- * restart turns back into clone flags).  A group or session whose
- * leader is gone is kept as a bare pid number.
+ * group and session, whether it is stopped or a zombie, and which of its
+ * parent's objects it shares (which restart turns back into clone
+ * flags).  A group or session whose leader is gone is kept as a bare pid
+ * number.
  */
 static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 {
@@ -82,12 +84,22 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 		struct ckpt_task *ct = &ctx->tasks[i];
 		struct task_struct *t = ct->task, *p;
 
+		ct->entry.exit_signal = t->exit_signal;
 		rcu_read_lock();
 		ct->entry.pgid = task_pgrp_nr_ns(t, ctx->root_ns);
 		ct->entry.sid = task_session_nr_ns(t, ctx->root_ns);
 		rcu_read_unlock();
 		ckpt_note_pid(ctx, ct->entry.pgid);
 		ckpt_note_pid(ctx, ct->entry.sid);
+		if (t->exit_state) {
+			if (!ct->parent)
+				return ckpt_err(ctx, -ESRCH, "the container's init has exited");
+			ct->entry.flags = CKPT_TREE_ZOMBIE;
+			ct->entry.exit_code = t->exit_code;
+			continue;
+		}
+		if (t->signal->flags & SIGNAL_STOP_STOPPED)
+			ct->entry.flags |= CKPT_TREE_STOPPED;
 		if (!ct->parent)
 			continue;
 		p = ct->parent->task;
@@ -147,10 +159,13 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 	ret = ckpt_fill_tree(ctx) ?: ckpt_write_header(ctx);
 	if (!ret)
 		ret = ckpt_write_container(ctx);
+	/* A zombie is all in its tree entry. */
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
-		ret = ckpt_checkpoint_task(ctx, &ctx->tasks[i]);
+		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE))
+			ret = ckpt_checkpoint_task(ctx, &ctx->tasks[i]);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
-		ret = ckpt_arch_checkpoint_cpu(ctx, &ctx->tasks[i]);
+		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE))
+			ret = ckpt_arch_checkpoint_cpu(ctx, &ctx->tasks[i]);
 	if (!ret)
 		ret = ckpt_objhash_verify(ctx);
 	return ret ?: ckpt_write_trailer(ctx);

@@ -10,6 +10,7 @@
  * retried after the thaw.
  */
 #include <linux/checkpoint.h>
+#include <linux/delay.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
 #include <linux/sched/jobctl.h>
@@ -29,14 +30,18 @@ static bool ckpt_in_container(struct task_struct *t, struct pid_namespace *ns)
 	return tns == ns;
 }
 
+/* Being reaped: no longer part of anything. */
+static bool ckpt_reaped(struct task_struct *t)
+{
+	return READ_ONCE(t->exit_state) & EXIT_DEAD;
+}
+
 /* Why @t cannot be saved, or NULL.  Called under tasklist_lock. */
 static const char *ckpt_task_refusal(struct task_struct *t,
 				     struct task_struct *root)
 {
 	if (t->flags & (PF_IO_WORKER | PF_USER_WORKER | PF_KTHREAD))
 		return "kernel worker threads are not supported";
-	if (t->exit_state || (t->flags & PF_EXITING))
-		return "exiting and zombie tasks are not supported yet";
 	if (t->ptrace)
 		return "the task is being ptraced";
 	if (t->vfork_done)
@@ -92,7 +97,7 @@ static int ckpt_collect_and_trap(struct ckpt_ctx *ctx, struct task_struct *root,
 	read_lock(&tasklist_lock);
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
-		if (!ckpt_in_container(t, ns))
+		if (!ckpt_in_container(t, ns) || ckpt_reaped(t))
 			continue;
 		if (++n > cap) {
 			ret = -EAGAIN;
@@ -116,9 +121,12 @@ static int ckpt_collect_and_trap(struct ckpt_ctx *ctx, struct task_struct *root,
 	 * the init finds all n of them.
 	 */
 	ret = 0;
-	for (t = root, i = 0; t && i < n; t = ckpt_next_preorder(t, root), i++) {
+	for (t = root, i = 0; t && i < n; t = ckpt_next_preorder(t, root)) {
 		struct ckpt_task *ct = &ctx->tasks[i];
 
+		if (ckpt_reaped(t))
+			continue;
+		i++;
 		ct->task = get_task_struct(t);
 		ct->entry.pid = task_pid_nr_ns(t, ns);
 		ct->entry.tgid = task_tgid_nr_ns(t, ns);
@@ -166,10 +174,15 @@ static int ckpt_index_tasks(struct ckpt_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Parked in the trap; or, as good, stopped by a stop signal in
+ * get_signal() (a SIGCONT sends it on into the trap), a zombie, or on
+ * its way to become one.
+ */
 static bool ckpt_parked(struct task_struct *t)
 {
-	return (READ_ONCE(t->jobctl) & JOBCTL_CHECKPOINT_PARKED) ||
-	       (t->flags & PF_EXITING);
+	return (READ_ONCE(t->jobctl) & (JOBCTL_CHECKPOINT_PARKED | JOBCTL_STOPPED)) ||
+	       READ_ONCE(t->exit_state) || (t->flags & PF_EXITING);
 }
 
 /*
@@ -192,20 +205,21 @@ static int ckpt_wait_parked(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 					ct->entry.pid, t->comm, CKPT_FREEZE_TIMEOUT_SECS);
 		wait_var_event_timeout(&t->jobctl, ckpt_parked(t), HZ);
 	}
+	/* An exiting task is a zombie a moment later. */
+	for (waited = 0; !READ_ONCE(t->exit_state) && (t->flags & PF_EXITING);
+	     waited++) {
+		if (waited == 1000)
+			return ckpt_err(ctx, -EBUSY, "task %d (%s) is stuck exiting",
+					ct->entry.pid, t->comm);
+		msleep(1);
+	}
+	/* Parked means off the CPU for good, not just about to sleep. */
+	if (!READ_ONCE(t->exit_state))
+		wait_task_inactive(t, 0);
 	return 0;
 }
 
-/**
- * ckpt_freeze - find and park every task of the container
- * @ctx:	checkpoint context; ctx->root_ns is the container's pid ns.
- * @root:	the container's init.
- *
- * On success ctx->tasks holds a reference to every task, each parked at
- * its user-mode boundary.  On failure nothing stays frozen.
- *
- * Return: 0 or a negative errno (logged).
- */
-int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root)
+static int ckpt_freeze_once(struct ckpt_ctx *ctx, struct task_struct *root)
 {
 	unsigned int cap = 16, i;
 	int ret;
@@ -223,30 +237,42 @@ int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root)
 					CKPT_MAX_TASKS);
 		cap *= 4;
 	}
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		ret = ckpt_wait_parked(ctx, &ctx->tasks[i]);
+	/*
+	 * A parent that ran until it parked may have reaped a zombie it
+	 * had: the tree is stale, and the caller tries again.
+	 */
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		if (ckpt_reaped(ctx->tasks[i].task))
+			ret = -EAGAIN;
 	if (!ret)
 		ret = ckpt_index_tasks(ctx);
-	if (ret) {
-		ckpt_thaw(ctx, false);
-		return ret;
-	}
-
-	for (i = 0; i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->tasks[i].task;
-
-		ret = ckpt_wait_parked(ctx, &ctx->tasks[i]);
-		if (ret)
-			break;
-		if (t->flags & PF_EXITING) {
-			ret = ckpt_err(ctx, -ESRCH, "task %d (%s) exited during checkpoint",
-				       ctx->tasks[i].entry.pid, t->comm);
-			break;
-		}
-		/* Parked means off the CPU for good, not just about to sleep. */
-		wait_task_inactive(t, TASK_INTERRUPTIBLE);
-	}
 	if (ret)
 		ckpt_thaw(ctx, false);
 	return ret;
+}
+
+/**
+ * ckpt_freeze - find and park every task of the container
+ * @ctx:	checkpoint context; ctx->root_ns is the container's pid ns.
+ * @root:	the container's init.
+ *
+ * On success ctx->tasks holds a reference to every task, each parked at
+ * its user-mode boundary (or a zombie).  On failure nothing stays frozen.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root)
+{
+	int tries, ret;
+
+	for (tries = 0; tries < 5; tries++) {
+		ret = ckpt_freeze_once(ctx, root);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	return ckpt_err(ctx, -EAGAIN, "tasks kept exiting while the container was frozen");
 }
 
 /**

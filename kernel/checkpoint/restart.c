@@ -30,12 +30,18 @@ static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	struct ckpt_task *up;
 
 	if (ct == ctx->tasks) {
-		if (e->pid != 1 || e->ppid || e->tgid != 1 || e->flags)
+		if (e->pid != 1 || e->ppid || e->tgid != 1 ||
+		    e->flags & ~CKPT_TREE_STOPPED || e->exit_code ||
+		    !valid_signal(e->exit_signal) || e->exit_signal < 0)
 			return ckpt_err(ctx, -EINVAL,
 					"the first task of the tree is not an init");
 		return 0;
 	}
-	if (e->pid <= 1 || e->tgid != e->pid || e->flags & ~CKPT_TREE_FLAGS)
+	if (e->pid <= 1 || e->tgid != e->pid || e->flags & ~CKPT_TREE_FLAGS ||
+	    !valid_signal(e->exit_signal) || e->exit_signal < 0 ||
+	    (e->flags & CKPT_TREE_ZOMBIE ?
+			 e->flags != CKPT_TREE_ZOMBIE || e->exit_code & ~0xffff :
+			 e->exit_code))
 		return ckpt_err(ctx, -EINVAL, "task %d: malformed tree entry",
 				e->pid);
 	/*
@@ -49,6 +55,10 @@ static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 		return ckpt_err(ctx, -EINVAL,
 				"task %d: parent %d does not come before it in tree order",
 				e->pid, e->ppid);
+	/* Exiting hands a task's children to the init. */
+	if (up->entry.flags & CKPT_TREE_ZOMBIE)
+		return ckpt_err(ctx, -EINVAL, "zombie %d has a child %d",
+				up->entry.pid, e->pid);
 	ct->parent = up;
 	ct->depth = up->depth + 1;
 	return 0;
@@ -197,7 +207,8 @@ static int ckpt_restore_cpus(struct ckpt_ctx *ctx)
 	int ret = 0;
 
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
-		ret = ckpt_arch_restore_cpu(ctx);
+		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE))
+			ret = ckpt_arch_restore_cpu(ctx);
 	return ret;
 }
 
@@ -216,6 +227,18 @@ static void ckpt_kill_all(struct ckpt_ctx *ctx)
 		if (ctx->tasks[i].task)
 			send_sig(SIGKILL, ctx->tasks[i].task, 1);
 	spin_unlock(&ctx->lock);
+}
+
+/*
+ * Wait until @t is a zombie, on its pid's pidfd queue: exit wakes it for
+ * every waiter, whatever our own signal state.
+ */
+static void ckpt_wait_exited(struct task_struct *t)
+{
+	struct pid *p = get_task_pid(t, PIDTYPE_PID);
+
+	wait_event(p->wait_pidfd, READ_ONCE(t->exit_state));
+	put_pid(p);
 }
 
 /* The struct pid a group or session id of the image stands for. */
@@ -278,13 +301,22 @@ static void ckpt_link_groups(struct ckpt_ctx *ctx)
 {
 	unsigned int i;
 
+	/*
+	 * A zombie exited with exit signal 0, signalling nobody (its parent
+	 * had its SIGCHLD, if any, back with its queued signals).  It must
+	 * be done exiting before its real exit signal is set.
+	 */
+	for (i = 0; i < ctx->nr_tasks; i++)
+		if (ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE)
+			ckpt_wait_exited(ctx->tasks[i].task);
+
 	write_lock_irq(&tasklist_lock);
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct ckpt_task *ct = &ctx->tasks[i];
 		struct task_struct *t = ct->task;
 		struct pid *pid;
 
-		t->exit_signal = ct->exit_signal;
+		t->exit_signal = ct->entry.exit_signal;
 		if (ct->entry.sid) {
 			pid = ckpt_group_pid(ctx, ct->entry.sid);
 			if (task_session(t) != pid)
@@ -308,19 +340,24 @@ static void ckpt_link_groups(struct ckpt_ctx *ctx)
 }
 
 /*
- * Let every created task go, to user mode or to its exit.  With
- * RESTART_FROZEN each one first gets a SIGSTOP from the kernel (which a
- * pid namespace init cannot ignore), so that it stops at its first
- * return to user mode, as after "criu restore --leave-stopped", until the
- * caller sends SIGCONT.
+ * Let every created task go, to user mode or to its exit.  A task that
+ * was stopped gets a SIGSTOP from the kernel (which even a pid namespace
+ * init cannot ignore), so that it stops again at its first return to
+ * user mode; its parent hears of the stop once more.  With
+ * RESTART_FROZEN every task does, as after "criu restore
+ * --leave-stopped", until the caller sends SIGCONT.
  */
 static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 {
 	unsigned int i;
 
-	for (i = 0; i < ctx->nr_tasks && !abort; i++)
-		if (ctx->flags & RESTART_FROZEN)
+	for (i = 0; i < ctx->nr_tasks && !abort; i++) {
+		u32 flags = ctx->tasks[i].entry.flags;
+
+		if (!(flags & CKPT_TREE_ZOMBIE) &&
+		    (flags & CKPT_TREE_STOPPED || ctx->flags & RESTART_FROZEN))
 			send_sig(SIGSTOP, ctx->tasks[i].task, 1);
+	}
 	WRITE_ONCE(ctx->abort, abort);
 	complete_all(&ctx->release);
 	for (i = 0; i < ctx->nr_tasks; i++) {
@@ -334,16 +371,12 @@ static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 /*
  * Reap an init that exited because the restart failed; its exit took
  * every other task of the namespace with it.  Its exit signal is 0, so
- * nobody was told; wait on its pid's pidfd queue (woken at exit for
- * every waiter, whatever our signal state) rather than in wait4(), which
+ * nobody was told; wait for it as a zombie rather than in wait4(), which
  * a pending signal would cut short and leave a zombie behind.
  */
 static void ckpt_reap_init(struct ckpt_task *init, pid_t pid)
 {
-	struct pid *p = get_task_pid(init->task, PIDTYPE_PID);
-
-	wait_event(p->wait_pidfd, READ_ONCE(init->task->exit_state));
-	put_pid(p);
+	ckpt_wait_exited(init->task);
 	kernel_wait4(pid, NULL, __WALL | WNOHANG, NULL);
 }
 

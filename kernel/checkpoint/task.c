@@ -81,7 +81,6 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 		.pid = ct->entry.pid,
 		.personality = t->personality,
 		.pdeath_signal = t->pdeath_signal,
-		.exit_signal = t->exit_signal,
 		.nice = task_nice(t),
 		.flags = task_no_new_privs(t) ? CKPT_TASK_NO_NEW_PRIVS : 0,
 	};
@@ -157,11 +156,10 @@ static int ckpt_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	if (r->pid != ct->entry.pid)
 		return ckpt_err(ctx, -EINVAL, "task record for pid %d where pid %d was expected",
 				r->pid, ct->entry.pid);
-	if (!valid_signal(r->pdeath_signal) || r->pdeath_signal < 0 ||
-	    !valid_signal(r->exit_signal) || r->exit_signal < 0)
-		return ckpt_err(ctx, -EINVAL, "task %d: bad signal numbers", r->pid);
+	if (!valid_signal(r->pdeath_signal) || r->pdeath_signal < 0)
+		return ckpt_err(ctx, -EINVAL, "task %d: bad pdeath signal", r->pid);
 	if (r->nice < MIN_NICE || r->nice > MAX_NICE ||
-	    r->flags & ~CKPT_TASK_NO_NEW_PRIVS || r->__pad ||
+	    r->flags & ~CKPT_TASK_NO_NEW_PRIVS ||
 	    r->nr_rlimits != RLIM_NLIMITS || !memchr(r->comm, 0, sizeof(r->comm)))
 		return ckpt_err(ctx, -EINVAL, "task %d: malformed task record", r->pid);
 	/* What sigaltstack(2) itself would accept, or the reset state. */
@@ -248,7 +246,6 @@ static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		ckpt_install_fs(fs);
 	current->personality = rec.personality;
 	current->pdeath_signal = rec.pdeath_signal;
-	ct->exit_signal = rec.exit_signal;
 	set_user_nice(current, rec.nice);
 	set_task_comm(current, rec.comm);
 	if (rec.flags & CKPT_TASK_NO_NEW_PRIVS)
@@ -385,6 +382,16 @@ int ckpt_restore_task_fn(void *arg)
 	if (ctx->killed)
 		send_sig(SIGKILL, current, 1);
 	spin_unlock(&ctx->lock);
+
+	if (ct->entry.flags & CKPT_TREE_ZOMBIE) {
+		int code = ct->entry.exit_code;
+
+		/* Exit signal 0 for now: see ckpt_link_groups(). */
+		ct->err = 0;
+		complete(&ct->done);
+		complete(&ct->gone);
+		do_exit(code);
+	}
 
 	ret = ckpt_restore_task(ctx, ct, &cred) ?:
 	      ckpt_create_children(ctx, ct) ?:

@@ -85,6 +85,13 @@ static json_object *record_json(const struct ckpt_rec *r)
 			json_object_object_add(x, "sid", jint(te[i].sid));
 			json_object_object_add(x, "shares",
 					       json_object_new_string(share_names(te[i].flags)));
+			json_object_object_add(x, "exit_signal", jint(te[i].exit_signal));
+			if (te[i].flags & CKPT_TREE_STOPPED)
+				json_object_object_add(x, "stopped",
+						       json_object_new_boolean(1));
+			if (te[i].flags & CKPT_TREE_ZOMBIE)
+				json_object_object_add(x, "zombie_status",
+						       jint(te[i].exit_code));
 			json_object_array_add(a, x);
 		}
 		json_object_object_add(o, "tasks", a);

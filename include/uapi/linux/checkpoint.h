@@ -163,8 +163,14 @@ struct ckpt_rec_trailer {
 #define CKPT_TREE_CLONE_FILES	(1U << 0)
 #define CKPT_TREE_CLONE_FS	(1U << 1)
 #define CKPT_TREE_CLONE_SIGHAND	(1U << 2)
-#define CKPT_TREE_FLAGS		(CKPT_TREE_CLONE_FILES | CKPT_TREE_CLONE_FS | \
+#define CKPT_TREE_CLONE_FLAGS	(CKPT_TREE_CLONE_FILES | CKPT_TREE_CLONE_FS | \
 				 CKPT_TREE_CLONE_SIGHAND)
+/* Stopped by a stop signal; restart stops it again. */
+#define CKPT_TREE_STOPPED	(1U << 3)
+/* Exited and not yet reaped: no records of its own, only @exit_code. */
+#define CKPT_TREE_ZOMBIE	(1U << 4)
+#define CKPT_TREE_FLAGS		(CKPT_TREE_CLONE_FLAGS | CKPT_TREE_STOPPED | \
+				 CKPT_TREE_ZOMBIE)
 
 /**
  * struct ckpt_tree_entry - one task of the container, in creation order
@@ -175,6 +181,8 @@ struct ckpt_rec_trailer {
  * @pgid:	process group there; 0 when the group is outside the
  *		container (it was inherited from whoever started it).
  * @sid:	session there, 0 likewise.
+ * @exit_code:	CKPT_TREE_ZOMBIE: the status wait() reports for it.
+ * @exit_signal: what its parent is sent when it exits (0 for none).
  *
  * The entries are in depth-first preorder from the init: a task's parent
  * comes before it, and its descendants follow it without a break.
@@ -186,6 +194,8 @@ struct ckpt_tree_entry {
 	__u32 flags;
 	__s32 pgid;
 	__s32 sid;
+	__s32 exit_code;
+	__s32 exit_signal;
 };
 
 #define CKPT_UTS_LEN		65
@@ -237,10 +247,8 @@ struct ckpt_rec_obj {
  * @cred_ref:	objref of its credentials.
  * @personality: personality(2) value.
  * @pdeath_signal: prctl(PR_SET_PDEATHSIG) value.
- * @exit_signal: signal sent to the parent at exit.
  * @nice:	nice value, -20..19.
  * @flags:	CKPT_TASK_*.
- * @__pad:	zero.
  * @blocked:	blocked signal mask, bit n-1 for signal n.
  * @altstack_sp: sigaltstack base.
  * @altstack_size: sigaltstack size; 0 for none.
@@ -259,10 +267,8 @@ struct ckpt_rec_task {
 	__u32 cred_ref;
 	__u32 personality;
 	__s32 pdeath_signal;
-	__s32 exit_signal;
 	__s32 nice;
 	__u32 flags;
-	__u32 __pad;
 	__aligned_u64 blocked;
 	__aligned_u64 altstack_sp;
 	__aligned_u64 altstack_size;

@@ -41,6 +41,10 @@ FIXTURE_VARIANT_ADD(holder, shared_anonymous_memory) {
 	"hold-shm", EOPNOTSUPP, "which has no path, is not supported" };
 FIXTURE_VARIANT_ADD(holder, thread) {
 	"hold-thread", EOPNOTSUPP, "multi-threaded processes are not supported" };
+FIXTURE_VARIANT_ADD(holder, ptraced_task) {
+	"hold-ptraced", EOPNOTSUPP, "the task is being ptraced" };
+FIXTURE_VARIANT_ADD(holder, vfork_in_progress) {
+	"hold-vfork", EOPNOTSUPP, "the task is in vfork()" };
 
 FIXTURE_SETUP(holder)
 {

@@ -36,6 +36,8 @@ FIXTURE_VARIANT(sleeper) {
 FIXTURE_VARIANT_ADD(sleeper, nanosleep) { .kind = "nanosleep", .verdict = 100 };
 FIXTURE_VARIANT_ADD(sleeper, pause) { .kind = "pause", .verdict = 200 };
 FIXTURE_VARIANT_ADD(sleeper, futex) { .kind = "futex", .verdict = 300 };
+FIXTURE_VARIANT_ADD(sleeper, pipe_read) { .kind = "pipe-read", .verdict = 500 };
+FIXTURE_VARIANT_ADD(sleeper, wait4) { .kind = "wait4", .verdict = 600 };
 
 FIXTURE_SETUP(sleeper)
 {
@@ -98,7 +100,8 @@ TEST_F_TIMEOUT(sleeper, resumes_after_restart, 120)
 
 	if (!strcmp(variant->kind, "pause")) {
 		ASSERT_EQ(0, kill(pid, SIGUSR1));
-	} else if (!strcmp(variant->kind, "futex")) {
+	} else {
+		/* The futex waiter, or the child that writes or exits. */
 		SHARED_SET(self->shared->cmd, 1);
 		syscall(__NR_futex, &self->shared->cmd, FUTEX_WAKE, 1, NULL, NULL, 0);
 	}

@@ -4,10 +4,13 @@
  * back, for sleep_test: checkpointed and restarted while blocked, the
  * syscall must resume as after a signal it did not see.
  *
- * usage: sleeper_prog SHARED-FILE nanosleep|pause|futex
+ * usage: sleeper_prog SHARED-FILE nanosleep|pause|futex|pipe-read|wait4
  *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-shm|
- *                                 hold-thread|hold-child|hold-tree
+ *                                 hold-thread|hold-ptraced|hold-vfork|
+ *                                 hold-tree
  * Writes counter = 1 just before blocking, then verdict = the result.
+ * For pipe-read and wait4 a child, told by cmd = 1, writes to the pipe
+ * or exits.
  * The hold-* kinds first set up something checkpoint must refuse, then
  * set verdict = 400 and pause.  hold-tree instead builds a tree that
  * checkpoint saves, for malformed_test to break: the init's child A
@@ -19,6 +22,7 @@
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -37,6 +41,15 @@ static void *idle_thread(void *arg)
 	for (;;)
 		pause();
 	return NULL;
+}
+
+/* Wait for the test's cmd = 1, sleeping a millisecond at a time. */
+static void wait_cmd(struct shared_page *sp)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	while (!SHARED_GET(sp->cmd))
+		nanosleep(&ms, NULL);
 }
 
 /* A child of hold-tree: report being in place, and stay there. */
@@ -89,13 +102,26 @@ static int hold(const char *what, struct shared_page *sp)
 			    MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED;
 	if (!strcmp(what, "hold-thread"))
 		return pthread_create(&thread, NULL, idle_thread, NULL);
-	if (!strcmp(what, "hold-child")) {
+	if (!strcmp(what, "hold-ptraced")) {
 		pid_t pid = fork();
+		int status;
 
-		if (pid == 0)
+		if (pid == 0) {
+			ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+			raise(SIGSTOP);
+			_exit(0);
+		}
+		return pid < 0 || waitpid(pid, &status, WUNTRACED) != pid ||
+		       !WIFSTOPPED(status);
+	}
+	if (!strcmp(what, "hold-vfork")) {
+		/* The parent waits in vfork() for good; the child reports. */
+		if (vfork() == 0) {
+			SHARED_SET(sp->verdict, 400);
 			for (;;)
 				pause();
-		return pid < 0;
+		}
+		return -1;
 	}
 	if (!strcmp(what, "hold-tree"))
 		return hold_tree(sp);
@@ -136,6 +162,29 @@ int main(int argc, char **argv)
 		} while (ret == -1 && errno == EAGAIN && !SHARED_GET(sp->cmd));
 		SHARED_SET(sp->verdict,
 			   ret == 0 && SHARED_GET(sp->cmd) == 1 ? 300 : 301);
+	} else if (!strcmp(argv[2], "pipe-read")) {
+		char c = 0;
+		int p[2];
+
+		if (pipe(p))
+			return 105;
+		if (fork() == 0) {
+			wait_cmd(sp);
+			_exit(write(p[1], "x", 1) != 1);
+		}
+		ret = read(p[0], &c, 1);
+		SHARED_SET(sp->verdict, ret == 1 && c == 'x' ? 500 : 501);
+	} else if (!strcmp(argv[2], "wait4")) {
+		pid_t child = fork();
+		int status = 0;
+
+		if (child == 0) {
+			wait_cmd(sp);
+			_exit(3);
+		}
+		ret = wait4(child, &status, 0, NULL);
+		SHARED_SET(sp->verdict, ret == child && WIFEXITED(status) &&
+			   WEXITSTATUS(status) == 3 ? 600 : 601);
 	} else if (!strncmp(argv[2], "hold-", 5)) {
 		if (hold(argv[2], sp))
 			return 104;

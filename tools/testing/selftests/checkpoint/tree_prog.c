@@ -33,7 +33,7 @@ static struct {
 	enum tree_task idx;
 	pid_t pid, ppid, pgid, sid;
 	uint64_t secret;
-	pid_t b, h;		/* children A and init reap while checking */
+	pid_t b, h, z, s;	/* children A and init check on */
 } me;
 
 static volatile int vm_token;	/* written by V, read by init */
@@ -130,6 +130,7 @@ static int pipe_expect(const char *want, size_t len)
 
 static uint64_t init_checks(void)
 {
+	siginfo_t info;
 	uint64_t bad = 0;
 	int status, i;
 
@@ -143,6 +144,16 @@ static uint64_t init_checks(void)
 	bad |= wait_for(&sp->step[STEP_MM]);
 	if (vm_token != 42)
 		bad |= 1 << CHECK_SHARED_MM;
+
+	if (waitpid(me.z, &status, WNOHANG) != me.z || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 9)
+		bad |= 1 << CHECK_ZOMBIE;
+
+	info.si_pid = 0;
+	if (waitid(P_PID, me.s, &info, WSTOPPED | WNOHANG | WNOWAIT) ||
+	    info.si_pid != me.s || info.si_code != CLD_STOPPED)
+		bad |= 1 << CHECK_STOPPED;
+	kill(me.s, SIGCONT);
 
 	for (i = 0; i < 10000 && !usr2_seen; i++)
 		pause_ms(1);
@@ -312,8 +323,30 @@ int main(int argc, char **argv)
 		report(T_H, ready_then_check());
 		_exit(7);
 	}
-	if (a < 0 || f < 0 || v < 0 || me.h < 0 || waitpid(f, NULL, 0) != f)
+	me.s = fork();
+	if (me.s == 0) {
+		uint64_t bad;
+
+		/* Stopped after recording; checks once init sends SIGCONT. */
+		record(T_S);
+		ADD(sp->ready, 1);
+		raise(SIGSTOP);
+		while (GET(sp->cmd) != 1)
+			pause_ms(1);
+		bad = check_ids();
+		report(T_S, bad);
+		idle();
+	}
+	me.z = fork();
+	if (me.z == 0)
+		_exit(9);
+	if (a < 0 || f < 0 || v < 0 || me.h < 0 || me.s < 0 || me.z < 0 ||
+	    waitpid(f, NULL, 0) != f)
 		return 104;
+	/* Z is a zombie and S stopped before the test may go on. */
+	if (waitid(P_PID, me.z, &(siginfo_t){ 0 }, WEXITED | WNOWAIT) ||
+	    waitid(P_PID, me.s, &(siginfo_t){ 0 }, WSTOPPED | WNOWAIT))
+		return 107;
 	SET(sp->step[STEP_STABLE], 1);
 	record(T_INIT);
 	report(T_INIT, ready_then_check() | init_checks());

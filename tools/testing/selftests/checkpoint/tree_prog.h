@@ -14,9 +14,11 @@
  *         ├─ F (exited session leader) ── G (in F's session and group)
  *         │    A reads a pipe init writes, with bytes left in it
  *         ├─ V (shares init's mm)
- *         └─ H (exit signal SIGUSR2)
+ *         ├─ H (exit signal SIGUSR2)
+ *         ├─ S (stopped by SIGSTOP)
+ *         └─ Z (a zombie, exit status 9; not counted below)
  */
-enum tree_task { T_INIT, T_A, T_B, T_C, T_E, T_G, T_V, T_H, T_NR };
+enum tree_task { T_INIT, T_A, T_B, T_C, T_E, T_G, T_V, T_H, T_S, T_NR };
 
 /* Checks, by bit of tree_page.failed. */
 enum tree_check {
@@ -32,6 +34,8 @@ enum tree_check {
 	CHECK_SHARED_MM,	/* init sees what V wrote in their mm */
 	CHECK_FS,		/* A's cwd is where C moved their fs */
 	CHECK_PIPE,		/* A reads what init left in their pipe, then more */
+	CHECK_ZOMBIE,		/* init reaps Z with its exit status */
+	CHECK_STOPPED,		/* init finds S stopped, and SIGCONT resumes it */
 	CHECK_TIMEOUT,		/* a step of another task never came */
 	CHECK_NR
 };
@@ -46,7 +50,8 @@ struct tree_page {
 };
 
 #define TREE_CHECKS "bits 0 pid, 1 ppid, 2 pgid, 3 sid, 4 memory, 5 file offset, " \
-	"6 exit signal, 7 fd table, 8 wait, 9 shared mm, 10 fs, 11 pipe, 12 timeout; " \
-	"tasks 0 init, 1 A, 2 B, 3 C, 4 E, 5 G, 6 V, 7 H"
+	"6 exit signal, 7 fd table, 8 wait, 9 shared mm, 10 fs, 11 pipe, " \
+	"12 zombie, 13 stopped, 14 timeout; " \
+	"tasks 0 init, 1 A, 2 B, 3 C, 4 E, 5 G, 6 V, 7 H, 8 S"
 
 #endif /* TREE_PROG_H */
