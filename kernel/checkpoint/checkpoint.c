@@ -22,8 +22,9 @@
 static struct task_struct *ckpt_find_container(struct ckpt_ctx *ctx,
 					       pid_t pid)
 {
+	struct task_struct *task, *reaper;
 	struct pid_namespace *ns;
-	struct task_struct *task;
+	bool is_init;
 	int err;
 
 	rcu_read_lock();
@@ -41,7 +42,13 @@ static struct task_struct *ckpt_find_container(struct ckpt_ctx *ctx,
 			       pid);
 		goto fail;
 	}
-	if (READ_ONCE(ns->child_reaper) != task ||
+	/* The reaper is another thread once the init's leader has exited. */
+	rcu_read_lock();
+	reaper = READ_ONCE(ns->child_reaper);
+	is_init = reaper && same_thread_group(reaper, task) &&
+		  thread_group_leader(task);
+	rcu_read_unlock();
+	if (!is_init ||
 	    ns->level <= task_active_pid_ns(current)->level) {
 		err = ckpt_err(ctx, -EINVAL,
 			       "pid %d is not the init of a pid namespace below the caller's",
@@ -92,22 +99,30 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 		ckpt_note_pid(ctx, ct->entry.pgid);
 		ckpt_note_pid(ctx, ct->entry.sid);
 		if (t->exit_state) {
-			if (!ct->parent)
+			if (!ct->parent && !ckpt_leads_threads(ctx, ct))
 				return ckpt_err(ctx, -ESRCH, "the container's init has exited");
 			ct->entry.flags = CKPT_TREE_ZOMBIE;
 			ct->entry.exit_code = t->exit_code;
 			continue;
 		}
-		if (t->signal->flags & SIGNAL_STOP_STOPPED)
+		/*
+		 * A thread's exit signal is -1: it signals nobody.  A stop
+		 * is the whole process's, and restart stops it through its
+		 * leader.
+		 */
+		if (!thread_group_leader(t))
+			ct->entry.exit_signal = 0;
+		else if (t->signal->flags & SIGNAL_STOP_STOPPED)
 			ct->entry.flags |= CKPT_TREE_STOPPED;
 		if (!ct->parent)
 			continue;
-		p = ct->parent->task;
+		t = ckpt_obj_source(ctx, ct);
+		p = ckpt_obj_source(ctx, ct->parent);
 		if (t->files == p->files)
 			ct->entry.flags |= CKPT_TREE_CLONE_FILES;
 		if (t->fs == p->fs)
 			ct->entry.flags |= CKPT_TREE_CLONE_FS;
-		if (t->sighand == p->sighand)
+		if (rcu_access_pointer(t->sighand) == rcu_access_pointer(p->sighand))
 			ct->entry.flags |= CKPT_TREE_CLONE_SIGHAND;
 	}
 	return 0;
@@ -119,7 +134,8 @@ static int ckpt_write_container(struct ckpt_ctx *ctx)
 		.nr_tasks = ctx->nr_tasks,
 		.nr_pids = ctx->nr_pids,
 	};
-	struct task_struct *init = ctx->tasks[0].task;
+	/* An init that has exited has no namespaces; its threads do. */
+	struct task_struct *init = ckpt_obj_source(ctx, &ctx->tasks[0]);
 	struct uts_namespace *uts;
 	unsigned int i;
 	int ret;
@@ -159,9 +175,10 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 	ret = ckpt_fill_tree(ctx) ?: ckpt_write_header(ctx);
 	if (!ret)
 		ret = ckpt_write_container(ctx);
-	/* A zombie is all in its tree entry. */
+	/* A zombie is all in its tree entry, unless it leads threads. */
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
-		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE))
+		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE) ||
+		    ckpt_leads_threads(ctx, &ctx->tasks[i]))
 			ret = ckpt_checkpoint_task(ctx, &ctx->tasks[i]);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE))

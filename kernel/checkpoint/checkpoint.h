@@ -22,6 +22,14 @@ const struct ckpt_obj_ops *ckpt_obj_ops(u32 type);
 /* task.c */
 int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_restore_task_fn(void *arg);
+bool ckpt_leads_threads(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+
+static inline bool ckpt_is_thread(const struct ckpt_task *ct)
+{
+	return ct->entry.tgid != ct->entry.pid;
+}
+
+struct task_struct *ckpt_obj_source(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 
 /* signal.c */
 int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -30,6 +30,17 @@ static bool ckpt_in_container(struct task_struct *t, struct pid_namespace *ns)
 	return tns == ns;
 }
 
+/*
+ * Restart creates every task from the one that made it: a thread from
+ * its group leader, a process from the thread that forked it (its real
+ * parent).
+ */
+static struct task_struct *ckpt_creator(struct task_struct *t)
+{
+	return thread_group_leader(t) ? rcu_dereference(t->real_parent) :
+					t->group_leader;
+}
+
 /* Being reaped: no longer part of anything. */
 static bool ckpt_reaped(struct task_struct *t)
 {
@@ -46,36 +57,73 @@ static const char *ckpt_task_refusal(struct task_struct *t,
 		return "the task is being ptraced";
 	if (t->vfork_done)
 		return "the task is in vfork()";
-	if (!thread_group_leader(t) || !thread_group_empty(t))
-		return "multi-threaded processes are not supported yet";
 	if (t != root && task_active_pid_ns(t) != task_active_pid_ns(root))
 		return "nested pid namespaces are not supported yet";
 	if (t != root &&
-	    task_active_pid_ns(rcu_dereference(t->real_parent)) !=
-	    task_active_pid_ns(root))
+	    task_active_pid_ns(ckpt_creator(t)) != task_active_pid_ns(root))
 		return "its parent is outside the container";
 	return NULL;
 }
 
 /*
- * The task after @t in depth-first preorder of the tree below @root,
- * or NULL after the last.  Restart creates tasks in this order, each
- * one by its parent, so a parent always comes before its children.
+ * The image lists tasks in depth-first preorder of the creation tree, a
+ * leader's threads before its children.
  */
+/* The first thread of @leader's group after @t (NULL: from the start). */
+static struct task_struct *ckpt_thread_after(struct task_struct *leader,
+					     struct task_struct *t)
+{
+	struct task_struct *n;
+
+	n = t ? __next_thread(t) :
+		list_first_entry(&leader->signal->thread_head,
+				 struct task_struct, thread_node);
+	while (n == leader)
+		n = __next_thread(n);
+	return n;
+}
+
+static struct task_struct *ckpt_first_child(struct task_struct *t)
+{
+	return list_first_entry_or_null(&t->children, struct task_struct,
+					sibling);
+}
+
+static struct task_struct *ckpt_first_created(struct task_struct *t)
+{
+	struct task_struct *n = NULL;
+
+	if (thread_group_leader(t))
+		n = ckpt_thread_after(t, NULL);
+	return n ?: ckpt_first_child(t);
+}
+
+/* What @creator creates after @t. */
+static struct task_struct *ckpt_next_created(struct task_struct *t,
+					     struct task_struct *creator)
+{
+	struct task_struct *n;
+
+	if (!thread_group_leader(t)) {
+		n = ckpt_thread_after(creator, t);
+		return n ?: ckpt_first_child(creator);
+	}
+	if (list_is_last(&t->sibling, &creator->children))
+		return NULL;
+	return list_next_entry(t, sibling);
+}
+
+/* The task after @t in creation preorder below @root, or NULL. */
 static struct task_struct *ckpt_next_preorder(struct task_struct *t,
 					      struct task_struct *root)
 {
-	struct task_struct *parent;
+	struct task_struct *n = ckpt_first_created(t), *creator;
 
-	if (!list_empty(&t->children))
-		return list_first_entry(&t->children, struct task_struct,
-					sibling);
-	for (; t != root; t = parent) {
-		parent = t->real_parent;
-		if (!list_is_last(&t->sibling, &parent->children))
-			return list_next_entry(t, sibling);
+	for (; !n && t != root; t = creator) {
+		creator = ckpt_creator(t);
+		n = ckpt_next_created(t, creator);
 	}
-	return NULL;
+	return n;
 }
 
 /*
@@ -117,7 +165,7 @@ static int ckpt_collect_and_trap(struct ckpt_ctx *ctx, struct task_struct *root,
 	}
 
 	/*
-	 * Every task but the init has its parent inside, so the walk from
+	 * Every task but the init has its creator inside, so the walk from
 	 * the init finds all n of them.
 	 */
 	ret = 0;
@@ -131,7 +179,7 @@ static int ckpt_collect_and_trap(struct ckpt_ctx *ctx, struct task_struct *root,
 		ct->entry.pid = task_pid_nr_ns(t, ns);
 		ct->entry.tgid = task_tgid_nr_ns(t, ns);
 		ct->entry.ppid = t == root ? 0 :
-			task_tgid_nr_ns(rcu_dereference(t->real_parent), ns);
+			task_pid_nr_ns(ckpt_creator(t), ns);
 	}
 	n = i;
 
@@ -183,6 +231,20 @@ static bool ckpt_parked(struct task_struct *t)
 {
 	return (READ_ONCE(t->jobctl) & (JOBCTL_CHECKPOINT_PARKED | JOBCTL_STOPPED)) ||
 	       READ_ONCE(t->exit_state) || (t->flags & PF_EXITING);
+}
+
+/* How many live tasks and zombies the container has now. */
+static unsigned int ckpt_count_tasks(struct ckpt_ctx *ctx)
+{
+	struct task_struct *g, *t;
+	unsigned int n = 0;
+
+	read_lock(&tasklist_lock);
+	for_each_process_thread(g, t)
+		if (ckpt_in_container(t, ctx->root_ns) && !ckpt_reaped(t))
+			n++;
+	read_unlock(&tasklist_lock);
+	return n;
 }
 
 /*
@@ -240,12 +302,16 @@ static int ckpt_freeze_once(struct ckpt_ctx *ctx, struct task_struct *root)
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		ret = ckpt_wait_parked(ctx, &ctx->tasks[i]);
 	/*
-	 * A parent that ran until it parked may have reaped a zombie it
-	 * had: the tree is stale, and the caller tries again.
+	 * A task that ran until it parked may have finished a fork begun
+	 * before the walk (past its signal check, fork only stops for a
+	 * fatal signal), or reaped a zombie it had: then the tree is
+	 * stale, and the caller tries again.  Parked tasks fork no more.
 	 */
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (ckpt_reaped(ctx->tasks[i].task))
 			ret = -EAGAIN;
+	if (!ret && ckpt_count_tasks(ctx) != ctx->nr_tasks)
+		ret = -EAGAIN;
 	if (!ret)
 		ret = ckpt_index_tasks(ctx);
 	if (ret)
@@ -278,8 +344,7 @@ int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root)
 /**
  * ckpt_thaw - let the container's tasks go, or kill them first
  * @ctx:	checkpoint context.
- * @kill:	send SIGKILL to the container's init before thawing, which
- *		takes the whole pid namespace down with it.
+ * @kill:	kill every task of the container before thawing.
  *
  * Drops the task references ckpt_freeze() took.
  */
@@ -289,8 +354,13 @@ void ckpt_thaw(struct ckpt_ctx *ctx, bool kill)
 
 	if (!ctx->tasks)
 		return;
-	if (kill && ctx->nr_tasks)
-		send_sig(SIGKILL, ctx->tasks[0].task, 1);
+	/*
+	 * Every task gets its SIGKILL while still parked, so none runs
+	 * another instruction in user mode: the image is the container's
+	 * last state, and a restart of it repeats nothing.
+	 */
+	for (i = 0; kill && i < ctx->nr_tasks; i++)
+		send_sig(SIGKILL, ctx->tasks[i].task, 1);
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct task_struct *t = ctx->tasks[i].task;
 		unsigned long flags;

@@ -30,14 +30,18 @@ static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	struct ckpt_task *up;
 
 	if (ct == ctx->tasks) {
+		/* It may have exited, if its threads run on. */
 		if (e->pid != 1 || e->ppid || e->tgid != 1 ||
-		    e->flags & ~CKPT_TREE_STOPPED || e->exit_code ||
+		    e->flags & ~(CKPT_TREE_STOPPED | CKPT_TREE_ZOMBIE) ||
+		    (e->flags & CKPT_TREE_ZOMBIE ?
+		     e->flags != CKPT_TREE_ZOMBIE || e->exit_code & ~0xffff :
+		     e->exit_code) ||
 		    !valid_signal(e->exit_signal) || e->exit_signal < 0)
 			return ckpt_err(ctx, -EINVAL,
 					"the first task of the tree is not an init");
 		return 0;
 	}
-	if (e->pid <= 1 || e->tgid != e->pid || e->flags & ~CKPT_TREE_FLAGS ||
+	if (e->pid <= 1 || e->flags & ~CKPT_TREE_FLAGS ||
 	    !valid_signal(e->exit_signal) || e->exit_signal < 0 ||
 	    (e->flags & CKPT_TREE_ZOMBIE ?
 			 e->flags != CKPT_TREE_ZOMBIE || e->exit_code & ~0xffff :
@@ -55,10 +59,23 @@ static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 		return ckpt_err(ctx, -EINVAL,
 				"task %d: parent %d does not come before it in tree order",
 				e->pid, e->ppid);
-	/* Exiting hands a task's children to the init. */
-	if (up->entry.flags & CKPT_TREE_ZOMBIE)
+	if (ckpt_is_thread(ct)) {
+		/*
+		 * A thread is created by its leader and shares its signal
+		 * handlers, process group and session; it signals nobody.
+		 */
+		if (e->tgid != e->ppid || ckpt_is_thread(up) ||
+		    e->flags & (CKPT_TREE_ZOMBIE | CKPT_TREE_STOPPED) ||
+		    !(e->flags & CKPT_TREE_CLONE_SIGHAND) || e->exit_signal ||
+		    e->pgid != up->entry.pgid || e->sid != up->entry.sid)
+			return ckpt_err(ctx, -EINVAL,
+					"thread %d does not follow its leader %d",
+					e->pid, e->tgid);
+	} else if (up->entry.flags & CKPT_TREE_ZOMBIE) {
+		/* Exiting hands a task's children to the init. */
 		return ckpt_err(ctx, -EINVAL, "zombie %d has a child %d",
 				up->entry.pid, e->pid);
+	}
 	ct->parent = up;
 	ct->depth = up->depth + 1;
 	return 0;
@@ -174,6 +191,10 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 		return ret;
 	ctx->nr_pids = rec.nr_pids;
 
+	if (ctx->tasks[0].entry.flags & CKPT_TREE_ZOMBIE &&
+	    !ckpt_leads_threads(ctx, ctx->tasks))
+		return ckpt_err(ctx, -EINVAL, "the init is a zombie");
+
 	xa_init(&listed);
 	xa_init(&session_of);
 	ret = ckpt_check_groups(ctx, &listed, &session_of);
@@ -230,14 +251,24 @@ static void ckpt_kill_all(struct ckpt_ctx *ctx)
 }
 
 /*
- * Wait until @t is a zombie, on its pid's pidfd queue: exit wakes it for
- * every waiter, whatever our own signal state.
+ * Wait until @t is a zombie.  A leader whose threads still run is not
+ * announced anywhere when it becomes one, and it takes a moment only:
+ * poll for that.  An exit that empties the thread group wakes its pid's
+ * pidfd queue, for every waiter whatever our own signal state: sleep
+ * there for the whole group.
  */
-static void ckpt_wait_exited(struct task_struct *t)
+static void ckpt_wait_exited(struct task_struct *t, bool whole_group)
 {
-	struct pid *p = get_task_pid(t, PIDTYPE_PID);
+	struct pid *p;
 
-	wait_event(p->wait_pidfd, READ_ONCE(t->exit_state));
+	if (!whole_group) {
+		while (!READ_ONCE(t->exit_state))
+			schedule_timeout_uninterruptible(1);
+		return;
+	}
+	p = get_task_pid(t, PIDTYPE_PID);
+	wait_event(p->wait_pidfd, READ_ONCE(t->exit_state) &&
+		   thread_group_empty(t));
 	put_pid(p);
 }
 
@@ -308,7 +339,7 @@ static void ckpt_link_groups(struct ckpt_ctx *ctx)
 	 */
 	for (i = 0; i < ctx->nr_tasks; i++)
 		if (ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE)
-			ckpt_wait_exited(ctx->tasks[i].task);
+			ckpt_wait_exited(ctx->tasks[i].task, false);
 
 	write_lock_irq(&tasklist_lock);
 	for (i = 0; i < ctx->nr_tasks; i++) {
@@ -316,6 +347,9 @@ static void ckpt_link_groups(struct ckpt_ctx *ctx)
 		struct task_struct *t = ct->task;
 		struct pid *pid;
 
+		/* A thread shares all of these with its leader. */
+		if (ckpt_is_thread(ct))
+			continue;
 		t->exit_signal = ct->entry.exit_signal;
 		if (ct->entry.sid) {
 			pid = ckpt_group_pid(ctx, ct->entry.sid);
@@ -376,7 +410,7 @@ static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
  */
 static void ckpt_reap_init(struct ckpt_task *init, pid_t pid)
 {
-	ckpt_wait_exited(init->task);
+	ckpt_wait_exited(init->task, true);
 	kernel_wait4(pid, NULL, __WALL | WNOHANG, NULL);
 }
 

@@ -151,8 +151,10 @@ static int ckpt_write_queue(struct ckpt_ctx *ctx, struct task_struct *t,
 	infos = kvcalloc(CKPT_SIGPENDING_MAX, sizeof(*infos), GFP_KERNEL);
 	if (!infos)
 		return -ENOMEM;
+	/* The process-wide queue goes with the leader only. */
 	spin_lock_irq(&t->sighand->siglock);
-	n = ckpt_snap_queue(shared ? &t->signal->shared_pending : &t->pending,
+	n = shared && !thread_group_leader(t) ? 0 :
+	    ckpt_snap_queue(shared ? &t->signal->shared_pending : &t->pending,
 			    infos, CKPT_SIGPENDING_MAX);
 	spin_unlock_irq(&t->sighand->siglock);
 	if (n > CKPT_SIGPENDING_MAX) {
@@ -195,9 +197,10 @@ struct ckpt_sigqueue {
 	kernel_siginfo_t *info[2];
 };
 
-static int ckpt_read_queue(struct ckpt_ctx *ctx, struct ckpt_sigqueue *q,
+static int ckpt_read_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			   bool shared)
 {
+	struct ckpt_sigqueue *q = ct->sigpending;
 	struct ckpt_rec_sigpending rec;
 	siginfo_t info;
 	u32 i;
@@ -208,7 +211,8 @@ static int ckpt_read_queue(struct ckpt_ctx *ctx, struct ckpt_sigqueue *q,
 	if (ret < 0)
 		return ret;
 	if (rec.shared != shared || rec.nr > CKPT_SIGPENDING_MAX ||
-	    ret != rec.nr * CKPT_SIGINFO_SIZE)
+	    ret != rec.nr * CKPT_SIGINFO_SIZE ||
+	    (shared && rec.nr && ct->entry.tgid != ct->entry.pid))
 		return ckpt_err(ctx, -EINVAL, "malformed signal queue record");
 	if (rec.nr) {
 		q->info[shared] = kvcalloc(rec.nr, sizeof(kernel_siginfo_t),
@@ -241,8 +245,8 @@ int ckpt_read_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	ct->sigpending = kzalloc(sizeof(*ct->sigpending), GFP_KERNEL);
 	if (!ct->sigpending)
 		return -ENOMEM;
-	return ckpt_read_queue(ctx, ct->sigpending, false) ?:
-	       ckpt_read_queue(ctx, ct->sigpending, true);
+	return ckpt_read_queue(ctx, ct, false) ?:
+	       ckpt_read_queue(ctx, ct, true);
 }
 
 /**

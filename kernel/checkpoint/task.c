@@ -10,9 +10,11 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs_struct.h>
+#include <linux/futex.h>
 #include <linux/personality.h>
 #include <linux/posix-timers.h>
 #include <linux/resource.h>
+#include <linux/rseq.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -20,6 +22,39 @@
 #include <linux/utsname.h>
 
 #include "checkpoint.h"
+
+/**
+ * ckpt_leads_threads - whether a task is followed by threads of its own
+ * @ctx:	checkpoint or restart context, tree entries filled in.
+ * @ct:		the task.
+ *
+ * Threads come right after their leader in the image.
+ *
+ * Return: true if @ct is a thread group leader with other threads.
+ */
+bool ckpt_leads_threads(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	return ct + 1 < ctx->tasks + ctx->nr_tasks &&
+	       ct[1].entry.tgid == ct->entry.pid &&
+	       ct[1].entry.pid != ct->entry.pid;
+}
+
+/**
+ * ckpt_obj_source - the task whose mm, fd table and fs stand for @ct's
+ * @ctx:	checkpoint context.
+ * @ct:		a frozen task.
+ *
+ * A leader that has exited while its threads run has none of its own
+ * any more; its first thread's are the process's.
+ *
+ * Return: @ct's task, or that thread.
+ */
+struct task_struct *ckpt_obj_source(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	if (ct->task->exit_state && ckpt_leads_threads(ctx, ct))
+		return ct[1].task;
+	return ct->task;
+}
 
 /*
  * Name one of the task's objects, writing it if it is new.  Restart
@@ -50,6 +85,16 @@ static int ckpt_task_obj(struct ckpt_ctx *ctx, struct ckpt_task *ct, void *ptr,
 static void ckpt_save_sigstate(struct task_struct *t, struct ckpt_rec_task *rec)
 {
 	unsigned int i;
+
+	rec->clear_child_tid = (unsigned long)t->clear_child_tid;
+#ifdef CONFIG_FUTEX
+	rec->robust_list = (unsigned long)t->robust_list;
+#endif
+#ifdef CONFIG_RSEQ
+	rec->rseq = (unsigned long)t->rseq;
+	rec->rseq_len = t->rseq_len;
+	rec->rseq_sig = t->rseq_sig;
+#endif
 
 	spin_lock_irq(&t->sighand->siglock);
 	rec->blocked = t->blocked.sig[0];
@@ -84,15 +129,16 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 		.nice = task_nice(t),
 		.flags = task_no_new_privs(t) ? CKPT_TASK_NO_NEW_PRIVS : 0,
 	};
-	struct task_struct *p;
+	struct task_struct *p, *src;
 	const struct cred *cred;
 	struct mm_struct *mm;
 	int ret;
 
 	BUILD_BUG_ON(ARRAY_SIZE(rec.rlim) < RLIM_NLIMITS);
 	/* Every task is frozen: these pointers hold still. */
-	p = ct->parent ? ct->parent->task : NULL;
-	mm = get_task_mm(t);
+	p = ct->parent ? ckpt_obj_source(ctx, ct->parent) : NULL;
+	src = ckpt_obj_source(ctx, ct);
+	mm = get_task_mm(src);
 	ret = ckpt_task_obj(ctx, ct, mm, p ? p->mm : NULL, CKPT_OBJ_MM,
 			    &rec.mm_ref);
 	if (mm)
@@ -100,11 +146,12 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	if (ret)
 		return ret;
 
-	ret = ckpt_task_obj(ctx, ct, t->files, p ? p->files : NULL,
+	ret = ckpt_task_obj(ctx, ct, src->files, p ? p->files : NULL,
 			    CKPT_OBJ_FILES, &rec.files_ref) ?:
-	      ckpt_task_obj(ctx, ct, t->fs, p ? p->fs : NULL,
+	      ckpt_task_obj(ctx, ct, src->fs, p ? p->fs : NULL,
 			    CKPT_OBJ_FS, &rec.fs_ref) ?:
-	      ckpt_task_obj(ctx, ct, t->sighand, p ? p->sighand : NULL,
+	      ckpt_task_obj(ctx, ct, rcu_access_pointer(t->sighand),
+			    p ? rcu_access_pointer(p->sighand) : NULL,
 			    CKPT_OBJ_SIGHAND, &rec.sighand_ref);
 	if (ret)
 		return ret;
@@ -148,6 +195,15 @@ static int ckpt_task_clean_slate(struct ckpt_task *ct)
 	return __close_range(0, ~0U, 0);
 }
 
+/* Registered rseq areas are at least the original 32-byte struct rseq. */
+#define CKPT_RSEQ_MIN_LEN	32
+
+/* Zero, or a user range that access_ok() would pass. */
+static bool ckpt_user_ptr_ok(u64 ptr, u64 len)
+{
+	return !ptr || (ptr + len > ptr && ptr + len <= TASK_SIZE_MAX);
+}
+
 static int ckpt_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			       const struct ckpt_rec_task *r)
 {
@@ -173,7 +229,34 @@ static int ckpt_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		    (i == RLIMIT_NOFILE && r->rlim[i].max > sysctl_nr_open))
 			return ckpt_err(ctx, -EINVAL, "task %d: bad limit %u",
 					r->pid, i);
+	if (!ckpt_user_ptr_ok(r->clear_child_tid, sizeof(int)) ||
+	    !ckpt_user_ptr_ok(r->robust_list, sizeof(struct robust_list_head)))
+		return ckpt_err(ctx, -EINVAL, "task %d: bad thread pointers", r->pid);
+	/* What rseq(2) itself would accept, or no registration at all. */
+	if (r->rseq ? r->rseq_len < CKPT_RSEQ_MIN_LEN ||
+		      !IS_ALIGNED(r->rseq, CKPT_RSEQ_MIN_LEN) ||
+		      r->rseq_len > PAGE_SIZE ||
+		      !ckpt_user_ptr_ok(r->rseq, r->rseq_len) :
+		      r->rseq_len || r->rseq_sig)
+		return ckpt_err(ctx, -EINVAL, "task %d: bad rseq registration", r->pid);
 	return 0;
+}
+
+/* Per-thread registrations: set_tid_address, robust futexes, rseq. */
+static void ckpt_restore_thread_ptrs(const struct ckpt_rec_task *r)
+{
+	current->clear_child_tid = u64_to_user_ptr(r->clear_child_tid);
+#ifdef CONFIG_FUTEX
+	current->robust_list = u64_to_user_ptr(r->robust_list);
+#endif
+#ifdef CONFIG_RSEQ
+	current->rseq = u64_to_user_ptr(r->rseq);
+	current->rseq_len = r->rseq_len;
+	current->rseq_sig = r->rseq_sig;
+	/* The cpu fields are rewritten on the way to user mode. */
+	if (current->rseq)
+		rseq_set_notify_resume(current);
+#endif
 }
 
 /*
@@ -250,6 +333,7 @@ static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	set_task_comm(current, rec.comm);
 	if (rec.flags & CKPT_TASK_NO_NEW_PRIVS)
 		task_set_no_new_privs(current);
+	ckpt_restore_thread_ptrs(&rec);
 	ckpt_restore_sigstate(&rec);
 	*credp = cred;
 	return 0;
@@ -303,6 +387,7 @@ static int ckpt_create_child(struct ckpt_ctx *ctx, struct ckpt_task *child)
 		 * not share its parent's mm builds its own from the image.
 		 */
 		.flags = CLONE_VM | CLONE_UNTRACED |
+			 (ckpt_is_thread(child) ? CLONE_THREAD : 0) |
 			 (flags & CKPT_TREE_CLONE_FILES ? CLONE_FILES : 0) |
 			 (flags & CKPT_TREE_CLONE_FS ? CLONE_FS : 0) |
 			 (flags & CKPT_TREE_CLONE_SIGHAND ? CLONE_SIGHAND : 0),
@@ -373,6 +458,8 @@ int ckpt_restore_task_fn(void *arg)
 {
 	struct ckpt_task *ct = arg;
 	struct ckpt_ctx *ctx = ct->ctx;
+	bool zombie = ct->entry.flags & CKPT_TREE_ZOMBIE;
+	int code = ct->entry.exit_code;
 	struct cred *cred = NULL;
 	bool go;
 	int ret;
@@ -383,9 +470,7 @@ int ckpt_restore_task_fn(void *arg)
 		send_sig(SIGKILL, current, 1);
 	spin_unlock(&ctx->lock);
 
-	if (ct->entry.flags & CKPT_TREE_ZOMBIE) {
-		int code = ct->entry.exit_code;
-
+	if (zombie && !ckpt_leads_threads(ctx, ct)) {
 		/* Exit signal 0 for now: see ckpt_link_groups(). */
 		ct->err = 0;
 		complete(&ct->done);
@@ -400,6 +485,11 @@ int ckpt_restore_task_fn(void *arg)
 		ckpt_commit_creds(cred);
 	ct->err = ret;
 	complete(&ct->done);
+	if (zombie && !ret) {
+		/* A leader that had exited: its threads go on without it. */
+		complete(&ct->gone);
+		do_exit(code);
+	}
 
 	if (wait_for_completion_killable(&ctx->release))
 		go = false;

@@ -167,7 +167,11 @@ struct ckpt_rec_trailer {
 				 CKPT_TREE_CLONE_SIGHAND)
 /* Stopped by a stop signal; restart stops it again. */
 #define CKPT_TREE_STOPPED	(1U << 3)
-/* Exited and not yet reaped: no records of its own, only @exit_code. */
+/*
+ * Exited and not yet reaped: no records of its own, only @exit_code --
+ * unless it leads threads that still run, when it has the records that
+ * give them the process's objects.
+ */
 #define CKPT_TREE_ZOMBIE	(1U << 4)
 #define CKPT_TREE_FLAGS		(CKPT_TREE_CLONE_FLAGS | CKPT_TREE_STOPPED | \
 				 CKPT_TREE_ZOMBIE)
@@ -175,7 +179,9 @@ struct ckpt_rec_trailer {
 /**
  * struct ckpt_tree_entry - one task of the container, in creation order
  * @pid:	pid in the container's pid namespace.
- * @ppid:	parent's pid there; 0 for the container's init.
+ * @ppid:	pid of the task that creates it on restart: for a thread,
+ *		its group leader; for a process, the thread that forked it
+ *		(its real parent); 0 for the container's init.
  * @tgid:	thread group id there.
  * @flags:	CKPT_TREE_* flags.
  * @pgid:	process group there; 0 when the group is outside the
@@ -256,6 +262,11 @@ struct ckpt_rec_obj {
  * @nr_rlimits:	entries of @rlim in use (RLIM_NLIMITS).
  * @rlim:	resource limits, indexed by RLIMIT_*.
  * @comm:	task name, NUL-padded.
+ * @clear_child_tid: set_tid_address(2): cleared and futex-woken at exit.
+ * @robust_list: set_robust_list(2) head; 0 for none.
+ * @rseq:	rseq(2) area; 0 when not registered.
+ * @rseq_len:	its registered length.
+ * @rseq_sig:	its abort signature.
  */
 struct ckpt_rec_task {
 	struct ckpt_rec rec;
@@ -279,6 +290,11 @@ struct ckpt_rec_task {
 		__aligned_u64 max;
 	} rlim[16];
 	char comm[CKPT_TASK_COMM_LEN];
+	__aligned_u64 clear_child_tid;
+	__aligned_u64 robust_list;
+	__aligned_u64 rseq;
+	__u32 rseq_len;
+	__u32 rseq_sig;
 };
 
 /* struct ckpt_rec_task flags */

@@ -562,19 +562,22 @@ TEST_F_TIMEOUT(tree_image, malformed_entries, 120)
 	e[b].tgid = 1;
 	try_tree(_metadata, self, size, "B's pid is", 1, "malformed tree entry");
 
-	/* Threads are not supported yet: every task leads its own group. */
+	/*
+	 * A thread must come from its own leader: one whose leader is no
+	 * task, or a task that did not create it, has no place to go.
+	 */
 	e = tree_copy(self);
 	e[b].tgid = UNUSED_PID;
 	try_tree(_metadata, self, size, "B's leader is no task, tgid",
-		 e[b].tgid, "malformed tree entry");
+		 e[b].tgid, "does not follow its leader");
 	e = tree_copy(self);
 	e[c].tgid = e[b].pid;
 	try_tree(_metadata, self, size, "C is a thread of B, tgid", e[c].tgid,
-		 "malformed tree entry");
+		 "does not follow its leader");
 	e = tree_copy(self);
 	e[b].tgid = e[a].pid;
 	try_tree(_metadata, self, size, "B is a thread of A, tgid", e[b].tgid,
-		 "malformed tree entry");
+		 "does not follow its leader");
 
 	e = tree_copy(self);
 	e[b].flags |= unknown;

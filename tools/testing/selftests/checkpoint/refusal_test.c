@@ -39,8 +39,8 @@ FIXTURE_VARIANT_ADD(holder, eventfd) {
 	"hold-eventfd", EOPNOTSUPP, "files without a path" };
 FIXTURE_VARIANT_ADD(holder, shared_anonymous_memory) {
 	"hold-shm", EOPNOTSUPP, "which has no path, is not supported" };
-FIXTURE_VARIANT_ADD(holder, thread) {
-	"hold-thread", EOPNOTSUPP, "multi-threaded processes are not supported" };
+FIXTURE_VARIANT_ADD(holder, nested_pid_namespace) {
+	"hold-pidns", EOPNOTSUPP, "nested pid namespaces are not supported yet" };
 FIXTURE_VARIANT_ADD(holder, ptraced_task) {
 	"hold-ptraced", EOPNOTSUPP, "the task is being ptraced" };
 FIXTURE_VARIANT_ADD(holder, vfork_in_progress) {

@@ -6,7 +6,7 @@
  *
  * usage: sleeper_prog SHARED-FILE nanosleep|pause|futex|pipe-read|wait4
  *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-shm|
- *                                 hold-thread|hold-ptraced|hold-vfork|
+ *                                 hold-pidns|hold-ptraced|hold-vfork|
  *                                 hold-tree
  * Writes counter = 1 just before blocking, then verdict = the result.
  * For pipe-read and wait4 a child, told by cmd = 1, writes to the pipe
@@ -19,7 +19,7 @@
  */
 #define _GNU_SOURCE
 #include <linux/futex.h>
-#include <pthread.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
@@ -34,13 +34,6 @@ static volatile sig_atomic_t usr1_seen;
 static void on_usr1(int sig)
 {
 	usr1_seen = 1;
-}
-
-static void *idle_thread(void *arg)
-{
-	for (;;)
-		pause();
-	return NULL;
 }
 
 /* Wait for the test's cmd = 1, sleeping a millisecond at a time. */
@@ -90,7 +83,6 @@ static int hold_tree(struct shared_page *sp)
 /* Set up what checkpoint must refuse; nonzero if that failed. */
 static int hold(const char *what, struct shared_page *sp)
 {
-	static pthread_t thread;
 	int sv[2];
 
 	if (!strcmp(what, "hold-socket"))
@@ -100,8 +92,17 @@ static int hold(const char *what, struct shared_page *sp)
 	if (!strcmp(what, "hold-shm"))
 		return mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			    MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED;
-	if (!strcmp(what, "hold-thread"))
-		return pthread_create(&thread, NULL, idle_thread, NULL);
+	if (!strcmp(what, "hold-pidns")) {
+		pid_t pid;
+
+		if (unshare(CLONE_NEWPID))
+			return 1;
+		pid = fork();
+		if (pid == 0)
+			for (;;)
+				pause();
+		return pid < 0;
+	}
 	if (!strcmp(what, "hold-ptraced")) {
 		pid_t pid = fork();
 		int status;
