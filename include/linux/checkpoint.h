@@ -125,6 +125,8 @@ int ckpt_write_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 		     u32 extra);
 int ckpt_write_data(struct ckpt_ctx *ctx, const void *buf, u32 len);
 int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages, unsigned int nr);
+int ckpt_write_page_run(struct ckpt_ctx *ctx, u64 addr, struct page **run,
+			unsigned int nr);
 int ckpt_write_end(struct ckpt_ctx *ctx);
 int ckpt_read_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len);
 int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,

@@ -72,5 +72,6 @@ extern const struct ckpt_obj_ops ckpt_fs_ops;
 extern const struct ckpt_obj_ops ckpt_sighand_ops;
 extern const struct ckpt_obj_ops ckpt_cred_ops;
 extern const struct ckpt_obj_ops ckpt_pipe_ops;
+extern const struct ckpt_obj_ops ckpt_shmem_ops;
 
 #endif /* _KERNEL_CHECKPOINT_H */

@@ -171,6 +171,31 @@ int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages, unsigned int nr)
 }
 
 /**
+ * ckpt_write_page_run - write a CKPT_REC_PAGES record
+ * @ctx:	checkpoint context.
+ * @addr:	address (or offset) of the first page.
+ * @run:	the pages, each with a reference this drops.
+ * @nr:		how many, at most CKPT_PAGES_MAX.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_page_run(struct ckpt_ctx *ctx, u64 addr, struct page **run,
+			unsigned int nr)
+{
+	struct ckpt_rec_pages rec = { .addr = addr, .nr = nr };
+	unsigned int i;
+	int ret;
+
+	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_PAGES, sizeof(rec),
+			       nr * PAGE_SIZE);
+	if (!ret)
+		ret = ckpt_write_pages(ctx, run, nr);
+	for (i = 0; i < nr; i++)
+		put_page(run[i]);
+	return ret ?: ckpt_write_end(ctx);
+}
+
+/**
  * ckpt_write_end - pad and close the current record
  * @ctx:	checkpoint context.
  *

@@ -83,22 +83,6 @@ static struct page *ckpt_own_page(struct mm_struct *mm, unsigned long addr,
 	return page;
 }
 
-static int ckpt_write_run(struct ckpt_ctx *ctx, unsigned long start,
-			  struct page **run, unsigned int nr)
-{
-	struct ckpt_rec_pages rec = { .addr = start, .nr = nr };
-	unsigned int i;
-	int ret;
-
-	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_PAGES, sizeof(rec),
-			       nr * PAGE_SIZE);
-	if (!ret)
-		ret = ckpt_write_pages(ctx, run, nr);
-	for (i = 0; i < nr; i++)
-		put_page(run[i]);
-	return ret ?: ckpt_write_end(ctx);
-}
-
 /*
  * Write the pages of [start, end) that hold data of their own: every
  * present page of an anonymous VMA, the copied-on-write pages of a
@@ -131,7 +115,7 @@ static int ckpt_write_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		}
 		mmap_read_unlock(mm);
 		if (nr) {
-			ret = ckpt_write_run(ctx, run_start, run, nr);
+			ret = ckpt_write_page_run(ctx, run_start, run, nr);
 			if (ret)
 				return ret;
 		}
@@ -170,10 +154,12 @@ static const char *ckpt_snap_vma(struct vm_area_struct *vma,
 		rec->pgoff = 0;
 		return NULL;
 	}
-	/*
-	 * MAP_SHARED|MAP_ANONYMOUS memory is an unlinked shmem file and is
-	 * refused by ckpt_file_path() for having no path.
-	 */
+	if (vma_is_anon_shmem(vma)) {
+		rec->kind = CKPT_VMA_SHMEM;
+		snap->file = get_file(vma->vm_file);
+		return NULL;
+	}
+	/* Other files without a path are refused by ckpt_file_path(). */
 	if (!vma->vm_file || !S_ISREG(file_inode(vma->vm_file)->i_mode))
 		return "device memory is not supported";
 	rec->kind = vma->vm_flags & VM_SHARED ? CKPT_VMA_FILE_SHARED :
@@ -268,7 +254,13 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	char *path = NULL;
 	int ret;
 
-	if (snap->file) {
+	if (rec->kind == CKPT_VMA_SHMEM) {
+		/* The memory's pages go with it, not with the VMA. */
+		ret = ckpt_obj_checkpoint(ctx, snap->file, CKPT_OBJ_SHMEM);
+		if (ret < 0)
+			return ret;
+		rec->obj_ref = ret;
+	} else if (snap->file) {
 		ret = ckpt_obj_note(ctx, snap->file);
 		if (ret)
 			return ret;
@@ -403,15 +395,25 @@ static int ckpt_restore_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 {
 	struct ckpt_rec_vma rec;
-	struct file *file = NULL;
+	struct file *file = NULL, *shmem = NULL;
 	unsigned long addr, len, flags;
 	char *path = NULL;
-	int ret;
+	int type, ret;
+
+	/* Shared memory is written before the first VMA that maps it. */
+	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
+		ret = ckpt_obj_restore(ctx);
+		if (ret)
+			return ret;
+	}
+	if (type < 0)
+		return type;
 
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_VMA, sizeof(rec), PATH_MAX);
 	if (ret < 0)
 		return ret;
-	if (ret != rec.path_len ||
+	if (ret != rec.path_len || rec.__pad ||
+	    !rec.obj_ref != (rec.kind != CKPT_VMA_SHMEM) ||
 	    !PAGE_ALIGNED(rec.start) || !PAGE_ALIGNED(rec.end) ||
 	    rec.start >= rec.end || !ckpt_user_range_ok(rec.start, rec.end) ||
 	    rec.prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
@@ -445,12 +447,22 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 		ret = ckpt_read_end(ctx);
 		if (ret)
 			return ret;
+	} else if (rec.kind == CKPT_VMA_SHMEM && !rec.path_len &&
+		   (rec.flags & MAP_TYPE) == MAP_SHARED) {
+		ret = ckpt_read_end(ctx);
+		if (ret)
+			return ret;
+		shmem = ckpt_obj_fetch(ctx, rec.obj_ref, CKPT_OBJ_SHMEM);
+		if (IS_ERR(shmem))
+			return PTR_ERR(shmem);
 	} else {
 		return ckpt_err(ctx, -EINVAL, "mapping record at offset %llu has bad kind %u",
 				ctx->rec_start, rec.kind);
 	}
 
 	len = rec.end - rec.start;
+	if (shmem)
+		file = get_file(shmem);
 	flags = rec.flags | MAP_FIXED_NOREPLACE | (file ? 0 : MAP_ANONYMOUS);
 	if ((rec.flags & MAP_TYPE) == MAP_SHARED && !file) {
 		ret = ckpt_err(ctx, -EINVAL, "shared anonymous mapping in image");
@@ -470,7 +482,7 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 			       rec.start, rec.end);
 		goto out;
 	}
-	if (rec.kind != CKPT_VMA_FILE_SHARED)
+	if (rec.kind == CKPT_VMA_ANON || rec.kind == CKPT_VMA_FILE_PRIVATE)
 		ret = ckpt_restore_pages(ctx, mm, &rec);
 out:
 	if (file)

@@ -16,6 +16,7 @@ static const struct ckpt_obj_ops *const ckpt_obj_table[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_SIGHAND]	= &ckpt_sighand_ops,
 	[CKPT_OBJ_CRED]		= &ckpt_cred_ops,
 	[CKPT_OBJ_PIPE]		= &ckpt_pipe_ops,
+	[CKPT_OBJ_SHMEM]	= &ckpt_shmem_ops,
 };
 
 /**

@@ -86,6 +86,7 @@ enum ckpt_rec_type {
 	CKPT_REC_CRED,		/* struct ckpt_rec_cred + groups */
 	CKPT_REC_SIGPENDING,	/* struct ckpt_rec_sigpending + siginfos */
 	CKPT_REC_PIPE,		/* struct ckpt_rec_pipe + buffered bytes */
+	CKPT_REC_SHMEM,		/* struct ckpt_rec_shmem, then its pages */
 	CKPT_REC_MAX
 };
 
@@ -98,6 +99,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_SIGHAND,	/* signal handlers */
 	CKPT_OBJ_CRED,		/* credentials */
 	CKPT_OBJ_PIPE,		/* a pipe, both its ends and its contents */
+	CKPT_OBJ_SHMEM,		/* shared anonymous memory and its contents */
 	CKPT_OBJ_MAX
 };
 
@@ -355,6 +357,7 @@ enum ckpt_vma_kind {
 	CKPT_VMA_FILE_SHARED,	/* shared file mapping, contents in the file */
 	CKPT_VMA_VDSO,		/* the vvar and vdso pair, recreated */
 	CKPT_VMA_VVAR,
+	CKPT_VMA_SHMEM,		/* MAP_SHARED|MAP_ANONYMOUS, a CKPT_OBJ_SHMEM */
 };
 
 /**
@@ -369,6 +372,8 @@ enum ckpt_vma_kind {
  * @flags:	MAP_SHARED/MAP_PRIVATE, MAP_GROWSDOWN, MAP_NORESERVE.
  * @kind:	enum ckpt_vma_kind.
  * @path_len:	bytes of path following.
+ * @obj_ref:	CKPT_VMA_SHMEM: the memory, written before; @pgoff is into it.
+ * @__pad:	zero.
  */
 struct ckpt_rec_vma {
 	struct ckpt_rec rec;
@@ -379,9 +384,22 @@ struct ckpt_rec_vma {
 	__u32 flags;
 	__u32 kind;
 	__u32 path_len;
+	__u32 obj_ref;
+	__u32 __pad;
 };
 
 #define CKPT_PAGES_MAX		64	/* pages in one CKPT_REC_PAGES */
+
+/**
+ * struct ckpt_rec_shmem - shared anonymous memory, followed by
+ *	CKPT_REC_PAGES records whose @addr is an offset into it
+ * @rec:	CKPT_REC_SHMEM.
+ * @size:	its size in bytes, a multiple of the page size.
+ */
+struct ckpt_rec_shmem {
+	struct ckpt_rec rec;
+	__aligned_u64 size;
+};
 
 /**
  * struct ckpt_rec_pages - contents of @nr consecutive pages from @addr

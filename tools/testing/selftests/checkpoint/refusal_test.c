@@ -37,8 +37,8 @@ FIXTURE_VARIANT_ADD(holder, socket) {
 	"hold-socket", EOPNOTSUPP, "sockets are not supported" };
 FIXTURE_VARIANT_ADD(holder, eventfd) {
 	"hold-eventfd", EOPNOTSUPP, "files without a path" };
-FIXTURE_VARIANT_ADD(holder, shared_anonymous_memory) {
-	"hold-shm", EOPNOTSUPP, "which has no path, is not supported" };
+FIXTURE_VARIANT_ADD(holder, sysv_shared_memory) {
+	"hold-sysv-shm", EOPNOTSUPP, "which has no path, is not supported" };
 FIXTURE_VARIANT_ADD(holder, nested_pid_namespace) {
 	"hold-pidns", EOPNOTSUPP, "nested pid namespaces are not supported yet" };
 FIXTURE_VARIANT_ADD(holder, ptraced_task) {

@@ -5,7 +5,7 @@
  * syscall must resume as after a signal it did not see.
  *
  * usage: sleeper_prog SHARED-FILE nanosleep|pause|futex|pipe-read|wait4
- *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-shm|
+ *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-sysv-shm|
  *                                 hold-pidns|hold-ptraced|hold-vfork|
  *                                 hold-tree
  * Writes counter = 1 just before blocking, then verdict = the result.
@@ -23,6 +23,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -89,9 +90,14 @@ static int hold(const char *what, struct shared_page *sp)
 		return socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	if (!strcmp(what, "hold-eventfd"))
 		return eventfd(0, 0) < 0;
-	if (!strcmp(what, "hold-shm"))
-		return mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED;
+	if (!strcmp(what, "hold-sysv-shm")) {
+		int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+
+		/* Removed now, gone once the container detaches it. */
+		if (id < 0 || shmat(id, NULL, 0) == (void *)-1)
+			return 1;
+		return shmctl(id, IPC_RMID, NULL);
+	}
 	if (!strcmp(what, "hold-pidns")) {
 		pid_t pid;
 

@@ -27,6 +27,7 @@
 #define STEP_STABLE	3
 
 static struct tree_page *sp;
+static volatile uint64_t *shm;	/* MAP_SHARED|MAP_ANONYMOUS, init and A */
 
 /* What each process saw before the checkpoint; private to each. */
 static struct {
@@ -139,6 +140,7 @@ static uint64_t init_checks(void)
 
 	if (lseek(SHARED_FD, 100, SEEK_SET) != 100)
 		bad |= 1 << CHECK_FILE_OFFSET;
+	shm[1] = 77;
 	SET(sp->step[STEP_FILE], 1);
 
 	bad |= wait_for(&sp->step[STEP_MM]);
@@ -172,6 +174,9 @@ static uint64_t a_checks(void)
 	bad |= wait_for(&sp->step[STEP_FILE]);
 	if (lseek(SHARED_FD, 0, SEEK_CUR) != 100)
 		bad |= 1 << CHECK_FILE_OFFSET;
+	/* Written before the checkpoint, and by init just now. */
+	if (shm[0] != 1234 || shm[1] != 77)
+		bad |= 1 << CHECK_SHARED_ANON;
 	bad |= wait_for(&sp->step[STEP_TABLE]);
 	if (fcntl(TABLE_FD, F_GETFD) < 0)
 		bad |= 1 << CHECK_FD_TABLE;
@@ -306,6 +311,10 @@ int main(int argc, char **argv)
 		return 105;
 	close(p[0]);
 	close(p[1]);
+	shm = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		   -1, 0);
+	if (shm == MAP_FAILED)
+		return 108;
 
 	a = fork();
 	if (a == 0)
@@ -313,6 +322,7 @@ int main(int argc, char **argv)
 	close(PIPE_RD);
 	if (write(PIPE_WR, "hello", 5) != 5)
 		return 106;
+	shm[0] = 1234;
 	f = fork();
 	if (f == 0)
 		run_f();

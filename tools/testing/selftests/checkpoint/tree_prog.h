@@ -12,7 +12,8 @@
  *         │                 ├─ C (shares A's fd table and fs)
  *         │                 └─ D (exited) ── E (orphan, now init's child)
  *         ├─ F (exited session leader) ── G (in F's session and group)
- *         │    A reads a pipe init writes, with bytes left in it
+ *         │    A reads a pipe init writes, with bytes left in it, and
+ *         │    shares an anonymous MAP_SHARED page with init
  *         ├─ V (shares init's mm)
  *         ├─ H (exit signal SIGUSR2)
  *         ├─ S (stopped by SIGSTOP)
@@ -36,6 +37,7 @@ enum tree_check {
 	CHECK_PIPE,		/* A reads what init left in their pipe, then more */
 	CHECK_ZOMBIE,		/* init reaps Z with its exit status */
 	CHECK_STOPPED,		/* init finds S stopped, and SIGCONT resumes it */
+	CHECK_SHARED_ANON,	/* A sees init's writes to their MAP_SHARED|MAP_ANONYMOUS page */
 	CHECK_TIMEOUT,		/* a step of another task never came */
 	CHECK_NR
 };
@@ -51,7 +53,7 @@ struct tree_page {
 
 #define TREE_CHECKS "bits 0 pid, 1 ppid, 2 pgid, 3 sid, 4 memory, 5 file offset, " \
 	"6 exit signal, 7 fd table, 8 wait, 9 shared mm, 10 fs, 11 pipe, " \
-	"12 zombie, 13 stopped, 14 timeout; " \
+	"12 zombie, 13 stopped, 14 shared anonymous page, 15 timeout; " \
 	"tasks 0 init, 1 A, 2 B, 3 C, 4 E, 5 G, 6 V, 7 H, 8 S"
 
 #endif /* TREE_PROG_H */

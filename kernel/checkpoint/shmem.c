@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Shared anonymous memory (CKPT_OBJ_SHMEM): what MAP_SHARED|MAP_ANONYMOUS
+ * creates, an unlinked shmem file that every VMA of the mapping -- in
+ * the task that made it and in every child that inherited it -- points
+ * to.  It is saved once, with its size and the pages it holds, and each
+ * VMA names it by objref.  Restart makes one such file and maps it in
+ * every VMA, so writes by one task are seen by the others again.
+ */
+#include <linux/checkpoint.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+
+#include "checkpoint.h"
+
+/* The page at @index if the memory has one there, with a reference. */
+static struct page *ckpt_shmem_page(struct inode *inode, pgoff_t index)
+{
+	struct folio *folio = NULL;
+	struct page *page;
+
+	/* SGP_READ: a hole stays a hole, a swapped page is read back. */
+	if (shmem_get_folio(inode, index, 0, &folio, SGP_READ) || !folio)
+		return NULL;
+	page = folio_file_page(folio, index);
+	get_page(page);
+	folio_unlock(folio);
+	folio_put(folio);
+	return page;
+}
+
+static int ckpt_shmem_checkpoint(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct inode *inode = file_inode(ptr);
+	struct ckpt_rec_shmem rec = { .size = i_size_read(inode) };
+	struct page *run[CKPT_PAGES_MAX];
+	pgoff_t index = 0, run_start = 0, end;
+	unsigned int nr;
+	int ret;
+
+	ret = ckpt_write_rec(ctx, &rec, CKPT_REC_SHMEM, sizeof(rec));
+	end = DIV_ROUND_UP(rec.size, PAGE_SIZE);
+	while (!ret && index < end) {
+		for (nr = 0; index < end && nr < CKPT_PAGES_MAX; index++) {
+			struct page *page = ckpt_shmem_page(inode, index);
+
+			if (!page) {
+				if (nr)
+					break;
+				continue;
+			}
+			if (!nr)
+				run_start = index;
+			run[nr++] = page;
+		}
+		if (nr)
+			ret = ckpt_write_page_run(ctx, (u64)run_start << PAGE_SHIFT,
+						  run, nr);
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+		cond_resched();
+	}
+	return ret;
+}
+
+static int ckpt_shmem_fill(struct ckpt_ctx *ctx, struct file *file, u64 size)
+{
+	struct ckpt_rec_pages rec;
+	u64 next = 0;
+	void *buf;
+	int ret;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while ((ret = ckpt_peek_type(ctx)) == CKPT_REC_PAGES) {
+		u32 i;
+
+		ret = ckpt_read_begin(ctx, &rec, CKPT_REC_PAGES, sizeof(rec),
+				      CKPT_PAGES_MAX * PAGE_SIZE);
+		if (ret < 0)
+			break;
+		if (!rec.nr || rec.nr > CKPT_PAGES_MAX || rec.__pad ||
+		    !PAGE_ALIGNED(rec.addr) || rec.addr < next ||
+		    rec.addr + (u64)rec.nr * PAGE_SIZE > size ||
+		    ret != rec.nr * PAGE_SIZE) {
+			ret = ckpt_err(ctx, -EINVAL,
+				       "pages record at offset %llu does not fit shared memory of %llu bytes",
+				       ctx->rec_start, size);
+			break;
+		}
+		ret = 0;
+		for (i = 0; i < rec.nr && !ret; i++) {
+			loff_t pos = rec.addr + (u64)i * PAGE_SIZE;
+			ssize_t n;
+
+			ret = ckpt_read_data(ctx, buf, PAGE_SIZE);
+			if (ret)
+				break;
+			n = kernel_write(file, buf, PAGE_SIZE, &pos);
+			if (n != PAGE_SIZE)
+				ret = ckpt_err(ctx, n < 0 ? n : -EIO,
+					       "cannot refill shared memory");
+		}
+		if (!ret)
+			ret = ckpt_read_end(ctx);
+		if (ret)
+			break;
+		next = rec.addr + (u64)rec.nr * PAGE_SIZE;
+	}
+	kfree(buf);
+	return ret < 0 ? ret : 0;
+}
+
+static void *ckpt_shmem_restore(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_shmem rec;
+	struct file *file;
+	int ret;
+
+	ret = ckpt_read_rec(ctx, &rec, CKPT_REC_SHMEM, sizeof(rec));
+	if (ret)
+		return ERR_PTR(ret);
+	if (!rec.size || !PAGE_ALIGNED(rec.size) || rec.size > MAX_LFS_FILESIZE)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed shared memory record"));
+	/*
+	 * As shmem_zero_setup() does for MAP_SHARED|MAP_ANONYMOUS: an
+	 * unlinked file, which mmap() treats as anonymous shared memory.
+	 */
+	file = shmem_kernel_file_setup("dev/zero", rec.size, 0);
+	if (IS_ERR(file))
+		return ERR_PTR(ckpt_err(ctx, PTR_ERR(file),
+					"cannot create %llu bytes of shared memory",
+					rec.size));
+	ret = ckpt_shmem_fill(ctx, file, rec.size);
+	if (ret) {
+		fput(file);
+		return ERR_PTR(ret);
+	}
+	return file;
+}
+
+static void ckpt_shmem_grab(void *ptr)
+{
+	get_file(ptr);
+}
+
+static void ckpt_shmem_drop(struct ckpt_ctx *ctx, void *ptr)
+{
+	fput(ptr);
+}
+
+/* Every VMA mapping it holds a reference: all must be the container's. */
+static unsigned long ckpt_shmem_users(void *ptr)
+{
+	return file_count((struct file *)ptr);
+}
+
+const struct ckpt_obj_ops ckpt_shmem_ops = {
+	.name		= "shared memory",
+	.grab		= ckpt_shmem_grab,
+	.drop		= ckpt_shmem_drop,
+	.users		= ckpt_shmem_users,
+	.checkpoint	= ckpt_shmem_checkpoint,
+	.restore	= ckpt_shmem_restore,
+};
