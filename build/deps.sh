@@ -3,9 +3,12 @@
 # when everything is present this is one dpkg-query and nothing else.
 set -eu
 
+# clang's libFuzzer is in libclang-rt-14-dev, only a Recommends of clang;
+# man-db checks that cr.8 renders.
 pkgs="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       cpio gzip xz-utils kmod busybox-static qemu-system-x86 sparse
-      libcap-dev zlib1g-dev libjson-c-dev perl python3 git patch"
+      libcap-dev zlib1g-dev libjson-c-dev perl python3 git patch
+      clang libclang-rt-14-dev man-db groff-base"
 
 missing=
 for p in $pkgs; do

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run every test and print "N passed, N failed" last.
 #
-# Host-side checks (sparse, the exported series) and two guest boots: the
+# Host-side checks (sparse, the exported series, cr's unit tests and a
+# bounded fuzzing run of its image parser) and two guest boots: the
 # debug kernel runs the selftests, the CONFIG_CHECKPOINT=n kernel runs the
 # compiled-out test.  A guest run fails on any "not ok", on a test binary
 # that dies without reporting, on a timeout, and on any kernel splat or
@@ -82,6 +83,8 @@ guest_check() {
 
 host_check sparse make -C "$top" --no-print-directory sparse
 host_check series "$top/build/series.sh"
+host_check host-tests make -C "$top" --no-print-directory host-tests
+host_check fuzz make -C "$top" --no-print-directory fuzz
 
 guest_check nocr "$out/build/nocr/arch/x86/boot/bzImage" nocr 300
 guest_check test "$out/build/test/arch/x86/boot/bzImage" check 1500

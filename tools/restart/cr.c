@@ -4,21 +4,22 @@
  * restart(2).
  *
  *   cr run [--hostname H] -- CMD [ARGS...]
- *   cr checkpoint PID [-o FILE|-] [--kill]
+ *   cr checkpoint PID -o FILE|- [--kill]
  *   cr restart [FILE|-] [--frozen] [--wait]
  *   cr inspect FILE [--json]
  *   cr check
  *
  * Exit status: 0 success; 1 the operation failed (the kernel's reasons
  * are on stderr); 2 bad command line; with --wait, the container's own
- * exit status (128+N if it was killed by signal N).
+ * exit status (128+N if it was killed by signal N).  cr(8) has the rest.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <linux/checkpoint.h>
 #include <linux/sched.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,26 +41,7 @@
 #define __NR_restart 601
 #endif
 
-const char *cr_prog = "cr";
 #define prog cr_prog
-
-static void print_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: %s run [--hostname H] -- CMD [ARGS...]\n"
-		"       %s checkpoint PID [-o FILE|-] [--kill]\n"
-		"       %s restart [FILE|-] [--frozen] [--wait]\n"
-		"       %s inspect FILE [--json]\n"
-		"       %s check\n",
-		prog, prog, prog, prog, prog);
-}
-
-int cr_bad_usage(const char *why)
-{
-	fprintf(stderr, "%s: %s\n", prog, why);
-	print_usage(stderr);
-	return 2;
-}
 
 static double now(void)
 {
@@ -107,43 +89,29 @@ static void explain(const char *op, int err)
 	}
 }
 
-static int cmd_run(int argc, char **argv)
+static int cmd_run(const struct cr_args *a)
 {
-	static const struct option opts[] = {
-		{ "hostname", required_argument, NULL, 'h' },
-		{ }
-	};
 	struct clone_args ca = {
 		.flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS,
 		.exit_signal = SIGCHLD,
 	};
-	const char *hostname = NULL;
-	int c;
 	pid_t pid;
-
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (c != 'h')
-			return cr_bad_usage("unknown option to run");
-		hostname = optarg;
-	}
-	if (optind >= argc)
-		return cr_bad_usage("run needs a command");
 
 	pid = syscall(__NR_clone3, &ca, sizeof(ca));
 	if (pid < 0) {
 		fprintf(stderr, "%s: cannot create the container: %m\n", prog);
 		fprintf(stderr, "%s: creating namespaces needs root\n", prog);
-		return 1;
+		return CR_EXIT_FAIL;
 	}
 	if (pid == 0) {
-		if (hostname && sethostname(hostname, strlen(hostname)))
+		if (a->hostname && sethostname(a->hostname, strlen(a->hostname)))
 			_exit(127);
-		execvp(argv[optind], argv + optind);
-		fprintf(stderr, "%s: cannot run %s: %m\n", prog, argv[optind]);
+		execvp(a->command[0], a->command);
+		fprintf(stderr, "%s: cannot run %s: %m\n", prog, a->command[0]);
 		_exit(127);
 	}
 	printf("%d\n", pid);
-	return 0;
+	return CR_EXIT_OK;
 }
 
 /* Keep only the capabilities the syscall needs; drop the rest. */
@@ -161,43 +129,77 @@ static int drop_caps_except(const cap_value_t *keep, int n)
 	return ret;
 }
 
-static int cmd_checkpoint(int argc, char **argv)
+/*
+ * The kernel writes the image straight to the fd, so cr sees nothing of
+ * a long dump; when the image is a regular file its growing size is the
+ * progress.  A thread polls it until the pipe that stops it is closed.
+ */
+struct progress {
+	pthread_t thread;
+	int fd;
+	int stop[2];
+	bool shown;
+};
+
+static void *progress_show(void *arg)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "kill", no_argument, NULL, 'k' },
-		{ }
-	};
+	struct progress *p = arg;
+	struct pollfd stop = { .fd = p->stop[0], .events = POLLIN };
+	struct stat sb;
+
+	while (poll(&stop, 1, 200) == 0) {
+		if (fstat(p->fd, &sb))
+			break;
+		fprintf(stderr, "\r  %.1f MiB written", sb.st_size / 1048576.0);
+		p->shown = true;
+	}
+	/* Blank the line so that what cr prints next starts clean. */
+	if (p->shown)
+		fprintf(stderr, "\r%*s\r", 40, "");
+	return NULL;
+}
+
+static bool progress_start(struct progress *p, int fd)
+{
+	struct stat sb;
+
+	if (!isatty(STDERR_FILENO) || fstat(fd, &sb) || !S_ISREG(sb.st_mode))
+		return false;
+	p->fd = fd;
+	p->shown = false;
+	if (pipe2(p->stop, O_CLOEXEC))
+		return false;
+	if (!pthread_create(&p->thread, NULL, progress_show, p))
+		return true;
+	close(p->stop[0]);
+	close(p->stop[1]);
+	return false;
+}
+
+static void progress_stop(struct progress *p)
+{
+	close(p->stop[1]);
+	pthread_join(p->thread, NULL);
+	close(p->stop[0]);
+}
+
+static int cmd_checkpoint(const struct cr_args *ca)
+{
 	static const cap_value_t keep[] = {
 		CAP_CHECKPOINT_RESTORE, CAP_SYS_ADMIN, CAP_SYS_PTRACE,
 		CAP_DAC_OVERRIDE,
 	};
-	struct checkpoint_args a = { .logfd = STDERR_FILENO };
-	const char *out = NULL;
+	struct checkpoint_args a = {
+		.flags = ca->flags,
+		.pid = ca->pid,
+		.logfd = STDERR_FILENO,
+	};
+	const char *out = ca->file;
+	struct progress progress;
+	bool progressing;
 	struct stat sb;
+	int fd, err = 0;
 	double t0;
-	char *end;
-	int c, fd;
-
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'k':
-			a.flags |= CHECKPOINT_KILL;
-			break;
-		default:
-			return cr_bad_usage("unknown option to checkpoint");
-		}
-	}
-	if (optind != argc - 1)
-		return cr_bad_usage("checkpoint needs exactly one PID");
-	a.pid = strtol(argv[optind], &end, 10);
-	if (*end || a.pid <= 0)
-		return cr_bad_usage("PID must be a positive number");
-	if (!out)
-		return cr_bad_usage("checkpoint needs -o FILE (or -o - for stdout)");
 
 	if (!strcmp(out, "-")) {
 		fd = STDOUT_FILENO;
@@ -205,18 +207,24 @@ static int cmd_checkpoint(int argc, char **argv)
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			fprintf(stderr, "%s: cannot create %s: %m\n", prog, out);
-			return 1;
+			return CR_EXIT_FAIL;
 		}
 	}
 	a.fd = fd;
 	drop_caps_except(keep, ARRAY_SIZE(keep));
 
 	t0 = now();
-	if (syscall(__NR_checkpoint, &a, sizeof(a))) {
-		explain("checkpoint", errno);
+	/* Started after the drop: capabilities are per thread. */
+	progressing = progress_start(&progress, fd);
+	if (syscall(__NR_checkpoint, &a, sizeof(a)))
+		err = errno;
+	if (progressing)
+		progress_stop(&progress);
+	if (err) {
+		explain("checkpoint", err);
 		if (fd != STDOUT_FILENO)
 			unlink(out);
-		return 1;
+		return CR_EXIT_FAIL;
 	}
 	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode))
 		fprintf(stderr, "%s: checkpointed %d to %s: %lld bytes in %.3f s%s\n",
@@ -225,45 +233,27 @@ static int cmd_checkpoint(int argc, char **argv)
 	else
 		fprintf(stderr, "%s: checkpointed %d in %.3f s\n", prog, a.pid,
 			now() - t0);
-	return 0;
+	return CR_EXIT_OK;
 }
 
-static int cmd_restart(int argc, char **argv)
+static int cmd_restart(const struct cr_args *ca)
 {
-	static const struct option opts[] = {
-		{ "wait", no_argument, NULL, 'w' },
-		{ "frozen", no_argument, NULL, 'f' },
-		{ }
+	struct restart_args a = {
+		.flags = ca->flags,
+		.logfd = STDERR_FILENO,
 	};
-	struct restart_args a = { .logfd = STDERR_FILENO };
-	const char *in = "-";
-	int c, wait = 0, status;
+	const char *in = ca->file;
 	double t0;
+	int status;
 	long pid;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'w':
-			wait = 1;
-			break;
-		case 'f':
-			a.flags |= RESTART_FROZEN;
-			break;
-		default:
-			return cr_bad_usage("unknown option to restart");
-		}
-	}
-	if (optind < argc - 1)
-		return cr_bad_usage("restart takes at most one image");
-	if (optind == argc - 1)
-		in = argv[optind];
 	if (!strcmp(in, "-")) {
 		a.fd = STDIN_FILENO;
 	} else {
 		a.fd = open(in, O_RDONLY | O_CLOEXEC);
 		if (a.fd < 0) {
 			fprintf(stderr, "%s: cannot open %s: %m\n", prog, in);
-			return 1;
+			return CR_EXIT_FAIL;
 		}
 	}
 
@@ -271,18 +261,18 @@ static int cmd_restart(int argc, char **argv)
 	pid = syscall(__NR_restart, &a, sizeof(a));
 	if (pid < 0) {
 		explain("restart", errno);
-		return 1;
+		return CR_EXIT_FAIL;
 	}
 	printf("%ld\n", pid);
 	fflush(stdout);
 	fprintf(stderr, "%s: restarted %s as %ld in %.3f s%s\n", prog, in, pid,
 		now() - t0,
 		a.flags & RESTART_FROZEN ? ", stopped until SIGCONT" : "");
-	if (!wait)
-		return 0;
+	if (!ca->wait)
+		return CR_EXIT_OK;
 	if (waitpid(pid, &status, 0) != pid) {
 		fprintf(stderr, "%s: cannot wait for %ld: %m\n", prog, pid);
-		return 1;
+		return CR_EXIT_FAIL;
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
@@ -313,26 +303,29 @@ static int cmd_check(void)
 		printf("restart: allowed (CAP_SYS_ADMIN held)\n");
 	else
 		printf("restart: not allowed: needs CAP_SYS_ADMIN; run as root\n");
-	return ok && admin ? 0 : 1;
+	return ok && admin ? CR_EXIT_OK : CR_EXIT_FAIL;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2)
-		return cr_bad_usage("no command");
-	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "checkpoint"))
-		return cmd_checkpoint(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "restart"))
-		return cmd_restart(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "inspect"))
-		return cmd_inspect(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "check"))
+	struct cr_args a;
+
+	if (cr_parse_args(&a, argc, argv))
+		return cr_bad_usage(a.error);
+	switch (a.cmd) {
+	case CR_CMD_RUN:
+		return cmd_run(&a);
+	case CR_CMD_CHECKPOINT:
+		return cmd_checkpoint(&a);
+	case CR_CMD_RESTART:
+		return cmd_restart(&a);
+	case CR_CMD_INSPECT:
+		return cmd_inspect(a.file, a.json);
+	case CR_CMD_CHECK:
 		return cmd_check();
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		print_usage(stdout);
-		return 0;
+	case CR_CMD_HELP:
+		break;
 	}
-	return cr_bad_usage("unknown command");
+	cr_print_usage(stdout);
+	return CR_EXIT_OK;
 }

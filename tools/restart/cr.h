@@ -1,10 +1,61 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What cr's subcommands share. */
+/* What cr's parts share. */
 #ifndef CR_H
 #define CR_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Exit status, as cr(8) documents it. */
+#define CR_EXIT_OK	0
+#define CR_EXIT_FAIL	1
+#define CR_EXIT_USAGE	2
+
+enum cr_cmd {
+	CR_CMD_HELP = 1,
+	CR_CMD_RUN,
+	CR_CMD_CHECKPOINT,
+	CR_CMD_RESTART,
+	CR_CMD_INSPECT,
+	CR_CMD_CHECK,
+};
+
+/**
+ * struct cr_args - a command line, parsed
+ * @cmd:	the subcommand.
+ * @hostname:	run: --hostname, or NULL.
+ * @command:	run: the container's command and arguments, NULL-terminated.
+ * @pid:	checkpoint: the container's init.
+ * @file:	checkpoint: -o; restart: the image ("-" by default);
+ *		inspect: the image.
+ * @flags:	checkpoint: CHECKPOINT_*; restart: RESTART_*.
+ * @wait:	restart: --wait.
+ * @json:	inspect: --json.
+ * @error:	why the command line is wrong, when parsing fails.
+ */
+struct cr_args {
+	enum cr_cmd cmd;
+	const char *hostname;
+	char **command;
+	pid_t pid;
+	const char *file;
+	uint64_t flags;
+	bool wait;
+	bool json;
+	char error[160];
+};
+
+struct json_object;
+
 extern const char *cr_prog;
+void cr_print_usage(FILE *f);
 int cr_bad_usage(const char *why);
-int cmd_inspect(int argc, char **argv);
+int cr_parse_args(struct cr_args *a, int argc, char **argv);
+struct json_object *cr_inspect_image(const char *name, const void *data,
+				     size_t size);
+int cmd_inspect(const char *path, bool json);
 
 #endif /* CR_H */

@@ -30,6 +30,7 @@ static const char *const rec_names[CKPT_REC_MAX] = {
 	[CKPT_REC_CRED]		= "cred",
 	[CKPT_REC_SIGPENDING]	= "sigpending",
 	[CKPT_REC_PIPE]		= "pipe",
+	[CKPT_REC_SHMEM]	= "shmem",
 };
 
 /* Size of each record's fixed part; variable records may be longer. */
@@ -53,6 +54,7 @@ static const struct {
 	[CKPT_REC_CRED]		= { sizeof(struct ckpt_rec_cred), 1 },
 	[CKPT_REC_SIGPENDING]	= { sizeof(struct ckpt_rec_sigpending), 1 },
 	[CKPT_REC_PIPE]		= { sizeof(struct ckpt_rec_pipe), 1 },
+	[CKPT_REC_SHMEM]	= { sizeof(struct ckpt_rec_shmem), 0 },
 };
 
 static const char *const obj_names[CKPT_OBJ_MAX] = {
@@ -63,6 +65,7 @@ static const char *const obj_names[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_SIGHAND]	= "sighand",
 	[CKPT_OBJ_CRED]		= "cred",
 	[CKPT_OBJ_PIPE]		= "pipe",
+	[CKPT_OBJ_SHMEM]	= "shmem",
 };
 
 /* objrefs name objects in a dense range; more than this is corruption. */
@@ -169,6 +172,11 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 		       check_ref(w, i, off, t->fs_ref, CKPT_OBJ_FS, "fs") ||
 		       check_ref(w, i, off, t->sighand_ref, CKPT_OBJ_SIGHAND, "sighand") ||
 		       check_ref(w, i, off, t->cred_ref, CKPT_OBJ_CRED, "cred") ? -1 : 0;
+	case CKPT_REC_VMA:
+		if (((const struct ckpt_rec_vma *)r)->kind != CKPT_VMA_SHMEM)
+			return 0;
+		return check_ref(w, i, off, ((const struct ckpt_rec_vma *)r)->obj_ref,
+				 CKPT_OBJ_SHMEM, "shared memory") ? -1 : 0;
 	case CKPT_REC_FILE:
 		if (((const struct ckpt_rec_file *)r)->kind != CKPT_FILE_PIPE)
 			return 0;

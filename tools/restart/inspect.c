@@ -124,8 +124,14 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "end", jint(v->end));
 		json_object_object_add(o, "prot", jint(v->prot));
 		json_object_object_add(o, "kind", jint(v->kind));
+		if (v->kind == CKPT_VMA_SHMEM)
+			json_object_object_add(o, "shmem", jint(v->obj_ref));
 		if (v->path_len && v->path_len <= r->len - sizeof(*v))
 			add_path(o, PAYLOAD(r, struct ckpt_rec_vma), v->path_len);
+		break;
+	case CKPT_REC_SHMEM:
+		json_object_object_add(o, "size",
+				       jint(((const struct ckpt_rec_shmem *)r)->size));
 		break;
 	case CKPT_REC_PIPE:
 		json_object_object_add(o, "size", jint(((const struct ckpt_rec_pipe *)r)->size));
@@ -164,94 +170,102 @@ static json_object *record_json(const struct ckpt_rec *r)
 	return o;
 }
 
-struct inspect {
-	json_object *records;
-	int json;
-};
-
-static int print_record(struct cr_image *img, unsigned int index, size_t off,
-			const struct ckpt_rec *r, void *arg)
+static int add_record(struct cr_image *img, unsigned int index, size_t off,
+		      const struct ckpt_rec *r, void *records)
 {
-	struct inspect *in = arg;
 	json_object *o = record_json(r);
 
 	json_object_object_add(o, "offset", jint(off));
-	if (in->json) {
-		json_object_array_add(in->records, o);
-		return 0;
-	}
-	printf("%6u %10zu %s\n", index, off,
-	       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					      JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	json_object_array_add(records, o);
 	return 0;
 }
 
 /**
- * cmd_inspect - decode an image file and report whether it is sound
- * @argc:	arguments after "inspect".
- * @argv:	FILE [--json].
+ * cr_inspect_image - decode an image in memory
+ * @name:	what to call it in the result.
+ * @data:	the image; any bytes at all.
+ * @size:	its size.
  *
- * Return: 0 for a sound image, 1 for a damaged one, 2 for bad usage.
+ * Return: a new JSON object: "image", "size", "valid", "error" for a
+ * damaged image, and "records", each record that passed the checks.
  */
-int cmd_inspect(int argc, char **argv)
+json_object *cr_inspect_image(const char *name, const void *data, size_t size)
 {
-	struct inspect in = { 0 };
-	struct cr_image img = { 0 };
-	const char *path = NULL;
+	struct cr_image img = { .data = data, .size = size };
+	json_object *top = json_object_new_object();
+	json_object *records = json_object_new_array();
+	int ret;
+
+	ret = cr_image_walk(&img, add_record, records);
+	json_object_object_add(top, "image", json_object_new_string(name));
+	json_object_object_add(top, "size", jint(size));
+	json_object_object_add(top, "valid", json_object_new_boolean(!ret));
+	if (ret)
+		json_object_object_add(top, "error", json_object_new_string(img.error));
+	json_object_object_add(top, "records", records);
+	return top;
+}
+
+static void print_text(json_object *top)
+{
+	json_object *records = json_object_object_get(top, "records");
+	json_object *error = json_object_object_get(top, "error");
+	const char *name = json_object_get_string(json_object_object_get(top, "image"));
+	size_t i, n = json_object_array_length(records);
+
+	printf("%6s %10s record\n", "#", "offset");
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(records, i);
+
+		printf("%6zu %10lld %s\n", i,
+		       (long long)json_object_get_int64(json_object_object_get(o, "offset")),
+		       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+	if (error)
+		printf("%s: damaged: %s\n", name, json_object_get_string(error));
+	else
+		printf("%s: %lld bytes, %zu records, checksum good\n", name,
+		       (long long)json_object_get_int64(json_object_object_get(top, "size")),
+		       n);
+}
+
+/**
+ * cmd_inspect - decode an image file and report whether it is sound
+ * @path:	the image.
+ * @json:	print JSON rather than a line per record.
+ *
+ * Return: 0 for a sound image, 1 for a damaged or unreadable one.
+ */
+int cmd_inspect(const char *path, bool json)
+{
+	const int style = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			  JSON_C_TO_STRING_NOSLASHESCAPE;
+	json_object *top;
 	struct stat sb;
 	void *map;
-	int i, fd, ret;
+	int fd, ret;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			in.json = 1;
-		else if (!path)
-			path = argv[i];
-		else
-			return cr_bad_usage("inspect takes one image");
-	}
-	if (!path)
-		return cr_bad_usage("inspect needs an image file");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &sb)) {
 		fprintf(stderr, "%s: cannot open %s: %s\n", cr_prog, path, strerror(errno));
-		return 1;
+		return CR_EXIT_FAIL;
 	}
 	map = sb.st_size ? mmap(NULL, sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
 	close(fd);
 	if (map == MAP_FAILED) {
 		fprintf(stderr, "%s: cannot read %s: %s\n", cr_prog, path, strerror(errno));
-		return 1;
+		return CR_EXIT_FAIL;
 	}
-	img.data = map;
-	img.size = sb.st_size;
-	in.records = json_object_new_array();
-	if (!in.json)
-		printf("%6s %10s record\n", "#", "offset");
-	ret = cr_image_walk(&img, print_record, &in);
-	if (in.json) {
-		json_object *top = json_object_new_object();
-		int style = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			    JSON_C_TO_STRING_NOSLASHESCAPE;
-
-		json_object_object_add(top, "image", json_object_new_string(path));
-		json_object_object_add(top, "size", jint(img.size));
-		json_object_object_add(top, "valid", json_object_new_boolean(!ret));
-		if (ret)
-			json_object_object_add(top, "error", json_object_new_string(img.error));
-		json_object_object_add(top, "records", in.records);
+	top = cr_inspect_image(path, map, sb.st_size);
+	ret = json_object_get_boolean(json_object_object_get(top, "valid")) ?
+	      CR_EXIT_OK : CR_EXIT_FAIL;
+	if (json)
 		printf("%s\n", json_object_to_json_string_ext(top, style));
-		json_object_put(top);
-	} else {
-		json_object_put(in.records);
-		if (ret)
-			printf("%s: damaged: %s\n", path, img.error);
-		else
-			printf("%s: %zu bytes, %u records, checksum good\n", path,
-			       img.size, img.nr_records);
-	}
+	else
+		print_text(top);
+	json_object_put(top);
 	if (map)
-		munmap(map, img.size);
-	return ret ? 1 : 0;
+		munmap(map, sb.st_size);
+	return ret;
 }

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cr's image walker on synthetic images: sound ones walk cleanly, and
+ * each kind of damage is reported at the record and byte offset where
+ * it is, since that is what someone holding a broken image needs.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "kselftest_harness.h"
+#include "../image.h"
+#include "synth.h"
+
+static void vexpect_damage(struct __test_metadata *_metadata, struct synth *s,
+			   size_t size, unsigned int index, size_t off,
+			   const char *fmt, va_list ap)
+{
+	struct cr_image img = { .data = s->buf, .size = size };
+	char what[200], want[256];
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	snprintf(want, sizeof(want), "record %u at offset %zu: %s", index, off, what);
+	ASSERT_EQ(-1, cr_image_walk(&img, NULL, NULL));
+	ASSERT_STREQ(want, img.error);
+	/* Everything before the damage was sound. */
+	ASSERT_EQ(index, img.nr_records);
+}
+
+/* Walks @s's first @size bytes; the error must be @fmt at @index, @off. */
+static void expect_damage(struct __test_metadata *_metadata, struct synth *s,
+			  size_t size, unsigned int index, size_t off,
+			  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vexpect_damage(_metadata, s, size, index, off, fmt, ap);
+	va_end(ap);
+}
+
+/* The same for the whole of @s, damaged at its record @index. */
+static void damage_at(struct __test_metadata *_metadata, struct synth *s,
+		      unsigned int index, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vexpect_damage(_metadata, s, s->len, index, s->off[index], fmt, ap);
+	va_end(ap);
+}
+
+#define DAMAGE_AT(...) damage_at(_metadata, __VA_ARGS__)
+
+struct seen {
+	unsigned int nr;
+	size_t off[SYNTH_MAX_RECS];
+	uint32_t type[SYNTH_MAX_RECS];
+	unsigned int stop_at;
+};
+
+static int note_record(struct cr_image *img, unsigned int index, size_t off,
+		       const struct ckpt_rec *rec, void *arg)
+{
+	struct seen *seen = arg;
+
+	if (index != seen->nr || index >= SYNTH_MAX_RECS)
+		return -2;
+	seen->off[index] = off;
+	seen->type[index] = rec->type;
+	seen->nr++;
+	return seen->nr == seen->stop_at ? 7 : 0;
+}
+
+TEST(sound_images_walk_cleanly)
+{
+	void (*const build[])(struct synth *) = { synth_single, synth_pipe_tree };
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(build); i++) {
+		struct seen seen = { };
+		struct synth s;
+		struct cr_image img;
+
+		synth_init(&s);
+		build[i](&s);
+		img = (struct cr_image){ .data = s.buf, .size = s.len };
+		ASSERT_EQ(0, cr_image_walk(&img, note_record, &seen)) {
+			TH_LOG("image %u: %s", i, img.error);
+		}
+		ASSERT_STREQ("", img.error);
+		ASSERT_EQ(s.nr, img.nr_records);
+		ASSERT_EQ(s.nr, seen.nr);
+		ASSERT_EQ((const void *)s.buf, (const void *)img.header);
+		for (j = 0; j < s.nr; j++) {
+			ASSERT_EQ(s.off[j], seen.off[j]);
+			ASSERT_EQ(s.type[j], seen.type[j]);
+		}
+		synth_free(&s);
+	}
+}
+
+TEST(callback_stops_the_walk)
+{
+	struct seen seen = { .stop_at = 3 };
+	struct cr_image img;
+	struct synth s;
+
+	synth_init(&s);
+	synth_single(&s);
+	img = (struct cr_image){ .data = s.buf, .size = s.len };
+	ASSERT_EQ(7, cr_image_walk(&img, note_record, &seen));
+	ASSERT_EQ(3U, seen.nr);
+	ASSERT_EQ(2U, img.nr_records);
+	synth_free(&s);
+}
+
+TEST(truncated)
+{
+	struct synth s;
+	int pages, trailer;
+
+	synth_init(&s);
+	synth_single(&s);
+	pages = synth_find(&s, CKPT_REC_PAGES, 0);
+	trailer = synth_find(&s, CKPT_REC_TRAILER, 0);
+	ASSERT_LT(0, pages);
+
+	expect_damage(_metadata, &s, 0, 0, 0,
+		      "the image ends without a trailer (an interrupted checkpoint?)");
+	expect_damage(_metadata, &s, s.off[pages] + 4, pages, s.off[pages],
+		      "truncated record header");
+	expect_damage(_metadata, &s, s.off[pages] + 100, pages, s.off[pages],
+		      "pages record of 4120 bytes runs past the end (%zu bytes)",
+		      s.off[pages] + 100);
+	/* Cut between records: what a checkpoint that failed leaves. */
+	expect_damage(_metadata, &s, s.off[trailer], trailer, s.off[trailer],
+		      "the image ends without a trailer (an interrupted checkpoint?)");
+	/* The trailer's own padding is part of the image. */
+	expect_damage(_metadata, &s, s.len - 1, trailer, s.off[trailer],
+		      "trailer record of 24 bytes runs past the end (%zu bytes)",
+		      s.len - 1);
+	synth_free(&s);
+}
+
+TEST(bad_record_length)
+{
+	struct ckpt_rec *r;
+	struct synth s;
+	int i;
+
+	synth_init(&s);
+	synth_single(&s);
+	i = synth_find(&s, CKPT_REC_SIGHAND, 0);
+	r = synth_at(&s, i);
+
+	r->len = 4;
+	DAMAGE_AT(&s, i, "bad length 4");
+	r->len = CKPT_REC_MAX_LEN + 1;
+	DAMAGE_AT(&s, i, "bad length %u", CKPT_REC_MAX_LEN + 1);
+	r->len = sizeof(struct ckpt_rec_sighand) - 8;
+	DAMAGE_AT(&s, i, "sighand record has length %zu, expected %zu",
+		  sizeof(struct ckpt_rec_sighand) - 8, sizeof(struct ckpt_rec_sighand));
+
+	i = synth_find(&s, CKPT_REC_FILE, 0);
+	r = synth_at(&s, i);
+	r->len = sizeof(*r);
+	DAMAGE_AT(&s, i, "file record has length 8, expected at least %zu",
+		  sizeof(struct ckpt_rec_file));
+	synth_free(&s);
+}
+
+TEST(unknown_record_type)
+{
+	struct ckpt_rec *r;
+	struct synth s;
+	int i;
+
+	synth_init(&s);
+	synth_pipe_tree(&s);
+	i = synth_find(&s, CKPT_REC_PIPE, 0);
+	r = synth_at(&s, i);
+	r->type = 0;
+	DAMAGE_AT(&s, i, "unknown record type 0");
+	r->type = CKPT_REC_MAX;
+	DAMAGE_AT(&s, i, "unknown record type %u", CKPT_REC_MAX);
+	r->type = 0xffffffff;
+	DAMAGE_AT(&s, i, "unknown record type 4294967295");
+	synth_free(&s);
+}
+
+TEST(objref_used_before_definition)
+{
+	struct ckpt_fd_entry fd = { .fd = 0, .file_ref = 2 };
+	struct ckpt_rec_files *files;
+	struct ckpt_rec_task *t;
+	struct synth s;
+	int i;
+
+	synth_init(&s);
+	synth_single(&s);
+	i = synth_find(&s, CKPT_REC_TASK, 0);
+	t = synth_at(&s, i);
+	t->mm_ref = 99;
+	DAMAGE_AT(&s, i, "mm objref 99 is used before it is defined");
+	t->mm_ref = 0;
+	DAMAGE_AT(&s, i, "mm objref 0 is used before it is defined");
+
+	i = synth_find(&s, CKPT_REC_FILES, 0);
+	files = synth_at(&s, i);
+	((struct ckpt_fd_entry *)(files + 1))[2].file_ref = 42;
+	DAMAGE_AT(&s, i, "fd objref 42 is used before it is defined");
+	synth_free(&s);
+
+	/* An fd table written before the file it holds. */
+	synth_init(&s);
+	synth_header(&s);
+	synth_files(&s, &fd, 1);
+	synth_file(&s, CKPT_FILE_PATH, 0, "/");
+	synth_trailer(&s);
+	DAMAGE_AT(&s, 2, "fd objref 2 is used before it is defined");
+	synth_free(&s);
+}
+
+TEST(objref_of_the_wrong_kind)
+{
+	struct ckpt_rec_file *f;
+	struct synth s;
+	int i;
+
+	synth_init(&s);
+	synth_damaged(&s);
+	i = synth_find(&s, CKPT_REC_TASK, 0);
+	DAMAGE_AT(&s, i, "files objref 5 is a fs, used as a files");
+	synth_free(&s);
+
+	synth_init(&s);
+	synth_pipe_tree(&s);
+	i = synth_find(&s, CKPT_REC_FILE, 1);
+	f = synth_at(&s, i);
+	ASSERT_EQ((uint32_t)CKPT_FILE_PIPE, f->kind);
+	f->obj_ref = 2;
+	DAMAGE_AT(&s, i, "pipe objref 2 is a file, used as a pipe");
+	synth_free(&s);
+}
+
+TEST(objref_defined_twice_or_of_no_kind)
+{
+	struct ckpt_rec_obj *o;
+	struct synth s;
+	int i;
+
+	synth_init(&s);
+	synth_pipe_tree(&s);
+	i = synth_find(&s, CKPT_REC_OBJ, 3);
+	o = synth_at(&s, i);
+	o->objref = 1;
+	DAMAGE_AT(&s, i, "objref 1 is zero, too large or reused");
+	o->objref = 0;
+	DAMAGE_AT(&s, i, "objref 0 is zero, too large or reused");
+	o->objref = 0x7fffffff;
+	DAMAGE_AT(&s, i, "objref 2147483647 is zero, too large or reused");
+	o->objref = 4;
+	o->obj_type = CKPT_OBJ_MAX;
+	DAMAGE_AT(&s, i, "unknown object kind %u", CKPT_OBJ_MAX);
+	o->obj_type = 0;
+	DAMAGE_AT(&s, i, "unknown object kind 0");
+	synth_free(&s);
+}
+
+TEST(bad_checksum)
+{
+	struct ckpt_rec_trailer *t;
+	struct synth s;
+	uint32_t crc;
+	int i, trailer;
+
+	synth_init(&s);
+	synth_single(&s);
+	trailer = synth_find(&s, CKPT_REC_TRAILER, 0);
+	t = synth_at(&s, trailer);
+	crc = t->crc;
+	/* A flipped bit in page contents: nothing but the checksum sees it. */
+	i = synth_find(&s, CKPT_REC_PAGES, 0);
+	s.buf[s.off[i] + 1000] ^= 0x10;
+	DAMAGE_AT(&s, trailer, "checksum %08x, the image's is %08x", crc,
+		  (uint32_t)crc32(0, s.buf, s.off[trailer]));
+	synth_free(&s);
+}
+
+TEST(bad_magic_or_version)
+{
+	struct ckpt_rec_header *h;
+	struct synth s;
+
+	synth_init(&s);
+	synth_single(&s);
+	h = synth_at(&s, 0);
+	h->magic ^= 1;
+	DAMAGE_AT(&s, 0, "bad magic: not a checkpoint image");
+	h->magic ^= 1;
+	h->version = CKPT_IMAGE_VERSION + 1;
+	DAMAGE_AT(&s, 0, "format version %u, this tool reads %u",
+		  CKPT_IMAGE_VERSION + 1, CKPT_IMAGE_VERSION);
+	h->version = CKPT_IMAGE_VERSION;
+	memset(h->release, 'x', sizeof(h->release));
+	DAMAGE_AT(&s, 0, "kernel release is not terminated");
+	synth_free(&s);
+}
+
+TEST(bad_framing)
+{
+	struct ckpt_rec_trailer *t;
+	unsigned char *more;
+	struct cr_image img;
+	char want[256];
+	struct synth s;
+	int i, trailer;
+
+	synth_init(&s);
+	synth_single(&s);
+	trailer = synth_find(&s, CKPT_REC_TRAILER, 0);
+
+	/* A file record is padded after its path. */
+	i = synth_find(&s, CKPT_REC_FILE, 0);
+	s.buf[s.off[i + 1] - 1] = 1;
+	DAMAGE_AT(&s, i, "nonzero padding");
+	s.buf[s.off[i + 1] - 1] = 0;
+
+	t = synth_at(&s, trailer);
+	t->nr_records++;
+	DAMAGE_AT(&s, trailer, "trailer says %u records, the image has %d",
+		  trailer + 1, trailer);
+	t->nr_records--;
+	t->magic = 0;
+	DAMAGE_AT(&s, trailer, "trailer says %u records, the image has %d",
+		  trailer, trailer);
+	t->magic = CKPT_IMAGE_MAGIC;
+
+	/* Starting anywhere else than the header. */
+	img = (struct cr_image){ .data = s.buf + s.off[1], .size = s.len - s.off[1] };
+	ASSERT_EQ(-1, cr_image_walk(&img, NULL, NULL));
+	ASSERT_STREQ("record 0 at offset 0: the image does not start with a header",
+		     img.error);
+
+	/* A trailer must end the image. */
+	more = calloc(1, s.len + 8);
+	ASSERT_NE(NULL, more);
+	memcpy(more, s.buf, s.len);
+	img = (struct cr_image){ .data = more, .size = s.len + 8 };
+	ASSERT_EQ(-1, cr_image_walk(&img, NULL, NULL));
+	snprintf(want, sizeof(want), "record %d at offset %zu: data after the trailer",
+		 trailer, s.off[trailer]);
+	ASSERT_STREQ(want, img.error);
+	free(more);
+	synth_free(&s);
+
+	synth_init(&s);
+	synth_header(&s);
+	synth_header(&s);
+	synth_trailer(&s);
+	DAMAGE_AT(&s, 1, "a second header");
+	synth_free(&s);
+}
+
+TEST(counts_that_do_not_fit)
+{
+	struct ckpt_rec_container *c;
+	struct ckpt_rec_files *f;
+	struct synth s;
+	int i;
+
+	synth_init(&s);
+	synth_single(&s);
+	i = synth_find(&s, CKPT_REC_FILES, 0);
+	f = synth_at(&s, i);
+	f->nr_fds = 4;
+	DAMAGE_AT(&s, i, "4 fds do not fit a 64-byte record");
+	f->nr_fds = 0xffffffff;
+	DAMAGE_AT(&s, i, "4294967295 fds do not fit a 64-byte record");
+	f->nr_fds = 3;
+
+	c = synth_at(&s, 1);
+	c->nr_tasks = 2;
+	DAMAGE_AT(&s, 1, "2 tasks and 0 pids do not fit a 184-byte record");
+	c->nr_tasks = 0;
+	c->nr_pids = 7;
+	DAMAGE_AT(&s, 1, "0 tasks and 7 pids do not fit a 184-byte record");
+	synth_free(&s);
+}
+
+TEST_HARNESS_MAIN

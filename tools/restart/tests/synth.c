@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Synthetic checkpoint images.  They follow the order and the values the
+ * kernel writes (Documentation/checkpoint.rst, "Image format") closely
+ * enough for cr's walker, which is all they are for: restart(2) would
+ * refuse them, as their registers and memory describe no real program.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <zlib.h>
+
+#include "synth.h"
+
+#define SYNTH_PAGE_SIZE		4096
+/* The legacy area and the XSAVE header: x87 and SSE state only. */
+#define SYNTH_XSTATE_SIZE	576
+#define SYNTH_XFEATURES		0x3
+/* new_encode_dev(MKDEV(1, 3)), /dev/null: the only device they open. */
+#define SYNTH_DEV_NULL		0x103
+
+void synth_init(struct synth *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->next_ref = 1;
+}
+
+void synth_free(struct synth *s)
+{
+	free(s->buf);
+	s->buf = NULL;
+}
+
+static void synth_reserve(struct synth *s, size_t more)
+{
+	if (s->len + more <= s->cap)
+		return;
+	s->cap = (s->len + more) * 2;
+	s->buf = realloc(s->buf, s->cap);
+	if (!s->buf)
+		abort();
+}
+
+/**
+ * synth_rec - append a record
+ * @s:		the image.
+ * @type:	CKPT_REC_*.
+ * @rec:	the record's fixed part, starting with its struct ckpt_rec,
+ *		which is filled in here.
+ * @size:	size of the fixed part.
+ * @extra:	what follows the fixed part, or NULL.
+ * @extra_len:	its size.
+ *
+ * Return: the record's index.
+ */
+unsigned int synth_rec(struct synth *s, uint32_t type, void *rec, size_t size,
+		       const void *extra, size_t extra_len)
+{
+	struct ckpt_rec *r = rec;
+	size_t len = size + extra_len;
+	size_t padded = (len + CKPT_ALIGN - 1) & ~(size_t)(CKPT_ALIGN - 1);
+
+	if (s->nr == SYNTH_MAX_RECS)
+		abort();
+	r->type = type;
+	r->len = len;
+	synth_reserve(s, padded);
+	memcpy(s->buf + s->len, rec, size);
+	if (extra_len)
+		memcpy(s->buf + s->len + size, extra, extra_len);
+	memset(s->buf + s->len + len, 0, padded - len);
+	s->off[s->nr] = s->len;
+	s->type[s->nr] = type;
+	s->len += padded;
+	return s->nr++;
+}
+
+void *synth_at(struct synth *s, unsigned int index)
+{
+	return s->buf + s->off[index];
+}
+
+/* Index of the @nth (from 0) record of @type, or -1. */
+int synth_find(const struct synth *s, uint32_t type, unsigned int nth)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr; i++)
+		if (s->type[i] == type && !nth--)
+			return i;
+	return -1;
+}
+
+void synth_header(struct synth *s)
+{
+	struct ckpt_rec_header h = {
+		.magic = CKPT_IMAGE_MAGIC,
+		.version = CKPT_IMAGE_VERSION,
+		.arch = CKPT_ARCH_X86_64,
+		.page_size = SYNTH_PAGE_SIZE,
+		.xstate_size = SYNTH_XSTATE_SIZE,
+		.xfeatures = SYNTH_XFEATURES,
+		.vdso_size = 2 * SYNTH_PAGE_SIZE,
+		.vdso_crc = 0x5d1b2c3a,
+		.release = "6.12.0-synth",
+	};
+
+	synth_rec(s, CKPT_REC_HEADER, &h, sizeof(h), NULL, 0);
+}
+
+void synth_container(struct synth *s, const struct ckpt_tree_entry *tasks,
+		     uint32_t nr_tasks, const char *nodename)
+{
+	struct ckpt_rec_container c = {
+		.nr_tasks = nr_tasks,
+		.domainname = "(none)",
+	};
+
+	snprintf(c.nodename, sizeof(c.nodename), "%s", nodename);
+	synth_rec(s, CKPT_REC_CONTAINER, &c, sizeof(c), tasks,
+		  nr_tasks * sizeof(*tasks));
+}
+
+uint32_t synth_obj(struct synth *s, uint32_t kind)
+{
+	struct ckpt_rec_obj o = { .objref = s->next_ref++, .obj_type = kind };
+
+	synth_rec(s, CKPT_REC_OBJ, &o, sizeof(o), NULL, 0);
+	return o.objref;
+}
+
+static void synth_vma(struct synth *s, uint64_t start, uint64_t end,
+		      uint32_t prot, uint32_t flags, uint32_t kind,
+		      const char *path)
+{
+	struct ckpt_rec_vma v = {
+		.start = start,
+		.end = end,
+		.prot = prot,
+		.flags = flags,
+		.kind = kind,
+		.path_len = path ? strlen(path) : 0,
+	};
+
+	synth_rec(s, CKPT_REC_VMA, &v, sizeof(v), path, v.path_len);
+}
+
+/* An mm with a text mapping of @exe, a stack and the vdso. */
+uint32_t synth_mm(struct synth *s, const char *exe, int with_page)
+{
+	static unsigned char page[SYNTH_PAGE_SIZE];
+	struct ckpt_rec_mm mm = {
+		.nr_vmas = 3,
+		.exe_len = strlen(exe),
+		.start_code = 0x401000, .end_code = 0x402000,
+		.start_data = 0x403000, .end_data = 0x404000,
+		.start_brk = 0x405000, .brk = 0x405000,
+		.start_stack = 0x7ffffffde000,
+		.arg_start = 0x7fffffffef00, .arg_end = 0x7fffffffef10,
+		.env_start = 0x7fffffffef10, .env_end = 0x7fffffffef20,
+		.mmap_base = 0x7ffff7fff000,
+		.auxv_len = 4,
+		.dumpable = 1,
+		.auxv = { 6, SYNTH_PAGE_SIZE, 0, 0 },	/* AT_PAGESZ, AT_NULL */
+	};
+	struct ckpt_rec_pages p = { .addr = 0x7fffffffe000, .nr = 1 };
+	uint32_t ref = synth_obj(s, CKPT_OBJ_MM);
+
+	synth_rec(s, CKPT_REC_MM, &mm, sizeof(mm), exe, mm.exe_len);
+	synth_vma(s, 0x401000, 0x402000, PROT_READ | PROT_EXEC, MAP_PRIVATE,
+		  CKPT_VMA_FILE_PRIVATE, exe);
+	synth_vma(s, 0x7ffffffde000, 0x7ffffffff000, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_GROWSDOWN, CKPT_VMA_ANON, NULL);
+	if (with_page) {
+		memset(page, 0xa5, sizeof(page));
+		synth_rec(s, CKPT_REC_PAGES, &p, sizeof(p), page, sizeof(page));
+	}
+	synth_vma(s, 0x7ffff7fc1000, 0x7ffff7fc3000, PROT_READ | PROT_EXEC,
+		  MAP_PRIVATE, CKPT_VMA_VDSO, NULL);
+	return ref;
+}
+
+uint32_t synth_file(struct synth *s, uint32_t kind, uint32_t flags,
+		    const char *path)
+{
+	struct ckpt_rec_file f = {
+		.kind = kind,
+		.f_flags = flags,
+		.rdev = kind == CKPT_FILE_CHRDEV ? SYNTH_DEV_NULL : 0,
+		.path_len = strlen(path),
+	};
+	uint32_t ref = synth_obj(s, CKPT_OBJ_FILE);
+
+	synth_rec(s, CKPT_REC_FILE, &f, sizeof(f), path, f.path_len);
+	return ref;
+}
+
+/*
+ * One end of a pipe.  The first end written also writes the pipe, with
+ * what is @buffered in it, before its own record, as the kernel does.
+ */
+uint32_t synth_pipe_file(struct synth *s, uint32_t flags, uint32_t *pipe_ref,
+			 const char *buffered)
+{
+	struct ckpt_rec_file f = { .kind = CKPT_FILE_PIPE, .f_flags = flags };
+	struct ckpt_rec_pipe p = { .size = 16 * SYNTH_PAGE_SIZE };
+	uint32_t ref = synth_obj(s, CKPT_OBJ_FILE);
+
+	if (!*pipe_ref) {
+		*pipe_ref = synth_obj(s, CKPT_OBJ_PIPE);
+		p.data_len = strlen(buffered);
+		synth_rec(s, CKPT_REC_PIPE, &p, sizeof(p), buffered, p.data_len);
+	}
+	f.obj_ref = *pipe_ref;
+	synth_rec(s, CKPT_REC_FILE, &f, sizeof(f), NULL, 0);
+	return ref;
+}
+
+uint32_t synth_files(struct synth *s, const struct ckpt_fd_entry *fds,
+		     uint32_t nr_fds)
+{
+	struct ckpt_rec_files f = { .nr_fds = nr_fds };
+	uint32_t ref = synth_obj(s, CKPT_OBJ_FILES);
+
+	synth_rec(s, CKPT_REC_FILES, &f, sizeof(f), fds, nr_fds * sizeof(*fds));
+	return ref;
+}
+
+uint32_t synth_fs(struct synth *s, const char *root, const char *pwd)
+{
+	struct ckpt_rec_fs f = {
+		.umask = 022,
+		.root_len = strlen(root),
+		.pwd_len = strlen(pwd),
+	};
+	char paths[128];
+	uint32_t ref = synth_obj(s, CKPT_OBJ_FS);
+
+	snprintf(paths, sizeof(paths), "%s%s", root, pwd);
+	synth_rec(s, CKPT_REC_FS, &f, sizeof(f), paths, strlen(paths));
+	return ref;
+}
+
+uint32_t synth_sighand(struct synth *s)
+{
+	struct ckpt_rec_sighand h = { };
+	uint32_t ref = synth_obj(s, CKPT_OBJ_SIGHAND);
+
+	h.action[SIGPIPE - 1].handler = (uintptr_t)SIG_IGN;
+	synth_rec(s, CKPT_REC_SIGHAND, &h, sizeof(h), NULL, 0);
+	return ref;
+}
+
+uint32_t synth_cred(struct synth *s, uint32_t uid)
+{
+	/* CAP_LAST_CAP is 40: root has every capability, others none. */
+	uint64_t caps = uid ? 0 : (1ULL << 41) - 1;
+	struct ckpt_rec_cred c = {
+		.uid = uid, .euid = uid, .suid = uid, .fsuid = uid,
+		.gid = uid, .egid = uid, .sgid = uid, .fsgid = uid,
+		.cap_permitted = caps,
+		.cap_effective = caps,
+		.cap_bset = (1ULL << 41) - 1,
+	};
+	uint32_t ref = synth_obj(s, CKPT_OBJ_CRED);
+
+	synth_rec(s, CKPT_REC_CRED, &c, sizeof(c), NULL, 0);
+	return ref;
+}
+
+/* The task record, then its two (empty) queues of pending signals. */
+unsigned int synth_task(struct synth *s, int32_t pid, const char *comm,
+			const struct synth_refs *refs)
+{
+	struct ckpt_rec_task t = {
+		.pid = pid,
+		.mm_ref = refs->mm,
+		.files_ref = refs->files,
+		.fs_ref = refs->fs,
+		.sighand_ref = refs->sighand,
+		.cred_ref = refs->cred,
+		.nr_rlimits = 16,
+	};
+	struct ckpt_rec_sigpending own = { .shared = 0 }, shared = { .shared = 1 };
+	unsigned int i, index;
+
+	for (i = 0; i < t.nr_rlimits; i++) {
+		t.rlim[i].cur = ~0ULL;
+		t.rlim[i].max = ~0ULL;
+	}
+	snprintf(t.comm, sizeof(t.comm), "%s", comm);
+	index = synth_rec(s, CKPT_REC_TASK, &t, sizeof(t), NULL, 0);
+	synth_rec(s, CKPT_REC_SIGPENDING, &own, sizeof(own), NULL, 0);
+	synth_rec(s, CKPT_REC_SIGPENDING, &shared, sizeof(shared), NULL, 0);
+	return index;
+}
+
+void synth_cpu(struct synth *s, int32_t pid)
+{
+	static unsigned char xsave[SYNTH_XSTATE_SIZE];
+	struct ckpt_rec_cpu c = {
+		.pid = pid,
+		.regs = {
+			.ip = 0x401234, .sp = 0x7fffffffe000 - 8 * pid,
+			.cs = 0x33, .ss = 0x2b, .flags = 0x246,
+			.ax = -4, .orig_ax = 35,	/* in nanosleep() */
+		},
+	};
+
+	/* Reset values of the x87 control word and MXCSR. */
+	xsave[0] = 0x7f;
+	xsave[1] = 0x03;
+	xsave[24] = 0x80;
+	xsave[25] = 0x1f;
+	synth_rec(s, CKPT_REC_CPU, &c, sizeof(c), xsave, sizeof(xsave));
+}
+
+unsigned int synth_trailer(struct synth *s)
+{
+	struct ckpt_rec_trailer t = {
+		.magic = CKPT_IMAGE_MAGIC,
+		.nr_records = s->nr,
+		.crc = crc32(0, s->buf, s->len),
+	};
+
+	return synth_rec(s, CKPT_REC_TRAILER, &t, sizeof(t), NULL, 0);
+}
+
+/*
+ * One task, as "cr run" of a static program that counts into a file
+ * leaves it: /dev/null on stdin, the file on stdout and stderr.
+ */
+static void build_single(struct synth *s, int damaged)
+{
+	static const struct ckpt_tree_entry init = {
+		.pid = 1, .tgid = 1, .pgid = 1, .sid = 1, .exit_signal = SIGCHLD,
+	};
+	struct ckpt_fd_entry fds[3] = { };
+	struct synth_refs r;
+	uint32_t null, log;
+
+	synth_header(s);
+	synth_container(s, &init, 1, "single");
+	r.mm = synth_mm(s, "/bin/counter", 1);
+	null = synth_file(s, CKPT_FILE_CHRDEV, O_RDWR, "/dev/null");
+	log = synth_file(s, CKPT_FILE_PATH, O_WRONLY | O_APPEND, "/tmp/count");
+	fds[0] = (struct ckpt_fd_entry){ .fd = 0, .file_ref = null };
+	fds[1] = (struct ckpt_fd_entry){ .fd = 1, .file_ref = log };
+	fds[2] = (struct ckpt_fd_entry){ .fd = 2, .file_ref = log };
+	r.files = synth_files(s, fds, 3);
+	r.fs = synth_fs(s, "/", "/tmp");
+	r.sighand = synth_sighand(s);
+	r.cred = synth_cred(s, 0);
+	/* A mix-up the walker must catch: the fd table named by the wrong ref. */
+	if (damaged)
+		r.files = r.fs;
+	synth_task(s, 1, "counter", &r);
+	synth_cpu(s, 1);
+	synth_trailer(s);
+}
+
+void synth_single(struct synth *s)
+{
+	build_single(s, 0);
+}
+
+void synth_damaged(struct synth *s)
+{
+	build_single(s, 1);
+}
+
+/*
+ * A shell and a child it forked after making a pipe, so that both hold
+ * both ends; six bytes are in the pipe.  The child has copies of the
+ * parent's mm, fd table, fs and handlers, and the same credentials.
+ */
+void synth_pipe_tree(struct synth *s)
+{
+	static const struct ckpt_tree_entry tree[2] = {
+		{ .pid = 1, .tgid = 1, .pgid = 1, .sid = 1, .exit_signal = SIGCHLD },
+		{ .pid = 2, .ppid = 1, .tgid = 2, .pgid = 1, .sid = 1,
+		  .exit_signal = SIGCHLD },
+	};
+	struct ckpt_fd_entry fds[2] = { };
+	struct synth_refs r1, r2;
+	uint32_t pipe = 0, rd, wr;
+
+	synth_header(s);
+	synth_container(s, tree, 2, "pipes");
+	r1.mm = synth_mm(s, "/bin/sh", 0);
+	rd = synth_pipe_file(s, O_RDONLY, &pipe, "hello\n");
+	wr = synth_pipe_file(s, O_WRONLY, &pipe, NULL);
+	fds[0] = (struct ckpt_fd_entry){ .fd = 3, .file_ref = rd };
+	fds[1] = (struct ckpt_fd_entry){ .fd = 4, .file_ref = wr,
+					 .flags = CKPT_FD_CLOEXEC };
+	r1.files = synth_files(s, fds, 2);
+	r1.fs = synth_fs(s, "/", "/");
+	r1.sighand = synth_sighand(s);
+	r1.cred = synth_cred(s, 1000);
+	synth_task(s, 1, "sh", &r1);
+
+	r2.mm = synth_mm(s, "/bin/sh", 0);
+	r2.files = synth_files(s, fds, 2);
+	r2.fs = synth_fs(s, "/", "/");
+	r2.sighand = synth_sighand(s);
+	r2.cred = r1.cred;
+	synth_task(s, 2, "writer", &r2);
+
+	synth_cpu(s, 1);
+	synth_cpu(s, 2);
+	synth_trailer(s);
+}
+
+const struct synth_image synth_images[] = {
+	{ "single", synth_single },
+	{ "pipe-tree", synth_pipe_tree },
+	{ "damaged", synth_damaged },
+	{ }
+};
