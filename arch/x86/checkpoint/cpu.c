@@ -11,8 +11,10 @@
 #include <linux/checkpoint.h>
 #include <linux/elf.h>
 #include <linux/errno.h>
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/regset.h>
+#include <linux/restart_block.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <asm/fpu/types.h>
@@ -36,27 +38,74 @@ static const struct user_regset *ckpt_regset(struct task_struct *t,
  * -ERESTART* code the syscall returned; the restart decision is taken
  * after get_signal().  Take it now, as for a signal with no handler, so
  * that the image holds registers ready for user mode: the syscall
- * instruction again, with its number back in ax.
+ * instruction again, with its number back in ax -- or, for a relative
+ * sleep, restart_syscall() and the time the sleep had left.
  */
-static void ckpt_apply_syscall_restart(struct ckpt_x86_regs *r)
+static void ckpt_apply_syscall_restart(struct task_struct *t,
+				       struct ckpt_rec_cpu *rec)
 {
+	struct ckpt_x86_regs *r = &rec->regs;
+	void __user *rmtp;
+	clockid_t clockid;
+	ktime_t left;
+
 	if ((long)r->orig_ax < 0)
 		return;
 	switch ((long)r->ax) {
+	case -ERESTART_RESTARTBLOCK:
+		if (hrtimer_nanosleep_left(&t->restart_block, &clockid, &left,
+					   &rmtp)) {
+			rec->flags |= CKPT_CPU_NANOSLEEP;
+			rec->sleep_left_ns = left;
+			rec->sleep_rmtp = (unsigned long)rmtp;
+			rec->sleep_clockid = clockid;
+			r->ax = __NR_restart_syscall;
+			r->ip -= 2;
+			break;
+		}
+		/*
+		 * Other restart blocks (futex waits with a timeout, poll)
+		 * refer to state of this kernel; re-issuing the original
+		 * call is the portable equivalent, at the cost of a
+		 * relative timeout starting over.
+		 */
+		fallthrough;
 	case -ERESTARTNOHAND:
 	case -ERESTARTSYS:
 	case -ERESTARTNOINTR:
-	case -ERESTART_RESTARTBLOCK:
-		/*
-		 * A restart block (nanosleep and friends) refers to state of
-		 * this kernel; re-issuing the original call is the portable
-		 * equivalent, at the cost of a relative sleep starting over.
-		 */
 		r->ax = r->orig_ax;
 		r->ip -= 2;
 		break;
 	}
 	r->orig_ax = -1;
+}
+
+/*
+ * A restored task inherited its creator's restart block: make sure
+ * restart_syscall() finds nothing in it, or the sleep it was in.
+ */
+static int ckpt_restore_restart_block(struct ckpt_ctx *ctx,
+				      struct task_struct *t,
+				      const struct ckpt_rec_cpu *rec)
+{
+	u64 rmtp = rec->sleep_rmtp;
+
+	t->restart_block.fn = do_no_restart_syscall;
+	if (!(rec->flags & CKPT_CPU_NANOSLEEP))
+		return 0;
+	if ((rec->sleep_clockid != CLOCK_MONOTONIC &&
+	     rec->sleep_clockid != CLOCK_REALTIME &&
+	     rec->sleep_clockid != CLOCK_BOOTTIME &&
+	     rec->sleep_clockid != CLOCK_TAI) ||
+	    rec->sleep_left_ns > KTIME_MAX ||
+	    rmtp + sizeof(struct __kernel_timespec) < rmtp ||
+	    rmtp + sizeof(struct __kernel_timespec) > TASK_SIZE_MAX ||
+	    rec->regs.ax != __NR_restart_syscall)
+		return ckpt_err(ctx, -EINVAL, "task %d: bad interrupted sleep",
+				rec->pid);
+	hrtimer_nanosleep_resume(&t->restart_block, rec->sleep_clockid,
+				 rec->sleep_left_ns, u64_to_user_ptr(rmtp));
+	return 0;
 }
 
 /**
@@ -82,7 +131,7 @@ int ckpt_arch_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	ret = regset_get(ct->task, gp, sizeof(rec.regs), &rec.regs);
 	if (ret < 0)
 		return ret;
-	ckpt_apply_syscall_restart(&rec.regs);
+	ckpt_apply_syscall_restart(ct->task, &rec);
 
 	xbuf = kzalloc(xsize, GFP_KERNEL);
 	if (!xbuf)
@@ -117,7 +166,10 @@ int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx)
 			      ctx->xstate_size);
 	if (ret < 0)
 		return ret;
-	if (ret != ctx->xstate_size || rec.__pad)
+	if (ret != ctx->xstate_size || rec.__pad ||
+	    rec.flags & ~CKPT_CPU_NANOSLEEP ||
+	    (!(rec.flags & CKPT_CPU_NANOSLEEP) &&
+	     (rec.sleep_left_ns || rec.sleep_rmtp || rec.sleep_clockid)))
 		return ckpt_err(ctx, -EINVAL, "malformed cpu record at offset %llu",
 				ctx->rec_start);
 	ct = ckpt_find_task(ctx, rec.pid);
@@ -149,6 +201,8 @@ int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx)
 	ret = xs->set(ct->task, xs, 0, ctx->xstate_size, xbuf, NULL);
 	if (ret)
 		ret = ckpt_err(ctx, ret, "task %d: XSAVE state refused", rec.pid);
+	else
+		ret = ckpt_restore_restart_block(ctx, ct->task, &rec);
 out:
 	kfree(xbuf);
 	return ret;

@@ -316,15 +316,29 @@ struct ckpt_x86_regs {
  * @rec:	CKPT_REC_CPU; followed by the header's xstate_size bytes of
  *		XSAVE area in UABI (ptrace NT_X86_XSTATE) format.
  * @pid:	the task, in the container's pid namespace.
- * @__pad:	zero.
+ * @flags:	CKPT_CPU_*.
  * @regs:	general registers, with any syscall restart already applied.
+ * @sleep_left_ns: CKPT_CPU_NANOSLEEP: what the interrupted sleep had left.
+ * @sleep_rmtp:	where it reports the time left if interrupted; 0 for none.
+ * @sleep_clockid: the clock it sleeps on.
+ * @__pad:	zero.
  */
 struct ckpt_rec_cpu {
 	struct ckpt_rec rec;
 	__s32 pid;
-	__u32 __pad;
+	__u32 flags;
 	struct ckpt_x86_regs regs;
+	__aligned_u64 sleep_left_ns;
+	__aligned_u64 sleep_rmtp;
+	__s32 sleep_clockid;
+	__u32 __pad;
 };
+
+/*
+ * The task was inside a relative nanosleep: its registers return it to
+ * restart_syscall(), which sleeps for what was left.
+ */
+#define CKPT_CPU_NANOSLEEP	(1U << 0)
 
 /**
  * struct ckpt_rec_mm - an address space; @nr_vmas CKPT_REC_VMA follow

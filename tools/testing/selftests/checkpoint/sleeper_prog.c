@@ -8,7 +8,8 @@
  *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-sysv-shm|
  *                                 hold-pidns|hold-ptraced|hold-vfork|
  *                                 hold-tree
- * Writes counter = 1 just before blocking, then verdict = the result.
+ * Writes counter = 1 just before blocking, then verdict = the result
+ * (and for nanosleep, how many ms it slept in all).
  * For pipe-read and wait4 a child, told by cmd = 1, writes to the pipe
  * or exits.
  * The hold-* kinds first set up something checkpoint must refuse, then
@@ -155,7 +156,14 @@ int main(int argc, char **argv)
 
 	SHARED_SET(sp->counter, 1);
 	if (!strcmp(argv[2], "nanosleep")) {
+		struct timespec t0, t1;
+
+		/* How long it slept in all goes to failed, in ms. */
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		ret = syscall(__NR_nanosleep, &ts, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		SHARED_SET(sp->failed, (t1.tv_sec - t0.tv_sec) * 1000 +
+			   (t1.tv_nsec - t0.tv_nsec) / 1000000);
 		SHARED_SET(sp->verdict, ret == 0 ? 100 : 101);
 	} else if (!strcmp(argv[2], "pause")) {
 		ret = syscall(__NR_pause);
