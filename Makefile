@@ -96,7 +96,7 @@ selftests: kernel
 	@$(MAKE) -s --no-print-directory $(SELFTESTS)
 
 # The cr tool and the demo's container program, static like the tests.
-CR_SRCS := cr.c args.c inspect.c image.c
+CR_SRCS := cr.c args.c inspect.c image.c summary.c
 $(BIN)/cr: $(addprefix $(SRC)/tools/restart/,$(CR_SRCS) cr.h image.h) \
 		$(TEST_KDIR)/usr/include/linux/checkpoint.h
 	@mkdir -p $(BIN)

@@ -20,8 +20,8 @@ void cr_print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s run [--hostname H] -- CMD [ARGS...]\n"
-		"       %s checkpoint PID -o FILE|- [--kill]\n"
-		"       %s restart [FILE|-] [--frozen] [--wait]\n"
+		"       %s checkpoint PID -o FILE|- [--kill] [-v]\n"
+		"       %s restart [FILE|-] [--frozen] [--wait] [-v]\n"
 		"       %s inspect FILE [--json]\n"
 		"       %s check\n",
 		cr_prog, cr_prog, cr_prog, cr_prog, cr_prog);
@@ -101,6 +101,7 @@ static int parse_checkpoint(struct cr_args *a, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "kill", no_argument, NULL, OPT_KILL },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ }
 	};
 	const char *arg;
@@ -108,10 +109,13 @@ static int parse_checkpoint(struct cr_args *a, int argc, char **argv)
 	long pid;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:v", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			a->file = optarg;
+			break;
+		case 'v':
+			a->verbose = true;
 			break;
 		case OPT_KILL:
 			a->flags |= CHECKPOINT_KILL;
@@ -138,14 +142,18 @@ static int parse_restart(struct cr_args *a, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "frozen", no_argument, NULL, OPT_FROZEN },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ }
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":v", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_WAIT:
 			a->wait = true;
+			break;
+		case 'v':
+			a->verbose = true;
 			break;
 		case OPT_FROZEN:
 			a->flags |= RESTART_FROZEN;

@@ -196,10 +196,11 @@ static int cmd_checkpoint(const struct cr_args *ca)
 	};
 	const char *out = ca->file;
 	struct progress progress;
+	struct cr_summary sum;
+	double t0, elapsed;
 	bool progressing;
 	struct stat sb;
 	int fd, err = 0;
-	double t0;
 
 	if (!strcmp(out, "-")) {
 		fd = STDOUT_FILENO;
@@ -226,13 +227,17 @@ static int cmd_checkpoint(const struct cr_args *ca)
 			unlink(out);
 		return CR_EXIT_FAIL;
 	}
-	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode))
-		fprintf(stderr, "%s: checkpointed %d to %s: %lld bytes in %.3f s%s\n",
-			prog, a.pid, out, (long long)sb.st_size, now() - t0,
+	elapsed = now() - t0;
+	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) &&
+	    !cr_summarize(out, &sum, ca->verbose ? stderr : NULL))
+		fprintf(stderr,
+			"%s: checkpointed %d to %s: %u tasks, %.1f MiB of memory, %u files, %llu bytes in %.3f s%s\n",
+			prog, a.pid, out, sum.tasks, sum.memory / 1048576.0,
+			sum.files, (unsigned long long)sum.bytes, elapsed,
 			a.flags & CHECKPOINT_KILL ? ", container killed" : "");
 	else
 		fprintf(stderr, "%s: checkpointed %d in %.3f s\n", prog, a.pid,
-			now() - t0);
+			elapsed);
 	return CR_EXIT_OK;
 }
 
@@ -257,6 +262,14 @@ static int cmd_restart(const struct cr_args *ca)
 		}
 	}
 
+	if (ca->verbose && strcmp(in, "-")) {
+		struct cr_summary sum;
+
+		if (!cr_summarize(in, &sum, stderr))
+			fprintf(stderr, "%s: %s holds %u tasks, %.1f MiB of memory, %u files\n",
+				prog, in, sum.tasks, sum.memory / 1048576.0,
+				sum.files);
+	}
 	t0 = now();
 	pid = syscall(__NR_restart, &a, sizeof(a));
 	if (pid < 0) {

@@ -34,6 +34,7 @@ enum cr_cmd {
  * @flags:	checkpoint: CHECKPOINT_*; restart: RESTART_*.
  * @wait:	restart: --wait.
  * @json:	inspect: --json.
+ * @verbose:	checkpoint, restart: -v.
  * @error:	why the command line is wrong, when parsing fails.
  */
 struct cr_args {
@@ -45,8 +46,25 @@ struct cr_args {
 	uint64_t flags;
 	bool wait;
 	bool json;
+	bool verbose;
 	char error[160];
 };
+
+/**
+ * struct cr_summary - what an image holds
+ * @tasks:	tasks and threads.
+ * @memory:	bytes of saved pages and of data buffered in pipes.
+ * @files:	open file descriptions.
+ * @bytes:	size of the image.
+ */
+struct cr_summary {
+	unsigned int tasks;
+	uint64_t memory;
+	unsigned int files;
+	uint64_t bytes;
+};
+
+int cr_summarize(const char *path, struct cr_summary *sum, FILE *verbose);
 
 struct json_object;
 
