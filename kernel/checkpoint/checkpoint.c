@@ -4,6 +4,7 @@
  * write its image.
  */
 #include <linux/capability.h>
+#include <linux/ipc_namespace.h>
 #include <linux/checkpoint.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -128,6 +129,64 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 	return 0;
 }
 
+/* Why a task's namespaces differ from @ref's, or NULL. */
+static const char *ckpt_ns_differ(const struct nsproxy *nsp,
+				  const struct nsproxy *ref)
+{
+	if (nsp->uts_ns != ref->uts_ns || nsp->ipc_ns != ref->ipc_ns ||
+	    nsp->mnt_ns != ref->mnt_ns ||
+	    nsp->pid_ns_for_children != ref->pid_ns_for_children)
+		return "has uts, ipc, mount or child pid namespaces of its own";
+	if (nsp->net_ns != ref->net_ns || nsp->cgroup_ns != ref->cgroup_ns ||
+	    nsp->time_ns != ref->time_ns ||
+	    nsp->time_ns_for_children != ref->time_ns_for_children)
+		return "is in network, cgroup or time namespaces of its own; not supported yet";
+	return NULL;
+}
+
+/*
+ * Restart recreates the container in new uts, ipc and mount namespaces
+ * and leaves it in the restarter's others, with every task sharing the
+ * init's: refuse anything else rather than restore it wrong.  Nothing
+ * of an ipc namespace is saved, so it must hold no System V objects.
+ */
+static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
+{
+	struct task_struct *init = ckpt_obj_source(ctx, &ctx->tasks[0]);
+	struct nsproxy ref;
+	const char *why = NULL;
+	unsigned int i;
+	pid_t pid = 1;
+
+	task_lock(init);
+	ref = *init->nsproxy;
+	task_unlock(init);
+	if (ref.pid_ns_for_children != ctx->root_ns)
+		why = "has uts, ipc, mount or child pid namespaces of its own";
+	else if (ref.net_ns != current->nsproxy->net_ns ||
+		 ref.cgroup_ns != current->nsproxy->cgroup_ns ||
+		 ref.time_ns != current->nsproxy->time_ns)
+		why = "is in network, cgroup or time namespaces of its own; not supported yet";
+#ifdef CONFIG_SYSVIPC
+	else if (ref.ipc_ns->ids[0].in_use || ref.ipc_ns->ids[1].in_use ||
+		 ref.ipc_ns->ids[2].in_use)
+		why = "has System V IPC objects; not supported yet";
+#endif
+	for (i = 1; i < ctx->nr_tasks && !why; i++) {
+		struct task_struct *t = ctx->tasks[i].task;
+
+		if (t->exit_state)
+			continue;
+		task_lock(t);
+		why = ckpt_ns_differ(t->nsproxy, &ref);
+		task_unlock(t);
+		pid = ctx->tasks[i].entry.pid;
+	}
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP, "task %d %s", pid, why);
+	return 0;
+}
+
 static int ckpt_write_container(struct ckpt_ctx *ctx)
 {
 	struct ckpt_rec_container rec = {
@@ -172,7 +231,8 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 	unsigned int i;
 	int ret;
 
-	ret = ckpt_fill_tree(ctx) ?: ckpt_write_header(ctx);
+	ret = ckpt_fill_tree(ctx) ?: ckpt_check_namespaces(ctx) ?:
+	      ckpt_write_header(ctx);
 	if (!ret)
 		ret = ckpt_write_container(ctx);
 	/* A zombie is all in its tree entry, unless it leads threads. */

@@ -154,7 +154,12 @@ static const char *ckpt_snap_vma(struct vm_area_struct *vma,
 		rec->pgoff = 0;
 		return NULL;
 	}
-	if (vma_is_anon_shmem(vma)) {
+	/*
+	 * A memfd mapped and closed looks the same, but has a name and
+	 * seals the image has no place for: only shmem_zero_setup()'s own.
+	 */
+	if (vma_is_anon_shmem(vma) &&
+	    !strcmp(file_dentry(vma->vm_file)->d_name.name, "dev/zero")) {
 		rec->kind = CKPT_VMA_SHMEM;
 		snap->file = get_file(vma->vm_file);
 		return NULL;

@@ -37,8 +37,10 @@ FIXTURE_VARIANT_ADD(holder, socket) {
 	"hold-socket", EOPNOTSUPP, "sockets are not supported" };
 FIXTURE_VARIANT_ADD(holder, eventfd) {
 	"hold-eventfd", EOPNOTSUPP, "files without a path" };
-FIXTURE_VARIANT_ADD(holder, sysv_shared_memory) {
-	"hold-sysv-shm", EOPNOTSUPP, "which has no path, is not supported" };
+FIXTURE_VARIANT_ADD(holder, memfd_mapping) {
+	"hold-memfd-map", EOPNOTSUPP, "which has no path, is not supported" };
+FIXTURE_VARIANT_ADD(holder, sysv_ipc_objects) {
+	"hold-sysv-shm", EOPNOTSUPP, "has System V IPC objects" };
 FIXTURE_VARIANT_ADD(holder, nested_pid_namespace) {
 	"hold-pidns", EOPNOTSUPP, "nested pid namespaces are not supported yet" };
 FIXTURE_VARIANT_ADD(holder, ptraced_task) {

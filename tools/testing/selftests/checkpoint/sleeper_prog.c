@@ -5,7 +5,8 @@
  * syscall must resume as after a signal it did not see.
  *
  * usage: sleeper_prog SHARED-FILE nanosleep|pause|futex|pipe-read|wait4
- *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-sysv-shm|
+ *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-memfd-map|
+ *                                 hold-sysv-shm|
  *                                 hold-pidns|hold-ptraced|hold-vfork|
  *                                 hold-tree
  * Writes counter = 1 just before blocking, then verdict = the result
@@ -91,6 +92,16 @@ static int hold(const char *what, struct shared_page *sp)
 		return socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	if (!strcmp(what, "hold-eventfd"))
 		return eventfd(0, 0) < 0;
+	if (!strcmp(what, "hold-memfd-map")) {
+		int fd = memfd_create("held", 0);
+		void *p;
+
+		if (fd < 0 || ftruncate(fd, 4096))
+			return 1;
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		close(fd);
+		return p == MAP_FAILED;
+	}
 	if (!strcmp(what, "hold-sysv-shm")) {
 		int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
 
