@@ -110,7 +110,7 @@ struct ckpt_ctx {
 	char nodename[CKPT_UTS_LEN];
 	char domainname[CKPT_UTS_LEN];
 
-	spinlock_t lock;
+	spinlock_t lock;	/* @killed, and tasks setting their ->task */
 	bool killed;
 	struct completion release;
 	bool abort;

@@ -273,7 +273,7 @@ static int ckpt_wait_parked(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 		if (waited == 1000)
 			return ckpt_err(ctx, -EBUSY, "task %d (%s) is stuck exiting",
 					ct->entry.pid, t->comm);
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	/* Parked means off the CPU for good, not just about to sleep. */
 	if (!READ_ONCE(t->exit_state))

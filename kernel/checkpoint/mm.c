@@ -418,7 +418,7 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	if (ret < 0)
 		return ret;
 	if (ret != rec.path_len || rec.__pad ||
-	    !rec.obj_ref != (rec.kind != CKPT_VMA_SHMEM) ||
+	    (rec.kind == CKPT_VMA_SHMEM ? !rec.obj_ref : rec.obj_ref) ||
 	    !PAGE_ALIGNED(rec.start) || !PAGE_ALIGNED(rec.end) ||
 	    rec.start >= rec.end || !ckpt_user_range_ok(rec.start, rec.end) ||
 	    rec.prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||

@@ -16,12 +16,13 @@
 #include <linux/highmem.h>
 #include <linux/mount.h>
 #include <linux/pipe_fs_i.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "checkpoint.h"
 
 /* Upper bound on a pipe's capacity in an image, before pipe_fcntl()'s. */
-#define CKPT_PIPE_MAX_SIZE	(1U << 30)
+#define CKPT_PIPE_MAX_SIZE	SZ_1G
 /* What one record can carry of the bytes buffered in a pipe. */
 #define CKPT_PIPE_MAX_DATA	(CKPT_REC_MAX_LEN - sizeof(struct ckpt_rec_pipe))
 

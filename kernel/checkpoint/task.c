@@ -233,11 +233,11 @@ static int ckpt_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	    !ckpt_user_ptr_ok(r->robust_list, sizeof(struct robust_list_head)))
 		return ckpt_err(ctx, -EINVAL, "task %d: bad thread pointers", r->pid);
 	/* What rseq(2) itself would accept, or no registration at all. */
-	if (r->rseq ? r->rseq_len < CKPT_RSEQ_MIN_LEN ||
-		      !IS_ALIGNED(r->rseq, CKPT_RSEQ_MIN_LEN) ||
-		      r->rseq_len > PAGE_SIZE ||
-		      !ckpt_user_ptr_ok(r->rseq, r->rseq_len) :
-		      r->rseq_len || r->rseq_sig)
+	if (!r->rseq && (r->rseq_len || r->rseq_sig))
+		return ckpt_err(ctx, -EINVAL, "task %d: bad rseq registration", r->pid);
+	if (r->rseq && (r->rseq_len < CKPT_RSEQ_MIN_LEN || r->rseq_len > PAGE_SIZE ||
+			!IS_ALIGNED(r->rseq, CKPT_RSEQ_MIN_LEN) ||
+			!ckpt_user_ptr_ok(r->rseq, r->rseq_len)))
 		return ckpt_err(ctx, -EINVAL, "task %d: bad rseq registration", r->pid);
 	return 0;
 }

@@ -59,7 +59,8 @@ static int count_record(struct cr_image *img, unsigned int index, size_t off,
 				t->vmas, (unsigned long long)t->pages * t->page_size / 1024,
 				t->fds);
 		t->sum->memory += t->pages * t->page_size;
-		t->vmas = t->fds = 0;
+		t->vmas = 0;
+		t->fds = 0;
 		t->pages = 0;
 		break;
 	}

@@ -21,7 +21,6 @@ static int exec_sleeper(void *arg)
 	return exec_sibling("sleeper_prog", shared_path, sleep_kind);
 }
 
-
 FIXTURE(sleeper) {
 	struct shared_page *shared;
 	pid_t init;

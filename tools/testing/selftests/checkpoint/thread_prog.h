@@ -27,6 +27,7 @@ enum thread_idx {
 	TH_WAITER2,
 	TH_NR
 };
+
 #define LE_WORKERS	3
 #define MANY_THREADS	200
 

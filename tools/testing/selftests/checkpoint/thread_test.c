@@ -132,7 +132,8 @@ TEST_F_TIMEOUT(thread, every_thread_finds_its_state, 120)
 		rstrt_ms = ms_since(&t0);
 	}
 	if (variant->checkpoint)
-		ksft_print_msg("%s, %llu threads: checkpoint %.1f ms, restart %.1f ms, image %lld bytes\n",
+		ksft_print_msg("%s, %llu threads: checkpoint %.1f ms, restart %.1f ms, "
+			       "image %lld bytes\n",
 			       variant->mode, (unsigned long long)variant->nr,
 			       ckpt_ms, rstrt_ms,
 			       (long long)lseek(self->image, 0, SEEK_END));
