@@ -170,6 +170,7 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr);
 bool ckpt_obj_known(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
 int ckpt_obj_restore(struct ckpt_ctx *ctx);
+int ckpt_obj_restore_here(struct ckpt_ctx *ctx);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
 		     enum ckpt_obj_type type);
 

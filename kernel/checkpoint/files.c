@@ -210,16 +210,12 @@ static void *ckpt_file_restore(struct ckpt_ctx *ctx)
 	struct ckpt_rec_file rec;
 	struct file *file;
 	char *path = NULL;
-	int type, ret;
+	int ret;
 
 	/* Objects the file stands on, such as its pipe, come first. */
-	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
-		ret = ckpt_obj_restore(ctx);
-		if (ret)
-			return ERR_PTR(ret);
-	}
-	if (type < 0)
-		return ERR_PTR(type);
+	ret = ckpt_obj_restore_here(ctx);
+	if (ret)
+		return ERR_PTR(ret);
 
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_FILE, sizeof(rec), PATH_MAX);
 	if (ret < 0)
@@ -369,17 +365,13 @@ static void *ckpt_files_restore(struct ckpt_ctx *ctx)
 	struct files_struct *files = current->files;
 	struct ckpt_rec_files rec;
 	struct ckpt_fd_entry e;
-	int type, ret;
+	int ret;
 	s64 last = -1;
 	u32 i;
 
-	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
-		ret = ckpt_obj_restore(ctx);
-		if (ret)
-			return ERR_PTR(ret);
-	}
-	if (type < 0)
-		return ERR_PTR(type);
+	ret = ckpt_obj_restore_here(ctx);
+	if (ret)
+		return ERR_PTR(ret);
 
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_FILES, sizeof(rec),
 			      CKPT_REC_MAX_LEN);

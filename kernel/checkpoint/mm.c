@@ -403,16 +403,12 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	struct file *file = NULL, *shmem = NULL;
 	unsigned long addr, len, flags;
 	char *path = NULL;
-	int type, ret;
+	int ret;
 
 	/* Shared memory is written before the first VMA that maps it. */
-	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
-		ret = ckpt_obj_restore(ctx);
-		if (ret)
-			return ret;
-	}
-	if (type < 0)
-		return type;
+	ret = ckpt_obj_restore_here(ctx);
+	if (ret)
+		return ret;
 
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_VMA, sizeof(rec), PATH_MAX);
 	if (ret < 0)

@@ -290,6 +290,28 @@ int ckpt_obj_restore(struct ckpt_ctx *ctx)
 }
 
 /**
+ * ckpt_obj_restore_here - rebuild every object that opens at this point
+ * @ctx:	restart context.
+ *
+ * Objects come before the record that first uses them (a task's before
+ * its task record, a pipe before its file, shared memory before its
+ * VMA), so a reader calls this before reading that record.
+ *
+ * Return: 0, or a negative errno (logged).
+ */
+int ckpt_obj_restore_here(struct ckpt_ctx *ctx)
+{
+	int type, ret;
+
+	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
+		ret = ckpt_obj_restore(ctx);
+		if (ret)
+			return ret;
+	}
+	return type < 0 ? type : 0;
+}
+
+/**
  * ckpt_obj_fetch - the rebuilt object an objref names
  * @ctx:	restart context.
  * @objref:	from the image.

@@ -360,20 +360,16 @@ static void ckpt_restore_uts(struct ckpt_ctx *ctx)
 static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			     struct cred **credp)
 {
-	int type, ret;
+	int ret;
 
 	ret = ckpt_task_clean_slate(ct);
 	if (ret)
 		return ret;
 	if (!ct->parent)
 		ckpt_restore_uts(ctx);
-	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
-		ret = ckpt_obj_restore(ctx);
-		if (ret)
-			return ret;
-	}
-	if (type < 0)
-		return type;
+	ret = ckpt_obj_restore_here(ctx);
+	if (ret)
+		return ret;
 	return ckpt_restore_task_rec(ctx, ct, credp) ?:
 	       ckpt_read_sigpending(ctx, ct);
 }
