@@ -699,4 +699,79 @@ TEST_F_TIMEOUT(tree_image, objref_of_another_kind, 120)
 	assert_all_refused(_metadata, im);
 }
 
+/* The im.buf address of the @nth (from 0) record of @type. */
+static void *nth_record(struct image *im, uint32_t type, int nth)
+{
+	int i;
+
+	for (i = 0; i < im->nr_recs; i++)
+		if (im->recs[i].type == type && nth-- == 0)
+			return im->buf + im->recs[i].off;
+	return NULL;
+}
+
+/*
+ * Tree entry fields beyond the tree's shape, per-thread pointers in the
+ * task record, and an interrupted sleep in the CPU record: each bad
+ * value refused for its own reason.
+ */
+TEST_F_TIMEOUT(tree_image, per_task_fields, 120)
+{
+	struct image *im = &self->im;
+	struct ckpt_tree_entry *e;
+	struct ckpt_rec_task *t;
+	struct ckpt_rec_cpu *c;
+
+	e = tree_copy(self);
+	e[self->b].exit_code = 9;
+	try_tree(_metadata, self, im->size, "B has an exit status, alive", 9,
+		 "malformed tree entry");
+	e = tree_copy(self);
+	e[self->b].exit_signal = 65;
+	try_tree(_metadata, self, im->size, "B's exit signal", 65,
+		 "malformed tree entry");
+	e = tree_copy(self);
+	e[self->b].flags = CKPT_TREE_ZOMBIE | CKPT_TREE_CLONE_FS;
+	try_tree(_metadata, self, im->size, "B a zombie sharing its fs, flags",
+		 e[self->b].flags, "malformed tree entry");
+	e = tree_copy(self);
+	e[0].flags = CKPT_TREE_ZOMBIE;
+	try_tree(_metadata, self, im->size, "the init a zombie with children",
+		 0, "zombie 1 has a child");
+
+	tree_copy(self);
+	t = nth_record(im, CKPT_REC_TASK, 1);
+	ASSERT_NE(NULL, t);
+	t->rseq = 0x1008;
+	t->rseq_len = 32;
+	try_tree(_metadata, self, im->size, "A's rseq area misaligned at",
+		 (long)t->rseq, "bad rseq registration");
+	tree_copy(self);
+	t->rseq = 0;
+	t->rseq_len = 32;
+	try_tree(_metadata, self, im->size, "A's rseq length with no area",
+		 32, "bad rseq registration");
+	tree_copy(self);
+	t->robust_list = 0xffff888000000000ULL;
+	try_tree(_metadata, self, im->size, "A's robust list in kernel space",
+		 (long)t->robust_list, "bad thread pointers");
+
+	tree_copy(self);
+	c = nth_record(im, CKPT_REC_CPU, 0);
+	ASSERT_NE(NULL, c);
+	c->flags = 2;
+	try_tree(_metadata, self, im->size, "cpu record flags", 2,
+		 "malformed cpu record");
+	tree_copy(self);
+	c->sleep_left_ns = 1000;
+	try_tree(_metadata, self, im->size, "sleep time left with no sleep",
+		 1000, "malformed cpu record");
+	tree_copy(self);
+	c->flags = CKPT_CPU_NANOSLEEP;
+	c->sleep_clockid = 99;
+	try_tree(_metadata, self, im->size, "sleep on clock", 99,
+		 "bad interrupted sleep");
+	assert_all_refused(_metadata, im);
+}
+
 TEST_HARNESS_MAIN
