@@ -133,6 +133,10 @@ int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 		    u32 max_extra);
 int ckpt_read_data(struct ckpt_ctx *ctx, void *buf, u32 len);
 int ckpt_read_end(struct ckpt_ctx *ctx);
+int ckpt_read_page_runs(struct ckpt_ctx *ctx, u64 start, u64 end,
+			int (*put)(struct ckpt_ctx *ctx, void *arg, u64 addr,
+				   void *page),
+			void *arg);
 int ckpt_peek_type(struct ckpt_ctx *ctx);
 char *ckpt_read_path(struct ckpt_ctx *ctx, u32 len);
 

@@ -296,6 +296,69 @@ int ckpt_read_data(struct ckpt_ctx *ctx, void *buf, u32 len)
 }
 
 /**
+ * ckpt_read_page_runs - read the CKPT_REC_PAGES records that follow
+ * @ctx:	restart context.
+ * @start:	lowest address (or offset) a page may have.
+ * @end:	address after the highest.
+ * @put:	stores one page read at @addr; returns 0 or an errno (logged).
+ * @arg:	passed to @put.
+ *
+ * Runs must be in order, page aligned, within [@start, @end) and not
+ * overlap; anything else is refused.
+ *
+ * Return: 0, or a negative errno (logged).
+ */
+int ckpt_read_page_runs(struct ckpt_ctx *ctx, u64 start, u64 end,
+			int (*put)(struct ckpt_ctx *ctx, void *arg, u64 addr,
+				   void *page),
+			void *arg)
+{
+	struct ckpt_rec_pages rec;
+	u64 next = start;
+	void *buf;
+	int ret;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while ((ret = ckpt_peek_type(ctx)) == CKPT_REC_PAGES) {
+		u64 run_end;
+		u32 i;
+
+		ret = ckpt_read_begin(ctx, &rec, CKPT_REC_PAGES, sizeof(rec),
+				      CKPT_PAGES_MAX * PAGE_SIZE);
+		if (ret < 0)
+			break;
+		run_end = rec.addr + (u64)rec.nr * PAGE_SIZE;
+		if (!rec.nr || rec.nr > CKPT_PAGES_MAX || rec.__pad ||
+		    !PAGE_ALIGNED(rec.addr) || rec.addr < next ||
+		    run_end > end || ret != rec.nr * PAGE_SIZE) {
+			ret = ckpt_err(ctx, -EINVAL,
+				       "pages record at offset %llu does not fit %#llx-%#llx",
+				       ctx->rec_start, start, end);
+			break;
+		}
+		ret = 0;
+		for (i = 0; i < rec.nr && !ret; i++) {
+			ret = ckpt_read_data(ctx, buf, PAGE_SIZE);
+			if (!ret)
+				ret = put(ctx, arg, rec.addr + (u64)i * PAGE_SIZE, buf);
+		}
+		if (!ret)
+			ret = ckpt_read_end(ctx);
+		if (ret)
+			break;
+		next = run_end;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	kfree(buf);
+	return ret < 0 ? ret : 0;
+}
+
+/**
  * ckpt_read_end - check the whole record was consumed and skip padding
  * @ctx:	restart context.
  *

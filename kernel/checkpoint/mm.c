@@ -342,59 +342,13 @@ static bool ckpt_user_range_ok(u64 start, u64 end)
 	return start <= end && end <= TASK_SIZE;
 }
 
-static int ckpt_restore_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
-			      const struct ckpt_rec_vma *vma)
+static int ckpt_put_user_page(struct ckpt_ctx *ctx, void *mm, u64 addr,
+			      void *page)
 {
-	struct ckpt_rec_pages rec;
-	u64 next = vma->start;
-	void *buf;
-	int ret = 0;
-
-	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	while ((ret = ckpt_peek_type(ctx)) == CKPT_REC_PAGES) {
-		u64 end;
-		u32 i;
-
-		ret = ckpt_read_begin(ctx, &rec, CKPT_REC_PAGES, sizeof(rec),
-				      CKPT_PAGES_MAX * PAGE_SIZE);
-		if (ret < 0)
-			break;
-		end = rec.addr + (u64)rec.nr * PAGE_SIZE;
-		if (!rec.nr || rec.nr > CKPT_PAGES_MAX || rec.__pad ||
-		    !PAGE_ALIGNED(rec.addr) || rec.addr < next ||
-		    end > vma->end || ret != rec.nr * PAGE_SIZE) {
-			ret = ckpt_err(ctx, -EINVAL,
-				       "pages record at offset %llu does not fit mapping %#llx-%#llx",
-				       ctx->rec_start, vma->start, vma->end);
-			break;
-		}
-		for (i = 0; i < rec.nr; i++) {
-			unsigned long addr = rec.addr + i * PAGE_SIZE;
-
-			ret = ckpt_read_data(ctx, buf, PAGE_SIZE);
-			if (ret)
-				break;
-			if (access_remote_vm(mm, addr, buf, PAGE_SIZE,
-					     FOLL_FORCE | FOLL_WRITE) != PAGE_SIZE) {
-				ret = ckpt_err(ctx, -EFAULT,
-					       "cannot restore page at %#lx", addr);
-				break;
-			}
-		}
-		if (!ret)
-			ret = ckpt_read_end(ctx);
-		if (ret)
-			break;
-		next = end;
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-	}
-	kfree(buf);
-	return ret < 0 ? ret : 0;
+	if (access_remote_vm(mm, addr, page, PAGE_SIZE,
+			     FOLL_FORCE | FOLL_WRITE) != PAGE_SIZE)
+		return ckpt_err(ctx, -EFAULT, "cannot restore page at %#llx", addr);
+	return 0;
 }
 
 static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
@@ -484,7 +438,8 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 		goto out;
 	}
 	if (rec.kind == CKPT_VMA_ANON || rec.kind == CKPT_VMA_FILE_PRIVATE)
-		ret = ckpt_restore_pages(ctx, mm, &rec);
+		ret = ckpt_read_page_runs(ctx, rec.start, rec.end,
+					  ckpt_put_user_page, mm);
 out:
 	if (file)
 		fput(file);

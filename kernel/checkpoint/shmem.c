@@ -13,7 +13,6 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
-#include <linux/slab.h>
 
 #include "checkpoint.h"
 
@@ -67,53 +66,15 @@ static int ckpt_shmem_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 	return ret;
 }
 
-static int ckpt_shmem_fill(struct ckpt_ctx *ctx, struct file *file, u64 size)
+static int ckpt_shmem_put_page(struct ckpt_ctx *ctx, void *file, u64 off,
+			       void *page)
 {
-	struct ckpt_rec_pages rec;
-	u64 next = 0;
-	void *buf;
-	int ret;
+	loff_t pos = off;
+	ssize_t n = kernel_write(file, page, PAGE_SIZE, &pos);
 
-	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	while ((ret = ckpt_peek_type(ctx)) == CKPT_REC_PAGES) {
-		u32 i;
-
-		ret = ckpt_read_begin(ctx, &rec, CKPT_REC_PAGES, sizeof(rec),
-				      CKPT_PAGES_MAX * PAGE_SIZE);
-		if (ret < 0)
-			break;
-		if (!rec.nr || rec.nr > CKPT_PAGES_MAX || rec.__pad ||
-		    !PAGE_ALIGNED(rec.addr) || rec.addr < next ||
-		    rec.addr + (u64)rec.nr * PAGE_SIZE > size ||
-		    ret != rec.nr * PAGE_SIZE) {
-			ret = ckpt_err(ctx, -EINVAL,
-				       "pages record at offset %llu does not fit shared memory of %llu bytes",
-				       ctx->rec_start, size);
-			break;
-		}
-		ret = 0;
-		for (i = 0; i < rec.nr && !ret; i++) {
-			loff_t pos = rec.addr + (u64)i * PAGE_SIZE;
-			ssize_t n;
-
-			ret = ckpt_read_data(ctx, buf, PAGE_SIZE);
-			if (ret)
-				break;
-			n = kernel_write(file, buf, PAGE_SIZE, &pos);
-			if (n != PAGE_SIZE)
-				ret = ckpt_err(ctx, n < 0 ? n : -EIO,
-					       "cannot refill shared memory");
-		}
-		if (!ret)
-			ret = ckpt_read_end(ctx);
-		if (ret)
-			break;
-		next = rec.addr + (u64)rec.nr * PAGE_SIZE;
-	}
-	kfree(buf);
-	return ret < 0 ? ret : 0;
+	if (n != PAGE_SIZE)
+		return ckpt_err(ctx, n < 0 ? n : -EIO, "cannot refill shared memory");
+	return 0;
 }
 
 static void *ckpt_shmem_restore(struct ckpt_ctx *ctx)
@@ -136,7 +97,7 @@ static void *ckpt_shmem_restore(struct ckpt_ctx *ctx)
 		return ERR_PTR(ckpt_err(ctx, PTR_ERR(file),
 					"cannot create %llu bytes of shared memory",
 					rec.size));
-	ret = ckpt_shmem_fill(ctx, file, rec.size);
+	ret = ckpt_read_page_runs(ctx, 0, rec.size, ckpt_shmem_put_page, file);
 	if (ret) {
 		fput(file);
 		return ERR_PTR(ret);
