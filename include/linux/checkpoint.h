@@ -19,6 +19,7 @@ struct pid_namespace;
 struct task_struct;
 struct vm_area_struct;
 struct ckpt_objhash;
+struct ckpt_pidns;
 struct ckpt_sigqueue;
 
 /**
@@ -26,6 +27,8 @@ struct ckpt_sigqueue;
  * @task:	the task; a reference is held.
  * @entry:	its place in the tree, pids in the container's namespace.
  * @parent:	its parent's entry; NULL for the init.
+ * @nested:	its pids below the container's level, outermost first,
+ *		when it is in a nested pid namespace (entry.pidns).
  * @depth:	restart: how far below the init it is.
  * @ctx:	restart: the operation it belongs to.
  * @err:	restart: how restoring it and its descendants went.
@@ -38,6 +41,7 @@ struct ckpt_task {
 	struct task_struct *task;
 	struct ckpt_tree_entry entry;
 	struct ckpt_task *parent;
+	pid_t *nested;
 	unsigned int depth;
 	struct ckpt_ctx *ctx;
 	int err;
@@ -72,6 +76,11 @@ struct ckpt_task {
  * @pids:	restart: pid numbers that name only a group or session.
  * @nr_pids:	entries in @pids.
  * @detached:	restart: the struct pids allocated for @pids.
+ * @pidns:	the container's pid namespace and those nested in it,
+ *		indexed as in the image (pidns.c).
+ * @nr_pidns:	nested ones, the entries of @pidns after the first.
+ * @nested:	the tasks' pids below the container's level.
+ * @nr_nested:	entries in @nested.
  * @xstate_size: bytes of XSAVE area per task in this image.
  * @nodename:	restart: the container's hostname.
  * @domainname:	restart: and domain name.
@@ -106,6 +115,10 @@ struct ckpt_ctx {
 	pid_t *pids;
 	unsigned int nr_pids;
 	struct pid **detached;
+	struct ckpt_pidns *pidns;
+	unsigned int nr_pidns;
+	pid_t *nested;
+	unsigned int nr_nested;
 	u32 xstate_size;
 	char nodename[CKPT_UTS_LEN];
 	char domainname[CKPT_UTS_LEN];

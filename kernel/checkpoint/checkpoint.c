@@ -62,16 +62,31 @@ fail:
 	return ERR_PTR(err);
 }
 
-static void ckpt_note_pid(struct ckpt_ctx *ctx, pid_t nr)
+/*
+ * Keep the number of a group or session whose leader is gone.  Restart
+ * allocates such a pid in the container's namespace only.
+ */
+static int ckpt_note_pid(struct ckpt_ctx *ctx, pid_t nr, bool nested)
 {
 	unsigned int i;
 
 	if (!nr || ckpt_find_task(ctx, nr))
-		return;
+		return 0;
+	if (nested)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"process group or session %d lost its leader in a nested pid namespace; not supported yet",
+				nr);
 	for (i = 0; i < ctx->nr_pids; i++)
 		if (ctx->pids[i] == nr)
-			return;
+			return 0;
 	ctx->pids[ctx->nr_pids++] = nr;
+	return 0;
+}
+
+/* Is @pid in a pid namespace below the container's? */
+static bool ckpt_pid_nested(struct ckpt_ctx *ctx, struct pid *pid)
+{
+	return pid && pid->level > ctx->root_ns->level;
 }
 
 /*
@@ -83,7 +98,9 @@ static void ckpt_note_pid(struct ckpt_ctx *ctx, pid_t nr)
  */
 static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 {
+	bool pgrp_nested, session_nested;
 	unsigned int i;
+	int ret;
 
 	ctx->pids = kvcalloc(2 * ctx->nr_tasks, sizeof(*ctx->pids), GFP_KERNEL);
 	if (!ctx->pids)
@@ -96,9 +113,13 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 		rcu_read_lock();
 		ct->entry.pgid = task_pgrp_nr_ns(t, ctx->root_ns);
 		ct->entry.sid = task_session_nr_ns(t, ctx->root_ns);
+		pgrp_nested = ckpt_pid_nested(ctx, task_pgrp(t));
+		session_nested = ckpt_pid_nested(ctx, task_session(t));
 		rcu_read_unlock();
-		ckpt_note_pid(ctx, ct->entry.pgid);
-		ckpt_note_pid(ctx, ct->entry.sid);
+		ret = ckpt_note_pid(ctx, ct->entry.pgid, pgrp_nested) ?:
+		      ckpt_note_pid(ctx, ct->entry.sid, session_nested);
+		if (ret)
+			return ret;
 		if (t->exit_state) {
 			if (!ct->parent && !ckpt_leads_threads(ctx, ct))
 				return ckpt_err(ctx, -ESRCH, "the container's init has exited");
@@ -134,9 +155,8 @@ static const char *ckpt_ns_differ(const struct nsproxy *nsp,
 				  const struct nsproxy *ref)
 {
 	if (nsp->uts_ns != ref->uts_ns || nsp->ipc_ns != ref->ipc_ns ||
-	    nsp->mnt_ns != ref->mnt_ns ||
-	    nsp->pid_ns_for_children != ref->pid_ns_for_children)
-		return "has uts, ipc, mount or child pid namespaces of its own";
+	    nsp->mnt_ns != ref->mnt_ns)
+		return "has uts, ipc or mount namespaces of its own";
 	if (nsp->net_ns != ref->net_ns || nsp->cgroup_ns != ref->cgroup_ns ||
 	    nsp->time_ns != ref->time_ns ||
 	    nsp->time_ns_for_children != ref->time_ns_for_children)
@@ -149,6 +169,7 @@ static const char *ckpt_ns_differ(const struct nsproxy *nsp,
  * and leaves it in the restarter's others, with every task sharing the
  * init's: refuse anything else rather than restore it wrong.  Nothing
  * of an ipc namespace is saved, so it must hold no System V objects.
+ * Pid namespaces nested in the container's are pidns.c's.
  */
 static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
 {
@@ -161,9 +182,7 @@ static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
 	task_lock(init);
 	ref = *init->nsproxy;
 	task_unlock(init);
-	if (ref.pid_ns_for_children != ctx->root_ns)
-		why = "has uts, ipc, mount or child pid namespaces of its own";
-	else if (ref.net_ns != current->nsproxy->net_ns ||
+	if (ref.net_ns != current->nsproxy->net_ns ||
 		 ref.cgroup_ns != current->nsproxy->cgroup_ns ||
 		 ref.time_ns != current->nsproxy->time_ns)
 		why = "is in network, cgroup or time namespaces of its own; not supported yet";
@@ -192,6 +211,7 @@ static int ckpt_write_container(struct ckpt_ctx *ctx)
 	struct ckpt_rec_container rec = {
 		.nr_tasks = ctx->nr_tasks,
 		.nr_pids = ctx->nr_pids,
+		.nr_pidns = ctx->nr_pidns,
 	};
 	/* An init that has exited has no namespaces; its threads do. */
 	struct task_struct *init = ckpt_obj_source(ctx, &ctx->tasks[0]);
@@ -231,10 +251,10 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 	unsigned int i;
 	int ret;
 
-	ret = ckpt_fill_tree(ctx) ?: ckpt_check_namespaces(ctx) ?:
-	      ckpt_write_header(ctx);
+	ret = ckpt_pidns_collect(ctx) ?: ckpt_fill_tree(ctx) ?:
+	      ckpt_check_namespaces(ctx) ?: ckpt_write_header(ctx);
 	if (!ret)
-		ret = ckpt_write_container(ctx);
+		ret = ckpt_write_container(ctx) ?: ckpt_pidns_write(ctx);
 	/* A zombie is all in its tree entry, unless it leads threads. */
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE) ||
@@ -280,6 +300,7 @@ int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	ckpt_thaw(ctx, !ret && (ctx->flags & CHECKPOINT_KILL));
 out:
 	ckpt_objhash_free(ctx);
+	ckpt_pidns_free(ctx);
 	kvfree(ctx->pids);
 	put_task_struct(root);
 	return ret;

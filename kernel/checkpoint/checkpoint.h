@@ -19,6 +19,17 @@ void ckpt_objhash_free(struct ckpt_ctx *ctx);
 int ckpt_objhash_verify(struct ckpt_ctx *ctx);
 const struct ckpt_obj_ops *ckpt_obj_ops(u32 type);
 
+/* pidns.c */
+struct kernel_clone_args;
+int ckpt_pidns_collect(struct ckpt_ctx *ctx);
+int ckpt_pidns_write(struct ckpt_ctx *ctx);
+int ckpt_pidns_read(struct ckpt_ctx *ctx, u32 nr_pidns);
+void ckpt_pidns_enter(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_pidns_clone_args(struct ckpt_ctx *ctx, struct ckpt_task *child,
+			  struct kernel_clone_args *args, pid_t *set_tid);
+int ckpt_pidns_restore_children(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+void ckpt_pidns_free(struct ckpt_ctx *ctx);
+
 /* task.c */
 int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_restore_task_fn(void *arg);

@@ -57,10 +57,8 @@ static const char *ckpt_task_refusal(struct task_struct *t,
 		return "the task is being ptraced";
 	if (t->vfork_done)
 		return "the task is in vfork()";
-	if (t != root && task_active_pid_ns(t) != task_active_pid_ns(root))
-		return "nested pid namespaces are not supported yet";
 	if (t != root &&
-	    task_active_pid_ns(ckpt_creator(t)) != task_active_pid_ns(root))
+	    !ckpt_in_container(ckpt_creator(t), task_active_pid_ns(root)))
 		return "its parent is outside the container";
 	return NULL;
 }

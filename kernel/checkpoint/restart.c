@@ -190,6 +190,9 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 	if (ret)
 		return ret;
 	ctx->nr_pids = rec.nr_pids;
+	ret = ckpt_read_end(ctx) ?: ckpt_pidns_read(ctx, rec.nr_pidns);
+	if (ret)
+		return ret;
 
 	if (ctx->tasks[0].entry.flags & CKPT_TREE_ZOMBIE &&
 	    !ckpt_leads_threads(ctx, ctx->tasks))
@@ -200,7 +203,7 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 	ret = ckpt_check_groups(ctx, &listed, &session_of);
 	xa_destroy(&session_of);
 	xa_destroy(&listed);
-	return ret ?: ckpt_read_end(ctx);
+	return ret;
 }
 
 /*
@@ -421,6 +424,7 @@ static void ckpt_restart_cleanup(struct ckpt_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks; i++)
 		ckpt_free_sigpending(&ctx->tasks[i]);
 	ckpt_objhash_free(ctx);
+	ckpt_pidns_free(ctx);
 	xa_destroy(&ctx->by_pid);
 	kvfree(ctx->tasks);
 	kvfree(ctx->pids);

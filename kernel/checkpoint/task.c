@@ -391,11 +391,14 @@ static int ckpt_create_child(struct ckpt_ctx *ctx, struct ckpt_task *child)
 		.exit_signal = 0,
 		.fn = ckpt_restore_task_fn,
 		.fn_arg = child,
-		.set_tid = &child->entry.pid,
-		.set_tid_size = 1,
 	};
+	pid_t set_tid[CKPT_MAX_PIDNS_DEPTH + 1];
 	pid_t pid;
+	int ret;
 
+	ret = ckpt_pidns_clone_args(ctx, child, &args, set_tid);
+	if (ret)
+		return ret;
 	pid = kernel_clone(&args);
 	if (pid < 0)
 		return ckpt_err(ctx, pid, "cannot create task %d", child->entry.pid);
@@ -465,6 +468,7 @@ int ckpt_restore_task_fn(void *arg)
 	if (ctx->killed)
 		send_sig(SIGKILL, current, 1);
 	spin_unlock(&ctx->lock);
+	ckpt_pidns_enter(ctx, ct);
 
 	if (zombie && !ckpt_leads_threads(ctx, ct)) {
 		/* Exit signal 0 for now: see ckpt_link_groups(). */
@@ -476,6 +480,7 @@ int ckpt_restore_task_fn(void *arg)
 
 	ret = ckpt_restore_task(ctx, ct, &cred) ?:
 	      ckpt_create_children(ctx, ct) ?:
+	      ckpt_pidns_restore_children(ctx, ct) ?:
 	      ckpt_send_sigpending(ctx, ct);
 	if (!ret)
 		ckpt_commit_creds(cred);

@@ -60,7 +60,7 @@ struct restart_args {
 /* ---- Image format ---- */
 
 #define CKPT_IMAGE_MAGIC	0x52435f58554e494cULL	/* "LINUX_CR" */
-#define CKPT_IMAGE_VERSION	2
+#define CKPT_IMAGE_VERSION	3
 #define CKPT_ALIGN		8
 #define CKPT_REC_MAX_LEN	(1U << 20)	/* largest single record */
 
@@ -87,6 +87,7 @@ enum ckpt_rec_type {
 	CKPT_REC_SIGPENDING,	/* struct ckpt_rec_sigpending + siginfos */
 	CKPT_REC_PIPE,		/* struct ckpt_rec_pipe + buffered bytes */
 	CKPT_REC_SHMEM,		/* struct ckpt_rec_shmem, then its pages */
+	CKPT_REC_PIDNS,		/* struct ckpt_rec_pidns + namespaces + pids */
 	CKPT_REC_MAX
 };
 
@@ -191,6 +192,10 @@ struct ckpt_rec_trailer {
  * @sid:	session there, 0 likewise.
  * @exit_code:	CKPT_TREE_ZOMBIE: the status wait() reports for it.
  * @exit_signal: what its parent is sent when it exits (0 for none).
+ * @pidns:	the pid namespace it is in: 0 for the container's, else
+ *		an index into the CKPT_REC_PIDNS table.
+ * @child_pidns: the pid namespace its children are created in, likewise
+ *		(it differs from @pidns after unshare(CLONE_NEWPID)).
  *
  * The entries are in depth-first preorder from the init: a task's parent
  * comes before it, and its descendants follow it without a break.
@@ -204,6 +209,8 @@ struct ckpt_tree_entry {
 	__s32 sid;
 	__s32 exit_code;
 	__s32 exit_signal;
+	__u32 pidns;
+	__u32 child_pidns;
 };
 
 #define CKPT_UTS_LEN		65
@@ -215,6 +222,8 @@ struct ckpt_tree_entry {
  * @nr_tasks:	tasks in the container, the init first.
  * @nr_pids:	pids no task holds any more but which still name a
  *		process group or session (their leader has exited).
+ * @nr_pidns:	pid namespaces nested in the container's; when nonzero a
+ *		CKPT_REC_PIDNS record follows this one.
  * @nodename:	the init's uts namespace: hostname, NUL-terminated.
  * @domainname:	and NIS domain name.
  * @__pad2:	zero.
@@ -223,12 +232,46 @@ struct ckpt_rec_container {
 	struct ckpt_rec rec;
 	__u32 nr_tasks;
 	__u32 nr_pids;
+	__u32 nr_pidns;
 	char nodename[CKPT_UTS_LEN];
 	char domainname[CKPT_UTS_LEN];
-	__u8 __pad2[6];
+	__u8 __pad2[2];
 };
 
 #define CKPT_MAX_TASKS		16384
+
+/* How far below the container's a nested pid namespace may be. */
+#define CKPT_MAX_PIDNS_DEPTH	8
+
+/**
+ * struct ckpt_pidns_entry - a pid namespace nested in the container's
+ * @parent:	the namespace it was created in: 0 for the container's,
+ *		else the index of an earlier entry (entries count from 1).
+ * @init_pid:	its init, by pid in the container's namespace; restart
+ *		creates the namespace when it creates that task.
+ */
+struct ckpt_pidns_entry {
+	__u32 parent;
+	__s32 init_pid;
+};
+
+/**
+ * struct ckpt_rec_pidns - nested pid namespaces, and the pids tasks
+ *	have in them
+ * @rec:	CKPT_REC_PIDNS, right after CKPT_REC_CONTAINER; @nr_pidns
+ *		struct ckpt_pidns_entry follow, then @nr_nested __s32 pid
+ *		numbers, then padding to 8 bytes.  The numbers go task by
+ *		task in tree order, for each task in a nested namespace
+ *		one per level below the container's, outermost first: its
+ *		own namespace's number comes last.
+ * @nr_pidns:	the container record's @nr_pidns.
+ * @nr_nested:	pid numbers that follow the table.
+ */
+struct ckpt_rec_pidns {
+	struct ckpt_rec rec;
+	__u32 nr_pidns;
+	__u32 nr_nested;
+};
 
 /**
  * struct ckpt_rec_obj - opens a shared object the first time it is used

@@ -41,8 +41,8 @@ FIXTURE_VARIANT_ADD(holder, memfd_mapping) {
 	"hold-memfd-map", EOPNOTSUPP, "which has no path, is not supported" };
 FIXTURE_VARIANT_ADD(holder, sysv_ipc_objects) {
 	"hold-sysv-shm", EOPNOTSUPP, "has System V IPC objects" };
-FIXTURE_VARIANT_ADD(holder, nested_pid_namespace) {
-	"hold-pidns", EOPNOTSUPP, "nested pid namespaces are not supported yet" };
+FIXTURE_VARIANT_ADD(holder, empty_nested_pid_namespace) {
+	"hold-empty-pidns", EOPNOTSUPP, "in a pid namespace with no task in it" };
 FIXTURE_VARIANT_ADD(holder, ptraced_task) {
 	"hold-ptraced", EOPNOTSUPP, "the task is being ptraced" };
 FIXTURE_VARIANT_ADD(holder, vfork_in_progress) {

@@ -7,7 +7,7 @@
  * usage: sleeper_prog SHARED-FILE nanosleep|pause|futex|pipe-read|wait4
  *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-memfd-map|
  *                                 hold-sysv-shm|
- *                                 hold-pidns|hold-ptraced|hold-vfork|
+ *                                 hold-empty-pidns|hold-ptraced|hold-vfork|
  *                                 hold-tree
  * Writes counter = 1 just before blocking, then verdict = the result
  * (and for nanosleep, how many ms it slept in all).
@@ -110,16 +110,9 @@ static int hold(const char *what, struct shared_page *sp)
 			return 1;
 		return shmctl(id, IPC_RMID, NULL);
 	}
-	if (!strcmp(what, "hold-pidns")) {
-		pid_t pid;
-
-		if (unshare(CLONE_NEWPID))
-			return 1;
-		pid = fork();
-		if (pid == 0)
-			for (;;)
-				pause();
-		return pid < 0;
+	if (!strcmp(what, "hold-empty-pidns")) {
+		/* A namespace for children that were never created. */
+		return unshare(CLONE_NEWPID) != 0;
 	}
 	if (!strcmp(what, "hold-ptraced")) {
 		pid_t pid = fork();
