@@ -184,18 +184,31 @@ $(HOST)/args_test: $(CR_DIR)/tests/args_test.c $(CR_DIR)/args.c $(CR_HDRS) \
 	@mkdir -p $(HOST)
 	$(CC) $(HOST_CFLAGS) -I$(dir $(HARNESS)) -o $@ $(filter %.c,$^)
 
+$(HOST)/summary_test: $(CR_DIR)/tests/summary_test.c $(CR_DIR)/summary.c \
+		$(CR_DIR)/image.c $(SYNTH) $(CR_HDRS) | $(HARNESS)
+	@mkdir -p $(HOST)
+	$(CC) $(HOST_CFLAGS) -I$(dir $(HARNESS)) -o $@ $(filter %.c,$^) -lz
+
+# No sanitizers: it is preloaded into cr, whose own runtime comes first.
+$(HOST)/fake_syscalls.so: $(CR_DIR)/tests/fake_syscalls.c $(CR_HDRS)
+	@mkdir -p $(HOST)
+	$(CC) -O1 -g -Wall -Wextra -Werror -fPIC -shared \
+		-isystem $(TOP)/include/uapi -o $@ $< -ldl
+
 # UPDATE_GOLDEN=1 rewrites tools/restart/tests/golden from this cr.
-host-tests: $(HOST)/cr $(HOST)/mkimage $(HOST)/image_test $(HOST)/args_test
+host-tests: $(HOST)/cr $(HOST)/mkimage $(HOST)/image_test $(HOST)/args_test \
+		$(HOST)/summary_test $(HOST)/fake_syscalls.so
 	@$(HOST)/image_test
 	@$(HOST)/args_test
+	@$(HOST)/summary_test
 	@sh $(CR_DIR)/tests/cli_test.sh $(HOST)/cr $(HOST)/mkimage \
-		$(if $(UPDATE_GOLDEN),--update)
+		$(HOST)/fake_syscalls.so $(if $(UPDATE_GOLDEN),--update)
 	@MANWIDTH=80 man --warnings -l $(CR_DIR)/cr.8 2>$(HOST)/man.err >/dev/null; \
 		if [ -s $(HOST)/man.err ]; then cat $(HOST)/man.err; exit 1; fi; \
 		echo "ok cr.8 renders without warnings"
 
 $(HOST)/image_fuzz: $(CR_DIR)/fuzz/image_fuzz.c $(CR_DIR)/image.c \
-		$(CR_DIR)/inspect.c $(CR_DIR)/args.c $(CR_HDRS)
+		$(CR_DIR)/inspect.c $(CR_DIR)/args.c $(CR_DIR)/summary.c $(CR_HDRS)
 	@mkdir -p $(HOST)
 	clang -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

@@ -74,6 +74,8 @@ static const struct hint {
 	{ EINVAL, "restart",
 	  "the image is damaged or not an image (see above)" },
 	{ ESRCH, NULL, "there is no such process" },
+	{ EPIPE, "checkpoint",
+	  "what read the image stopped before its end; the container is left running" },
 };
 
 static void explain(const char *op, int err)
@@ -130,13 +132,15 @@ static int drop_caps_except(const cap_value_t *keep, int n)
 }
 
 /*
- * The kernel writes the image straight to the fd, so cr sees nothing of
- * a long dump; when the image is a regular file its growing size is the
- * progress.  A thread polls it until the pipe that stops it is closed.
+ * The kernel writes a file straight to its fd, so cr sees nothing of a
+ * long dump but the file's growing size; a stream passes through cr,
+ * which counts it.  A thread polls either until the pipe that stops it
+ * is closed.
  */
 struct progress {
 	pthread_t thread;
 	int fd;
+	const uint64_t *copied;
 	int stop[2];
 	bool shown;
 };
@@ -146,11 +150,16 @@ static void *progress_show(void *arg)
 	struct progress *p = arg;
 	struct pollfd stop = { .fd = p->stop[0], .events = POLLIN };
 	struct stat sb;
+	uint64_t size;
 
 	while (poll(&stop, 1, 200) == 0) {
-		if (fstat(p->fd, &sb))
+		if (p->copied)
+			size = __atomic_load_n(p->copied, __ATOMIC_RELAXED);
+		else if (!fstat(p->fd, &sb))
+			size = sb.st_size;
+		else
 			break;
-		fprintf(stderr, "\r  %.1f MiB written", sb.st_size / 1048576.0);
+		fprintf(stderr, "\r  %.1f MiB written", size / 1048576.0);
 		p->shown = true;
 	}
 	/* Blank the line so that what cr prints next starts clean. */
@@ -159,13 +168,17 @@ static void *progress_show(void *arg)
 	return NULL;
 }
 
-static bool progress_start(struct progress *p, int fd)
+/* @copied: the stream's count of bytes, or NULL to watch @fd's size. */
+static bool progress_start(struct progress *p, int fd, const uint64_t *copied)
 {
 	struct stat sb;
 
-	if (!isatty(STDERR_FILENO) || fstat(fd, &sb) || !S_ISREG(sb.st_mode))
+	if (!isatty(STDERR_FILENO))
+		return false;
+	if (!copied && (fstat(fd, &sb) || !S_ISREG(sb.st_mode)))
 		return false;
 	p->fd = fd;
+	p->copied = copied;
 	p->shown = false;
 	if (pipe2(p->stop, O_CLOEXEC))
 		return false;
@@ -183,6 +196,121 @@ static void progress_stop(struct progress *p)
 	close(p->stop[0]);
 }
 
+/*
+ * With -o -, the kernel writes into a pipe of cr's own and a thread
+ * copies it to stdout, counting the records on the way: a stream cannot
+ * be read back afterwards to be summed up as a file is.
+ */
+#define COPY_SIZE	(1024 * 1024)
+
+struct copier {
+	pthread_t thread;
+	int rd, wr;		/* the pipe the kernel writes into */
+	char *buf;
+	struct cr_tally tally;
+	FILE *tasks;		/* -v: the task list, shown at the end */
+	char *tasks_text;
+	size_t tasks_len;
+	uint64_t copied;	/* read by the progress thread */
+	int err;		/* why copying stopped early, or 0 */
+};
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	struct pollfd out = { .fd = fd, .events = POLLOUT };
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EAGAIN) {
+			/* Someone made stdout non-blocking: wait for room. */
+			if (poll(&out, 1, -1) < 0 && errno != EINTR)
+				return -1;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void *copier_run(void *arg)
+{
+	struct copier *c = arg;
+	ssize_t n;
+
+	for (;;) {
+		n = read(c->rd, c->buf, COPY_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			c->err = errno;
+		if (n <= 0)
+			break;
+		if (write_all(STDOUT_FILENO, c->buf, n)) {
+			c->err = errno;
+			break;
+		}
+		cr_tally_feed(&c->tally, c->buf, n);
+		__atomic_store_n(&c->copied, c->copied + n, __ATOMIC_RELAXED);
+	}
+	/*
+	 * If stdout failed, the kernel's next write fails too, rather than
+	 * filling a pipe no one reads: the checkpoint then fails, and
+	 * --kill spares a container whose image went nowhere.
+	 */
+	close(c->rd);
+	return NULL;
+}
+
+/* Return: whether the copier runs; if not, the kernel writes to stdout. */
+static bool copier_start(struct copier *c, bool verbose)
+{
+	int p[2];
+
+	memset(c, 0, sizeof(*c));
+	c->buf = malloc(COPY_SIZE);
+	if (!c->buf || pipe2(p, O_CLOEXEC)) {
+		free(c->buf);
+		return false;
+	}
+	c->rd = p[0];
+	c->wr = p[1];
+	/* Fewer, larger reads; the default size is fine too. */
+	fcntl(c->wr, F_SETPIPE_SZ, COPY_SIZE);
+	if (verbose)
+		c->tasks = open_memstream(&c->tasks_text, &c->tasks_len);
+	cr_tally_init(&c->tally, c->tasks);
+	/* Writes to a closed stdout fail with EPIPE, reported, not fatal. */
+	signal(SIGPIPE, SIG_IGN);
+	if (!pthread_create(&c->thread, NULL, copier_run, c))
+		return true;
+	if (c->tasks)
+		fclose(c->tasks);
+	free(c->tasks_text);
+	close(c->rd);
+	close(c->wr);
+	free(c->buf);
+	return false;
+}
+
+/* Once the kernel is done with the pipe: drain it and wait for the copy. */
+static void copier_stop(struct copier *c)
+{
+	close(c->wr);
+	pthread_join(c->thread, NULL);
+	if (c->tasks)
+		fclose(c->tasks);
+	free(c->buf);
+}
+
 static int cmd_checkpoint(const struct cr_args *ca)
 {
 	static const cap_value_t keep[] = {
@@ -194,16 +322,19 @@ static int cmd_checkpoint(const struct cr_args *ca)
 		.pid = ca->pid,
 		.logfd = STDERR_FILENO,
 	};
-	const char *out = ca->file;
+	const char *out = ca->file, *to = ca->file;
+	bool stream = !strcmp(out, "-");
+	bool progressing, copying = false, summed;
 	struct progress progress;
+	struct copier copier;
 	struct cr_summary sum;
 	double t0, elapsed;
-	bool progressing;
 	struct stat sb;
 	int fd, err = 0;
 
-	if (!strcmp(out, "-")) {
+	if (stream) {
 		fd = STDOUT_FILENO;
+		to = "stdout";
 	} else {
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0) {
@@ -211,28 +342,59 @@ static int cmd_checkpoint(const struct cr_args *ca)
 			return CR_EXIT_FAIL;
 		}
 	}
-	a.fd = fd;
 	drop_caps_except(keep, ARRAY_SIZE(keep));
 
+	/* Threads started after the drop: capabilities are per thread. */
+	if (stream && copier_start(&copier, ca->verbose)) {
+		copying = true;
+		fd = copier.wr;
+	}
+	a.fd = fd;
 	t0 = now();
-	/* Started after the drop: capabilities are per thread. */
-	progressing = progress_start(&progress, fd);
+	progressing = progress_start(&progress, fd,
+				     copying ? &copier.copied : NULL);
 	if (syscall(__NR_checkpoint, &a, sizeof(a)))
 		err = errno;
+	elapsed = now() - t0;
+	if (copying)
+		copier_stop(&copier);
 	if (progressing)
 		progress_stop(&progress);
+	if (copying && copier.err == EPIPE)
+		fprintf(stderr, "%s: stdout was closed before the end of the image\n",
+			prog);
+	else if (copying && copier.err)
+		fprintf(stderr, "%s: cannot copy the image to stdout: %s\n", prog,
+			strerror(copier.err));
 	if (err) {
 		explain("checkpoint", err);
-		if (fd != STDOUT_FILENO)
+		if (!stream)
 			unlink(out);
+	} else if (copying && copier.err) {
+		fprintf(stderr, "%s: checkpointed %d%s, but not all of the image reached stdout\n",
+			prog, a.pid,
+			a.flags & CHECKPOINT_KILL ? " and killed it" : "");
+	}
+	if (err || (copying && copier.err)) {
+		if (copying)
+			free(copier.tasks_text);
 		return CR_EXIT_FAIL;
 	}
-	elapsed = now() - t0;
-	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) &&
-	    !cr_summarize(out, &sum, ca->verbose ? stderr : NULL))
+
+	if (copying) {
+		summed = !cr_tally_end(&copier.tally);
+		sum = copier.tally.sum;
+		if (summed && copier.tasks_text)
+			fputs(copier.tasks_text, stderr);
+		free(copier.tasks_text);
+	} else {
+		summed = !stream && !fstat(fd, &sb) && S_ISREG(sb.st_mode) &&
+			 !cr_summarize(out, &sum, ca->verbose ? stderr : NULL);
+	}
+	if (summed)
 		fprintf(stderr,
 			"%s: checkpointed %d to %s: %u tasks, %.1f MiB of memory, %u files, %llu bytes in %.3f s%s\n",
-			prog, a.pid, out, sum.tasks, sum.memory / 1048576.0,
+			prog, a.pid, to, sum.tasks, sum.memory / 1048576.0,
 			sum.files, (unsigned long long)sum.bytes, elapsed,
 			a.flags & CHECKPOINT_KILL ? ", container killed" : "");
 	else

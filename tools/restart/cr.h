@@ -64,6 +64,38 @@ struct cr_summary {
 	uint64_t bytes;
 };
 
+/* The largest fixed part of a record that a tally can hold. */
+#define CR_TALLY_HEAD	4096
+
+/**
+ * struct cr_tally - an image's records counted as they go by
+ * @sum:	the totals so far; @sum.bytes counts every byte fed.
+ * @verbose:	where each task is listed as it is counted, or NULL.
+ *
+ * The rest is the tally's own state: what the current task has used so
+ * far, and for cr_tally_feed() the record being put together from the
+ * pieces it was given.
+ */
+struct cr_tally {
+	struct cr_summary sum;
+	FILE *verbose;
+	uint32_t page_size;
+	unsigned int vmas, fds;
+	uint64_t pages;
+	unsigned int nr_records;
+	size_t have, want, skip;
+	bool done, bad;
+	union {
+		uint64_t align;
+		unsigned char bytes[CR_TALLY_HEAD];
+	} head;
+};
+
+void cr_tally_init(struct cr_tally *t, FILE *verbose);
+int cr_tally_feed(struct cr_tally *t, const void *buf, size_t len);
+int cr_tally_end(const struct cr_tally *t);
+int cr_summarize_image(const void *data, size_t size, struct cr_summary *sum,
+		       FILE *verbose);
 int cr_summarize(const char *path, struct cr_summary *sum, FILE *verbose);
 
 struct json_object;
@@ -74,6 +106,7 @@ int cr_bad_usage(const char *why);
 int cr_parse_args(struct cr_args *a, int argc, char **argv);
 struct json_object *cr_inspect_image(const char *name, const void *data,
 				     size_t size);
+void cr_inspect_print(FILE *f, struct json_object *top);
 int cmd_inspect(const char *path, bool json);
 
 #endif /* CR_H */

@@ -31,6 +31,7 @@ static const char *const rec_names[CKPT_REC_MAX] = {
 	[CKPT_REC_SIGPENDING]	= "sigpending",
 	[CKPT_REC_PIPE]		= "pipe",
 	[CKPT_REC_SHMEM]	= "shmem",
+	[CKPT_REC_PIDNS]	= "pidns",
 };
 
 /* Size of each record's fixed part; variable records may be longer. */
@@ -55,6 +56,7 @@ static const struct {
 	[CKPT_REC_SIGPENDING]	= { sizeof(struct ckpt_rec_sigpending), 1 },
 	[CKPT_REC_PIPE]		= { sizeof(struct ckpt_rec_pipe), 1 },
 	[CKPT_REC_SHMEM]	= { sizeof(struct ckpt_rec_shmem), 0 },
+	[CKPT_REC_PIDNS]	= { sizeof(struct ckpt_rec_pidns), 1 },
 };
 
 static const char *const obj_names[CKPT_OBJ_MAX] = {
@@ -79,6 +81,19 @@ const char *cr_rec_name(uint32_t type)
 const char *cr_obj_name(uint32_t type)
 {
 	return type < CKPT_OBJ_MAX && obj_names[type] ? obj_names[type] : "unknown";
+}
+
+/**
+ * cr_rec_fixed_size - the size of a record type's fixed part
+ * @type:	CKPT_REC_*.
+ *
+ * Every sound record of @type is at least this long.
+ *
+ * Return: that size, or 0 for a type this tool does not know.
+ */
+uint32_t cr_rec_fixed_size(uint32_t type)
+{
+	return type < CKPT_REC_MAX ? rec_sizes[type].fixed : 0;
 }
 
 struct walk {
@@ -199,6 +214,15 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 		    r->len - sizeof(struct ckpt_rec_container))
 			return fail(w->img, i, off,
 				    "%u tasks and %u pids do not fit a %u-byte record",
+				    n, np, r->len);
+		return 0;
+	case CKPT_REC_PIDNS:
+		n = ((const struct ckpt_rec_pidns *)r)->nr_pidns;
+		np = ((const struct ckpt_rec_pidns *)r)->nr_nested;
+		if ((uint64_t)n * sizeof(struct ckpt_pidns_entry) + np * 4ULL !=
+		    r->len - sizeof(struct ckpt_rec_pidns))
+			return fail(w->img, i, off,
+				    "%u pid namespaces and %u pids do not fit a %u-byte record",
 				    n, np, r->len);
 		return 0;
 	}

@@ -27,6 +27,7 @@ typedef int (*cr_record_fn)(struct cr_image *img, unsigned int index,
 
 const char *cr_rec_name(uint32_t type);
 const char *cr_obj_name(uint32_t type);
+uint32_t cr_rec_fixed_size(uint32_t type);
 int cr_image_walk(struct cr_image *img, cr_record_fn fn, void *arg);
 
 #endif /* CR_IMAGE_H */

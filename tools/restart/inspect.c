@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cr inspect: decode an image without the kernel -- header, task tree,
- * each task's objects, mappings and fds -- as text or JSON.
+ * each task's objects, mappings and fds -- as text or JSON.  The records
+ * are listed in stream order, as the walker checked them; then each
+ * shared object once, and each task with its mappings and fds resolved
+ * through the objrefs that a reader would otherwise chase by hand.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +33,32 @@ static void add_path(json_object *o, const char *path, uint32_t len)
 	json_object_object_add(o, "path", json_object_new_string_len(path, len));
 }
 
-/* One record as a JSON object; only its identifying fields. */
+/*
+ * The nested pid namespaces, numbered from 1 as tree entries name them,
+ * and the pids tasks have below the container's level.
+ */
+static void add_pidns(json_object *o, const struct ckpt_rec_pidns *r)
+{
+	const struct ckpt_pidns_entry *e = (const void *)(r + 1);
+	const int32_t *nr = (const void *)(e + r->nr_pidns);
+	json_object *a = json_object_new_array();
+	uint32_t i;
+
+	for (i = 0; i < r->nr_pidns; i++) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "index", jint(i + 1));
+		json_object_object_add(x, "parent", jint(e[i].parent));
+		json_object_object_add(x, "init_pid", jint(e[i].init_pid));
+		json_object_array_add(a, x);
+	}
+	json_object_object_add(o, "namespaces", a);
+	a = json_object_new_array();
+	for (i = 0; i < r->nr_nested; i++)
+		json_object_array_add(a, jint(nr[i]));
+	json_object_object_add(o, "nested_pids", a);
+}
+
 /* What a task shares with its parent, as clone flags would say it. */
 static const char *share_names(uint32_t flags)
 {
@@ -45,6 +73,7 @@ static const char *share_names(uint32_t flags)
 	return buf;
 }
 
+/* One record as a JSON object; only its identifying fields. */
 static json_object *record_json(const struct ckpt_rec *r)
 {
 	json_object *o = json_object_new_object();
@@ -86,6 +115,8 @@ static json_object *record_json(const struct ckpt_rec *r)
 			json_object_object_add(x, "shares",
 					       json_object_new_string(share_names(te[i].flags)));
 			json_object_object_add(x, "exit_signal", jint(te[i].exit_signal));
+			json_object_object_add(x, "pidns", jint(te[i].pidns));
+			json_object_object_add(x, "child_pidns", jint(te[i].child_pidns));
 			if (te[i].flags & CKPT_TREE_STOPPED)
 				json_object_object_add(x, "stopped",
 						       json_object_new_boolean(1));
@@ -99,6 +130,9 @@ static json_object *record_json(const struct ckpt_rec *r)
 		for (i = 0; i < ct->nr_pids; i++)
 			json_object_array_add(a, jint(((const int32_t *)&te[ct->nr_tasks])[i]));
 		json_object_object_add(o, "detached_pids", a);
+		break;
+	case CKPT_REC_PIDNS:
+		add_pidns(o, (const void *)r);
 		break;
 	case CKPT_REC_OBJ:
 		json_object_object_add(o, "objref", jint(ob->objref));
@@ -170,14 +204,483 @@ static json_object *record_json(const struct ckpt_rec *r)
 	return o;
 }
 
-static int add_record(struct cr_image *img, unsigned int index, size_t off,
-		      const struct ckpt_rec *r, void *records)
+/* ---- The objects and the tasks that use them ---- */
+
+/* Names as in /proc/PID/maps and open(2); the image holds the numbers. */
+static const char *const vma_kinds[] = {
+	[CKPT_VMA_ANON]		= "anon",
+	[CKPT_VMA_FILE_PRIVATE]	= "file-private",
+	[CKPT_VMA_FILE_SHARED]	= "file-shared",
+	[CKPT_VMA_VDSO]		= "vdso",
+	[CKPT_VMA_VVAR]		= "vvar",
+	[CKPT_VMA_SHMEM]	= "shmem",
+};
+
+static const char *const file_kinds[] = {
+	[CKPT_FILE_PATH]	= "path",
+	[CKPT_FILE_CHRDEV]	= "chrdev",
+	[CKPT_FILE_PIPE]	= "pipe",
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const char *name_of(const char *const *names, size_t n, uint32_t i)
 {
+	return i < n && names[i] ? names[i] : "unknown";
+}
+
+/*
+ * f_flags as the kernel keeps them on x86_64, the only architecture an
+ * image can come from: glibc's O_LARGEFILE is 0 there, the kernel's not.
+ */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} open_flags[] = {
+	{ 02000, "O_APPEND" },
+	{ 04000, "O_NONBLOCK" },
+	{ 010000, "O_DSYNC" },
+	{ 040000, "O_DIRECT" },
+	{ 0100000, "O_LARGEFILE" },
+	{ 0200000, "O_DIRECTORY" },
+	{ 0400000, "O_NOFOLLOW" },
+	{ 01000000, "O_NOATIME" },
+	{ 04000000, "O_SYNC" },
+	{ 010000000, "O_PATH" },
+};
+
+static json_object *flags_json(uint32_t flags)
+{
+	static const char *const modes[] = { "O_RDONLY", "O_WRONLY", "O_RDWR",
+					     "O_ACCMODE" };
+	char buf[256];
+	size_t i, n;
+
+	n = snprintf(buf, sizeof(buf), "%s", modes[flags & 3]);
+	flags &= ~3U;
+	for (i = 0; i < ARRAY_SIZE(open_flags); i++) {
+		if (!(flags & open_flags[i].bit))
+			continue;
+		n += snprintf(buf + n, sizeof(buf) - n, "|%s", open_flags[i].name);
+		flags &= ~open_flags[i].bit;
+	}
+	if (flags)
+		snprintf(buf + n, sizeof(buf) - n, "|0%o", flags);
+	return json_object_new_string(buf);
+}
+
+static json_object *prot_json(uint32_t prot)
+{
+	char buf[4] = {
+		prot & 1 ? 'r' : '-',
+		prot & 2 ? 'w' : '-',
+		prot & 4 ? 'x' : '-',
+	};
+
+	return json_object_new_string(buf);
+}
+
+struct mapping {
+	const struct ckpt_rec_vma *vma;
+	uint64_t pages;
+};
+
+/* Room in *@p for @need elements of @size bytes; images run to 10^5. */
+static int grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 8;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*(void **)p, n * size);
+	if (!q)
+		return -1;
+	*(void **)p = q;
+	*cap = n;
+	return 0;
+}
+
+/**
+ * struct obj - a shared object, from its CKPT_REC_OBJ on
+ * @ref:	its objref.
+ * @kind:	CKPT_OBJ_*.
+ * @index:	the record that opened it,
+ * @offset:	and where.
+ * @rec:	its own record (CKPT_REC_MM for an mm, ...), once seen.
+ * @maps:	CKPT_OBJ_MM: the VMA records that follow it, with the pages
+ *		saved of each.
+ * @nr_maps:	how many,
+ * @cap_maps:	and room for.
+ * @pages:	CKPT_OBJ_SHMEM: pages saved.
+ * @used_by:	pids of the tasks that use it, directly or through
+ *		another object.
+ */
+struct obj {
+	uint32_t ref, kind;
+	unsigned int index;
+	size_t offset;
+	const struct ckpt_rec *rec;
+	struct mapping *maps;
+	size_t nr_maps, cap_maps;
+	uint64_t pages;
+	json_object *used_by;
+};
+
+/*
+ * The records of an object follow its CKPT_REC_OBJ, with the objects it
+ * needs opened in between (a pipe inside the first of its ends, shared
+ * memory between VMAs): so a record belongs to the last object opened
+ * of its kind, and pages to the last VMA or shared memory seen.
+ */
+struct view {
+	json_object *records;
+	json_object *tasks;
+	struct obj *objs;		/* in the order they were opened */
+	uint32_t nr_objs;
+	size_t cap_objs, cap_by_ref;
+	uint32_t *by_ref;		/* indices into objs, by objref */
+	uint32_t cur[CKPT_OBJ_MAX];	/* index + 1 of the last of each kind */
+	uint32_t pages_to;		/* CKPT_REC_VMA, _SHMEM or 0 */
+	bool failed;			/* out of memory */
+};
+
+static struct obj *find_obj(const struct view *v, uint32_t ref)
+{
+	uint32_t lo = 0, hi = v->nr_objs;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		struct obj *o = &v->objs[v->by_ref[mid]];
+
+		if (o->ref == ref)
+			return o;
+		if (o->ref < ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static struct obj *cur_obj(const struct view *v, uint32_t kind)
+{
+	return v->cur[kind] ? &v->objs[v->cur[kind] - 1] : NULL;
+}
+
+/* The walker has checked that @ref is new and @kind known. */
+static void open_obj(struct view *v, unsigned int index, size_t off,
+		     const struct ckpt_rec_obj *ro)
+{
+	struct obj *objs;
+	uint32_t *by_ref, pos;
+
+	if (grow(&v->objs, &v->cap_objs, v->nr_objs + 1, sizeof(*objs)) ||
+	    grow(&v->by_ref, &v->cap_by_ref, v->nr_objs + 1, sizeof(*by_ref))) {
+		v->failed = true;
+		return;
+	}
+	objs = v->objs;
+	by_ref = v->by_ref;
+	/* The kernel numbers objects in order: this is nearly always last. */
+	for (pos = v->nr_objs; pos && objs[by_ref[pos - 1]].ref > ro->objref; pos--)
+		by_ref[pos] = by_ref[pos - 1];
+	by_ref[pos] = v->nr_objs;
+	objs[v->nr_objs] = (struct obj){
+		.ref = ro->objref,
+		.kind = ro->obj_type,
+		.index = index,
+		.offset = off,
+		.used_by = json_object_new_array(),
+	};
+	v->cur[ro->obj_type] = ++v->nr_objs;
+}
+
+static void add_mapping(struct view *v, const struct ckpt_rec_vma *vma)
+{
+	struct obj *mm = cur_obj(v, CKPT_OBJ_MM);
+
+	if (!mm)
+		return;
+	if (grow(&mm->maps, &mm->cap_maps, mm->nr_maps + 1, sizeof(*mm->maps))) {
+		v->failed = true;
+		return;
+	}
+	mm->maps[mm->nr_maps++] = (struct mapping){ .vma = vma };
+}
+
+static void add_pages(struct view *v, const struct ckpt_rec_pages *p)
+{
+	struct obj *o;
+
+	if (v->pages_to == CKPT_REC_VMA) {
+		o = cur_obj(v, CKPT_OBJ_MM);
+		if (o && o->nr_maps)
+			o->maps[o->nr_maps - 1].pages += p->nr;
+	} else if (v->pages_to == CKPT_REC_SHMEM) {
+		o = cur_obj(v, CKPT_OBJ_SHMEM);
+		if (o)
+			o->pages += p->nr;
+	}
+}
+
+/* The set of objrefs a task uses, sorted once complete. */
+struct refs {
+	uint32_t *ref;
+	size_t nr, cap;
+};
+
+static void use_ref(struct view *v, struct refs *u, uint32_t ref)
+{
+	if (grow(&u->ref, &u->cap, u->nr + 1, sizeof(*u->ref))) {
+		v->failed = true;
+		return;
+	}
+	u->ref[u->nr++] = ref;
+}
+
+static int cmp_ref(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* What a file object holds, for the objects list and for each fd. */
+static void add_file_fields(json_object *o, const struct ckpt_rec_file *f)
+{
+	/* "type": "kind" is the object's, in the objects list. */
+	json_object_object_add(o, "type",
+			       json_object_new_string(name_of(file_kinds,
+							      ARRAY_SIZE(file_kinds),
+							      f->kind)));
+	if (f->kind == CKPT_FILE_PIPE)
+		json_object_object_add(o, "pipe", jint(f->obj_ref));
+	else if (f->path_len <= f->rec.len - sizeof(*f))
+		add_path(o, PAYLOAD(f, struct ckpt_rec_file), f->path_len);
+	json_object_object_add(o, "flags", flags_json(f->f_flags));
+	json_object_object_add(o, "pos", jint(f->pos));
+}
+
+static json_object *mapping_json(const struct mapping *m)
+{
+	const struct ckpt_rec_vma *vma = m->vma;
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "start", jint(vma->start));
+	json_object_object_add(o, "end", jint(vma->end));
+	json_object_object_add(o, "prot", prot_json(vma->prot));
+	json_object_object_add(o, "kind",
+			       json_object_new_string(name_of(vma_kinds,
+							      ARRAY_SIZE(vma_kinds),
+							      vma->kind)));
+	if (vma->kind == CKPT_VMA_SHMEM)
+		json_object_object_add(o, "shmem", jint(vma->obj_ref));
+	if (vma->path_len && vma->path_len <= vma->rec.len - sizeof(*vma))
+		add_path(o, PAYLOAD(vma, struct ckpt_rec_vma), vma->path_len);
+	json_object_object_add(o, "pages", jint(m->pages));
+	return o;
+}
+
+static json_object *mappings_json(struct view *v, const struct obj *mm,
+				  struct refs *uses)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; mm && i < mm->nr_maps; i++) {
+		json_object_array_add(a, mapping_json(&mm->maps[i]));
+		if (mm->maps[i].vma->kind == CKPT_VMA_SHMEM)
+			use_ref(v, uses, mm->maps[i].vma->obj_ref);
+	}
+	return a;
+}
+
+static json_object *fds_json(struct view *v, const struct obj *files,
+			     struct refs *uses)
+{
+	json_object *a = json_object_new_array();
+	const struct ckpt_rec_files *fs;
+	const struct ckpt_fd_entry *e;
+	const struct obj *file;
+	uint32_t i;
+
+	if (!files || !files->rec)
+		return a;
+	fs = (const void *)files->rec;
+	e = PAYLOAD(fs, struct ckpt_rec_files);
+	for (i = 0; i < fs->nr_fds; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "fd", jint(e[i].fd));
+		json_object_object_add(o, "file", jint(e[i].file_ref));
+		json_object_object_add(o, "cloexec",
+				       json_object_new_boolean(e[i].flags &
+							       CKPT_FD_CLOEXEC));
+		use_ref(v, uses, e[i].file_ref);
+		file = find_obj(v, e[i].file_ref);
+		if (file && file->rec) {
+			const struct ckpt_rec_file *f = (const void *)file->rec;
+
+			add_file_fields(o, f);
+			if (f->kind == CKPT_FILE_PIPE)
+				use_ref(v, uses, f->obj_ref);
+		}
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* The walker has checked the task's refs: each names an object of its kind. */
+static void add_task(struct view *v, unsigned int index, size_t off,
+		     const struct ckpt_rec_task *t)
+{
+	const uint32_t direct[] = {
+		t->mm_ref, t->files_ref, t->fs_ref, t->sighand_ref, t->cred_ref,
+	};
+	json_object *o = json_object_new_object();
+	json_object *maps, *fds, *a;
+	struct refs uses = { };
+	struct obj *used;
+	size_t i, n;
+
+	json_object_object_add(o, "pid", jint(t->pid));
+	json_object_object_add(o, "comm", jstr(t->comm, sizeof(t->comm)));
+	json_object_object_add(o, "record", jint(index));
+	json_object_object_add(o, "offset", jint(off));
+	json_object_object_add(o, "mm", jint(t->mm_ref));
+	json_object_object_add(o, "files", jint(t->files_ref));
+	json_object_object_add(o, "fs", jint(t->fs_ref));
+	json_object_object_add(o, "sighand", jint(t->sighand_ref));
+	json_object_object_add(o, "cred", jint(t->cred_ref));
+	for (i = 0; i < ARRAY_SIZE(direct); i++)
+		use_ref(v, &uses, direct[i]);
+	maps = mappings_json(v, find_obj(v, t->mm_ref), &uses);
+	fds = fds_json(v, find_obj(v, t->files_ref), &uses);
+
+	a = json_object_new_array();
+	if (uses.nr)
+		qsort(uses.ref, uses.nr, sizeof(*uses.ref), cmp_ref);
+	for (i = n = 0; i < uses.nr; i++) {
+		if (n && uses.ref[i] == uses.ref[n - 1])
+			continue;
+		uses.ref[n++] = uses.ref[i];
+		json_object_array_add(a, jint(uses.ref[i]));
+		used = find_obj(v, uses.ref[i]);
+		if (used)
+			json_object_array_add(used->used_by, jint(t->pid));
+	}
+	free(uses.ref);
+	json_object_object_add(o, "uses", a);
+	json_object_object_add(o, "mappings", maps);
+	json_object_object_add(o, "fds", fds);
+	json_object_array_add(v->tasks, o);
+}
+
+/* The kind of object each record type describes. */
+static const uint32_t rec_obj_kind[CKPT_REC_MAX] = {
+	[CKPT_REC_MM]		= CKPT_OBJ_MM,
+	[CKPT_REC_FILES]	= CKPT_OBJ_FILES,
+	[CKPT_REC_FILE]		= CKPT_OBJ_FILE,
+	[CKPT_REC_FS]		= CKPT_OBJ_FS,
+	[CKPT_REC_SIGHAND]	= CKPT_OBJ_SIGHAND,
+	[CKPT_REC_CRED]		= CKPT_OBJ_CRED,
+	[CKPT_REC_PIPE]		= CKPT_OBJ_PIPE,
+	[CKPT_REC_SHMEM]	= CKPT_OBJ_SHMEM,
+};
+
+static int add_record(struct cr_image *img, unsigned int index, size_t off,
+		      const struct ckpt_rec *r, void *arg)
+{
+	struct view *v = arg;
 	json_object *o = record_json(r);
+	struct obj *owner;
 
 	json_object_object_add(o, "offset", jint(off));
-	json_object_array_add(records, o);
-	return 0;
+	json_object_array_add(v->records, o);
+
+	switch (r->type) {
+	case CKPT_REC_OBJ:
+		open_obj(v, index, off, (const void *)r);
+		break;
+	case CKPT_REC_VMA:
+		add_mapping(v, (const void *)r);
+		v->pages_to = r->type;
+		break;
+	case CKPT_REC_PAGES:
+		add_pages(v, (const void *)r);
+		break;
+	case CKPT_REC_TASK:
+		add_task(v, index, off, (const void *)r);
+		break;
+	}
+	if (r->type == CKPT_REC_SHMEM)
+		v->pages_to = r->type;
+	owner = rec_obj_kind[r->type] ? cur_obj(v, rec_obj_kind[r->type]) : NULL;
+	if (owner && !owner->rec)
+		owner->rec = r;
+	return v->failed ? -1 : 0;
+}
+
+/* An object's entry in the list: what it is, then whatever it holds. */
+static json_object *obj_json(const struct obj *ob)
+{
+	json_object *o = json_object_new_object();
+	const struct ckpt_rec *r = ob->rec;
+	const struct ckpt_rec_mm *mm = (const void *)r;
+	const struct ckpt_rec_fs *fs = (const void *)r;
+	const struct ckpt_rec_cred *cred = (const void *)r;
+	const struct ckpt_rec_pipe *pipe = (const void *)r;
+	const char *exe, *paths;
+
+	json_object_object_add(o, "objref", jint(ob->ref));
+	json_object_object_add(o, "kind", json_object_new_string(cr_obj_name(ob->kind)));
+	json_object_object_add(o, "record", jint(ob->index));
+	json_object_object_add(o, "offset", jint(ob->offset));
+	switch (r ? ob->kind : 0) {
+	case CKPT_OBJ_MM:
+		exe = PAYLOAD(mm, struct ckpt_rec_mm);
+		if (mm->exe_len && mm->exe_len <= r->len - sizeof(*mm))
+			json_object_object_add(o, "exe",
+					       json_object_new_string_len(exe, mm->exe_len));
+		json_object_object_add(o, "mappings", jint(ob->nr_maps));
+		break;
+	case CKPT_OBJ_FILES:
+		json_object_object_add(o, "fds",
+				       jint(((const struct ckpt_rec_files *)r)->nr_fds));
+		break;
+	case CKPT_OBJ_FILE:
+		add_file_fields(o, (const void *)r);
+		break;
+	case CKPT_OBJ_FS:
+		if ((uint64_t)fs->root_len + fs->pwd_len > r->len - sizeof(*fs))
+			break;
+		paths = PAYLOAD(fs, struct ckpt_rec_fs);
+		json_object_object_add(o, "root",
+				       json_object_new_string_len(paths, fs->root_len));
+		json_object_object_add(o, "cwd",
+				       json_object_new_string_len(paths + fs->root_len,
+								  fs->pwd_len));
+		json_object_object_add(o, "umask", jint(fs->umask));
+		break;
+	case CKPT_OBJ_CRED:
+		json_object_object_add(o, "uid", jint(cred->uid));
+		json_object_object_add(o, "gid", jint(cred->gid));
+		break;
+	case CKPT_OBJ_PIPE:
+		json_object_object_add(o, "size", jint(pipe->size));
+		json_object_object_add(o, "bytes", jint(pipe->data_len));
+		break;
+	case CKPT_OBJ_SHMEM:
+		json_object_object_add(o, "size",
+				       jint(((const struct ckpt_rec_shmem *)r)->size));
+		json_object_object_add(o, "pages", jint(ob->pages));
+		break;
+	}
+	json_object_object_add(o, "used_by", json_object_get(ob->used_by));
+	return o;
 }
 
 /**
@@ -187,47 +690,185 @@ static int add_record(struct cr_image *img, unsigned int index, size_t off,
  * @size:	its size.
  *
  * Return: a new JSON object: "image", "size", "valid", "error" for a
- * damaged image, and "records", each record that passed the checks.
+ * damaged image, "records", each record that passed the checks,
+ * "objects", each shared object once, and "tasks", each task with the
+ * objects it uses and its mappings and fds resolved.
  */
 json_object *cr_inspect_image(const char *name, const void *data, size_t size)
 {
 	struct cr_image img = { .data = data, .size = size };
 	json_object *top = json_object_new_object();
-	json_object *records = json_object_new_array();
+	json_object *objects = json_object_new_array();
+	struct view v = {
+		.records = json_object_new_array(),
+		.tasks = json_object_new_array(),
+	};
+	uint32_t i;
 	int ret;
 
-	ret = cr_image_walk(&img, add_record, records);
+	ret = cr_image_walk(&img, add_record, &v);
+	if (v.failed)
+		snprintf(img.error, sizeof(img.error), "out of memory");
+	for (i = 0; i < v.nr_objs; i++) {
+		json_object_array_add(objects, obj_json(&v.objs[i]));
+		json_object_put(v.objs[i].used_by);
+		free(v.objs[i].maps);
+	}
+	free(v.objs);
+	free(v.by_ref);
 	json_object_object_add(top, "image", json_object_new_string(name));
 	json_object_object_add(top, "size", jint(size));
 	json_object_object_add(top, "valid", json_object_new_boolean(!ret));
 	if (ret)
 		json_object_object_add(top, "error", json_object_new_string(img.error));
-	json_object_object_add(top, "records", records);
+	json_object_object_add(top, "records", v.records);
+	json_object_object_add(top, "objects", objects);
+	json_object_object_add(top, "tasks", v.tasks);
 	return top;
 }
 
-static void print_text(json_object *top)
+/* ---- Text ---- */
+
+#define get(o, key)	json_object_object_get(o, key)
+#define num(o, key)	((long long)json_object_get_int64(get(o, key)))
+
+/* A string member, or "?" where a damaged image left it out. */
+static const char *str(json_object *o, const char *key)
 {
-	json_object *records = json_object_object_get(top, "records");
-	json_object *error = json_object_object_get(top, "error");
-	const char *name = json_object_get_string(json_object_object_get(top, "image"));
+	const char *s = json_object_get_string(get(o, key));
+
+	return s ? s : "?";
+}
+
+static void print_file(FILE *f, json_object *o)
+{
+	if (!get(o, "type"))
+		return;
+	fprintf(f, ": %s ", str(o, "type"));
+	if (get(o, "pipe"))
+		fprintf(f, "%lld", num(o, "pipe"));
+	else
+		fprintf(f, "%s", str(o, "path"));
+	fprintf(f, ", %s, pos %lld", str(o, "flags"), num(o, "pos"));
+}
+
+static void print_refs(FILE *f, json_object *a)
+{
+	size_t i, n = json_object_array_length(a);
+
+	for (i = 0; i < n; i++)
+		fprintf(f, " %lld", (long long)
+			json_object_get_int64(json_object_array_get_idx(a, i)));
+}
+
+static void print_object(FILE *f, json_object *o)
+{
+	const char *kind = str(o, "kind");
+	size_t n;
+
+	fprintf(f, "  %lld %s, record %lld at offset %lld", num(o, "objref"),
+		kind, num(o, "record"), num(o, "offset"));
+	if (!strcmp(kind, "mm") && get(o, "mappings"))
+		fprintf(f, ": exe %s, %lld mappings", str(o, "exe"),
+			num(o, "mappings"));
+	else if (!strcmp(kind, "files") && get(o, "fds"))
+		fprintf(f, ": %lld fds", num(o, "fds"));
+	else if (!strcmp(kind, "file"))
+		print_file(f, o);
+	else if (!strcmp(kind, "fs") && get(o, "root"))
+		fprintf(f, ": root %s, cwd %s, umask %04llo", str(o, "root"),
+			str(o, "cwd"), (unsigned long long)num(o, "umask"));
+	else if (!strcmp(kind, "cred") && get(o, "uid"))
+		fprintf(f, ": uid %lld, gid %lld", num(o, "uid"), num(o, "gid"));
+	else if (!strcmp(kind, "pipe") && get(o, "size"))
+		fprintf(f, ": %lld of %lld bytes buffered", num(o, "bytes"),
+			num(o, "size"));
+	else if (!strcmp(kind, "shmem") && get(o, "size"))
+		fprintf(f, ": %lld bytes, %lld page%s saved", num(o, "size"),
+			num(o, "pages"), num(o, "pages") == 1 ? "" : "s");
+	n = json_object_array_length(get(o, "used_by"));
+	if (n)
+		fprintf(f, "; used by task%s", n > 1 ? "s" : "");
+	print_refs(f, get(o, "used_by"));
+	fprintf(f, "\n");
+}
+
+static void print_task(FILE *f, json_object *t)
+{
+	json_object *maps = get(t, "mappings"), *fds = get(t, "fds"), *o;
+	size_t i, n;
+
+	fprintf(f, "task %lld (%s), record %lld at offset %lld: ",
+		num(t, "pid"), str(t, "comm"), num(t, "record"), num(t, "offset"));
+	fprintf(f, "mm %lld, files %lld, fs %lld, sighand %lld, cred %lld\n",
+		num(t, "mm"), num(t, "files"), num(t, "fs"), num(t, "sighand"),
+		num(t, "cred"));
+	fprintf(f, "  uses objects");
+	print_refs(f, get(t, "uses"));
+	fprintf(f, "\n  mappings of mm %lld:\n", num(t, "mm"));
+	n = json_object_array_length(maps);
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(maps, i);
+		fprintf(f, "    %08llx-%08llx %s %s",
+			(unsigned long long)num(o, "start"),
+			(unsigned long long)num(o, "end"), str(o, "prot"),
+			str(o, "kind"));
+		if (get(o, "shmem"))
+			fprintf(f, " %lld", num(o, "shmem"));
+		if (get(o, "path"))
+			fprintf(f, " %s", str(o, "path"));
+		if (num(o, "pages"))
+			fprintf(f, ", %lld page%s saved", num(o, "pages"),
+				num(o, "pages") > 1 ? "s" : "");
+		fprintf(f, "\n");
+	}
+	fprintf(f, "  fds of files %lld:\n", num(t, "files"));
+	n = json_object_array_length(fds);
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(fds, i);
+		fprintf(f, "    %lld -> file %lld", num(o, "fd"), num(o, "file"));
+		print_file(f, o);
+		fprintf(f, "%s\n", json_object_get_boolean(get(o, "cloexec")) ?
+			", cloexec" : "");
+	}
+}
+
+/**
+ * cr_inspect_print - cr inspect's text view of what cr_inspect_image() made
+ * @f:		where to print it.
+ * @top:	the result of cr_inspect_image().
+ *
+ * A line per record, then the objects and the tasks, then whether the
+ * image is sound, or where and how it is damaged.
+ */
+void cr_inspect_print(FILE *f, json_object *top)
+{
+	json_object *records = get(top, "records");
+	json_object *objects = get(top, "objects");
+	json_object *tasks = get(top, "tasks");
+	json_object *error = get(top, "error");
 	size_t i, n = json_object_array_length(records);
 
-	printf("%6s %10s record\n", "#", "offset");
+	fprintf(f, "%6s %10s record\n", "#", "offset");
 	for (i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(records, i);
 
-		printf("%6zu %10lld %s\n", i,
-		       (long long)json_object_get_int64(json_object_object_get(o, "offset")),
-		       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
+		fprintf(f, "%6zu %10lld %s\n", i, num(o, "offset"),
+			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
 	}
+	if (json_object_array_length(objects))
+		fprintf(f, "objects:\n");
+	for (i = 0; i < json_object_array_length(objects); i++)
+		print_object(f, json_object_array_get_idx(objects, i));
+	for (i = 0; i < json_object_array_length(tasks); i++)
+		print_task(f, json_object_array_get_idx(tasks, i));
 	if (error)
-		printf("%s: damaged: %s\n", name, json_object_get_string(error));
+		fprintf(f, "%s: damaged: %s\n", str(top, "image"),
+			json_object_get_string(error));
 	else
-		printf("%s: %lld bytes, %zu records, checksum good\n", name,
-		       (long long)json_object_get_int64(json_object_object_get(top, "size")),
-		       n);
+		fprintf(f, "%s: %lld bytes, %zu records, checksum good\n",
+			str(top, "image"), num(top, "size"), n);
 }
 
 /**
@@ -263,7 +904,7 @@ int cmd_inspect(const char *path, bool json)
 	if (json)
 		printf("%s\n", json_object_to_json_string_ext(top, style));
 	else
-		print_text(top);
+		cr_inspect_print(stdout, top);
 	json_object_put(top);
 	if (map)
 		munmap(map, sb.st_size);

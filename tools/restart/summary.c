@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What an image holds, in a line: tasks, memory, files.  cr checkpoint
- * ends with it and, with -v, lists the tasks one per line.
+ * ends with it and, with -v, lists the tasks one per line.  An image in a
+ * file is walked once it is written; a stream cannot be read back, so it
+ * is counted as it passes, in whatever pieces it comes, by the same
+ * count of each record.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,19 +16,13 @@
 #include "cr.h"
 #include "image.h"
 
-struct tally {
-	struct cr_summary *sum;
-	FILE *verbose;
-	uint32_t page_size;
-	/* Since the last task record: what that task was first to use. */
-	unsigned int vmas, fds;
-	uint64_t pages;
-};
-
-static int count_record(struct cr_image *img, unsigned int index, size_t off,
-			const struct ckpt_rec *r, void *arg)
+/*
+ * Only the record's fixed part may be read: that is all a stream's tally
+ * holds of it.  Shared objects are counted with the first task to use
+ * them, since they come before its task record.
+ */
+static void tally_record(struct cr_tally *t, const struct ckpt_rec *r)
 {
-	struct tally *t = arg;
 	const struct ckpt_rec_task *task;
 
 	switch (r->type) {
@@ -33,7 +30,7 @@ static int count_record(struct cr_image *img, unsigned int index, size_t off,
 		t->page_size = ((const struct ckpt_rec_header *)r)->page_size;
 		break;
 	case CKPT_REC_CONTAINER:
-		t->sum->tasks = ((const struct ckpt_rec_container *)r)->nr_tasks;
+		t->sum.tasks = ((const struct ckpt_rec_container *)r)->nr_tasks;
 		break;
 	case CKPT_REC_VMA:
 		t->vmas++;
@@ -42,10 +39,10 @@ static int count_record(struct cr_image *img, unsigned int index, size_t off,
 		t->pages += ((const struct ckpt_rec_pages *)r)->nr;
 		break;
 	case CKPT_REC_PIPE:
-		t->sum->memory += ((const struct ckpt_rec_pipe *)r)->data_len;
+		t->sum.memory += ((const struct ckpt_rec_pipe *)r)->data_len;
 		break;
 	case CKPT_REC_FILE:
-		t->sum->files++;
+		t->sum.files++;
 		break;
 	case CKPT_REC_FILES:
 		t->fds += ((const struct ckpt_rec_files *)r)->nr_fds;
@@ -58,13 +55,144 @@ static int count_record(struct cr_image *img, unsigned int index, size_t off,
 				task->pid, (int)sizeof(task->comm), task->comm,
 				t->vmas, (unsigned long long)t->pages * t->page_size / 1024,
 				t->fds);
-		t->sum->memory += t->pages * t->page_size;
+		t->sum.memory += t->pages * t->page_size;
 		t->vmas = 0;
 		t->fds = 0;
 		t->pages = 0;
 		break;
 	}
+}
+
+static int walk_record(struct cr_image *img, unsigned int index, size_t off,
+		       const struct ckpt_rec *r, void *arg)
+{
+	tally_record(arg, r);
 	return 0;
+}
+
+/**
+ * cr_tally_init - start counting an image
+ * @t:		the tally.
+ * @verbose:	where to list the tasks, or NULL.
+ */
+void cr_tally_init(struct cr_tally *t, FILE *verbose)
+{
+	memset(t, 0, sizeof(*t));
+	t->verbose = verbose;
+	t->want = sizeof(struct ckpt_rec);
+}
+
+/*
+ * The head of a record is in: its frame, then its fixed part.  A stream
+ * comes from a checkpoint(2) that is writing it, so this checks only
+ * what reading the fixed parts safely and knowing the image is whole
+ * take; objrefs and the checksum are for cr inspect to check.
+ */
+static int take_head(struct cr_tally *t)
+{
+	const struct ckpt_rec *r = (const void *)t->head.bytes;
+	const struct ckpt_rec_header *h = (const void *)r;
+	const struct ckpt_rec_trailer *tr = (const void *)r;
+	bool first = !t->nr_records, header = r->type == CKPT_REC_HEADER;
+	uint32_t fixed;
+
+	if (t->want == sizeof(*r)) {
+		fixed = cr_rec_fixed_size(r->type);
+		if (fixed < sizeof(*r) || fixed > sizeof(t->head) ||
+		    r->len < fixed || r->len > CKPT_REC_MAX_LEN || first != header)
+			return -1;
+		t->want = fixed;
+		if (t->have < t->want)
+			return 0;
+	}
+	if (r->type == CKPT_REC_HEADER &&
+	    (h->magic != CKPT_IMAGE_MAGIC || h->version != CKPT_IMAGE_VERSION))
+		return -1;
+	if (r->type == CKPT_REC_TRAILER) {
+		if (tr->magic != CKPT_IMAGE_MAGIC ||
+		    tr->nr_records != t->nr_records)
+			return -1;
+		t->done = true;
+	}
+	tally_record(t, r);
+	t->nr_records++;
+	t->skip = ((r->len + CKPT_ALIGN - 1) & ~(CKPT_ALIGN - 1)) - t->have;
+	t->have = 0;
+	t->want = sizeof(*r);
+	return 0;
+}
+
+/**
+ * cr_tally_feed - count the next piece of a streamed image
+ * @t:		from cr_tally_init().
+ * @buf:	the bytes that follow those fed so far.
+ * @len:	how many; records may be split anywhere between pieces.
+ *
+ * Once the stream has turned out not to be an image, the rest is only
+ * added to @t->sum.bytes.
+ *
+ * Return: 0, or -1 if the bytes fed so far do not start a sound image.
+ */
+int cr_tally_feed(struct cr_tally *t, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t n;
+
+	t->sum.bytes += len;
+	while (len && !t->bad) {
+		if (t->done && !t->skip) {
+			t->bad = true;		/* data after the trailer */
+			break;
+		}
+		if (t->skip) {
+			n = t->skip < len ? t->skip : len;
+			t->skip -= n;
+		} else {
+			n = t->want - t->have < len ? t->want - t->have : len;
+			memcpy(t->head.bytes + t->have, p, n);
+			t->have += n;
+			if (t->have == t->want && take_head(t))
+				t->bad = true;
+		}
+		p += n;
+		len -= n;
+	}
+	return t->bad ? -1 : 0;
+}
+
+/**
+ * cr_tally_end - say whether the stream fed to @t was a whole image
+ * @t:		the tally.
+ *
+ * Return: 0 if it ended with its trailer, -1 if it was cut short or
+ * was not an image.
+ */
+int cr_tally_end(const struct cr_tally *t)
+{
+	return t->done && !t->bad ? 0 : -1;
+}
+
+/**
+ * cr_summarize_image - count what an image in memory holds
+ * @data:	the image.
+ * @size:	its size.
+ * @sum:	filled in.
+ * @verbose:	where to list the tasks, or NULL.
+ *
+ * Return: 0, or -1 if it is not a sound image.
+ */
+int cr_summarize_image(const void *data, size_t size, struct cr_summary *sum,
+		       FILE *verbose)
+{
+	struct cr_image img = { .data = data, .size = size };
+	struct cr_tally t;
+	int ret;
+
+	cr_tally_init(&t, verbose);
+	ret = cr_image_walk(&img, walk_record, &t);
+	t.sum.bytes = size;
+	*sum = t.sum;
+	return ret ? -1 : 0;
 }
 
 /**
@@ -80,8 +208,6 @@ static int count_record(struct cr_image *img, unsigned int index, size_t off,
  */
 int cr_summarize(const char *path, struct cr_summary *sum, FILE *verbose)
 {
-	struct tally t = { .sum = sum, .verbose = verbose };
-	struct cr_image img = { };
 	struct stat sb;
 	void *data;
 	int fd, ret;
@@ -98,10 +224,7 @@ int cr_summarize(const char *path, struct cr_summary *sum, FILE *verbose)
 	close(fd);
 	if (data == MAP_FAILED)
 		return -1;
-	img.data = data;
-	img.size = sb.st_size;
-	sum->bytes = sb.st_size;
-	ret = cr_image_walk(&img, count_record, &t);
+	ret = cr_summarize_image(data, sb.st_size, sum, verbose);
 	munmap(data, sb.st_size);
-	return ret ? -1 : 0;
+	return ret;
 }

@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # cr on the host, where the syscalls are missing: "cr inspect --json" of
-# the synthetic images compared byte for byte with golden/, and the exit
-# status of command lines that fail before any syscall.
+# the synthetic images compared byte for byte with golden/, the exit
+# status of command lines that fail before any syscall, and "cr
+# checkpoint" with FAKE preloaded to play checkpoint(2).
 #
-# usage: cli_test.sh CR MKIMAGE [--update]
+# usage: cli_test.sh CR MKIMAGE FAKE [--update]
 #   --update rewrites golden/ from what cr prints now; review the diff.
 set -u
 cr=$1
 mkimage=$2
-update=${3:-}
+fake=$3
+update=${4:-}
 golden=$(cd "$(dirname "$0")" && pwd)/golden
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -75,6 +77,71 @@ expect 1 inspect damaged.img
 expect 1 inspect missing.img
 expect 1 checkpoint 42 -o no/such/dir/x.img
 expect 1 restart missing.img
+
+# checkpoint(2) played by $fake: it writes $CR_FAKE_IMAGE.  The sanitizer
+# runtime need not come first when cr knows what it is preloading.
+fake_cr() {
+	LD_PRELOAD=$fake ASAN_OPTIONS=verify_asan_link_order=0 "$cr" "$@"
+}
+# The summary line less what differs between a file and a stream.
+summary() {
+	sed -n 's/^cr: checkpointed \([0-9]*\) to [^:]*: \(.*\) in [0-9.]* s$/\1: \2/p' "$1"
+}
+
+for img in single pipe-tree; do
+	export CR_FAKE_IMAGE=$img.img
+	fake_cr checkpoint 1 -o file.img -v 2>file.err
+	{ fake_cr checkpoint 1 -o - -v 2>stream.err; echo $? >rc; } | cat >stream.img
+	tasks=$(grep -c '^  task' stream.err)
+	if [ "$(cat rc)" -eq 0 ] && cmp -s $img.img stream.img &&
+	   [ -n "$(summary file.err)" ] &&
+	   [ "$(summary file.err)" = "$(summary stream.err)" ] &&
+	   [ "$tasks" -gt 0 ] &&
+	   [ "$(grep '^  task' file.err)" = "$(grep '^  task' stream.err)" ]; then
+		ok "checkpoint -o - of $img copies it whole and sums it up as for a file"
+	else
+		not_ok "checkpoint -o - of $img copies it whole and sums it up as for a file"
+		sed 's/^/# file: /' file.err
+		sed 's/^/# stream: /' stream.err
+	fi
+done
+if grep -q '^cr: checkpointed 1 to stdout: 2 tasks, 0.0 MiB of memory, 2 files, [0-9]* bytes in [0-9.]* s$' stream.err; then
+	ok "the stream's summary line"
+else
+	not_ok "the stream's summary line"
+	sed 's/^/# /' stream.err
+fi
+
+# Refused part-way: what was written is passed on, then the explanation.
+CR_FAKE_IMAGE=single.img CR_FAKE_FAIL=22:3000 fake_cr checkpoint 1 -o - \
+	>stream.img 2>stream.err
+status=$?
+if [ $status -eq 1 ] && [ "$(wc -c <stream.img)" -eq 3000 ] &&
+   grep -q '^cr: checkpoint failed: Invalid argument$' stream.err &&
+   grep -q 'must be the init of a container' stream.err &&
+   ! grep -q 'checkpointed' stream.err; then
+	ok "a checkpoint -o - that fails is explained"
+else
+	not_ok "a checkpoint -o - that fails is explained (exit $status)"
+	sed 's/^/# /' stream.err
+fi
+
+# A reader that goes away: the copy stops and so does the checkpoint.
+{
+	CR_FAKE_IMAGE=single.img CR_FAKE_REPEAT=2000 \
+		fake_cr checkpoint 1 -o - 2>stream.err
+	echo $? >rc
+} | true
+if [ "$(cat rc)" -eq 1 ] &&
+   grep -q '^cr: stdout was closed before the end of the image$' stream.err &&
+   grep -q '^cr: checkpoint failed: Broken pipe$' stream.err &&
+   grep -q 'the container is left running' stream.err; then
+	ok "checkpoint -o - into a closed pipe stops with a clear error"
+else
+	not_ok "checkpoint -o - into a closed pipe stops with a clear error (exit $(cat rc))"
+	sed 's/^/# /' stream.err
+fi
+unset CR_FAKE_IMAGE
 
 # A usage error says why, then how.
 "$cr" frobnicate 2>err

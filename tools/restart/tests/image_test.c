@@ -76,7 +76,9 @@ static int note_record(struct cr_image *img, unsigned int index, size_t off,
 
 TEST(sound_images_walk_cleanly)
 {
-	void (*const build[])(struct synth *) = { synth_single, synth_pipe_tree };
+	void (*const build[])(struct synth *) = {
+		synth_single, synth_pipe_tree, synth_threads,
+	};
 	unsigned int i, j;
 
 	for (i = 0; i < ARRAY_SIZE(build); i++) {
@@ -384,10 +386,10 @@ TEST(counts_that_do_not_fit)
 
 	c = synth_at(&s, 1);
 	c->nr_tasks = 2;
-	DAMAGE_AT(&s, 1, "2 tasks and 0 pids do not fit a 184-byte record");
+	DAMAGE_AT(&s, 1, "2 tasks and 0 pids do not fit a 192-byte record");
 	c->nr_tasks = 0;
 	c->nr_pids = 7;
-	DAMAGE_AT(&s, 1, "0 tasks and 7 pids do not fit a 184-byte record");
+	DAMAGE_AT(&s, 1, "0 tasks and 7 pids do not fit a 192-byte record");
 	synth_free(&s);
 }
 

@@ -414,9 +414,75 @@ void synth_pipe_tree(struct synth *s)
 	synth_trailer(s);
 }
 
+/*
+ * A process of two threads, which share its mm, fd table, fs and
+ * handlers, and which has mapped shared anonymous memory: objects used
+ * by two tasks at once, and a saved page that belongs to the memory
+ * rather than to a mapping.
+ */
+void synth_threads(struct synth *s)
+{
+	static const struct ckpt_tree_entry tree[2] = {
+		{ .pid = 1, .tgid = 1, .pgid = 1, .sid = 1, .exit_signal = SIGCHLD },
+		{ .pid = 2, .ppid = 1, .tgid = 1, .pgid = 1, .sid = 1,
+		  .flags = CKPT_TREE_CLONE_FLAGS },
+	};
+	static unsigned char page[SYNTH_PAGE_SIZE];
+	struct ckpt_rec_mm mm = {
+		.nr_vmas = 2,
+		.exe_len = strlen("/bin/worker"),
+		.start_code = 0x401000, .end_code = 0x402000,
+		.start_stack = 0x7ffffffde000,
+		.mmap_base = 0x7ffff7fff000,
+		.dumpable = 1,
+	};
+	struct ckpt_rec_vma text = {
+		.start = 0x401000, .end = 0x402000,
+		.prot = PROT_READ | PROT_EXEC, .flags = MAP_PRIVATE,
+		.kind = CKPT_VMA_FILE_PRIVATE, .path_len = mm.exe_len,
+	};
+	struct ckpt_rec_vma shared = {
+		.start = 0x7ffff7ff0000, .end = 0x7ffff7ff2000,
+		.prot = PROT_READ | PROT_WRITE, .flags = MAP_SHARED,
+		.kind = CKPT_VMA_SHMEM,
+	};
+	struct ckpt_rec_shmem shm = { .size = 2 * SYNTH_PAGE_SIZE };
+	struct ckpt_rec_pages p = { .addr = 0, .nr = 1 };
+	struct ckpt_fd_entry fds[3] = { };
+	struct synth_refs r;
+	uint32_t null;
+	int i;
+
+	synth_header(s);
+	synth_container(s, tree, 2, "threads");
+	r.mm = synth_obj(s, CKPT_OBJ_MM);
+	synth_rec(s, CKPT_REC_MM, &mm, sizeof(mm), "/bin/worker", mm.exe_len);
+	synth_rec(s, CKPT_REC_VMA, &text, sizeof(text), "/bin/worker",
+		  text.path_len);
+	/* The memory and its pages go before the VMA that maps it. */
+	shared.obj_ref = synth_obj(s, CKPT_OBJ_SHMEM);
+	synth_rec(s, CKPT_REC_SHMEM, &shm, sizeof(shm), NULL, 0);
+	memset(page, 0x5a, sizeof(page));
+	synth_rec(s, CKPT_REC_PAGES, &p, sizeof(p), page, sizeof(page));
+	synth_rec(s, CKPT_REC_VMA, &shared, sizeof(shared), NULL, 0);
+	null = synth_file(s, CKPT_FILE_CHRDEV, O_RDWR, "/dev/null");
+	for (i = 0; i < 3; i++)
+		fds[i] = (struct ckpt_fd_entry){ .fd = i, .file_ref = null };
+	r.files = synth_files(s, fds, 3);
+	r.fs = synth_fs(s, "/", "/srv");
+	r.sighand = synth_sighand(s);
+	r.cred = synth_cred(s, 0);
+	synth_task(s, 1, "worker", &r);
+	synth_task(s, 2, "worker-1", &r);
+	synth_cpu(s, 1);
+	synth_cpu(s, 2);
+	synth_trailer(s);
+}
+
 const struct synth_image synth_images[] = {
 	{ "single", synth_single },
 	{ "pipe-tree", synth_pipe_tree },
+	{ "threads", synth_threads },
 	{ "damaged", synth_damaged },
 	{ }
 };

@@ -699,6 +699,155 @@ TEST_F_TIMEOUT(tree_image, objref_of_another_kind, 120)
 	assert_all_refused(_metadata, im);
 }
 
+/*
+ * A fresh copy of the valid image in im.buf with a CKPT_REC_PIDNS record
+ * after the container record: @nr_pidns table entries, then @nr_nested
+ * pid numbers, and the container record's count set to @nr_pidns.  The
+ * trailer counts one record more.  Returns the variant's size.
+ */
+static size_t tree_add_pidns(FIXTURE_DATA(tree_image) *self,
+			     const struct ckpt_pidns_entry *table,
+			     uint32_t nr_pidns, const __s32 *nested,
+			     uint32_t nr_nested)
+{
+	const struct rec_pos *r = &self->im.recs[self->container];
+	size_t next = r->off + rec_span(r->len), pos = next;
+	struct ckpt_rec_pidns rec = {
+		.rec = { CKPT_REC_PIDNS, sizeof(rec) + nr_pidns * sizeof(*table) +
+					 nr_nested * sizeof(*nested) },
+		.nr_pidns = nr_pidns,
+		.nr_nested = nr_nested,
+	};
+	struct ckpt_rec_container *cont;
+	struct ckpt_rec_trailer *t;
+	size_t size;
+
+	memcpy(self->im.buf, self->im.img, next);
+	memcpy(self->im.buf + pos, &rec, sizeof(rec));
+	pos += sizeof(rec);
+	memcpy(self->im.buf + pos, table, nr_pidns * sizeof(*table));
+	pos += nr_pidns * sizeof(*table);
+	memcpy(self->im.buf + pos, nested, nr_nested * sizeof(*nested));
+	pos += nr_nested * sizeof(*nested);
+	memset(self->im.buf + pos, 0, next + rec_span(rec.rec.len) - pos);
+	pos = next + rec_span(rec.rec.len);
+	memcpy(self->im.buf + pos, self->im.img + next, self->im.size - next);
+	size = pos + self->im.size - next;
+
+	cont = (struct ckpt_rec_container *)(self->im.buf + r->off);
+	cont->nr_pidns = nr_pidns;
+	t = (struct ckpt_rec_trailer *)(self->im.buf + size - sizeof(*t));
+	t->nr_records++;
+	return size;
+}
+
+/* The tree entries of the variant tree_add_pidns() made. */
+static struct ckpt_tree_entry *tree_entries(FIXTURE_DATA(tree_image) *self)
+{
+	return (struct ckpt_tree_entry *)(self->im.buf + self->tree_off);
+}
+
+/*
+ * Nested pid namespaces: the namespaces a tree entry names, the table of
+ * CKPT_REC_PIDNS and the pids tasks have in them must all add up, and
+ * each task must be one its parent can create.  A is made the init of a
+ * namespace [1] below the container's, wrongly in each variant.
+ */
+/* Put task @i and its children to come in namespace [1]. */
+static void move_to_ns1(struct ckpt_tree_entry *e, int i)
+{
+	e[i].pidns = 1;
+	e[i].child_pidns = 1;
+}
+
+TEST_F_TIMEOUT(tree_image, pid_namespaces, 120)
+{
+	struct ckpt_pidns_entry ns_a = { 0, 0 }, bad_parent = { 1, 0 };
+	struct ckpt_pidns_entry no_init = { 0, UNUSED_PID };
+	/* A's, then the next two tasks' pids in [1], then one too many. */
+	__s32 in_ns[] = { 1, 2, 3, 4 }, zero = 0, two = 2, big = 1 << 30;
+	struct ckpt_rec_container *rec;
+	struct ckpt_tree_entry *e;
+	int a = self->a, b = self->b;
+	size_t size;
+
+	ns_a.init_pid = tree_copy(self)[a].pid;
+	bad_parent.init_pid = ns_a.init_pid;
+
+	/* Namespaces that the image does not have. */
+	e = tree_copy(self);
+	e[b].pidns = 1;
+	try_tree(_metadata, self, self->im.size, "B in namespace", 1,
+		 "no pid namespace");
+	e = tree_copy(self);
+	e[b].child_pidns = ~0U;
+	try_tree(_metadata, self, self->im.size, "B's children in namespace",
+		 -1, "no pid namespace");
+
+	/* A count with no record, or one too many. */
+	rec = (void *)(self->im.buf + self->im.recs[self->container].off);
+	tree_copy(self);
+	rec->nr_pidns = 1;
+	try_tree(_metadata, self, self->im.size, "nr_pidns without a record", 1,
+		 "expected");
+	tree_copy(self);
+	rec->nr_pidns = 4;
+	try_tree(_metadata, self, self->im.size, "nr_pidns", 4,
+		 "more pid namespaces than tasks");
+
+	/* The record disagrees with itself or with the tree. */
+	size = tree_add_pidns(self, &ns_a, 1, in_ns, 1);
+	rec = (void *)(self->im.buf + self->im.recs[self->container].off);
+	rec->nr_pidns = 2;
+	try_tree(_metadata, self, size, "nr_pidns 2, record has", 1,
+		 "malformed pid namespace record");
+	size = tree_add_pidns(self, &bad_parent, 1, in_ns, 1);
+	move_to_ns1(tree_entries(self), a);
+	try_tree(_metadata, self, size, "namespace 1's parent is", 1,
+		 "bad parent");
+	size = tree_add_pidns(self, &ns_a, 1, NULL, 0);
+	move_to_ns1(tree_entries(self), a);
+	try_tree(_metadata, self, size, "A in [1] with pids below", 0,
+		 "pids in nested namespaces are missing");
+	size = tree_add_pidns(self, &ns_a, 1, &zero, 1);
+	move_to_ns1(tree_entries(self), a);
+	try_tree(_metadata, self, size, "A's pid in [1] is", 0, "bad pid");
+	size = tree_add_pidns(self, &ns_a, 1, &big, 1);
+	move_to_ns1(tree_entries(self), a);
+	try_tree(_metadata, self, size, "A's pid in [1] is", big, "bad pid");
+	size = tree_add_pidns(self, &ns_a, 1, &two, 1);
+	move_to_ns1(tree_entries(self), a);
+	try_tree(_metadata, self, size, "A, init of [1], has pid there", two,
+		 "cannot be the init of pid namespace");
+	size = tree_add_pidns(self, &no_init, 1, NULL, 0);
+	try_tree(_metadata, self, size, "[1]'s init is pid", UNUSED_PID,
+		 "has no init among the tasks");
+
+	/* A's children stay in the container's namespace, above A's. */
+	size = tree_add_pidns(self, &ns_a, 1, in_ns, 1);
+	move_to_ns1(tree_entries(self), a);
+	try_tree(_metadata, self, size, "B and C in [0] under A in", 1,
+		 "its parent cannot create it");
+
+	/* All three in [1]: one pid too many, or B's children above it. */
+	size = tree_add_pidns(self, &ns_a, 1, in_ns, 4);
+	e = tree_entries(self);
+	move_to_ns1(e, 1);
+	move_to_ns1(e, 2);
+	move_to_ns1(e, 3);
+	try_tree(_metadata, self, size, "A, B and C in [1] with pids", 4,
+		 "belong to no task");
+	size = tree_add_pidns(self, &ns_a, 1, in_ns, 3);
+	e = tree_entries(self);
+	move_to_ns1(e, 1);
+	move_to_ns1(e, 2);
+	move_to_ns1(e, 3);
+	e[b].child_pidns = 0;
+	try_tree(_metadata, self, size, "B in [1] makes children in", 0,
+		 "is not within its own");
+	assert_all_refused(_metadata, &self->im);
+}
+
 /* The im.buf address of the @nth (from 0) record of @type. */
 static void *nth_record(struct image *im, uint32_t type, int nth)
 {
