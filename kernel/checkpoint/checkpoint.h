@@ -74,6 +74,7 @@ struct ckpt_file_kind_ops {
 };
 
 extern const struct ckpt_file_kind_ops ckpt_pipe_file;
+extern const struct ckpt_file_kind_ops ckpt_fifo_file;
 
 /* One ops table per object kind, each in its own file. */
 extern const struct ckpt_obj_ops ckpt_mm_ops;
@@ -84,5 +85,6 @@ extern const struct ckpt_obj_ops ckpt_sighand_ops;
 extern const struct ckpt_obj_ops ckpt_cred_ops;
 extern const struct ckpt_obj_ops ckpt_pipe_ops;
 extern const struct ckpt_obj_ops ckpt_shmem_ops;
+extern const struct ckpt_obj_ops ckpt_fifo_ops;
 
 #endif /* _KERNEL_CHECKPOINT_H */

@@ -5,8 +5,8 @@
  *
  * A file description is saved once however many fds and tasks share it,
  * so a dup()ed or inherited file comes back as one struct file with one
- * offset.  Each kind of file is a struct ckpt_file_kind_ops (pipes are in
- * pipe.c); what no kind claims is refused by name.
+ * offset.  Each kind of file is a struct ckpt_file_kind_ops (pipes and
+ * FIFOs are in pipe.c); what no kind claims is refused by name.
  */
 #include <linux/checkpoint.h>
 #include <linux/fdtable.h>
@@ -134,6 +134,7 @@ static const struct ckpt_file_kind_ops *const ckpt_file_kinds[] = {
 	[CKPT_FILE_PATH]	= &ckpt_path_file,
 	[CKPT_FILE_CHRDEV]	= &ckpt_chrdev_file,
 	[CKPT_FILE_PIPE]	= &ckpt_pipe_file,
+	[CKPT_FILE_FIFO]	= &ckpt_fifo_file,
 };
 
 /* Why no kind claims @file. */
@@ -141,8 +142,6 @@ static const char *ckpt_file_unclaimed(struct file *file)
 {
 	umode_t mode = file_inode(file)->i_mode;
 
-	if (S_ISFIFO(mode))
-		return "FIFOs are not supported yet";
 	if (S_ISSOCK(mode))
 		return "sockets are not supported";
 	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)

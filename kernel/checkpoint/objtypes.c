@@ -17,6 +17,7 @@ static const struct ckpt_obj_ops *const ckpt_obj_table[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_CRED]		= &ckpt_cred_ops,
 	[CKPT_OBJ_PIPE]		= &ckpt_pipe_ops,
 	[CKPT_OBJ_SHMEM]	= &ckpt_shmem_ops,
+	[CKPT_OBJ_FIFO]		= &ckpt_fifo_ops,
 };
 
 /**

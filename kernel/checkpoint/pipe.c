@@ -5,6 +5,12 @@
  * which name it by objref.  However many tasks and fds hold the ends,
  * restart makes one pipe, fills it, and hands its ends to the files.
  *
+ * A FIFO is the same pipe reached through a name: CKPT_OBJ_FIFO has the
+ * same record, and its files (CKPT_FILE_FIFO) carry the path.  The first
+ * of them to be restored opens the FIFO read-write, which never waits
+ * for a partner, to hold it open and refill it; every file then opens
+ * the path without waiting, since its partner is there.
+ *
  * The bytes are copied without being consumed, so the checkpointed
  * container reads them too if it carries on.  Packet-mode pipes and
  * notification pipes are refused; so is a pipe with an end open outside
@@ -26,9 +32,20 @@
 /* What one record can carry of the bytes buffered in a pipe. */
 #define CKPT_PIPE_MAX_DATA	(CKPT_REC_MAX_LEN - sizeof(struct ckpt_rec_pipe))
 
-/* A restored pipe until its files take its ends. */
+/**
+ * struct ckpt_pipe - a restored pipe or FIFO until its files have it
+ * @end:	a pipe's read and write ends, until its files take them.
+ * @fifo:	a FIFO, held open read-write once its first file opened it.
+ * @data:	a FIFO's bytes from the image until then.
+ * @size:	its capacity.
+ * @data_len:	bytes at @data.
+ */
 struct ckpt_pipe {
-	struct file *end[2];	/* read, write */
+	struct file *end[2];
+	struct file *fifo;
+	char *data;
+	u32 size;
+	u32 data_len;
 };
 
 static int ckpt_pipe_checkpoint(struct ckpt_ctx *ctx, void *ptr)
@@ -109,11 +126,11 @@ static int ckpt_pipe_fill(struct ckpt_ctx *ctx, struct file *wr, u32 len)
 	return ret;
 }
 
-static void *ckpt_pipe_restore(struct ckpt_ctx *ctx)
+/* Read a CKPT_REC_PIPE up to its bytes, which are left to read. */
+static struct ckpt_pipe *ckpt_pipe_read(struct ckpt_ctx *ctx)
 {
 	struct ckpt_rec_pipe rec;
 	struct ckpt_pipe *p;
-	long size;
 	int ret;
 
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_PIPE, sizeof(rec),
@@ -128,25 +145,61 @@ static void *ckpt_pipe_restore(struct ckpt_ctx *ctx)
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
-	ret = create_pipe_files(p->end, 0);
-	if (ret)
-		goto fail;
-	size = pipe_fcntl(p->end[1], F_GETPIPE_SZ, 0);
-	if (size != rec.size)
-		size = pipe_fcntl(p->end[1], F_SETPIPE_SZ, rec.size);
-	if (size != rec.size) {
-		ret = ckpt_err(ctx, size < 0 ? size : -EINVAL,
-			       "cannot give a pipe %u bytes", rec.size);
-		goto fail;
-	}
-	ret = ckpt_pipe_fill(ctx, p->end[1], rec.data_len) ?:
-	      ckpt_read_end(ctx);
-	if (ret)
-		goto fail;
+	p->size = rec.size;
+	p->data_len = rec.data_len;
 	return p;
-fail:
-	ckpt_pipe_ops.drop(ctx, p);
-	return ERR_PTR(ret);
+}
+
+/* Give the pipe behind @file its capacity from the image. */
+static int ckpt_pipe_resize(struct ckpt_ctx *ctx, struct file *file, u32 size)
+{
+	long got = pipe_fcntl(file, F_GETPIPE_SZ, 0);
+
+	if (got != size)
+		got = pipe_fcntl(file, F_SETPIPE_SZ, size);
+	if (got != size)
+		return ckpt_err(ctx, got < 0 ? got : -EINVAL,
+				"cannot give a pipe %u bytes", size);
+	return 0;
+}
+
+static void *ckpt_pipe_restore(struct ckpt_ctx *ctx)
+{
+	struct ckpt_pipe *p;
+	int ret;
+
+	p = ckpt_pipe_read(ctx);
+	if (IS_ERR(p))
+		return p;
+	ret = create_pipe_files(p->end, 0) ?:
+	      ckpt_pipe_resize(ctx, p->end[1], p->size) ?:
+	      ckpt_pipe_fill(ctx, p->end[1], p->data_len) ?:
+	      ckpt_read_end(ctx);
+	if (ret) {
+		ckpt_pipe_ops.drop(ctx, p);
+		return ERR_PTR(ret);
+	}
+	return p;
+}
+
+/* A FIFO's bytes wait in memory for its first file to open it. */
+static void *ckpt_fifo_restore(struct ckpt_ctx *ctx)
+{
+	struct ckpt_pipe *p;
+	int ret = -ENOMEM;
+
+	p = ckpt_pipe_read(ctx);
+	if (IS_ERR(p))
+		return p;
+	p->data = kvmalloc(p->data_len ?: 1, GFP_KERNEL);
+	if (p->data)
+		ret = ckpt_read_data(ctx, p->data, p->data_len) ?:
+		      ckpt_read_end(ctx);
+	if (ret) {
+		ckpt_fifo_ops.drop(ctx, p);
+		return ERR_PTR(ret);
+	}
+	return p;
 }
 
 static void ckpt_pipe_grab(void *ptr)
@@ -164,6 +217,9 @@ static void ckpt_pipe_drop(struct ckpt_ctx *ctx, void *ptr)
 		fput(p->end[0]);
 	if (p->end[1])
 		fput(p->end[1]);
+	if (p->fifo)
+		fput(p->fifo);
+	kvfree(p->data);
 	kfree(p);
 }
 
@@ -185,19 +241,35 @@ const struct ckpt_obj_ops ckpt_pipe_ops = {
 	.restore	= ckpt_pipe_restore,
 };
 
+const struct ckpt_obj_ops ckpt_fifo_ops = {
+	.name		= "fifo",
+	.grab		= ckpt_pipe_grab,
+	.drop		= ckpt_pipe_drop,
+	.users		= ckpt_pipe_users,
+	.checkpoint	= ckpt_pipe_checkpoint,
+	.restore	= ckpt_fifo_restore,
+};
+
 /* ---- the files of its ends ---- */
 
 #define CKPT_PIPE_FILE_FLAGS	(O_ACCMODE | O_NONBLOCK | O_LARGEFILE)
 
 static bool ckpt_pipe_file_claims(struct file *file)
 {
-	/* A FIFO is the same pipe behind a name; those are not claimed. */
 	return get_pipe_info(file, false) &&
 	       (file->f_path.mnt->mnt_flags & MNT_INTERNAL);
 }
 
-static int ckpt_pipe_file_checkpoint(struct ckpt_ctx *ctx, struct file *file,
-				     struct ckpt_rec_file *rec)
+/* The same pipe, behind a name. */
+static bool ckpt_fifo_file_claims(struct file *file)
+{
+	return get_pipe_info(file, false) &&
+	       !(file->f_path.mnt->mnt_flags & MNT_INTERNAL);
+}
+
+/* Save the pipe behind @file as an object of @type and name it in @rec. */
+static int ckpt_pipe_end_checkpoint(struct ckpt_ctx *ctx, struct file *file,
+				    struct ckpt_rec_file *rec, u32 type)
 {
 	struct pipe_inode_info *pipe = get_pipe_info(file, false);
 	int ref;
@@ -205,12 +277,33 @@ static int ckpt_pipe_file_checkpoint(struct ckpt_ctx *ctx, struct file *file,
 	if (pipe_has_watch_queue(pipe) || file->f_flags & O_DIRECT)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"notification and packet-mode (O_DIRECT) pipes are not supported");
-	ref = ckpt_obj_checkpoint(ctx, pipe, CKPT_OBJ_PIPE);
+	ref = ckpt_obj_checkpoint(ctx, pipe, type);
 	if (ref < 0)
 		return ref;
 	rec->obj_ref = ref;
 	rec->f_flags &= CKPT_PIPE_FILE_FLAGS;
 	return 0;
+}
+
+static int ckpt_pipe_file_checkpoint(struct ckpt_ctx *ctx, struct file *file,
+				     struct ckpt_rec_file *rec)
+{
+	return ckpt_pipe_end_checkpoint(ctx, file, rec, CKPT_OBJ_PIPE);
+}
+
+static int ckpt_fifo_file_checkpoint(struct ckpt_ctx *ctx, struct file *file,
+				     struct ckpt_rec_file *rec)
+{
+	if (d_unlinked(file->f_path.dentry))
+		return -ENOENT;
+	return ckpt_pipe_end_checkpoint(ctx, file, rec, CKPT_OBJ_FIFO);
+}
+
+static void ckpt_pipe_set_nonblock(struct file *file, u32 f_flags)
+{
+	spin_lock(&file->f_lock);
+	file->f_flags = (file->f_flags & ~O_NONBLOCK) | (f_flags & O_NONBLOCK);
+	spin_unlock(&file->f_lock);
 }
 
 static struct file *ckpt_pipe_file_restore(struct ckpt_ctx *ctx,
@@ -235,10 +328,7 @@ static struct file *ckpt_pipe_file_restore(struct ckpt_ctx *ctx,
 					rec->obj_ref, end ? "write" : "read"));
 	file = p->end[end];
 	p->end[end] = NULL;
-	spin_lock(&file->f_lock);
-	file->f_flags = (file->f_flags & ~O_NONBLOCK) |
-			(rec->f_flags & O_NONBLOCK);
-	spin_unlock(&file->f_lock);
+	ckpt_pipe_set_nonblock(file, rec->f_flags);
 	return file;
 }
 
@@ -247,4 +337,88 @@ const struct ckpt_file_kind_ops ckpt_pipe_file = {
 	.claims		= ckpt_pipe_file_claims,
 	.checkpoint	= ckpt_pipe_file_checkpoint,
 	.restore	= ckpt_pipe_file_restore,
+};
+
+/*
+ * The first file of a FIFO opens it read-write, to hold it open and give
+ * it back its capacity and bytes.  It must be the container's alone:
+ * anyone else's ends or bytes would mix with the container's.
+ */
+static int ckpt_fifo_open(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
+			  const char *path)
+{
+	struct pipe_inode_info *pipe;
+	struct file *f;
+	loff_t pos = 0;
+	bool busy;
+	int ret;
+
+	f = filp_open(path, O_RDWR | O_NONBLOCK | O_NOCTTY, 0);
+	if (IS_ERR(f))
+		return ckpt_err(ctx, PTR_ERR(f), "cannot reopen FIFO %s", path);
+	if (!ckpt_fifo_file_claims(f)) {
+		ret = ckpt_err(ctx, -EINVAL, "%s is no longer a FIFO", path);
+		goto fail;
+	}
+	pipe = get_pipe_info(f, false);
+	pipe_lock(pipe);
+	busy = pipe->files != 1 || !pipe_empty(pipe->head, pipe->tail);
+	pipe_unlock(pipe);
+	if (busy) {
+		ret = ckpt_err(ctx, -EBUSY, "FIFO %s is open outside the container",
+			       path);
+		goto fail;
+	}
+	ret = ckpt_pipe_resize(ctx, f, p->size);
+	if (!ret && p->data_len &&
+	    kernel_write(f, p->data, p->data_len, &pos) != p->data_len)
+		ret = ckpt_err(ctx, -EIO, "cannot refill FIFO %s", path);
+	if (ret)
+		goto fail;
+	kvfree(p->data);
+	p->data = NULL;
+	p->fifo = f;
+	return 0;
+fail:
+	fput(f);
+	return ret;
+}
+
+static struct file *ckpt_fifo_file_restore(struct ckpt_ctx *ctx,
+					   const struct ckpt_rec_file *rec,
+					   const char *path)
+{
+	struct ckpt_pipe *p;
+	struct file *file;
+	int ret;
+
+	if (rec->f_flags & ~CKPT_PIPE_FILE_FLAGS || rec->pos || rec->rdev)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed FIFO file record"));
+	p = ckpt_obj_fetch(ctx, rec->obj_ref, CKPT_OBJ_FIFO);
+	if (IS_ERR(p))
+		return ERR_CAST(p);
+	if (!p->fifo) {
+		ret = ckpt_fifo_open(ctx, p, path);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	/* Its partner is open: O_NONBLOCK only keeps a lost race from hanging. */
+	file = filp_open(path, rec->f_flags | O_NONBLOCK | O_NOCTTY, 0);
+	if (IS_ERR(file))
+		return ERR_PTR(ckpt_err(ctx, PTR_ERR(file), "cannot reopen FIFO %s",
+					path));
+	if (file_inode(file) != file_inode(p->fifo)) {
+		fput(file);
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"%s is no longer the FIFO it was", path));
+	}
+	ckpt_pipe_set_nonblock(file, rec->f_flags);
+	return file;
+}
+
+const struct ckpt_file_kind_ops ckpt_fifo_file = {
+	.has_path	= true,
+	.claims		= ckpt_fifo_file_claims,
+	.checkpoint	= ckpt_fifo_file_checkpoint,
+	.restore	= ckpt_fifo_file_restore,
 };

@@ -68,6 +68,7 @@ static const char *const obj_names[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_CRED]		= "cred",
 	[CKPT_OBJ_PIPE]		= "pipe",
 	[CKPT_OBJ_SHMEM]	= "shmem",
+	[CKPT_OBJ_FIFO]		= "fifo",
 };
 
 /* objrefs name objects in a dense range; more than this is corruption. */
@@ -193,10 +194,15 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 		return check_ref(w, i, off, ((const struct ckpt_rec_vma *)r)->obj_ref,
 				 CKPT_OBJ_SHMEM, "shared memory") ? -1 : 0;
 	case CKPT_REC_FILE:
-		if (((const struct ckpt_rec_file *)r)->kind != CKPT_FILE_PIPE)
-			return 0;
-		return check_ref(w, i, off, ((const struct ckpt_rec_file *)r)->obj_ref,
-				 CKPT_OBJ_PIPE, "pipe") ? -1 : 0;
+		switch (((const struct ckpt_rec_file *)r)->kind) {
+		case CKPT_FILE_PIPE:
+			return check_ref(w, i, off, ((const struct ckpt_rec_file *)r)->obj_ref,
+					 CKPT_OBJ_PIPE, "pipe") ? -1 : 0;
+		case CKPT_FILE_FIFO:
+			return check_ref(w, i, off, ((const struct ckpt_rec_file *)r)->obj_ref,
+					 CKPT_OBJ_FIFO, "FIFO") ? -1 : 0;
+		}
+		return 0;
 	case CKPT_REC_FILES:
 		f = (const void *)r;
 		if ((uint64_t)f->nr_fds * sizeof(*e) != r->len - sizeof(*f))

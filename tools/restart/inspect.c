@@ -182,6 +182,8 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "pos", jint(f->pos));
 		if (f->kind == CKPT_FILE_PIPE)
 			json_object_object_add(o, "pipe", jint(f->obj_ref));
+		if (f->kind == CKPT_FILE_FIFO)
+			json_object_object_add(o, "fifo", jint(f->obj_ref));
 		if (f->path_len && f->path_len <= r->len - sizeof(*f))
 			add_path(o, PAYLOAD(r, struct ckpt_rec_file), f->path_len);
 		break;
@@ -220,6 +222,7 @@ static const char *const file_kinds[] = {
 	[CKPT_FILE_PATH]	= "path",
 	[CKPT_FILE_CHRDEV]	= "chrdev",
 	[CKPT_FILE_PIPE]	= "pipe",
+	[CKPT_FILE_FIFO]	= "fifo",
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -460,6 +463,8 @@ static void add_file_fields(json_object *o, const struct ckpt_rec_file *f)
 		json_object_object_add(o, "pipe", jint(f->obj_ref));
 	else if (f->path_len <= f->rec.len - sizeof(*f))
 		add_path(o, PAYLOAD(f, struct ckpt_rec_file), f->path_len);
+	if (f->kind == CKPT_FILE_FIFO)
+		json_object_object_add(o, "fifo", jint(f->obj_ref));
 	json_object_object_add(o, "flags", flags_json(f->f_flags));
 	json_object_object_add(o, "pos", jint(f->pos));
 }
@@ -525,7 +530,7 @@ static json_object *fds_json(struct view *v, const struct obj *files,
 			const struct ckpt_rec_file *f = (const void *)file->rec;
 
 			add_file_fields(o, f);
-			if (f->kind == CKPT_FILE_PIPE)
+			if (f->kind == CKPT_FILE_PIPE || f->kind == CKPT_FILE_FIFO)
 				use_ref(v, uses, f->obj_ref);
 		}
 		json_object_array_add(a, o);
@@ -619,6 +624,10 @@ static int add_record(struct cr_image *img, unsigned int index, size_t off,
 	if (r->type == CKPT_REC_SHMEM)
 		v->pages_to = r->type;
 	owner = rec_obj_kind[r->type] ? cur_obj(v, rec_obj_kind[r->type]) : NULL;
+	/* A FIFO's record is a pipe's: it is the last opened of the two. */
+	if (r->type == CKPT_REC_PIPE &&
+	    v->cur[CKPT_OBJ_FIFO] > v->cur[CKPT_OBJ_PIPE])
+		owner = cur_obj(v, CKPT_OBJ_FIFO);
 	if (owner && !owner->rec)
 		owner->rec = r;
 	return v->failed ? -1 : 0;
@@ -670,6 +679,7 @@ static json_object *obj_json(const struct obj *ob)
 		json_object_object_add(o, "gid", jint(cred->gid));
 		break;
 	case CKPT_OBJ_PIPE:
+	case CKPT_OBJ_FIFO:
 		json_object_object_add(o, "size", jint(pipe->size));
 		json_object_object_add(o, "bytes", jint(pipe->data_len));
 		break;
@@ -749,6 +759,8 @@ static void print_file(FILE *f, json_object *o)
 		fprintf(f, "%lld", num(o, "pipe"));
 	else
 		fprintf(f, "%s", str(o, "path"));
+	if (get(o, "fifo"))
+		fprintf(f, " (fifo %lld)", num(o, "fifo"));
 	fprintf(f, ", %s, pos %lld", str(o, "flags"), num(o, "pos"));
 }
 
@@ -780,7 +792,8 @@ static void print_object(FILE *f, json_object *o)
 			str(o, "cwd"), (unsigned long long)num(o, "umask"));
 	else if (!strcmp(kind, "cred") && get(o, "uid"))
 		fprintf(f, ": uid %lld, gid %lld", num(o, "uid"), num(o, "gid"));
-	else if (!strcmp(kind, "pipe") && get(o, "size"))
+	else if ((!strcmp(kind, "pipe") || !strcmp(kind, "fifo")) &&
+		 get(o, "size"))
 		fprintf(f, ": %lld of %lld bytes buffered", num(o, "bytes"),
 			num(o, "size"));
 	else if (!strcmp(kind, "shmem") && get(o, "size"))

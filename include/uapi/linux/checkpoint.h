@@ -101,6 +101,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_CRED,		/* credentials */
 	CKPT_OBJ_PIPE,		/* a pipe, both its ends and its contents */
 	CKPT_OBJ_SHMEM,		/* shared anonymous memory and its contents */
+	CKPT_OBJ_FIFO,		/* a named pipe's contents; its files have its path */
 	CKPT_OBJ_MAX
 };
 
@@ -505,6 +506,7 @@ enum ckpt_file_kind {
 	CKPT_FILE_PATH = 1,	/* regular file or directory, reopened by path */
 	CKPT_FILE_CHRDEV,	/* a character device from the allowed list */
 	CKPT_FILE_PIPE,		/* one end of a pipe */
+	CKPT_FILE_FIFO,		/* a FIFO, reopened by path */
 };
 
 /**
@@ -515,7 +517,8 @@ enum ckpt_file_kind {
  * @pos:	file position.
  * @rdev:	CKPT_FILE_CHRDEV: the device number, new_encode_dev() form.
  * @path_len:	bytes of path; zero for CKPT_FILE_PIPE.
- * @obj_ref:	CKPT_FILE_PIPE: the CKPT_OBJ_PIPE, written before.
+ * @obj_ref:	CKPT_FILE_PIPE: the CKPT_OBJ_PIPE, written before;
+ *		CKPT_FILE_FIFO: the CKPT_OBJ_FIFO likewise.
  * @__pad:	zero.
  */
 struct ckpt_rec_file {
@@ -530,7 +533,8 @@ struct ckpt_rec_file {
 };
 
 /**
- * struct ckpt_rec_pipe - a pipe and what is buffered in it
+ * struct ckpt_rec_pipe - a pipe and what is buffered in it, the record of
+ *	a CKPT_OBJ_PIPE or a CKPT_OBJ_FIFO
  * @rec:	CKPT_REC_PIPE; @data_len bytes follow, oldest first.
  * @size:	its capacity in bytes (F_GETPIPE_SZ).
  * @data_len:	bytes written and not yet read; at most @size.

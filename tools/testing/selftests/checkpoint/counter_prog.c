@@ -149,6 +149,10 @@ static void on_signal(int sig)
 #define FD_DEVURANDOM	17
 #define FD_CONSOLE	18
 #define FD_INHERITED	19	/* keep-inherited: left open from the test */
+#define FD_FIFO		20	/* a FIFO's read end, O_NONBLOCK */
+#define FD_FIFO_WR	21	/* and its write end */
+
+static char fifo_path[80];
 
 static int setup_process(const char *path)
 {
@@ -193,6 +197,16 @@ static int setup_process(const char *path)
 	close(FD_PIPE_WR + 20);
 	syscall(__NR_close_range, FD_INHERITED + 1, ~0U, 0);
 
+	/* In /tmp, writable by the ids set below, for the check's reopening. */
+	snprintf(fifo_path, sizeof(fifo_path), "%s.fifo", path);
+	unlink(fifo_path);
+	if (mkfifo(fifo_path, 0600) || chmod(fifo_path, 0666) ||
+	    dup2(open(fifo_path, O_RDONLY | O_NONBLOCK), FD_FIFO) != FD_FIFO ||
+	    dup2(open(fifo_path, O_WRONLY), FD_FIFO_WR) != FD_FIFO_WR ||
+	    write(FD_FIFO_WR, "in the fifo", 11) != 11)
+		return 37;
+	syscall(__NR_close_range, FD_FIFO_WR + 1, ~0U, 0);
+
 	if (chdir("/tmp"))
 		return 33;
 	umask(027);
@@ -209,6 +223,37 @@ static int setup_process(const char *path)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM))
 		return 36;
 	return 0;
+}
+
+/*
+ * The FIFO holds what was written to it, and is the one behind its name:
+ * a writer opening the name now feeds the same pipe.
+ */
+static int check_fifo(void)
+{
+	struct stat st;
+	char buf[16] = "";
+	int fd, bad;
+
+	if (fstat(FD_FIFO, &st) || !S_ISFIFO(st.st_mode) ||
+	    !(fcntl(FD_FIFO, F_GETFL) & O_NONBLOCK) ||
+	    fcntl(FD_FIFO_WR, F_GETFL) & O_NONBLOCK ||
+	    (fcntl(FD_FIFO_WR, F_GETFL) & O_ACCMODE) != O_WRONLY ||
+	    read(FD_FIFO, buf, 16) != 11 || memcmp(buf, "in the fifo", 11) ||
+	    read(FD_FIFO, buf, 16) != -1 || errno != EAGAIN ||
+	    write(FD_FIFO_WR, "more", 4) != 4 || read(FD_FIFO, buf, 16) != 4)
+		return 1;
+	/*
+	 * From /tmp's fd: the ids we run as now may not search the guest's
+	 * root directory.
+	 */
+	fd = openat(FD_DIR, strrchr(fifo_path, '/') + 1, O_WRONLY | O_NONBLOCK);
+	if (fd < 0)
+		return 1;
+	bad = write(fd, "named", 5) != 5 || read(FD_FIFO, buf, 16) != 5 ||
+	      memcmp(buf, "named", 5);
+	close(fd);
+	return bad;
 }
 
 static uint64_t check_process(void)
@@ -255,6 +300,8 @@ static uint64_t check_process(void)
 	    read(FD_PIPE, buf, 16) != -1 || errno != EAGAIN ||
 	    write(FD_PIPE_WR, "more", 4) != 4 || read(FD_PIPE, buf, 16) != 4)
 		failed |= FAIL(60);
+	if (check_fifo())
+		failed |= FAIL(61);
 	if (!getcwd(buf, sizeof(buf)) || strcmp(buf, "/tmp"))
 		failed |= FAIL(48);
 	if (umask(0) != 027)

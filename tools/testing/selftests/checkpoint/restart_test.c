@@ -486,6 +486,7 @@ FIXTURE_VARIANT_ADD(restored, dev_zero) { CHECK_BIT(57) };
 FIXTURE_VARIANT_ADD(restored, dev_urandom) { CHECK_BIT(58) };
 FIXTURE_VARIANT_ADD(restored, console) { CHECK_BIT(59) };
 FIXTURE_VARIANT_ADD(restored, pipe_with_bytes_in_it) { CHECK_BIT(60) };
+FIXTURE_VARIANT_ADD(restored, fifo_with_bytes_in_it) { CHECK_BIT(61) };
 FIXTURE_VARIANT_ADD(restored, cwd) { CHECK_BIT(48) };
 FIXTURE_VARIANT_ADD(restored, umask) { CHECK_BIT(49) };
 FIXTURE_VARIANT_ADD(restored, ids_and_groups) { CHECK_BIT(50) | CHECK_BIT(51) };
