@@ -8,6 +8,7 @@
  *        sleeper_prog SHARED-FILE hold-socket|hold-eventfd|hold-memfd-map|
  *                                 hold-sysv-shm|
  *                                 hold-empty-pidns|hold-ptraced|hold-vfork|
+ *                                 hold-fifo|
  *                                 hold-tree
  * Writes counter = 1 just before blocking, then verdict = the result
  * (and for nanosleep, how many ms it slept in all).
@@ -27,6 +28,7 @@
 #include <sys/ptrace.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "checkpoint_util.h"
@@ -83,10 +85,30 @@ static int hold_tree(struct shared_page *sp)
 	return SHARED_GET(sp->counter) != 4;
 }
 
-/* Set up what checkpoint must refuse; nonzero if that failed. */
+static const char *shared_file;	/* argv[1] */
+
+/*
+ * A FIFO named after the shared file, with both ends open here and bytes
+ * in it, as malformed_test wants an image of one.
+ */
+static int hold_fifo(void)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s.fifo", shared_file);
+	unlink(path);
+	return mkfifo(path, 0600) ||
+	       open(path, O_RDONLY | O_NONBLOCK) < 0 ||
+	       write(open(path, O_WRONLY), "fifo", 4) != 4;
+}
+
+/* Set up what checkpoint must refuse or keep; nonzero if that failed. */
 static int hold(const char *what, struct shared_page *sp)
 {
 	int sv[2];
+
+	if (!strcmp(what, "hold-fifo"))
+		return hold_fifo();
 
 	if (!strcmp(what, "hold-socket"))
 		return socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
@@ -157,6 +179,7 @@ int main(int argc, char **argv)
 	if (sp == MAP_FAILED || sigaction(SIGUSR1, &sa, NULL))
 		return 102;
 	syscall(__NR_close_range, 0, ~0U, 0);
+	shared_file = argv[1];
 
 	SHARED_SET(sp->counter, 1);
 	if (!strcmp(argv[2], "nanosleep")) {
