@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mount.h>
+#include <linux/pagewalk.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -84,6 +85,67 @@ static struct page *ckpt_own_page(struct mm_struct *mm, unsigned long addr,
 }
 
 /*
+ * Where the page tables may hold data of the task's own: a swap entry, a
+ * huge page, a page that (with @anon_only) is anonymous.  Stopping the
+ * walk there skips the untouched rest of a VMA -- most of a thread's
+ * stack, say -- and the file's own pages, without a lookup per page.
+ */
+struct ckpt_populated {
+	unsigned long found;
+	bool anon_only;
+};
+
+static int ckpt_populated_pmd(pmd_t *pmd, unsigned long addr,
+			      unsigned long next, struct mm_walk *walk)
+{
+	struct ckpt_populated *p = walk->private;
+	pmd_t val = pmdp_get(pmd);
+
+	if (pmd_trans_huge(val) || !pmd_present(val)) {
+		p->found = addr;
+		return 1;
+	}
+	return 0;
+}
+
+static int ckpt_populated_pte(pte_t *pte, unsigned long addr,
+			      unsigned long next, struct mm_walk *walk)
+{
+	struct ckpt_populated *p = walk->private;
+	pte_t val = ptep_get(pte);
+	struct page *page;
+
+	if (pte_none(val))
+		return 0;
+	if (pte_present(val)) {
+		/* NULL for the zero page, which holds nothing of ours. */
+		page = vm_normal_page(walk->vma, addr, val);
+		if (!page || (p->anon_only && !PageAnon(page)))
+			return 0;
+	}
+	p->found = addr;
+	return 1;
+}
+
+static const struct mm_walk_ops ckpt_populated_ops = {
+	.pmd_entry	= ckpt_populated_pmd,
+	.pte_entry	= ckpt_populated_pte,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+/* The first address in [addr, end) that may hold data of its own, or @end. */
+static unsigned long ckpt_next_populated(struct mm_struct *mm,
+					 unsigned long addr, unsigned long end,
+					 bool anon_only)
+{
+	struct ckpt_populated p = { .found = end, .anon_only = anon_only };
+
+	if (walk_page_range(mm, addr, end, &ckpt_populated_ops, &p) <= 0)
+		return end;
+	return max(p.found, addr);
+}
+
+/*
  * Write the pages of [start, end) that hold data of their own: every
  * present page of an anonymous VMA, the copied-on-write pages of a
  * private file mapping.
@@ -102,7 +164,15 @@ static int ckpt_write_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		if (ret)
 			return ret;
 		for (nr = 0; addr < end && nr < CKPT_PAGES_MAX; addr += PAGE_SIZE) {
-			struct page *page = ckpt_own_page(mm, addr, anon_only);
+			struct page *page;
+
+			if (!nr) {
+				addr = ckpt_next_populated(mm, addr, end,
+							   anon_only);
+				if (addr >= end)
+					break;
+			}
+			page = ckpt_own_page(mm, addr, anon_only);
 
 			if (!page) {
 				if (nr)
