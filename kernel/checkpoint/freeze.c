@@ -273,9 +273,6 @@ static int ckpt_wait_parked(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 					ct->entry.pid, t->comm);
 		usleep_range(1000, 2000);
 	}
-	/* Parked means off the CPU for good, not just about to sleep. */
-	if (!READ_ONCE(t->exit_state))
-		wait_task_inactive(t, 0);
 	return 0;
 }
 
@@ -299,6 +296,15 @@ static int ckpt_freeze_once(struct ckpt_ctx *ctx, struct task_struct *root)
 	}
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		ret = ckpt_wait_parked(ctx, &ctx->tasks[i]);
+	/*
+	 * Parked must mean off the CPU for good, not just about to sleep.
+	 * Only now: a task that has just parked is still on its CPU, and
+	 * waiting for it to leave takes a tick, so asking as each one parks
+	 * would cost a tick per task.
+	 */
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		if (!READ_ONCE(ctx->tasks[i].task->exit_state))
+			wait_task_inactive(ctx->tasks[i].task, 0);
 	/*
 	 * A task that ran until it parked may have finished a fork begun
 	 * before the walk (past its signal check, fork only stops for a

@@ -144,19 +144,27 @@ static int ckpt_write_queue(struct ckpt_ctx *ctx, struct task_struct *t,
 			    bool shared)
 {
 	struct ckpt_rec_sigpending rec = { .shared = shared };
+	/* Room for a short queue; a long one is measured, then copied. */
+	unsigned int cap = 16, n;
 	siginfo_t *infos;
-	unsigned int n;
 	int ret;
 
-	infos = kvcalloc(CKPT_SIGPENDING_MAX, sizeof(*infos), GFP_KERNEL);
-	if (!infos)
-		return -ENOMEM;
-	/* The process-wide queue goes with the leader only. */
-	spin_lock_irq(&t->sighand->siglock);
-	n = shared && !thread_group_leader(t) ? 0 :
-	    ckpt_snap_queue(shared ? &t->signal->shared_pending : &t->pending,
-			    infos, CKPT_SIGPENDING_MAX);
-	spin_unlock_irq(&t->sighand->siglock);
+	for (;;) {
+		infos = kvmalloc_array(cap, sizeof(*infos), GFP_KERNEL);
+		if (!infos)
+			return -ENOMEM;
+		/* The process-wide queue goes with the leader only. */
+		spin_lock_irq(&t->sighand->siglock);
+		n = shared && !thread_group_leader(t) ? 0 :
+		    ckpt_snap_queue(shared ? &t->signal->shared_pending :
+					     &t->pending, infos, cap);
+		spin_unlock_irq(&t->sighand->siglock);
+		/* Signals from outside may still arrive: measure again. */
+		if (n <= cap || n > CKPT_SIGPENDING_MAX)
+			break;
+		kvfree(infos);
+		cap = n;
+	}
 	if (n > CKPT_SIGPENDING_MAX) {
 		ret = ckpt_err(ctx, -E2BIG, "more than %u queued signals",
 			       CKPT_SIGPENDING_MAX);
