@@ -415,6 +415,13 @@ static bool ckpt_user_range_ok(u64 start, u64 end)
 static int ckpt_put_user_page(struct ckpt_ctx *ctx, void *mm, u64 addr,
 			      void *page)
 {
+	/*
+	 * The task restores its own mm: a plain copy faults the page in.
+	 * A read-only mapping needs the forced write of access_remote_vm().
+	 */
+	if (mm == current->mm &&
+	    !copy_to_user((void __user *)(unsigned long)addr, page, PAGE_SIZE))
+		return 0;
 	if (access_remote_vm(mm, addr, page, PAGE_SIZE,
 			     FOLL_FORCE | FOLL_WRITE) != PAGE_SIZE)
 		return ckpt_err(ctx, -EFAULT, "cannot restore page at %#llx", addr);
