@@ -197,9 +197,17 @@ static void progress_stop(struct progress *p)
 }
 
 /*
- * With -o -, the kernel writes into a pipe of cr's own and a thread
- * copies it to stdout, counting the records on the way: a stream cannot
- * be read back afterwards to be summed up as a file is.
+ * With -o - to a pipe or a socket, the kernel writes into a pipe of cr's
+ * own and a thread copies it to stdout, counting the records on the way:
+ * a stream cannot be read back afterwards to be summed up as a file is.
+ *
+ * The kernel counts the image as written once that pipe has taken it, so
+ * a stdout that fails after the kernel is done (the reader exits, the
+ * disk behind it fills) loses the end of the image even though the
+ * checkpoint succeeded, and with --kill the container is gone.  What can
+ * be lost is bounded by the pipe and the copy buffer; the pipe keeps its
+ * default size so as not to make that window any wider.  Any other stdout
+ * is given to the kernel directly and its write errors fail the checkpoint.
  */
 #define COPY_SIZE	(1024 * 1024)
 
@@ -263,8 +271,9 @@ static void *copier_run(void *arg)
 	}
 	/*
 	 * If stdout failed, the kernel's next write fails too, rather than
-	 * filling a pipe no one reads: the checkpoint then fails, and
-	 * --kill spares a container whose image went nowhere.
+	 * filling a pipe no one reads: a checkpoint still writing then
+	 * fails, and --kill spares the container.  One that had already
+	 * written its last record into the pipe has succeeded: see above.
 	 */
 	close(c->rd);
 	return NULL;
@@ -283,13 +292,9 @@ static bool copier_start(struct copier *c, bool verbose)
 	}
 	c->rd = p[0];
 	c->wr = p[1];
-	/* Fewer, larger reads; the default size is fine too. */
-	fcntl(c->wr, F_SETPIPE_SZ, COPY_SIZE);
 	if (verbose)
 		c->tasks = open_memstream(&c->tasks_text, &c->tasks_len);
 	cr_tally_init(&c->tally, c->tasks);
-	/* Writes to a closed stdout fail with EPIPE, reported, not fatal. */
-	signal(SIGPIPE, SIG_IGN);
 	if (!pthread_create(&c->thread, NULL, copier_run, c))
 		return true;
 	if (c->tasks)
@@ -311,6 +316,35 @@ static void copier_stop(struct copier *c)
 	free(c->buf);
 }
 
+/*
+ * Whether stdout needs the copier: the kernel may write to any file, but
+ * only a stream cannot be read back and summed up afterwards.
+ */
+static bool stdout_is_stream(void)
+{
+	struct stat sb;
+
+	if (fstat(STDOUT_FILENO, &sb))
+		return true;
+	return S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode);
+}
+
+/*
+ * The kernel wrote the image to stdout itself, a regular file: read it
+ * back through /proc as a named file would be, since stdout is usually
+ * open for writing only.  @start is where stdout's offset was before:
+ * after other data (>>), the file is not the image alone.
+ */
+static int summarize_stdout(off_t start, struct cr_summary *sum,
+			    FILE *verbose)
+{
+	struct stat sb;
+
+	if (start || fstat(STDOUT_FILENO, &sb) || !S_ISREG(sb.st_mode))
+		return -1;
+	return cr_summarize("/proc/self/fd/1", sum, verbose);
+}
+
 static int cmd_checkpoint(const struct cr_args *ca)
 {
 	static const cap_value_t keep[] = {
@@ -329,12 +363,20 @@ static int cmd_checkpoint(const struct cr_args *ca)
 	struct copier copier;
 	struct cr_summary sum;
 	double t0, elapsed;
+	off_t start = 0;
 	struct stat sb;
 	int fd, err = 0;
 
+	/*
+	 * Writes to a closed stdout, the kernel's or the copier's, fail with
+	 * EPIPE and are reported; the signal would kill cr before it could
+	 * say what became of the container.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (stream) {
 		fd = STDOUT_FILENO;
 		to = "stdout";
+		start = lseek(fd, 0, SEEK_CUR);
 	} else {
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0) {
@@ -345,7 +387,8 @@ static int cmd_checkpoint(const struct cr_args *ca)
 	drop_caps_except(keep, ARRAY_SIZE(keep));
 
 	/* Threads started after the drop: capabilities are per thread. */
-	if (stream && copier_start(&copier, ca->verbose)) {
+	if (stream && stdout_is_stream() &&
+	    copier_start(&copier, ca->verbose)) {
 		copying = true;
 		fd = copier.wr;
 	}
@@ -360,14 +403,26 @@ static int cmd_checkpoint(const struct cr_args *ca)
 		copier_stop(&copier);
 	if (progressing)
 		progress_stop(&progress);
-	if (copying && copier.err == EPIPE)
-		fprintf(stderr, "%s: stdout was closed before the end of the image\n",
-			prog);
-	else if (copying && copier.err)
-		fprintf(stderr, "%s: cannot copy the image to stdout: %s\n", prog,
-			strerror(copier.err));
-	if (err) {
+	if (err == EPIPE && copying && copier.err == EPIPE) {
+		/* The reader went away: the kernel's EPIPE tells it all. */
 		explain("checkpoint", err);
+	} else if (err == EPIPE && copying && copier.err) {
+		/*
+		 * The kernel's EPIPE only echoes the copier giving up: give
+		 * the copier's reason, not the hint about a reader.
+		 */
+		fprintf(stderr, "%s: cannot copy the image to stdout: %s\n",
+			prog, strerror(copier.err));
+		fprintf(stderr, "%s: checkpoint failed; the container is left running\n",
+			prog);
+	} else {
+		if (copying && copier.err)
+			fprintf(stderr, "%s: cannot copy the image to stdout: %s\n",
+				prog, strerror(copier.err));
+		if (err)
+			explain("checkpoint", err);
+	}
+	if (err) {
 		if (!stream)
 			unlink(out);
 	} else if (copying && copier.err) {
@@ -387,8 +442,12 @@ static int cmd_checkpoint(const struct cr_args *ca)
 		if (summed && copier.tasks_text)
 			fputs(copier.tasks_text, stderr);
 		free(copier.tasks_text);
+	} else if (stream) {
+		summed = !summarize_stdout(start, &sum,
+					   ca->verbose ? stderr : NULL);
 	} else {
-		summed = !stream && !fstat(fd, &sb) && S_ISREG(sb.st_mode) &&
+		/* A FIFO or a device named with -o cannot be read back. */
+		summed = !fstat(fd, &sb) && S_ISREG(sb.st_mode) &&
 			 !cr_summarize(out, &sum, ca->verbose ? stderr : NULL);
 	}
 	if (summed)

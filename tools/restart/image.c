@@ -236,6 +236,34 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 }
 
 /**
+ * cr_print_string - print a string from an image where a person reads it
+ * @f:		where to print it.
+ * @s:		the string; it need not end in a NUL.
+ * @len:	its length: a NUL before it is escaped too, as a path with
+ *		one in it is not the path it reads as; pass strnlen() of a
+ *		NUL-padded field.
+ *
+ * Paths and names in an image are whatever the checkpointed tasks made
+ * them, escape sequences included: printed raw, they could rewrite the
+ * terminal of whoever inspects the image.  Every byte but printable ASCII
+ * comes out as \xNN, and so does a backslash, so that the text cannot
+ * be mistaken for what it escapes.
+ */
+void cr_print_string(FILE *f, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (c < 0x20 || c > 0x7e || c == '\\')
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+/**
  * cr_image_walk - check an image and call @fn for each record
  * @img:	data and size filled in; the rest is filled by the walk.
  * @fn:		called for each record in order, or NULL.

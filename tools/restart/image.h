@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <linux/checkpoint.h>
 
 struct cr_image {
@@ -29,5 +30,6 @@ const char *cr_rec_name(uint32_t type);
 const char *cr_obj_name(uint32_t type);
 uint32_t cr_rec_fixed_size(uint32_t type);
 int cr_image_walk(struct cr_image *img, cr_record_fn fn, void *arg);
+void cr_print_string(FILE *f, const char *s, size_t len);
 
 #endif /* CR_IMAGE_H */

@@ -27,6 +27,8 @@ static json_object *jstr(const char *s, size_t max)
 }
 
 #define jint(v)	json_object_new_int64((int64_t)(v))
+/* Addresses and sizes: as int64, those from 2^63 on would go negative. */
+#define juint(v)	json_object_new_uint64((uint64_t)(v))
 
 static void add_path(json_object *o, const char *path, uint32_t len)
 {
@@ -99,7 +101,7 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "release", jstr(h->release, sizeof(h->release)));
 		json_object_object_add(o, "page_size", jint(h->page_size));
 		json_object_object_add(o, "xstate_size", jint(h->xstate_size));
-		json_object_object_add(o, "xfeatures", jint(h->xfeatures));
+		json_object_object_add(o, "xfeatures", juint(h->xfeatures));
 		break;
 	case CKPT_REC_CONTAINER:
 		a = json_object_new_array();
@@ -150,12 +152,12 @@ static json_object *record_json(const struct ckpt_rec *r)
 		break;
 	case CKPT_REC_CPU:
 		json_object_object_add(o, "pid", jint(c->pid));
-		json_object_object_add(o, "ip", jint(c->regs.ip));
-		json_object_object_add(o, "sp", jint(c->regs.sp));
+		json_object_object_add(o, "ip", juint(c->regs.ip));
+		json_object_object_add(o, "sp", juint(c->regs.sp));
 		break;
 	case CKPT_REC_VMA:
-		json_object_object_add(o, "start", jint(v->start));
-		json_object_object_add(o, "end", jint(v->end));
+		json_object_object_add(o, "start", juint(v->start));
+		json_object_object_add(o, "end", juint(v->end));
 		json_object_object_add(o, "prot", jint(v->prot));
 		json_object_object_add(o, "kind", jint(v->kind));
 		if (v->kind == CKPT_VMA_SHMEM)
@@ -165,7 +167,7 @@ static json_object *record_json(const struct ckpt_rec *r)
 		break;
 	case CKPT_REC_SHMEM:
 		json_object_object_add(o, "size",
-				       jint(((const struct ckpt_rec_shmem *)r)->size));
+				       juint(((const struct ckpt_rec_shmem *)r)->size));
 		break;
 	case CKPT_REC_PIPE:
 		json_object_object_add(o, "size", jint(((const struct ckpt_rec_pipe *)r)->size));
@@ -173,13 +175,13 @@ static json_object *record_json(const struct ckpt_rec *r)
 				       jint(((const struct ckpt_rec_pipe *)r)->data_len));
 		break;
 	case CKPT_REC_PAGES:
-		json_object_object_add(o, "addr", jint(p->addr));
+		json_object_object_add(o, "addr", juint(p->addr));
 		json_object_object_add(o, "pages", jint(p->nr));
 		break;
 	case CKPT_REC_FILE:
 		json_object_object_add(o, "kind", jint(f->kind));
 		json_object_object_add(o, "flags", jint(f->f_flags));
-		json_object_object_add(o, "pos", jint(f->pos));
+		json_object_object_add(o, "pos", juint(f->pos));
 		if (f->kind == CKPT_FILE_PIPE)
 			json_object_object_add(o, "pipe", jint(f->obj_ref));
 		if (f->kind == CKPT_FILE_FIFO)
@@ -344,28 +346,23 @@ struct view {
 	struct obj *objs;		/* in the order they were opened */
 	uint32_t nr_objs;
 	size_t cap_objs, cap_by_ref;
-	uint32_t *by_ref;		/* indices into objs, by objref */
+	uint32_t *by_ref;		/* index + 1 into objs, by objref */
 	uint32_t cur[CKPT_OBJ_MAX];	/* index + 1 of the last of each kind */
 	uint32_t pages_to;		/* CKPT_REC_VMA, _SHMEM or 0 */
 	bool failed;			/* out of memory */
 };
 
+/*
+ * Objrefs are dense, numbered from 1 as the kernel meets the objects, and
+ * the walker holds them below CR_MAX_OBJREF: a table indexed by objref
+ * costs little and finds any object at once, in whatever order the
+ * image defined them.
+ */
 static struct obj *find_obj(const struct view *v, uint32_t ref)
 {
-	uint32_t lo = 0, hi = v->nr_objs;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		struct obj *o = &v->objs[v->by_ref[mid]];
-
-		if (o->ref == ref)
-			return o;
-		if (o->ref < ref)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	if (ref >= v->cap_by_ref || !v->by_ref[ref])
+		return NULL;
+	return &v->objs[v->by_ref[ref] - 1];
 }
 
 static struct obj *cur_obj(const struct view *v, uint32_t kind)
@@ -377,21 +374,18 @@ static struct obj *cur_obj(const struct view *v, uint32_t kind)
 static void open_obj(struct view *v, unsigned int index, size_t off,
 		     const struct ckpt_rec_obj *ro)
 {
-	struct obj *objs;
-	uint32_t *by_ref, pos;
+	size_t had = v->cap_by_ref;
 
-	if (grow(&v->objs, &v->cap_objs, v->nr_objs + 1, sizeof(*objs)) ||
-	    grow(&v->by_ref, &v->cap_by_ref, v->nr_objs + 1, sizeof(*by_ref))) {
+	if (grow(&v->objs, &v->cap_objs, v->nr_objs + 1, sizeof(*v->objs)) ||
+	    grow(&v->by_ref, &v->cap_by_ref, (size_t)ro->objref + 1,
+		 sizeof(*v->by_ref))) {
 		v->failed = true;
 		return;
 	}
-	objs = v->objs;
-	by_ref = v->by_ref;
-	/* The kernel numbers objects in order: this is nearly always last. */
-	for (pos = v->nr_objs; pos && objs[by_ref[pos - 1]].ref > ro->objref; pos--)
-		by_ref[pos] = by_ref[pos - 1];
-	by_ref[pos] = v->nr_objs;
-	objs[v->nr_objs] = (struct obj){
+	/* Objrefs not yet defined find nothing. */
+	memset(v->by_ref + had, 0, (v->cap_by_ref - had) * sizeof(*v->by_ref));
+	v->by_ref[ro->objref] = v->nr_objs + 1;
+	v->objs[v->nr_objs] = (struct obj){
 		.ref = ro->objref,
 		.kind = ro->obj_type,
 		.index = index,
@@ -466,7 +460,7 @@ static void add_file_fields(json_object *o, const struct ckpt_rec_file *f)
 	if (f->kind == CKPT_FILE_FIFO)
 		json_object_object_add(o, "fifo", jint(f->obj_ref));
 	json_object_object_add(o, "flags", flags_json(f->f_flags));
-	json_object_object_add(o, "pos", jint(f->pos));
+	json_object_object_add(o, "pos", juint(f->pos));
 }
 
 static json_object *mapping_json(const struct mapping *m)
@@ -474,8 +468,8 @@ static json_object *mapping_json(const struct mapping *m)
 	const struct ckpt_rec_vma *vma = m->vma;
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "start", jint(vma->start));
-	json_object_object_add(o, "end", jint(vma->end));
+	json_object_object_add(o, "start", juint(vma->start));
+	json_object_object_add(o, "end", juint(vma->end));
 	json_object_object_add(o, "prot", prot_json(vma->prot));
 	json_object_object_add(o, "kind",
 			       json_object_new_string(name_of(vma_kinds,
@@ -485,7 +479,7 @@ static json_object *mapping_json(const struct mapping *m)
 		json_object_object_add(o, "shmem", jint(vma->obj_ref));
 	if (vma->path_len && vma->path_len <= vma->rec.len - sizeof(*vma))
 		add_path(o, PAYLOAD(vma, struct ckpt_rec_vma), vma->path_len);
-	json_object_object_add(o, "pages", jint(m->pages));
+	json_object_object_add(o, "pages", juint(m->pages));
 	return o;
 }
 
@@ -685,8 +679,8 @@ static json_object *obj_json(const struct obj *ob)
 		break;
 	case CKPT_OBJ_SHMEM:
 		json_object_object_add(o, "size",
-				       jint(((const struct ckpt_rec_shmem *)r)->size));
-		json_object_object_add(o, "pages", jint(ob->pages));
+				       juint(((const struct ckpt_rec_shmem *)r)->size));
+		json_object_object_add(o, "pages", juint(ob->pages));
 		break;
 	}
 	json_object_object_add(o, "used_by", json_object_get(ob->used_by));
@@ -741,6 +735,7 @@ json_object *cr_inspect_image(const char *name, const void *data, size_t size)
 
 #define get(o, key)	json_object_object_get(o, key)
 #define num(o, key)	((long long)json_object_get_int64(get(o, key)))
+#define unum(o, key)	((unsigned long long)json_object_get_uint64(get(o, key)))
 
 /* A string member, or "?" where a damaged image left it out. */
 static const char *str(json_object *o, const char *key)
@@ -748,6 +743,21 @@ static const char *str(json_object *o, const char *key)
 	const char *s = json_object_get_string(get(o, key));
 
 	return s ? s : "?";
+}
+
+/*
+ * A string member that came from the image, escaped: str() is only for
+ * the names cr itself put there (kinds, flags, prot).
+ */
+static void put_str(FILE *f, json_object *o, const char *key)
+{
+	json_object *s = get(o, key);
+
+	if (json_object_is_type(s, json_type_string))
+		cr_print_string(f, json_object_get_string(s),
+				json_object_get_string_len(s));
+	else
+		fputc('?', f);
 }
 
 static void print_file(FILE *f, json_object *o)
@@ -758,10 +768,10 @@ static void print_file(FILE *f, json_object *o)
 	if (get(o, "pipe"))
 		fprintf(f, "%lld", num(o, "pipe"));
 	else
-		fprintf(f, "%s", str(o, "path"));
+		put_str(f, o, "path");
 	if (get(o, "fifo"))
 		fprintf(f, " (fifo %lld)", num(o, "fifo"));
-	fprintf(f, ", %s, pos %lld", str(o, "flags"), num(o, "pos"));
+	fprintf(f, ", %s, pos %llu", str(o, "flags"), unum(o, "pos"));
 }
 
 static void print_refs(FILE *f, json_object *a)
@@ -780,25 +790,30 @@ static void print_object(FILE *f, json_object *o)
 
 	fprintf(f, "  %lld %s, record %lld at offset %lld", num(o, "objref"),
 		kind, num(o, "record"), num(o, "offset"));
-	if (!strcmp(kind, "mm") && get(o, "mappings"))
-		fprintf(f, ": exe %s, %lld mappings", str(o, "exe"),
-			num(o, "mappings"));
-	else if (!strcmp(kind, "files") && get(o, "fds"))
+	if (!strcmp(kind, "mm") && get(o, "mappings")) {
+		fprintf(f, ": exe ");
+		put_str(f, o, "exe");
+		fprintf(f, ", %lld mappings", num(o, "mappings"));
+	} else if (!strcmp(kind, "files") && get(o, "fds")) {
 		fprintf(f, ": %lld fds", num(o, "fds"));
-	else if (!strcmp(kind, "file"))
+	} else if (!strcmp(kind, "file")) {
 		print_file(f, o);
-	else if (!strcmp(kind, "fs") && get(o, "root"))
-		fprintf(f, ": root %s, cwd %s, umask %04llo", str(o, "root"),
-			str(o, "cwd"), (unsigned long long)num(o, "umask"));
-	else if (!strcmp(kind, "cred") && get(o, "uid"))
+	} else if (!strcmp(kind, "fs") && get(o, "root")) {
+		fprintf(f, ": root ");
+		put_str(f, o, "root");
+		fprintf(f, ", cwd ");
+		put_str(f, o, "cwd");
+		fprintf(f, ", umask %04llo", (unsigned long long)num(o, "umask"));
+	} else if (!strcmp(kind, "cred") && get(o, "uid")) {
 		fprintf(f, ": uid %lld, gid %lld", num(o, "uid"), num(o, "gid"));
-	else if ((!strcmp(kind, "pipe") || !strcmp(kind, "fifo")) &&
-		 get(o, "size"))
+	} else if ((!strcmp(kind, "pipe") || !strcmp(kind, "fifo")) &&
+		   get(o, "size")) {
 		fprintf(f, ": %lld of %lld bytes buffered", num(o, "bytes"),
 			num(o, "size"));
-	else if (!strcmp(kind, "shmem") && get(o, "size"))
-		fprintf(f, ": %lld bytes, %lld page%s saved", num(o, "size"),
-			num(o, "pages"), num(o, "pages") == 1 ? "" : "s");
+	} else if (!strcmp(kind, "shmem") && get(o, "size")) {
+		fprintf(f, ": %llu bytes, %llu page%s saved", unum(o, "size"),
+			unum(o, "pages"), unum(o, "pages") == 1 ? "" : "s");
+	}
 	n = json_object_array_length(get(o, "used_by"));
 	if (n)
 		fprintf(f, "; used by task%s", n > 1 ? "s" : "");
@@ -811,8 +826,10 @@ static void print_task(FILE *f, json_object *t)
 	json_object *maps = get(t, "mappings"), *fds = get(t, "fds"), *o;
 	size_t i, n;
 
-	fprintf(f, "task %lld (%s), record %lld at offset %lld: ",
-		num(t, "pid"), str(t, "comm"), num(t, "record"), num(t, "offset"));
+	fprintf(f, "task %lld (", num(t, "pid"));
+	put_str(f, t, "comm");
+	fprintf(f, "), record %lld at offset %lld: ", num(t, "record"),
+		num(t, "offset"));
 	fprintf(f, "mm %lld, files %lld, fs %lld, sighand %lld, cred %lld\n",
 		num(t, "mm"), num(t, "files"), num(t, "fs"), num(t, "sighand"),
 		num(t, "cred"));
@@ -822,17 +839,17 @@ static void print_task(FILE *f, json_object *t)
 	n = json_object_array_length(maps);
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(maps, i);
-		fprintf(f, "    %08llx-%08llx %s %s",
-			(unsigned long long)num(o, "start"),
-			(unsigned long long)num(o, "end"), str(o, "prot"),
-			str(o, "kind"));
+		fprintf(f, "    %08llx-%08llx %s %s", unum(o, "start"),
+			unum(o, "end"), str(o, "prot"), str(o, "kind"));
 		if (get(o, "shmem"))
 			fprintf(f, " %lld", num(o, "shmem"));
-		if (get(o, "path"))
-			fprintf(f, " %s", str(o, "path"));
-		if (num(o, "pages"))
-			fprintf(f, ", %lld page%s saved", num(o, "pages"),
-				num(o, "pages") > 1 ? "s" : "");
+		if (get(o, "path")) {
+			fputc(' ', f);
+			put_str(f, o, "path");
+		}
+		if (unum(o, "pages"))
+			fprintf(f, ", %llu page%s saved", unum(o, "pages"),
+				unum(o, "pages") > 1 ? "s" : "");
 		fprintf(f, "\n");
 	}
 	fprintf(f, "  fds of files %lld:\n", num(t, "files"));
@@ -866,9 +883,17 @@ void cr_inspect_print(FILE *f, json_object *top)
 	for (i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(records, i);
 
-		fprintf(f, "%6zu %10lld %s\n", i, num(o, "offset"),
-			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
+		const char *line;
+
+		/*
+		 * json-c escapes control characters but not DEL or bytes
+		 * above it, 0x9b (CSI) among them: escape the line too.
+		 */
+		line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+		fprintf(f, "%6zu %10lld ", i, num(o, "offset"));
+		cr_print_string(f, line, strlen(line));
+		fputc('\n', f);
 	}
 	if (json_object_array_length(objects))
 		fprintf(f, "objects:\n");

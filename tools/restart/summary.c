@@ -49,12 +49,16 @@ static void tally_record(struct cr_tally *t, const struct ckpt_rec *r)
 		break;
 	case CKPT_REC_TASK:
 		task = (const void *)r;
-		if (t->verbose)
+		if (t->verbose) {
+			/* comm is the task's to set: escape it. */
+			fprintf(t->verbose, "  task %d (", task->pid);
+			cr_print_string(t->verbose, task->comm,
+					strnlen(task->comm, sizeof(task->comm)));
 			fprintf(t->verbose,
-				"  task %d (%.*s): %u mappings, %llu KiB of pages, %u fds\n",
-				task->pid, (int)sizeof(task->comm), task->comm,
+				"): %u mappings, %llu KiB of pages, %u fds\n",
 				t->vmas, (unsigned long long)t->pages * t->page_size / 1024,
 				t->fds);
+		}
 		t->sum.memory += t->pages * t->page_size;
 		t->vmas = 0;
 		t->fds = 0;

@@ -5,8 +5,10 @@
  * image named by CR_FAKE_IMAGE to the fd it is given, in uneven pieces
  * as a kernel's writes into a pipe may come, CR_FAKE_REPEAT times (1 by
  * default).  CR_FAKE_FAIL=ERRNO:BYTES stops after BYTES and fails with
- * ERRNO, as a checkpoint refused part-way does.  Other syscalls pass
- * through.
+ * ERRNO, as a checkpoint refused part-way does.  With CHECKPOINT_KILL,
+ * a checkpoint that succeeds says "checkpoint: fake kill of PID" on the
+ * log fd, so that a test can tell whether the container would be gone.
+ * Other syscalls pass through.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -81,6 +83,8 @@ out:
 		errno = err;
 		return -1;
 	}
+	if (a->flags & CHECKPOINT_KILL)
+		dprintf(a->logfd, "checkpoint: fake kill of %d\n", a->pid);
 	return 0;
 }
 

@@ -77,7 +77,7 @@ static int note_record(struct cr_image *img, unsigned int index, size_t off,
 TEST(sound_images_walk_cleanly)
 {
 	void (*const build[])(struct synth *) = {
-		synth_single, synth_pipe_tree, synth_threads,
+		synth_single, synth_pipe_tree, synth_threads, synth_pidns_fifo,
 	};
 	unsigned int i, j;
 

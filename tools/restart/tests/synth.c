@@ -219,6 +219,56 @@ uint32_t synth_pipe_file(struct synth *s, uint32_t flags, uint32_t *pipe_ref,
 	return ref;
 }
 
+/*
+ * A FIFO opened by path: its object and contents come first, as for a
+ * pipe, and the file names both the path and the object.
+ */
+static uint32_t synth_fifo_file(struct synth *s, uint32_t flags,
+				 const char *path, const char *buffered)
+{
+	struct ckpt_rec_file f = {
+		.kind = CKPT_FILE_FIFO,
+		.f_flags = flags,
+		.path_len = strlen(path),
+	};
+	struct ckpt_rec_pipe p = {
+		.size = 16 * SYNTH_PAGE_SIZE,
+		.data_len = strlen(buffered),
+	};
+	uint32_t ref = synth_obj(s, CKPT_OBJ_FILE);
+
+	f.obj_ref = synth_obj(s, CKPT_OBJ_FIFO);
+	synth_rec(s, CKPT_REC_PIPE, &p, sizeof(p), buffered, p.data_len);
+	synth_rec(s, CKPT_REC_FILE, &f, sizeof(f), path, f.path_len);
+	return ref;
+}
+
+/*
+ * The nested pid namespaces right after the container record, whose
+ * count is set to match: @nested holds the pids of each task below the
+ * container's level, as the format orders them.
+ */
+static void synth_pidns(struct synth *s, const struct ckpt_pidns_entry *ns,
+			uint32_t nr_pidns, const int32_t *nested,
+			uint32_t nr_nested)
+{
+	struct ckpt_rec_container *c = synth_at(s, s->nr - 1);
+	struct ckpt_rec_pidns r = {
+		.nr_pidns = nr_pidns,
+		.nr_nested = nr_nested,
+	};
+	unsigned char body[256];
+	size_t ns_len = nr_pidns * sizeof(*ns);
+	size_t len = ns_len + nr_nested * sizeof(*nested);
+
+	if (c->rec.type != CKPT_REC_CONTAINER || len > sizeof(body))
+		abort();
+	c->nr_pidns = nr_pidns;
+	memcpy(body, ns, ns_len);
+	memcpy(body + ns_len, nested, nr_nested * sizeof(*nested));
+	synth_rec(s, CKPT_REC_PIDNS, &r, sizeof(r), body, len);
+}
+
 uint32_t synth_files(struct synth *s, const struct ckpt_fd_entry *fds,
 		     uint32_t nr_fds)
 {
@@ -479,10 +529,56 @@ void synth_threads(struct synth *s)
 	synth_trailer(s);
 }
 
+/*
+ * An init that talks through a FIFO to a child it cloned into a pid
+ * namespace of its own, where the child is pid 1: the container's pid
+ * 2 is the nested namespace's init.  Five bytes wait in the FIFO, which
+ * both hold open; the child has copies of the rest.
+ */
+void synth_pidns_fifo(struct synth *s)
+{
+	static const struct ckpt_tree_entry tree[2] = {
+		{ .pid = 1, .tgid = 1, .pgid = 1, .sid = 1, .exit_signal = SIGCHLD },
+		{ .pid = 2, .ppid = 1, .tgid = 2, .pgid = 1, .sid = 1,
+		  .exit_signal = SIGCHLD, .pidns = 1, .child_pidns = 1 },
+	};
+	static const struct ckpt_pidns_entry ns = { .parent = 0, .init_pid = 2 };
+	static const int32_t nested[] = { 1 };	/* pid 2's pid in ns 1 */
+	struct ckpt_fd_entry fds[2] = { };
+	struct synth_refs r1, r2;
+	uint32_t null, fifo;
+
+	synth_header(s);
+	synth_container(s, tree, 2, "nested");
+	synth_pidns(s, &ns, 1, nested, 1);
+	r1.mm = synth_mm(s, "/sbin/supervisor", 0);
+	null = synth_file(s, CKPT_FILE_CHRDEV, O_RDWR, "/dev/null");
+	fifo = synth_fifo_file(s, O_RDWR, "/run/ctl.fifo", "ping\n");
+	fds[0] = (struct ckpt_fd_entry){ .fd = 0, .file_ref = null };
+	fds[1] = (struct ckpt_fd_entry){ .fd = 3, .file_ref = fifo };
+	r1.files = synth_files(s, fds, 2);
+	r1.fs = synth_fs(s, "/", "/run");
+	r1.sighand = synth_sighand(s);
+	r1.cred = synth_cred(s, 0);
+	synth_task(s, 1, "supervisor", &r1);
+
+	r2.mm = synth_mm(s, "/sbin/supervisor", 0);
+	r2.files = synth_files(s, fds, 2);
+	r2.fs = synth_fs(s, "/", "/run");
+	r2.sighand = synth_sighand(s);
+	r2.cred = r1.cred;
+	synth_task(s, 2, "nested-init", &r2);
+
+	synth_cpu(s, 1);
+	synth_cpu(s, 2);
+	synth_trailer(s);
+}
+
 const struct synth_image synth_images[] = {
 	{ "single", synth_single },
 	{ "pipe-tree", synth_pipe_tree },
 	{ "threads", synth_threads },
+	{ "pidns-fifo", synth_pidns_fifo },
 	{ "damaged", synth_damaged },
 	{ }
 };

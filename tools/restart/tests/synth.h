@@ -65,6 +65,7 @@ unsigned int synth_trailer(struct synth *s);
 void synth_single(struct synth *s);
 void synth_pipe_tree(struct synth *s);
 void synth_threads(struct synth *s);
+void synth_pidns_fifo(struct synth *s);
 void synth_damaged(struct synth *s);
 
 /* The whole images above, by the name mkimage gives their files. */
