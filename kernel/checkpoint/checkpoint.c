@@ -183,8 +183,8 @@ static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
 	ref = *init->nsproxy;
 	task_unlock(init);
 	if (ref.net_ns != current->nsproxy->net_ns ||
-		 ref.cgroup_ns != current->nsproxy->cgroup_ns ||
-		 ref.time_ns != current->nsproxy->time_ns)
+	    ref.cgroup_ns != current->nsproxy->cgroup_ns ||
+	    ref.time_ns != current->nsproxy->time_ns)
 		why = "is in network, cgroup or time namespaces of its own; not supported yet";
 #ifdef CONFIG_SYSVIPC
 	else if (ref.ipc_ns->ids[0].in_use || ref.ipc_ns->ids[1].in_use ||

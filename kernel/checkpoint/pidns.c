@@ -109,9 +109,9 @@ static int ckpt_pidns_add(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	else if (ns->user_ns != root->user_ns)
 		why = "is in a pid namespace of another user namespace; not supported yet";
 	else if (pid->numbers[ns->level].nr != 1)
-		why = "is in a nested pid namespace whose init comes after it in the tree; not supported";
+		why = "comes before the init of its pid namespace in the tree; not supported";
 	else if (ns_of_pid(task_pid(ct->parent->task)) != ns->parent)
-		why = "is the init of a nested pid namespace but was not created from the namespace's parent; not supported";
+		why = "inits a pid namespace but its parent is not in the one above; not supported";
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP, "task %d %s", ct->entry.pid, why);
 
