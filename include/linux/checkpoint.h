@@ -8,13 +8,22 @@
 #define _LINUX_CHECKPOINT_H
 
 #include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/path.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 #include <uapi/linux/checkpoint.h>
 
+struct cred;
 struct file;
+struct files_struct;
+struct fs_struct;
+struct mm_struct;
+struct nsproxy;
 struct page;
+struct pid;
+struct sighand_struct;
 struct pid_namespace;
 struct task_struct;
 struct vm_area_struct;
@@ -27,6 +36,12 @@ struct ckpt_sigqueue;
  * @task:	the task; a reference is held.
  * @entry:	its place in the tree, pids in the container's namespace.
  * @parent:	its parent's entry; NULL for the init.
+ * @pid:	checkpoint: its struct pid, referenced: a task reaped during
+ *		the checkpoint lets go of its own.
+ * @nsproxy:	checkpoint: its namespaces, referenced; NULL for a zombie.
+ * @objs:	checkpoint: the objects it uses, pinned by the objhash from
+ *		collection on, so that a task killed meanwhile cannot free
+ *		them under the writer; NULL where it has none (a zombie).
  * @nested:	its pids below the container's level, outermost first,
  *		when it is in a nested pid namespace (entry.pidns).
  * @depth:	restart: how far below the init it is.
@@ -34,6 +49,10 @@ struct ckpt_sigqueue;
  * @err:	restart: how restoring it and its descendants went.
  * @sigpending:	restart: its queued signals, sent once its children exist.
  * @cpu_restored: restart: its registers have been written.
+ * @cred:	restart: the credentials it will have, once known: its own
+ *		cred object, or its creator's.  It opens files with them.
+ * @opened:	restart: it has opened a file with @cred, which may no
+ *		longer change.
  * @done:	restart: it and its descendants have read their state.
  * @gone:	restart: it no longer touches @ctx.
  */
@@ -41,12 +60,23 @@ struct ckpt_task {
 	struct task_struct *task;
 	struct ckpt_tree_entry entry;
 	struct ckpt_task *parent;
+	struct pid *pid;
+	struct nsproxy *nsproxy;
+	struct {
+		struct mm_struct *mm;
+		struct files_struct *files;
+		struct fs_struct *fs;
+		struct sighand_struct *sighand;
+		const struct cred *cred;
+	} objs;
 	pid_t *nested;
 	unsigned int depth;
 	struct ckpt_ctx *ctx;
 	int err;
 	struct ckpt_sigqueue *sigpending;
 	bool cpu_restored;
+	struct cred *cred;
+	bool opened;
 	struct completion done;
 	struct completion gone;
 };
@@ -70,6 +100,8 @@ struct ckpt_task {
  * @objhash:	shared objects seen so far, by pointer and by objref.
  * @obj_depth:	restart: objects being restored inside one another.
  * @root_ns:	the container's pid namespace.
+ * @busy:	checkpoint: entry in the list of containers being saved,
+ *		which keeps two checkpoints off the same tasks.
  * @tasks:	every task of the container, in tree order (init first).
  * @nr_tasks:	entries in @tasks.
  * @by_pid:	the same tasks, indexed by pid in the container.
@@ -88,6 +120,10 @@ struct ckpt_task {
  * @killed:	restart: the caller was killed; so is every new task.
  * @release:	restart: set when restored tasks may return to user mode.
  * @abort:	restart: restored tasks must exit instead.
+ * @root:	restart: the restarter's root, where the checkpointer's was.
+ * @reader:	restart: the task reading its part of the image now.
+ * @kcov_handle: restart: the caller's KCOV common handle; each restored
+ *		task collects coverage for it while it reads the image.
  */
 struct ckpt_ctx {
 	struct file *file;
@@ -109,6 +145,7 @@ struct ckpt_ctx {
 	struct ckpt_objhash *objhash;
 	unsigned int obj_depth;
 	struct pid_namespace *root_ns;
+	struct list_head busy;
 	struct ckpt_task *tasks;
 	unsigned int nr_tasks;
 	struct xarray by_pid;
@@ -127,6 +164,9 @@ struct ckpt_ctx {
 	bool killed;
 	struct completion release;
 	bool abort;
+	struct path root;
+	struct ckpt_task *reader;
+	u64 kcov_handle;
 };
 
 __printf(3, 4)
@@ -164,7 +204,12 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx);
  * @grab:	take a reference, held while the object is in the objhash.
  * @drop:	release that reference, or on restart the one @restore
  *		returned.
+ * @collect:	checkpoint, before anything is written: refuse the object
+ *		(logged) if it cannot be saved, and collect the objects it
+ *		stands on with ckpt_obj_collect() and the references it holds
+ *		with ckpt_obj_note().  NULL for a kind with nothing to check.
  * @checkpoint:	write the object's records (after the core's CKPT_REC_OBJ).
+ *		Every refusal was @collect's; this only fails on I/O.
  * @restore:	read them back and return a new object holding one
  *		reference, or an ERR_PTR.  Runs in the context of the
  *		restored task that first uses the object.
@@ -177,17 +222,21 @@ struct ckpt_obj_ops {
 	void (*grab)(void *ptr);
 	void (*drop)(struct ckpt_ctx *ctx, void *ptr);
 	unsigned long (*users)(void *ptr);
+	int (*collect)(struct ckpt_ctx *ctx, void *ptr);
 	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr);
 	void *(*restore)(struct ckpt_ctx *ctx);
 };
 
 /* Shared objects, kernel/checkpoint/objhash.c */
+int ckpt_obj_collect(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
 int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 			enum ckpt_obj_type type);
 int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr);
 bool ckpt_obj_known(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
-int ckpt_obj_restore(struct ckpt_ctx *ctx);
-int ckpt_obj_restore_here(struct ckpt_ctx *ctx);
+/* A set of object kinds, as ckpt_obj_restore_here() takes it. */
+#define CKPT_OBJ_KIND(type)	(1U << (type))
+int ckpt_obj_restore_here(struct ckpt_ctx *ctx, u32 kinds, const char *site,
+			  u32 *refs);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
 		     enum ckpt_obj_type type);
 
@@ -201,5 +250,7 @@ u32 ckpt_arch_vma_kind(struct vm_area_struct *vma);
 int ckpt_arch_restore_vma(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec);
 
 struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid);
+struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid);
+void ckpt_cpu_task_put(struct ckpt_task *ct);
 
 #endif /* _LINUX_CHECKPOINT_H */

@@ -6,7 +6,9 @@
 #include <linux/capability.h>
 #include <linux/ipc_namespace.h>
 #include <linux/checkpoint.h>
+#include <linux/mutex.h>
 #include <linux/pid_namespace.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/nsproxy.h>
 #include <linux/sched/signal.h>
@@ -91,10 +93,10 @@ static bool ckpt_pid_nested(struct ckpt_ctx *ctx, struct pid *pid)
 
 /*
  * Complete each tree entry now that the tasks hold still: its process
- * group and session, whether it is stopped or a zombie, and which of its
- * parent's objects it shares (which restart turns back into clone
- * flags).  A group or session whose leader is gone is kept as a bare pid
- * number.
+ * group and session, its exit signal, whether it is stopped.  Which
+ * tasks are zombies was settled by the freeze; the clone flags come
+ * with the objects (ckpt_collect_task()).  A group or session whose
+ * leader is gone is kept as a bare pid number.
  */
 static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 {
@@ -107,7 +109,7 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 		return -ENOMEM;
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct ckpt_task *ct = &ctx->tasks[i];
-		struct task_struct *t = ct->task, *p;
+		struct task_struct *t = ct->task;
 
 		ct->entry.exit_signal = t->exit_signal;
 		rcu_read_lock();
@@ -120,10 +122,9 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 		      ckpt_note_pid(ctx, ct->entry.sid, session_nested);
 		if (ret)
 			return ret;
-		if (t->exit_state) {
+		if (ct->entry.flags & CKPT_TREE_ZOMBIE) {
 			if (!ct->parent && !ckpt_leads_threads(ctx, ct))
 				return ckpt_err(ctx, -ESRCH, "the container's init has exited");
-			ct->entry.flags = CKPT_TREE_ZOMBIE;
 			ct->entry.exit_code = t->exit_code;
 			continue;
 		}
@@ -136,16 +137,34 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 			ct->entry.exit_signal = 0;
 		else if (t->signal->flags & SIGNAL_STOP_STOPPED)
 			ct->entry.flags |= CKPT_TREE_STOPPED;
-		if (!ct->parent)
-			continue;
-		t = ckpt_obj_source(ctx, ct);
-		p = ckpt_obj_source(ctx, ct->parent);
-		if (t->files == p->files)
-			ct->entry.flags |= CKPT_TREE_CLONE_FILES;
-		if (t->fs == p->fs)
-			ct->entry.flags |= CKPT_TREE_CLONE_FS;
-		if (rcu_access_pointer(t->sighand) == rcu_access_pointer(p->sighand))
-			ct->entry.flags |= CKPT_TREE_CLONE_SIGHAND;
+	}
+	return 0;
+}
+
+/*
+ * The caller was allowed to ptrace every task when they were found.  A
+ * task may have exec()ed a setuid program before it parked; parked, it
+ * execs no more.  Ask again, under the lock exec takes to change
+ * credentials, so that no such task is saved.
+ */
+static int ckpt_check_access(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+	bool ok;
+	int ret;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+		struct task_struct *t = ct->task;
+
+		ret = down_read_killable(&t->signal->exec_update_lock);
+		if (ret)
+			return ret;
+		ok = ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS);
+		up_read(&t->signal->exec_update_lock);
+		if (!ok)
+			return ckpt_err(ctx, -EPERM, "task %d (%s): the caller may not ptrace it",
+					ct->entry.pid, t->comm);
 	}
 	return 0;
 }
@@ -164,6 +183,29 @@ static const char *ckpt_ns_differ(const struct nsproxy *nsp,
 	return NULL;
 }
 
+/* Take a reference on the namespaces of every task that is not a zombie. */
+static int ckpt_pin_namespaces(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+		struct task_struct *t = ckpt_obj_source(ctx, ct);
+
+		if (READ_ONCE(t->exit_state))
+			continue;
+		task_lock(t);
+		ct->nsproxy = t->nsproxy;
+		if (ct->nsproxy)
+			get_nsproxy(ct->nsproxy);
+		task_unlock(t);
+		if (!ct->nsproxy)
+			return ckpt_err(ctx, -ESRCH, "task %d (%s) was killed during checkpoint",
+					ct->entry.pid, t->comm);
+	}
+	return 0;
+}
+
 /*
  * Restart recreates the container in new uts, ipc and mount namespaces
  * and leaves it in the restarter's others, with every task sharing the
@@ -173,37 +215,52 @@ static const char *ckpt_ns_differ(const struct nsproxy *nsp,
  */
 static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
 {
-	struct task_struct *init = ckpt_obj_source(ctx, &ctx->tasks[0]);
-	struct nsproxy ref;
+	const struct nsproxy *ref = ctx->tasks[0].nsproxy;
 	const char *why = NULL;
 	unsigned int i;
 	pid_t pid = 1;
 
-	task_lock(init);
-	ref = *init->nsproxy;
-	task_unlock(init);
-	if (ref.net_ns != current->nsproxy->net_ns ||
-	    ref.cgroup_ns != current->nsproxy->cgroup_ns ||
-	    ref.time_ns != current->nsproxy->time_ns)
+	if (ref->net_ns != current->nsproxy->net_ns ||
+	    ref->cgroup_ns != current->nsproxy->cgroup_ns ||
+	    ref->time_ns != current->nsproxy->time_ns)
 		why = "is in network, cgroup or time namespaces of its own; not supported yet";
 #ifdef CONFIG_SYSVIPC
-	else if (ref.ipc_ns->ids[0].in_use || ref.ipc_ns->ids[1].in_use ||
-		 ref.ipc_ns->ids[2].in_use)
+	else if (ref->ipc_ns->ids[0].in_use || ref->ipc_ns->ids[1].in_use ||
+		 ref->ipc_ns->ids[2].in_use)
 		why = "has System V IPC objects; not supported yet";
 #endif
 	for (i = 1; i < ctx->nr_tasks && !why; i++) {
-		struct task_struct *t = ctx->tasks[i].task;
-
-		if (t->exit_state)
+		if (!ctx->tasks[i].nsproxy)
 			continue;
-		task_lock(t);
-		why = ckpt_ns_differ(t->nsproxy, &ref);
-		task_unlock(t);
+		why = ckpt_ns_differ(ctx->tasks[i].nsproxy, ref);
 		pid = ctx->tasks[i].entry.pid;
 	}
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP, "task %d %s", pid, why);
 	return 0;
+}
+
+/*
+ * Everything that can refuse the checkpoint, before its first byte: the
+ * caller's right to each task, every task and every object it uses (the
+ * objhash pins them), sharing with the outside, and that no task died
+ * meanwhile.  The caller never receives data of a container it was
+ * refused.
+ */
+static int ckpt_collect(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+	int ret;
+
+	ret = ckpt_check_access(ctx) ?: ckpt_pidns_collect(ctx) ?:
+	      ckpt_fill_tree(ctx) ?: ckpt_pin_namespaces(ctx) ?:
+	      ckpt_check_namespaces(ctx);
+	/* A zombie is all in its tree entry, unless it leads threads. */
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE) ||
+		    ckpt_leads_threads(ctx, &ctx->tasks[i]))
+			ret = ckpt_collect_task(ctx, &ctx->tasks[i]);
+	return ret ?: ckpt_objhash_verify(ctx) ?: ckpt_check_alive(ctx);
 }
 
 static int ckpt_write_container(struct ckpt_ctx *ctx)
@@ -213,21 +270,15 @@ static int ckpt_write_container(struct ckpt_ctx *ctx)
 		.nr_pids = ctx->nr_pids,
 		.nr_pidns = ctx->nr_pidns,
 	};
-	/* An init that has exited has no namespaces; its threads do. */
-	struct task_struct *init = ckpt_obj_source(ctx, &ctx->tasks[0]);
-	struct uts_namespace *uts;
+	/* Pinned; an init that has exited has its first thread's. */
+	struct uts_namespace *uts = ctx->tasks[0].nsproxy->uts_ns;
 	unsigned int i;
 	int ret;
 
-	task_lock(init);
-	uts = init->nsproxy->uts_ns;
-	get_uts_ns(uts);
-	task_unlock(init);
 	down_read(&uts_sem);
 	strscpy_pad(rec.nodename, uts->name.nodename, sizeof(rec.nodename));
 	strscpy_pad(rec.domainname, uts->name.domainname, sizeof(rec.domainname));
 	up_read(&uts_sem);
-	put_uts_ns(uts);
 
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CONTAINER, sizeof(rec),
 			       ctx->nr_tasks * sizeof(struct ckpt_tree_entry) +
@@ -251,11 +302,8 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 	unsigned int i;
 	int ret;
 
-	ret = ckpt_pidns_collect(ctx) ?: ckpt_fill_tree(ctx) ?:
-	      ckpt_check_namespaces(ctx) ?: ckpt_write_header(ctx);
-	if (!ret)
-		ret = ckpt_write_container(ctx) ?: ckpt_pidns_write(ctx);
-	/* A zombie is all in its tree entry, unless it leads threads. */
+	ret = ckpt_collect(ctx) ?: ckpt_write_header(ctx) ?:
+	      ckpt_write_container(ctx) ?: ckpt_pidns_write(ctx);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE) ||
 		    ckpt_leads_threads(ctx, &ctx->tasks[i]))
@@ -263,9 +311,51 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE))
 			ret = ckpt_arch_checkpoint_cpu(ctx, &ctx->tasks[i]);
+	return ret ?: ckpt_check_alive(ctx) ?: ckpt_write_trailer(ctx);
+}
+
+/*
+ * Containers being saved.  Two checkpoints of the same tasks -- the same
+ * container, or one nested in the other -- would thaw each other's
+ * tasks while the other still reads them.
+ */
+static DEFINE_MUTEX(ckpt_busy_lock);
+static LIST_HEAD(ckpt_busy);
+
+/* Is @ns @anc or a namespace below it? */
+static bool ckpt_ns_within(struct pid_namespace *ns, struct pid_namespace *anc)
+{
+	while (ns && ns->level > anc->level)
+		ns = ns->parent;
+	return ns == anc;
+}
+
+static int ckpt_claim_container(struct ckpt_ctx *ctx)
+{
+	struct ckpt_ctx *other;
+	int ret = 0;
+
+	mutex_lock(&ckpt_busy_lock);
+	list_for_each_entry(other, &ckpt_busy, busy) {
+		if (ckpt_ns_within(ctx->root_ns, other->root_ns) ||
+		    ckpt_ns_within(other->root_ns, ctx->root_ns)) {
+			ret = -EBUSY;
+			break;
+		}
+	}
 	if (!ret)
-		ret = ckpt_objhash_verify(ctx);
-	return ret ?: ckpt_write_trailer(ctx);
+		list_add(&ctx->busy, &ckpt_busy);
+	mutex_unlock(&ckpt_busy_lock);
+	if (ret)
+		ckpt_err(ctx, ret, "another checkpoint of these tasks is in progress");
+	return ret;
+}
+
+static void ckpt_release_container(struct ckpt_ctx *ctx)
+{
+	mutex_lock(&ckpt_busy_lock);
+	list_del(&ctx->busy);
+	mutex_unlock(&ckpt_busy_lock);
 }
 
 /**
@@ -290,6 +380,9 @@ int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	ctx->root_ns = task_active_pid_ns(root);
 	xa_init(&ctx->by_pid);
 
+	ret = ckpt_claim_container(ctx);
+	if (ret)
+		goto out_root;
 	ret = ckpt_objhash_alloc(ctx);
 	if (ret)
 		goto out;
@@ -302,6 +395,8 @@ out:
 	ckpt_objhash_free(ctx);
 	ckpt_pidns_free(ctx);
 	kvfree(ctx->pids);
+	ckpt_release_container(ctx);
+out_root:
 	put_task_struct(root);
 	return ret;
 }

@@ -12,6 +12,7 @@ int ckpt_restart(struct ckpt_ctx *ctx);
 /* freeze.c */
 int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root);
 void ckpt_thaw(struct ckpt_ctx *ctx, bool kill);
+int ckpt_check_alive(struct ckpt_ctx *ctx);
 
 /* objhash.c, objtypes.c */
 int ckpt_objhash_alloc(struct ckpt_ctx *ctx);
@@ -31,6 +32,7 @@ int ckpt_pidns_restore_children(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 void ckpt_pidns_free(struct ckpt_ctx *ctx);
 
 /* task.c */
+int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_restore_task_fn(void *arg);
 bool ckpt_leads_threads(struct ckpt_ctx *ctx, struct ckpt_task *ct);
@@ -43,7 +45,8 @@ static inline bool ckpt_is_thread(const struct ckpt_task *ct)
 struct task_struct *ckpt_obj_source(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 
 /* signal.c */
-int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_collect_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_read_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_send_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 void ckpt_free_sigpending(struct ckpt_task *ct);
@@ -54,18 +57,39 @@ void ckpt_install_fs(struct fs_struct *fs);
 
 struct file;
 
+/* path.c */
+struct cred;
+struct inode;
+struct path;
+bool ckpt_path_refused(const struct path *path, bool write);
+void ckpt_file_id_fill(struct ckpt_file_id *id, const struct inode *inode);
+bool ckpt_file_id_valid(const struct ckpt_file_id *id, bool named);
+int ckpt_lookup_beneath(struct ckpt_ctx *ctx, const struct path *root,
+			const char *root_name, const char *name,
+			const struct ckpt_file_id *id, unsigned int flags,
+			bool write, const struct cred *cred, struct path *found);
+int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
+		     const struct ckpt_file_id *id, unsigned int flags,
+		     bool write, struct path *found);
+struct file *ckpt_reopen(struct ckpt_ctx *ctx, const char *name,
+			 const struct ckpt_file_id *id, int flags);
+
 /**
  * struct ckpt_file_kind_ops - how one kind of open file is saved and reopened
  * @has_path:	its CKPT_REC_FILE carries the file's path.
  * @claims:	whether a file is of this kind.
+ * @collect:	before anything is written: refuse the file (logged), or
+ *		-ENOENT for one that is deleted; collect the objects it
+ *		stands on.  NULL when there is nothing to check.
  * @checkpoint:	fill the kind's fields of @rec, writing the objects they
- *		name first; -ENOENT for a file that is deleted.
+ *		name first.
  * @restore:	a new file from @rec (and @path when @has_path), or an
  *		ERR_PTR, logged.
  */
 struct ckpt_file_kind_ops {
 	bool has_path;
 	bool (*claims)(struct file *file);
+	int (*collect)(struct ckpt_ctx *ctx, struct file *file);
 	int (*checkpoint)(struct ckpt_ctx *ctx, struct file *file,
 			  struct ckpt_rec_file *rec);
 	struct file *(*restore)(struct ckpt_ctx *ctx,

@@ -17,6 +17,15 @@
 
 #include "checkpoint.h"
 
+static int ckpt_cred_collect(struct ckpt_ctx *ctx, void *ptr)
+{
+	const struct cred *cred = ptr;
+
+	if (cred->user_ns != &init_user_ns)
+		return ckpt_err(ctx, -EOPNOTSUPP, "user namespaces are not supported yet");
+	return 0;
+}
+
 static int ckpt_cred_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 {
 	const struct cred *cred = ptr;
@@ -40,8 +49,6 @@ static int ckpt_cred_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 	};
 	int i, ret;
 
-	if (cred->user_ns != &init_user_ns)
-		return ckpt_err(ctx, -EOPNOTSUPP, "user namespaces are not supported yet");
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CRED, sizeof(rec),
 			       gi->ngroups * sizeof(u32));
 	for (i = 0; i < gi->ngroups && !ret; i++) {
@@ -166,6 +173,7 @@ const struct ckpt_obj_ops ckpt_cred_ops = {
 	.name		= "cred",
 	.grab		= ckpt_cred_grab,
 	.drop		= ckpt_cred_drop,
+	.collect	= ckpt_cred_collect,
 	.checkpoint	= ckpt_cred_checkpoint,
 	.restore	= ckpt_cred_restore,
 };

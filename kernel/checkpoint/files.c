@@ -65,11 +65,14 @@ static bool ckpt_chrdev_claims(struct file *file)
 	       !(file->f_path.mnt->mnt_flags & MNT_INTERNAL);
 }
 
+static int ckpt_path_collect(struct ckpt_ctx *ctx, struct file *file)
+{
+	return d_unlinked(file->f_path.dentry) ? -ENOENT : 0;
+}
+
 static int ckpt_path_checkpoint(struct ckpt_ctx *ctx, struct file *file,
 				struct ckpt_rec_file *rec)
 {
-	if (d_unlinked(file->f_path.dentry))
-		return -ENOENT;
 	rec->pos = file->f_pos;
 	if (S_ISCHR(file_inode(file)->i_mode))
 		rec->rdev = new_encode_dev(file_inode(file)->i_rdev);
@@ -117,6 +120,7 @@ fail:
 static const struct ckpt_file_kind_ops ckpt_path_file = {
 	.has_path	= true,
 	.claims		= ckpt_path_claims,
+	.collect	= ckpt_path_collect,
 	.checkpoint	= ckpt_path_checkpoint,
 	.restore	= ckpt_path_restore,
 };
@@ -124,6 +128,7 @@ static const struct ckpt_file_kind_ops ckpt_path_file = {
 static const struct ckpt_file_kind_ops ckpt_chrdev_file = {
 	.has_path	= true,
 	.claims		= ckpt_chrdev_claims,
+	.collect	= ckpt_path_collect,
 	.checkpoint	= ckpt_path_checkpoint,
 	.restore	= ckpt_path_restore,
 };
@@ -151,13 +156,87 @@ static const char *ckpt_file_unclaimed(struct file *file)
 	return "this file type is not supported";
 }
 
+/* The kind that claims @file, or 0. */
+static u32 ckpt_file_kind(struct file *file)
+{
+	u32 kind;
+
+	for (kind = 1; kind < ARRAY_SIZE(ckpt_file_kinds); kind++)
+		if (ckpt_file_kinds[kind]->claims(file))
+			return kind;
+	return 0;
+}
+
+/*
+ * The image hands whoever restarts it a file by name and mode: the
+ * caller must be able to open it so itself, or checkpoint would turn
+ * its right to ptrace the container into a right to files it cannot
+ * open.
+ */
+static int ckpt_file_may_open(struct file *file)
+{
+	int mask = (file->f_mode & FMODE_READ ? MAY_READ : 0) |
+		   (file->f_mode & FMODE_WRITE ? MAY_WRITE : 0);
+
+	if (!mask || (file->f_mode & FMODE_PATH))
+		return 0;
+	return inode_permission(file_mnt_idmap(file), file_inode(file), mask);
+}
+
+/* Everything that can refuse an open file, before anything is written. */
+static int ckpt_file_collect(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct file *file = ptr;
+	const struct ckpt_file_kind_ops *kind;
+	char *buf, *path;
+	u32 k;
+	int ret;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	path = d_path(&file->f_path, buf, PATH_MAX);
+	if (IS_ERR(path)) {
+		ret = ckpt_err(ctx, PTR_ERR(path), "cannot name an open file");
+		goto out;
+	}
+	k = ckpt_file_kind(file);
+	if (!k) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: %s", path,
+			       ckpt_file_unclaimed(file));
+		goto out;
+	}
+	kind = ckpt_file_kinds[k];
+	if (file->f_flags & FASYNC) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: O_ASYNC files are not supported",
+			       path);
+		goto out;
+	}
+	ret = kind->collect ? kind->collect(ctx, file) : 0;
+	if (ret == -ENOENT)
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: deleted files are not supported",
+			       path);
+	if (ret)
+		goto out;
+	if (kind->has_path) {
+		ret = ckpt_file_may_open(file);
+		if (ret)
+			ret = ckpt_err(ctx, ret, "open file %s: the caller may not open it itself",
+				       path);
+	}
+out:
+	kfree(buf);
+	return ret;
+}
+
 static int ckpt_file_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 {
 	struct file *file = ptr;
 	struct ckpt_rec_file rec = {
 		.f_flags = file->f_flags & CKPT_FILE_FLAGS,
+		.kind = ckpt_file_kind(file),
 	};
-	const struct ckpt_file_kind_ops *kind = NULL;
+	const struct ckpt_file_kind_ops *kind = ckpt_file_kinds[rec.kind];
 	char *buf, *path;
 	int ret;
 
@@ -169,25 +248,7 @@ static int ckpt_file_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 		ret = ckpt_err(ctx, PTR_ERR(path), "cannot name an open file");
 		goto out;
 	}
-	for (rec.kind = 1; rec.kind < ARRAY_SIZE(ckpt_file_kinds); rec.kind++) {
-		kind = ckpt_file_kinds[rec.kind];
-		if (kind->claims(file))
-			break;
-	}
-	if (rec.kind == ARRAY_SIZE(ckpt_file_kinds)) {
-		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: %s", path,
-			       ckpt_file_unclaimed(file));
-		goto out;
-	}
-	if (file->f_flags & FASYNC) {
-		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: O_ASYNC files are not supported",
-			       path);
-		goto out;
-	}
 	ret = kind->checkpoint(ctx, file, &rec);
-	if (ret == -ENOENT)
-		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: deleted files are not supported",
-			       path);
 	if (ret)
 		goto out;
 
@@ -211,8 +272,9 @@ static void *ckpt_file_restore(struct ckpt_ctx *ctx)
 	char *path = NULL;
 	int ret;
 
-	/* Objects the file stands on, such as its pipe, come first. */
-	ret = ckpt_obj_restore_here(ctx);
+	/* Objects the file stands on, its pipe or FIFO, come first. */
+	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_PIPE) |
+				    CKPT_OBJ_KIND(CKPT_OBJ_FIFO), "a file", NULL);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -257,6 +319,7 @@ const struct ckpt_obj_ops ckpt_file_ops = {
 	.grab		= ckpt_file_grab,
 	.drop		= ckpt_file_drop,
 	.users		= ckpt_file_users,
+	.collect	= ckpt_file_collect,
 	.checkpoint	= ckpt_file_checkpoint,
 	.restore	= ckpt_file_restore,
 };
@@ -301,14 +364,12 @@ static int ckpt_snap_fds(struct files_struct *files, struct ckpt_fd_snap *snap,
 	return n;
 }
 
-static int ckpt_files_checkpoint(struct ckpt_ctx *ctx, void *ptr)
+/* A snapshot of @files in *@snapp, returning its length. */
+static int ckpt_files_snap(struct ckpt_ctx *ctx, struct files_struct *files,
+			   struct ckpt_fd_snap **snapp)
 {
-	struct files_struct *files = ptr;
-	struct ckpt_rec_files rec = { };
 	struct ckpt_fd_snap *snap;
-	struct ckpt_fd_entry e;
-	unsigned int max, n, i;
-	int ret = 0;
+	unsigned int max, n;
 
 	rcu_read_lock();
 	max = files_fdtable(files)->max_fds;
@@ -319,17 +380,55 @@ static int ckpt_files_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 	n = ckpt_snap_fds(files, snap, max);
 	if (n > max) {
 		/* The table grew: somebody outside the container shares it. */
-		ret = ckpt_err(ctx, -EBUSY, "an fd table changed during checkpoint");
-		n = max;
-		goto out;
+		while (max--)
+			fput(snap[max].file);
+		kvfree(snap);
+		return ckpt_err(ctx, -EBUSY, "an fd table changed during checkpoint");
 	}
+	*snapp = snap;
+	return n;
+}
 
+static void ckpt_files_unsnap(struct ckpt_fd_snap *snap, unsigned int n)
+{
+	while (n--)
+		fput(snap[n].file);
+	kvfree(snap);
+}
+
+static int ckpt_files_collect(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct ckpt_fd_snap *snap;
+	int n, i, ret = 0;
+
+	n = ckpt_files_snap(ctx, ptr, &snap);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && !ret; i++) {
+		ret = ckpt_obj_collect(ctx, snap[i].file, CKPT_OBJ_FILE);
+		if (ret)
+			ckpt_err(ctx, ret, "fd %u cannot be saved", snap[i].fd);
+	}
+	ckpt_files_unsnap(snap, n);
+	return ret;
+}
+
+static int ckpt_files_checkpoint(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct ckpt_rec_files rec = { };
+	struct ckpt_fd_snap *snap;
+	struct ckpt_fd_entry e;
+	int n, i, ret = 0;
+
+	n = ckpt_files_snap(ctx, ptr, &snap);
+	if (n < 0)
+		return n;
 	/* The files first, so that the table can name them. */
 	for (i = 0; i < n && !ret; i++) {
 		int ref = ckpt_obj_checkpoint(ctx, snap[i].file, CKPT_OBJ_FILE);
 
 		if (ref < 0)
-			ret = ckpt_err(ctx, ref, "fd %u cannot be saved", snap[i].fd);
+			ret = ref;
 		snap[i].ref = ref;
 	}
 	if (ret)
@@ -349,9 +448,7 @@ static int ckpt_files_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 	if (!ret)
 		ret = ckpt_write_end(ctx);
 out:
-	for (i = 0; i < n; i++)
-		fput(snap[i].file);
-	kvfree(snap);
+	ckpt_files_unsnap(snap, n);
 	return ret;
 }
 
@@ -368,7 +465,8 @@ static void *ckpt_files_restore(struct ckpt_ctx *ctx)
 	s64 last = -1;
 	u32 i;
 
-	ret = ckpt_obj_restore_here(ctx);
+	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_FILE),
+				    "an fd table", NULL);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -427,6 +525,7 @@ const struct ckpt_obj_ops ckpt_files_ops = {
 	.grab		= ckpt_files_grab,
 	.drop		= ckpt_files_drop,
 	.users		= ckpt_files_users,
+	.collect	= ckpt_files_collect,
 	.checkpoint	= ckpt_files_checkpoint,
 	.restore	= ckpt_files_restore,
 };

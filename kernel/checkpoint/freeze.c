@@ -11,6 +11,7 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/delay.h>
+#include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
 #include <linux/sched/jobctl.h>
@@ -174,6 +175,7 @@ static int ckpt_collect_and_trap(struct ckpt_ctx *ctx, struct task_struct *root,
 			continue;
 		i++;
 		ct->task = get_task_struct(t);
+		ct->pid = get_pid(task_pid(t));
 		ct->entry.pid = task_pid_nr_ns(t, ns);
 		ct->entry.tgid = task_tgid_nr_ns(t, ns);
 		ct->entry.ppid = t == root ? 0 :
@@ -316,6 +318,14 @@ static int ckpt_freeze_once(struct ckpt_ctx *ctx, struct task_struct *root)
 			ret = -EAGAIN;
 	if (!ret && ckpt_count_tasks(ctx) != ctx->nr_tasks)
 		ret = -EAGAIN;
+	/*
+	 * Which tasks are zombies is settled now: parked tasks can still
+	 * die (a SIGKILL, their pid namespace zapped), and one that does
+	 * from here on fails the checkpoint (ckpt_check_alive()).
+	 */
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		if (READ_ONCE(ctx->tasks[i].task->exit_state))
+			ctx->tasks[i].entry.flags = CKPT_TREE_ZOMBIE;
 	if (!ret)
 		ret = ckpt_index_tasks(ctx);
 	if (ret)
@@ -343,6 +353,42 @@ int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root)
 			return ret;
 	}
 	return ckpt_err(ctx, -EAGAIN, "tasks kept exiting while the container was frozen");
+}
+
+/* Dying, or dead: a live task of the image that no longer is. */
+static bool ckpt_task_died(struct ckpt_task *ct)
+{
+	struct task_struct *t = ct->task;
+
+	return !(ct->entry.flags & CKPT_TREE_ZOMBIE) &&
+	       (READ_ONCE(t->exit_state) || (READ_ONCE(t->flags) & PF_EXITING) ||
+		fatal_signal_pending(t));
+}
+
+/**
+ * ckpt_check_alive - fail if a task died since the container was frozen
+ * @ctx:	checkpoint context, frozen.
+ *
+ * A parked task still dies of a SIGKILL from outside, or when its pid
+ * namespace's init exits.  What it used is pinned, so nothing breaks,
+ * but the image would not be the container's state any more.  Checked
+ * before the first byte is written and again before the trailer.
+ *
+ * Return: 0, or -ESRCH (logged) naming the first task that died.
+ */
+int ckpt_check_alive(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+
+		if (ckpt_task_died(ct))
+			return ckpt_err(ctx, -ESRCH,
+					"task %d (%s) was killed during checkpoint",
+					ct->entry.pid, ct->task->comm);
+	}
+	return 0;
 }
 
 /**
@@ -375,6 +421,9 @@ void ckpt_thaw(struct ckpt_ctx *ctx, bool kill)
 			wake_up_state(t, TASK_INTERRUPTIBLE);
 			unlock_task_sighand(t, &flags);
 		}
+		if (ctx->tasks[i].nsproxy)
+			put_nsproxy(ctx->tasks[i].nsproxy);
+		put_pid(ctx->tasks[i].pid);
 		put_task_struct(t);
 	}
 	xa_destroy(&ctx->by_pid);

@@ -10,6 +10,42 @@
 
 #include "checkpoint.h"
 
+/*
+ * The root and working directory of @fs, referenced in @root and @pwd,
+ * and their names in @buf (2 * PATH_MAX); or a negative errno (logged)
+ * for a directory the image could not name.
+ */
+static int ckpt_fs_paths(struct ckpt_ctx *ctx, struct fs_struct *fs, char *buf,
+			 struct path *root, struct path *pwd, char **rp, char **pp)
+{
+	get_fs_root(fs, root);
+	get_fs_pwd(fs, pwd);
+	*rp = d_path(root, buf, PATH_MAX);
+	*pp = d_path(pwd, buf + PATH_MAX, PATH_MAX);
+	if (IS_ERR(*rp) || IS_ERR(*pp))
+		return ckpt_err(ctx, -ENAMETOOLONG, "cannot name a root or working directory");
+	if (d_unlinked(root->dentry) || d_unlinked(pwd->dentry))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"a deleted root or working directory is not supported");
+	return 0;
+}
+
+static int ckpt_fs_collect(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct path root, pwd;
+	char *buf, *rp, *pp;
+	int ret;
+
+	buf = kmalloc(2 * PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = ckpt_fs_paths(ctx, ptr, buf, &root, &pwd, &rp, &pp);
+	path_put(&root);
+	path_put(&pwd);
+	kfree(buf);
+	return ret;
+}
+
 static int ckpt_fs_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 {
 	struct fs_struct *fs = ptr;
@@ -21,23 +57,12 @@ static int ckpt_fs_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 	buf = kmalloc(2 * PATH_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	get_fs_root(fs, &root);
-	get_fs_pwd(fs, &pwd);
 	spin_lock(&fs->lock);
 	rec.umask = fs->umask;
 	spin_unlock(&fs->lock);
-
-	rp = d_path(&root, buf, PATH_MAX);
-	pp = d_path(&pwd, buf + PATH_MAX, PATH_MAX);
-	if (IS_ERR(rp) || IS_ERR(pp)) {
-		ret = ckpt_err(ctx, -ENAMETOOLONG, "cannot name a root or working directory");
+	ret = ckpt_fs_paths(ctx, fs, buf, &root, &pwd, &rp, &pp);
+	if (ret)
 		goto out;
-	}
-	if (d_unlinked(root.dentry) || d_unlinked(pwd.dentry)) {
-		ret = ckpt_err(ctx, -EOPNOTSUPP,
-			       "a deleted root or working directory is not supported");
-		goto out;
-	}
 	rec.root_len = strlen(rp);
 	rec.pwd_len = strlen(pp);
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_FS, sizeof(rec),
@@ -155,6 +180,7 @@ const struct ckpt_obj_ops ckpt_fs_ops = {
 	.grab		= ckpt_fs_grab,
 	.drop		= ckpt_fs_drop,
 	.users		= ckpt_fs_users,
+	.collect	= ckpt_fs_collect,
 	.checkpoint	= ckpt_fs_checkpoint,
 	.restore	= ckpt_fs_restore,
 };

@@ -336,9 +336,6 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			return ret;
 		rec->obj_ref = ret;
 	} else if (snap->file) {
-		ret = ckpt_obj_note(ctx, snap->file);
-		if (ret)
-			return ret;
 		path = ckpt_file_path(ctx, snap->file, buf, &rec->path_len);
 		if (IS_ERR(path))
 			return PTR_ERR(path);
@@ -353,6 +350,57 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		     rec->kind == CKPT_VMA_FILE_PRIVATE))
 		ret = ckpt_write_vma_pages(ctx, mm, rec->start, rec->end,
 					   rec->kind == CKPT_VMA_FILE_PRIVATE);
+	return ret;
+}
+
+/* Refuse a file the mm maps, or runs, if it cannot be named. */
+static int ckpt_collect_mapped_file(struct ckpt_ctx *ctx, struct file *file,
+				    char *buf)
+{
+	u32 len;
+	char *path;
+
+	path = ckpt_file_path(ctx, file, buf, &len);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	/* A reference that is not an fd: ckpt_objhash_verify() counts it. */
+	return ckpt_obj_note(ctx, file);
+}
+
+/*
+ * Everything that can refuse an mm, before anything is written: each
+ * VMA's kind and flags, the files it maps and runs, and its shared
+ * memory, collected as objects of their own.
+ */
+static int ckpt_mm_collect(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct mm_struct *mm = ptr;
+	struct ckpt_vma_snap *snap = NULL;
+	struct ckpt_rec_mm rec = { };
+	struct file *exe;
+	unsigned int i;
+	char *buf;
+	int ret;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	exe = get_mm_exe_file(mm);
+	ret = exe ? ckpt_collect_mapped_file(ctx, exe, buf) : 0;
+	if (exe)
+		fput(exe);
+	if (!ret)
+		ret = ckpt_snap_mm(ctx, mm, &rec, &snap);
+	for (i = 0; snap && i < rec.nr_vmas; i++) {
+		if (!ret && snap[i].rec.kind == CKPT_VMA_SHMEM)
+			ret = ckpt_obj_collect(ctx, snap[i].file, CKPT_OBJ_SHMEM);
+		else if (!ret && snap[i].file)
+			ret = ckpt_collect_mapped_file(ctx, snap[i].file, buf);
+		if (snap[i].file)
+			fput(snap[i].file);
+	}
+	kvfree(snap);
+	kfree(buf);
 	return ret;
 }
 
@@ -372,9 +420,6 @@ static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 
 	exe = get_mm_exe_file(mm);
 	if (exe) {
-		ret = ckpt_obj_note(ctx, exe);
-		if (ret)
-			goto out;
 		exe_path = ckpt_file_path(ctx, exe, buf, &rec.exe_len);
 		if (IS_ERR(exe_path)) {
 			ret = PTR_ERR(exe_path);
@@ -436,8 +481,12 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	char *path = NULL;
 	int ret;
 
-	/* Shared memory is written before the first VMA that maps it. */
-	ret = ckpt_obj_restore_here(ctx);
+	/*
+	 * Shared memory is written before the first VMA that maps it.  An
+	 * mm here would replace the one being rebuilt, under this loop.
+	 */
+	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_SHMEM),
+				    "a mapping", NULL);
 	if (ret)
 		return ret;
 
@@ -644,6 +693,7 @@ const struct ckpt_obj_ops ckpt_mm_ops = {
 	.grab		= ckpt_mm_grab,
 	.drop		= ckpt_mm_drop,
 	.users		= ckpt_mm_users,
+	.collect	= ckpt_mm_collect,
 	.checkpoint	= ckpt_mm_checkpoint,
 	.restore	= ckpt_mm_restore,
 };

@@ -21,7 +21,7 @@
 struct ckpt_obj {
 	struct hlist_node node;
 	void *ptr;
-	u32 objref;
+	u32 objref;		/* checkpoint: 0 until the object is written */
 	enum ckpt_obj_type type;
 	unsigned int uses;	/* checkpoint: references found in the container */
 };
@@ -70,12 +70,12 @@ void ckpt_objhash_free(struct ckpt_ctx *ctx)
 	struct hlist_node *tmp;
 	struct ckpt_note *note;
 	struct ckpt_obj *obj;
-	unsigned long ref;
 	int bkt;
 
 	if (!h)
 		return;
-	xa_for_each(&h->by_ref, ref, obj) {
+	/* Every object is hashed by pointer, written or not. */
+	hash_for_each_safe(h->by_ptr, bkt, tmp, obj, node) {
 		ckpt_obj_ops(obj->type)->drop(ctx, obj->ptr);
 		kfree(obj);
 	}
@@ -100,7 +100,8 @@ static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx, void *ptr,
 	obj->objref = objref;
 	obj->type = type;
 	obj->uses = 0;
-	ret = xa_insert(&h->by_ref, objref, obj, GFP_KERNEL);
+	/* A checkpoint's objects get their objref when written. */
+	ret = objref ? xa_insert(&h->by_ref, objref, obj, GFP_KERNEL) : 0;
 	if (ret) {
 		kfree(obj);
 		return ERR_PTR(ret);
@@ -109,10 +110,53 @@ static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx, void *ptr,
 	return obj;
 }
 
+static struct ckpt_obj *ckpt_obj_find(struct ckpt_objhash *h, void *ptr,
+				      enum ckpt_obj_type type)
+{
+	struct ckpt_obj *obj;
+
+	hash_for_each_possible(h->by_ptr, obj, node, (unsigned long)ptr)
+		if (obj->ptr == ptr && obj->type == type)
+			return obj;
+	return NULL;
+}
+
 /**
- * ckpt_obj_checkpoint - name a shared object, writing it on first use
+ * ckpt_obj_collect - count a use of a shared object, checking it on the first
+ * @ctx:	checkpoint context, before anything is written.
+ * @ptr:	the object, kept alive by the caller for the duration.
+ * @type:	its kind.
+ *
+ * The first call for @ptr takes a reference for the rest of the
+ * checkpoint and runs the kind's collect op, which refuses what cannot be
+ * saved and collects what the object stands on.  Every object the image
+ * will hold passes here before its first byte is written, so that a
+ * refusal never leaves the caller with data it was refused.
+ *
+ * Return: 0, or a negative errno (logged by the kind).
+ */
+int ckpt_obj_collect(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type)
+{
+	const struct ckpt_obj_ops *ops = ckpt_obj_ops(type);
+	struct ckpt_obj *obj;
+
+	obj = ckpt_obj_find(ctx->objhash, ptr, type);
+	if (obj) {
+		obj->uses++;
+		return 0;
+	}
+	obj = ckpt_obj_add(ctx, ptr, 0, type);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	ops->grab(ptr);
+	obj->uses = 1;
+	return ops->collect ? ops->collect(ctx, ptr) : 0;
+}
+
+/**
+ * ckpt_obj_checkpoint - name a collected object, writing it on first use
  * @ctx:	checkpoint context.
- * @ptr:	the object.
+ * @ptr:	the object, collected by ckpt_obj_collect().
  * @type:	its kind.
  *
  * The first call for @ptr writes a CKPT_REC_OBJ and the object's own
@@ -129,19 +173,18 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 	struct ckpt_obj *obj;
 	int ret;
 
-	hash_for_each_possible(h->by_ptr, obj, node, (unsigned long)ptr) {
-		if (obj->ptr == ptr && obj->type == type) {
-			obj->uses++;
-			return obj->objref;
-		}
-	}
-
-	obj = ckpt_obj_add(ctx, ptr, h->next_objref, type);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	ops->grab(ptr);
-	obj->uses = 1;
-	h->next_objref++;
+	/*
+	 * The tasks are frozen and their objects pinned, so the writer
+	 * meets exactly what collection met; anything else means something
+	 * outside the container changed them.
+	 */
+	obj = ckpt_obj_find(h, ptr, type);
+	if (!obj)
+		return ckpt_err(ctx, -EBUSY, "a %s appeared during checkpoint",
+				ops->name);
+	if (obj->objref)
+		return obj->objref;
+	obj->objref = h->next_objref++;
 
 	rec.objref = obj->objref;
 	rec.obj_type = type;
@@ -157,16 +200,11 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
  * @ptr:	the object.
  * @type:	its kind.
  *
- * Return: true once ckpt_obj_checkpoint() has written @ptr.
+ * Return: true once ckpt_obj_collect() has seen @ptr.
  */
 bool ckpt_obj_known(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type)
 {
-	struct ckpt_obj *obj;
-
-	hash_for_each_possible(ctx->objhash->by_ptr, obj, node, (unsigned long)ptr)
-		if (obj->ptr == ptr && obj->type == type)
-			return true;
-	return false;
+	return ckpt_obj_find(ctx->objhash, ptr, type);
 }
 
 /**
@@ -210,7 +248,7 @@ static unsigned int ckpt_noted(struct ckpt_objhash *h, void *ptr)
 
 /**
  * ckpt_objhash_verify - refuse objects that are also used outside
- * @ctx:	checkpoint context, every task written.
+ * @ctx:	checkpoint context, every task collected.
  *
  * An object whose reference count exceeds the references found inside
  * the container (plus the objhash's own) is shared with something the
@@ -224,9 +262,9 @@ int ckpt_objhash_verify(struct ckpt_ctx *ctx)
 	struct ckpt_objhash *h = ctx->objhash;
 	const struct ckpt_obj_ops *ops;
 	struct ckpt_obj *obj;
-	unsigned long ref;
+	int bkt;
 
-	xa_for_each(&h->by_ref, ref, obj) {
+	hash_for_each(h->by_ptr, bkt, obj, node) {
 		unsigned long seen, users;
 
 		ops = ckpt_obj_ops(obj->type);
@@ -236,20 +274,18 @@ int ckpt_objhash_verify(struct ckpt_ctx *ctx)
 		users = ops->users(obj->ptr);
 		if (users > seen)
 			return ckpt_err(ctx, -EBUSY,
-					"%s (objref %u) is also used outside the container (%lu references, %lu inside)",
-					ops->name, obj->objref, users, seen - 1);
+					"a %s is also used outside the container (%lu references, %lu inside)",
+					ops->name, users, seen - 1);
 	}
 	return 0;
 }
 
-/**
- * ckpt_obj_restore - rebuild the object a CKPT_REC_OBJ opens
- * @ctx:	restart context, positioned at a CKPT_REC_OBJ.
- *
- * Return: 0, or a negative errno (logged) for a malformed or duplicate
- * object.
+/*
+ * Rebuild the object a CKPT_REC_OBJ opens, if its kind is one of @kinds;
+ * with @refs, note its objref there, refusing a second of its kind.
  */
-int ckpt_obj_restore(struct ckpt_ctx *ctx)
+static int ckpt_obj_restore(struct ckpt_ctx *ctx, u32 kinds, const char *site,
+			    u32 *refs)
 {
 	const struct ckpt_obj_ops *ops;
 	struct ckpt_rec_obj rec;
@@ -267,6 +303,17 @@ int ckpt_obj_restore(struct ckpt_ctx *ctx)
 	if (!ops)
 		return ckpt_err(ctx, -EINVAL, "objref %u has unknown type %u",
 				rec.objref, rec.obj_type);
+	/*
+	 * Each kind's restore builds on what its site set up (an mm on the
+	 * task it replaces, a file in the fd table being filled): one
+	 * opened anywhere else would undo its site's work under it.
+	 */
+	if (!(kinds & CKPT_OBJ_KIND(rec.obj_type)))
+		return ckpt_err(ctx, -EINVAL, "objref %u: a %s cannot open in %s",
+				rec.objref, ops->name, site);
+	if (refs && refs[rec.obj_type])
+		return ckpt_err(ctx, -EINVAL, "objref %u: a second %s cannot open in %s",
+				rec.objref, ops->name, site);
 	/*
 	 * Objects may open inside objects (a file inside an fd table, a
 	 * pipe inside a file), a few levels at most; an image must not
@@ -286,25 +333,37 @@ int ckpt_obj_restore(struct ckpt_ctx *ctx)
 		ops->drop(ctx, ptr);
 		return PTR_ERR(obj);
 	}
+	if (refs)
+		refs[rec.obj_type] = rec.objref;
 	return 0;
 }
 
 /**
  * ckpt_obj_restore_here - rebuild every object that opens at this point
  * @ctx:	restart context.
+ * @kinds:	the kinds that may open here, CKPT_OBJ_KIND() of each.
+ * @site:	where this is, for log lines ("an fd table", "task 5").
+ * @refs:	NULL, or CKPT_OBJ_MAX objrefs, zeroed, that receive the objref
+ *		of the object of each kind opened here; each kind may then
+ *		open here once only.
  *
  * Objects come before the record that first uses them (a task's before
  * its task record, a pipe before its file, shared memory before its
- * VMA), so a reader calls this before reading that record.
+ * VMA), so a reader calls this before reading that record.  Which kinds
+ * belong at each site is the caller's to say: the checkpoint side writes
+ * an object only where its user is, and an image that nests one anywhere
+ * else is refused.
  *
  * Return: 0, or a negative errno (logged).
  */
-int ckpt_obj_restore_here(struct ckpt_ctx *ctx)
+int ckpt_obj_restore_here(struct ckpt_ctx *ctx, u32 kinds, const char *site,
+			  u32 *refs)
 {
 	int type, ret;
 
+	BUILD_BUG_ON(CKPT_OBJ_MAX > 32);
 	while ((type = ckpt_peek_type(ctx)) == CKPT_REC_OBJ) {
-		ret = ckpt_obj_restore(ctx);
+		ret = ckpt_obj_restore(ctx, kinds, site, refs);
 		if (ret)
 			return ret;
 	}

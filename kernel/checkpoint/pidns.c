@@ -110,7 +110,7 @@ static int ckpt_pidns_add(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		why = "is in a pid namespace of another user namespace; not supported yet";
 	else if (pid->numbers[ns->level].nr != 1)
 		why = "comes before the init of its pid namespace in the tree; not supported";
-	else if (ns_of_pid(task_pid(ct->parent->task)) != ns->parent)
+	else if (ns_of_pid(ct->parent->pid) != ns->parent)
 		why = "inits a pid namespace but its parent is not in the one above; not supported";
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP, "task %d %s", ct->entry.pid, why);
@@ -186,8 +186,8 @@ int ckpt_pidns_collect(struct ckpt_ctx *ctx)
 
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct ckpt_task *ct = &ctx->tasks[i];
-		/* Frozen, or a zombie nobody reaps: its pid stays put. */
-		struct pid *pid = task_pid(ct->task);
+		/* Pinned by the freeze, even if the task is reaped. */
+		struct pid *pid = ct->pid;
 		int idx = ckpt_pidns_index(ctx, ns_of_pid(pid)), level;
 
 		if (idx < 0)

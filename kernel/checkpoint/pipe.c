@@ -48,6 +48,31 @@ struct ckpt_pipe {
 	u32 data_len;
 };
 
+/* Refuse what a pipe holds if the image has no place for it. */
+static int ckpt_pipe_collect(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct pipe_inode_info *pipe = ptr;
+	unsigned int tail;
+	bool packet = false;
+	u64 len = 0;
+
+	pipe_lock(pipe);
+	for (tail = pipe->tail; tail != pipe->head; tail++) {
+		struct pipe_buffer *buf = pipe_buf(pipe, tail);
+
+		packet |= buf->flags & PIPE_BUF_FLAG_PACKET;
+		len += buf->len;
+	}
+	pipe_unlock(pipe);
+	if (packet)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"a pipe holds packet-mode (O_DIRECT) writes; not supported");
+	if (len > CKPT_PIPE_MAX_DATA)
+		return ckpt_err(ctx, -E2BIG, "cannot save the %llu bytes a pipe holds",
+				len);
+	return 0;
+}
+
 static int ckpt_pipe_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 {
 	struct pipe_inode_info *pipe = ptr;
@@ -237,6 +262,7 @@ const struct ckpt_obj_ops ckpt_pipe_ops = {
 	.grab		= ckpt_pipe_grab,
 	.drop		= ckpt_pipe_drop,
 	.users		= ckpt_pipe_users,
+	.collect	= ckpt_pipe_collect,
 	.checkpoint	= ckpt_pipe_checkpoint,
 	.restore	= ckpt_pipe_restore,
 };
@@ -246,6 +272,7 @@ const struct ckpt_obj_ops ckpt_fifo_ops = {
 	.grab		= ckpt_pipe_grab,
 	.drop		= ckpt_pipe_drop,
 	.users		= ckpt_pipe_users,
+	.collect	= ckpt_pipe_collect,
 	.checkpoint	= ckpt_pipe_checkpoint,
 	.restore	= ckpt_fifo_restore,
 };
@@ -267,22 +294,34 @@ static bool ckpt_fifo_file_claims(struct file *file)
 	       !(file->f_path.mnt->mnt_flags & MNT_INTERNAL);
 }
 
-/* Save the pipe behind @file as an object of @type and name it in @rec. */
-static int ckpt_pipe_end_checkpoint(struct ckpt_ctx *ctx, struct file *file,
-				    struct ckpt_rec_file *rec, u32 type)
+/* Refuse an end of a pipe we cannot recreate; collect the pipe as @type. */
+static int ckpt_pipe_end_collect(struct ckpt_ctx *ctx, struct file *file,
+				 u32 type)
 {
 	struct pipe_inode_info *pipe = get_pipe_info(file, false);
-	int ref;
 
 	if (pipe_has_watch_queue(pipe) || file->f_flags & O_DIRECT)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"notification and packet-mode (O_DIRECT) pipes are not supported");
-	ref = ckpt_obj_checkpoint(ctx, pipe, type);
+	return ckpt_obj_collect(ctx, pipe, type);
+}
+
+/* Save the pipe behind @file as an object of @type and name it in @rec. */
+static int ckpt_pipe_end_checkpoint(struct ckpt_ctx *ctx, struct file *file,
+				    struct ckpt_rec_file *rec, u32 type)
+{
+	int ref = ckpt_obj_checkpoint(ctx, get_pipe_info(file, false), type);
+
 	if (ref < 0)
 		return ref;
 	rec->obj_ref = ref;
 	rec->f_flags &= CKPT_PIPE_FILE_FLAGS;
 	return 0;
+}
+
+static int ckpt_pipe_file_collect(struct ckpt_ctx *ctx, struct file *file)
+{
+	return ckpt_pipe_end_collect(ctx, file, CKPT_OBJ_PIPE);
 }
 
 static int ckpt_pipe_file_checkpoint(struct ckpt_ctx *ctx, struct file *file,
@@ -291,11 +330,16 @@ static int ckpt_pipe_file_checkpoint(struct ckpt_ctx *ctx, struct file *file,
 	return ckpt_pipe_end_checkpoint(ctx, file, rec, CKPT_OBJ_PIPE);
 }
 
-static int ckpt_fifo_file_checkpoint(struct ckpt_ctx *ctx, struct file *file,
-				     struct ckpt_rec_file *rec)
+static int ckpt_fifo_file_collect(struct ckpt_ctx *ctx, struct file *file)
 {
 	if (d_unlinked(file->f_path.dentry))
 		return -ENOENT;
+	return ckpt_pipe_end_collect(ctx, file, CKPT_OBJ_FIFO);
+}
+
+static int ckpt_fifo_file_checkpoint(struct ckpt_ctx *ctx, struct file *file,
+				     struct ckpt_rec_file *rec)
+{
 	return ckpt_pipe_end_checkpoint(ctx, file, rec, CKPT_OBJ_FIFO);
 }
 
@@ -335,6 +379,7 @@ static struct file *ckpt_pipe_file_restore(struct ckpt_ctx *ctx,
 const struct ckpt_file_kind_ops ckpt_pipe_file = {
 	.has_path	= false,
 	.claims		= ckpt_pipe_file_claims,
+	.collect	= ckpt_pipe_file_collect,
 	.checkpoint	= ckpt_pipe_file_checkpoint,
 	.restore	= ckpt_pipe_file_restore,
 };
@@ -419,6 +464,7 @@ static struct file *ckpt_fifo_file_restore(struct ckpt_ctx *ctx,
 const struct ckpt_file_kind_ops ckpt_fifo_file = {
 	.has_path	= true,
 	.claims		= ckpt_fifo_file_claims,
+	.collect	= ckpt_fifo_file_collect,
 	.checkpoint	= ckpt_fifo_file_checkpoint,
 	.restore	= ckpt_fifo_file_restore,
 };

@@ -140,34 +140,53 @@ static unsigned int ckpt_snap_queue(struct sigpending *p, siginfo_t *out,
 	return n;
 }
 
-static int ckpt_write_queue(struct ckpt_ctx *ctx, struct task_struct *t,
+/*
+ * Copy up to @max entries of one of @ct's queues into @infos (which may
+ * be NULL when @max is 0), and return how long it is; -ESRCH once the
+ * task has exited.  The process-wide queue goes with the leader only.
+ */
+static int ckpt_read_task_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+				bool shared, siginfo_t *infos, unsigned int max)
+{
+	struct task_struct *t = ct->task;
+	unsigned long flags;
+	int n;
+
+	if (!lock_task_sighand(t, &flags))
+		return ckpt_err(ctx, -ESRCH, "task %d exited during checkpoint",
+				ct->entry.pid);
+	n = shared && !thread_group_leader(t) ? 0 :
+	    ckpt_snap_queue(shared ? &t->signal->shared_pending : &t->pending,
+			    infos, max);
+	unlock_task_sighand(t, &flags);
+	if (n > CKPT_SIGPENDING_MAX)
+		return ckpt_err(ctx, -E2BIG, "task %d: more than %u queued signals",
+				ct->entry.pid, CKPT_SIGPENDING_MAX);
+	return n;
+}
+
+static int ckpt_write_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			    bool shared)
 {
 	struct ckpt_rec_sigpending rec = { .shared = shared };
 	/* Room for a short queue; a long one is measured, then copied. */
-	unsigned int cap = 16, n;
+	unsigned int cap = 16;
 	siginfo_t *infos;
-	int ret;
+	int n, ret;
 
 	for (;;) {
 		infos = kvmalloc_array(cap, sizeof(*infos), GFP_KERNEL);
 		if (!infos)
 			return -ENOMEM;
-		/* The process-wide queue goes with the leader only. */
-		spin_lock_irq(&t->sighand->siglock);
-		n = shared && !thread_group_leader(t) ? 0 :
-		    ckpt_snap_queue(shared ? &t->signal->shared_pending :
-					     &t->pending, infos, cap);
-		spin_unlock_irq(&t->sighand->siglock);
+		n = ckpt_read_task_queue(ctx, ct, shared, infos, cap);
 		/* Signals from outside may still arrive: measure again. */
-		if (n <= cap || n > CKPT_SIGPENDING_MAX)
+		if (n <= (int)cap)
 			break;
 		kvfree(infos);
 		cap = n;
 	}
-	if (n > CKPT_SIGPENDING_MAX) {
-		ret = ckpt_err(ctx, -E2BIG, "more than %u queued signals",
-			       CKPT_SIGPENDING_MAX);
+	if (n < 0) {
+		ret = n;
 		goto out;
 	}
 	rec.nr = n;
@@ -183,17 +202,34 @@ out:
 }
 
 /**
+ * ckpt_collect_sigpending - refuse signal queues too long to save
+ * @ctx:	checkpoint context, before anything is written.
+ * @ct:		a frozen task.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_collect_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	int ret;
+
+	ret = ckpt_read_task_queue(ctx, ct, false, NULL, 0);
+	if (ret >= 0)
+		ret = ckpt_read_task_queue(ctx, ct, true, NULL, 0);
+	return ret < 0 ? ret : 0;
+}
+
+/**
  * ckpt_checkpoint_sigpending - write a task's own and shared signal queues
  * @ctx:	checkpoint context.
- * @t:		a frozen task.
+ * @ct:		a frozen task.
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct task_struct *t)
+int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
 	BUILD_BUG_ON(sizeof(siginfo_t) != CKPT_SIGINFO_SIZE);
-	return ckpt_write_queue(ctx, t, false) ?:
-	       ckpt_write_queue(ctx, t, true);
+	return ckpt_write_queue(ctx, ct, false) ?:
+	       ckpt_write_queue(ctx, ct, true);
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <linux/file.h>
 #include <linux/fs_struct.h>
 #include <linux/futex.h>
+#include <linux/kcov.h>
 #include <linux/personality.h>
 #include <linux/posix-timers.h>
 #include <linux/resource.h>
@@ -19,6 +20,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
+#include <linux/tty.h>
 #include <linux/utsname.h>
 
 #include "checkpoint.h"
@@ -57,33 +59,108 @@ struct task_struct *ckpt_obj_source(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 }
 
 /*
- * Name one of the task's objects, writing it if it is new.  Restart
- * recreates sharing through the clone flags a task is created with, so
- * an object may be shared with the parent, but not first seen in some
- * other task: nothing could hand it over.
+ * Collect one of the task's objects, which the caller has pinned.
+ * Restart recreates sharing through the clone flags a task is created
+ * with, so an object may be shared with the parent, but not first seen
+ * in some other task: nothing could hand it over.
  */
 static int ckpt_task_obj(struct ckpt_ctx *ctx, struct ckpt_task *ct, void *ptr,
-			 void *parents, enum ckpt_obj_type type, u32 *ref)
+			 void *parents, enum ckpt_obj_type type, u32 flag)
 {
 	const char *name = ckpt_obj_ops(type)->name;
-	int ret;
 
 	if (!ptr)
-		return ckpt_err(ctx, -EOPNOTSUPP, "task %d (%s) has no %s",
+		return ckpt_err(ctx, -ESRCH, "task %d (%s) has no %s; it is exiting",
 				ct->entry.pid, ct->task->comm, name);
-	if (ptr != parents && ckpt_obj_known(ctx, ptr, type))
+	if (ptr == parents)
+		ct->entry.flags |= flag;
+	else if (ckpt_obj_known(ctx, ptr, type))
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"task %d (%s) shares its %s with a task other than its parent; not supported yet",
 				ct->entry.pid, ct->task->comm, name);
-	ret = ckpt_obj_checkpoint(ctx, ptr, type);
-	if (ret < 0)
-		return ret;
-	*ref = ret;
-	return 0;
+	return ckpt_obj_collect(ctx, ptr, type);
 }
 
-static void ckpt_save_sigstate(struct task_struct *t, struct ckpt_rec_task *rec)
+/*
+ * Take a reference on each object @t uses, under the locks its exit
+ * takes to let go of them: a parked task can still be killed.
+ */
+static void ckpt_pin_task_objs(struct ckpt_task *ct, struct task_struct *src)
 {
+	unsigned long flags;
+
+	task_lock(src);
+	ct->objs.mm = src->mm;
+	if (ct->objs.mm)
+		ckpt_obj_ops(CKPT_OBJ_MM)->grab(ct->objs.mm);
+	ct->objs.files = src->files;
+	if (ct->objs.files)
+		ckpt_obj_ops(CKPT_OBJ_FILES)->grab(ct->objs.files);
+	ct->objs.fs = src->fs;
+	if (ct->objs.fs)
+		ckpt_obj_ops(CKPT_OBJ_FS)->grab(ct->objs.fs);
+	task_unlock(src);
+	if (lock_task_sighand(ct->task, &flags)) {
+		ct->objs.sighand = ct->task->sighand;
+		ckpt_obj_ops(CKPT_OBJ_SIGHAND)->grab(ct->objs.sighand);
+		unlock_task_sighand(ct->task, &flags);
+	}
+	ct->objs.cred = get_task_cred(ct->task);
+}
+
+/* Drop what ckpt_pin_task_objs() took; the objhash holds its own. */
+static void ckpt_unpin_task_objs(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	if (ct->objs.mm)
+		ckpt_obj_ops(CKPT_OBJ_MM)->drop(ctx, ct->objs.mm);
+	if (ct->objs.files)
+		ckpt_obj_ops(CKPT_OBJ_FILES)->drop(ctx, ct->objs.files);
+	if (ct->objs.fs)
+		ckpt_obj_ops(CKPT_OBJ_FS)->drop(ctx, ct->objs.fs);
+	if (ct->objs.sighand)
+		ckpt_obj_ops(CKPT_OBJ_SIGHAND)->drop(ctx, ct->objs.sighand);
+	put_cred(ct->objs.cred);
+}
+
+/**
+ * ckpt_collect_task - check one task and collect what it uses
+ * @ctx:	checkpoint context, before anything is written.
+ * @ct:		the task, frozen, and not a zombie unless it leads threads.
+ *
+ * Pins the task's mm, fd table, fs and handlers and its credentials in
+ * the objhash (ct->objs), and sets the clone flags of its tree entry
+ * from what it shares with its parent, collected just before it.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	struct ckpt_task *pt = ct->parent;
+	int ret;
+
+	ckpt_pin_task_objs(ct, ckpt_obj_source(ctx, ct));
+	ret = ckpt_task_obj(ctx, ct, ct->objs.mm, pt ? pt->objs.mm : NULL,
+			    CKPT_OBJ_MM, 0) ?:
+	      ckpt_task_obj(ctx, ct, ct->objs.files, pt ? pt->objs.files : NULL,
+			    CKPT_OBJ_FILES, CKPT_TREE_CLONE_FILES) ?:
+	      ckpt_task_obj(ctx, ct, ct->objs.fs, pt ? pt->objs.fs : NULL,
+			    CKPT_OBJ_FS, CKPT_TREE_CLONE_FS) ?:
+	      ckpt_task_obj(ctx, ct, ct->objs.sighand,
+			    pt ? pt->objs.sighand : NULL,
+			    CKPT_OBJ_SIGHAND, CKPT_TREE_CLONE_SIGHAND) ?:
+	      ckpt_obj_collect(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED) ?:
+	      ckpt_collect_sigpending(ctx, ct);
+	ckpt_unpin_task_objs(ctx, ct);
+	if (ret)
+		memset(&ct->objs, 0, sizeof(ct->objs));
+	return ret;
+}
+
+static int ckpt_save_sigstate(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			      struct ckpt_rec_task *rec)
+{
+	struct task_struct *t = ct->task;
+	unsigned long flags;
 	unsigned int i;
 
 	rec->clear_child_tid = (unsigned long)t->clear_child_tid;
@@ -96,13 +173,16 @@ static void ckpt_save_sigstate(struct task_struct *t, struct ckpt_rec_task *rec)
 	rec->rseq_sig = t->rseq_sig;
 #endif
 
-	spin_lock_irq(&t->sighand->siglock);
+	if (!lock_task_sighand(t, &flags))
+		return ckpt_err(ctx, -ESRCH, "task %d exited during checkpoint",
+				ct->entry.pid);
 	rec->blocked = t->blocked.sig[0];
 	rec->altstack_sp = t->sas_ss_sp;
 	rec->altstack_size = t->sas_ss_size;
 	rec->altstack_flags = t->sas_ss_flags;
-	spin_unlock_irq(&t->sighand->siglock);
+	unlock_task_sighand(t, &flags);
 
+	/* prlimit(2) from outside writes these under the leader's lock. */
 	task_lock(t->group_leader);
 	for (i = 0; i < RLIM_NLIMITS; i++) {
 		rec->rlim[i].cur = t->signal->rlim[i].rlim_cur;
@@ -110,12 +190,13 @@ static void ckpt_save_sigstate(struct task_struct *t, struct ckpt_rec_task *rec)
 	}
 	task_unlock(t->group_leader);
 	rec->nr_rlimits = RLIM_NLIMITS;
+	return 0;
 }
 
 /**
  * ckpt_checkpoint_task - write one task's objects and its task record
  * @ctx:	checkpoint context.
- * @ct:		the task, frozen.
+ * @ct:		the task, frozen and collected.
  *
  * Return: 0 or a negative errno (logged).
  */
@@ -129,43 +210,36 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 		.nice = task_nice(t),
 		.flags = task_no_new_privs(t) ? CKPT_TASK_NO_NEW_PRIVS : 0,
 	};
-	struct task_struct *p, *src;
-	const struct cred *cred;
-	struct mm_struct *mm;
 	int ret;
 
 	BUILD_BUG_ON(ARRAY_SIZE(rec.rlim) < RLIM_NLIMITS);
-	/* Every task is frozen: these pointers hold still. */
-	p = ct->parent ? ckpt_obj_source(ctx, ct->parent) : NULL;
-	src = ckpt_obj_source(ctx, ct);
-	mm = get_task_mm(src);
-	ret = ckpt_task_obj(ctx, ct, mm, p ? p->mm : NULL, CKPT_OBJ_MM,
-			    &rec.mm_ref);
-	if (mm)
-		mmput(mm);
-	if (ret)
+	ret = ckpt_obj_checkpoint(ctx, ct->objs.mm, CKPT_OBJ_MM);
+	if (ret < 0)
 		return ret;
-
-	ret = ckpt_task_obj(ctx, ct, src->files, p ? p->files : NULL,
-			    CKPT_OBJ_FILES, &rec.files_ref) ?:
-	      ckpt_task_obj(ctx, ct, src->fs, p ? p->fs : NULL,
-			    CKPT_OBJ_FS, &rec.fs_ref) ?:
-	      ckpt_task_obj(ctx, ct, rcu_access_pointer(t->sighand),
-			    p ? rcu_access_pointer(p->sighand) : NULL,
-			    CKPT_OBJ_SIGHAND, &rec.sighand_ref);
-	if (ret)
+	rec.mm_ref = ret;
+	ret = ckpt_obj_checkpoint(ctx, ct->objs.files, CKPT_OBJ_FILES);
+	if (ret < 0)
 		return ret;
-	cred = get_task_cred(t);
-	ret = ckpt_obj_checkpoint(ctx, (void *)cred, CKPT_OBJ_CRED);
-	put_cred(cred);
+	rec.files_ref = ret;
+	ret = ckpt_obj_checkpoint(ctx, ct->objs.fs, CKPT_OBJ_FS);
+	if (ret < 0)
+		return ret;
+	rec.fs_ref = ret;
+	ret = ckpt_obj_checkpoint(ctx, ct->objs.sighand, CKPT_OBJ_SIGHAND);
+	if (ret < 0)
+		return ret;
+	rec.sighand_ref = ret;
+	ret = ckpt_obj_checkpoint(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED);
 	if (ret < 0)
 		return ret;
 	rec.cred_ref = ret;
 
-	ckpt_save_sigstate(t, &rec);
+	ret = ckpt_save_sigstate(ctx, ct, &rec);
+	if (ret)
+		return ret;
 	get_task_comm(rec.comm, t);
 	ret = ckpt_write_rec(ctx, &rec, CKPT_REC_TASK, sizeof(rec));
-	return ret ?: ckpt_checkpoint_sigpending(ctx, t);
+	return ret ?: ckpt_checkpoint_sigpending(ctx, ct);
 }
 
 /* ---- restart ---- */
@@ -173,15 +247,19 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 /*
  * A restored task starts as a clone of its restored parent, or for the
  * init, of the coordinator.  Nothing it does not share with its parent
- * may carry over: no fds, no handlers, no signal mask.  The fd limit is
- * opened wide until the task record sets the real one, so that any
- * saved fd number can be installed.
+ * may carry over: no fds, no handlers, no signal mask, and never the
+ * restarter's controlling terminal (through which /dev/tty would reopen
+ * as the restarter's terminal).  The fd limit is opened wide until the
+ * task record sets the real one, so that any saved fd number can be
+ * installed.
  */
 static int ckpt_task_clean_slate(struct ckpt_task *ct)
 {
 	struct rlimit *nofile = &current->signal->rlim[RLIMIT_NOFILE];
 	sigset_t none;
 
+	if (!ckpt_is_thread(ct))
+		proc_clear_tty(current);
 	sigemptyset(&none);
 	set_current_blocked(&none);
 	if (!(ct->entry.flags & CKPT_TREE_CLONE_SIGHAND))
@@ -299,23 +377,34 @@ static void ckpt_restore_sigstate(const struct ckpt_rec_task *r)
 		update_rlimit_cpu(current, r->rlim[RLIMIT_CPU].cur);
 }
 
+/*
+ * @refs are the objects opened in the task's own part of the image.
+ * The task's fs is its creator's (CLONE_FS) or the one opened there: the
+ * copy kernel_clone() gave it is nobody's.
+ */
 static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
-				 struct cred **credp)
+				 const u32 *refs, struct cred **credp)
 {
 	struct ckpt_rec_task rec;
 	struct fs_struct *fs;
 	struct cred *cred;
+	void *own_fs = NULL;
 	int ret;
 
 	ret = ckpt_read_rec(ctx, &rec, CKPT_REC_TASK, sizeof(rec));
 	if (ret)
 		return ret;
+	if (ct->entry.flags & CKPT_TREE_CLONE_FS)
+		own_fs = current->fs;
+	else if (refs[CKPT_OBJ_FS])
+		own_fs = ckpt_obj_fetch(ctx, refs[CKPT_OBJ_FS], CKPT_OBJ_FS);
 	ret = ckpt_check_task_rec(ctx, ct, &rec) ?:
 	      ckpt_check_own(ctx, &rec, rec.mm_ref, CKPT_OBJ_MM, current->mm) ?:
 	      ckpt_check_own(ctx, &rec, rec.files_ref, CKPT_OBJ_FILES,
 			     current->files) ?:
 	      ckpt_check_own(ctx, &rec, rec.sighand_ref, CKPT_OBJ_SIGHAND,
-			     rcu_access_pointer(current->sighand));
+			     rcu_access_pointer(current->sighand)) ?:
+	      ckpt_check_own(ctx, &rec, rec.fs_ref, CKPT_OBJ_FS, own_fs);
 	if (ret)
 		return ret;
 	fs = ckpt_obj_fetch(ctx, rec.fs_ref, CKPT_OBJ_FS);
@@ -324,6 +413,11 @@ static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	cred = ckpt_obj_fetch(ctx, rec.cred_ref, CKPT_OBJ_CRED);
 	if (IS_ERR(cred))
 		return PTR_ERR(cred);
+	/* Its files were opened with ct->cred: it must be the task's. */
+	if (cred != ct->cred)
+		return ckpt_err(ctx, -EINVAL,
+				"task %d: its cred (objref %u) is neither its own nor its creator's",
+				rec.pid, rec.cred_ref);
 
 	if (fs != current->fs)
 		ckpt_install_fs(fs);
@@ -354,12 +448,37 @@ static void ckpt_restore_uts(struct ckpt_ctx *ctx)
 }
 
 /*
+ * The kinds of object a task may open in its own part of the image:
+ * those it does not share with its creator.  Each kind's restore works
+ * on current (an mm replaces current's, an fd table or signal handlers
+ * are filled in place), so one opened by a task that shares it would
+ * rebuild its creator's under it -- a thread's mm most of all, which
+ * must stay its leader's.
+ */
+static u32 ckpt_task_kinds(const struct ckpt_task *ct)
+{
+	u32 kinds = CKPT_OBJ_KIND(CKPT_OBJ_CRED);
+
+	if (!ckpt_is_thread(ct))
+		kinds |= CKPT_OBJ_KIND(CKPT_OBJ_MM);
+	if (!(ct->entry.flags & CKPT_TREE_CLONE_FILES))
+		kinds |= CKPT_OBJ_KIND(CKPT_OBJ_FILES);
+	if (!(ct->entry.flags & CKPT_TREE_CLONE_FS))
+		kinds |= CKPT_OBJ_KIND(CKPT_OBJ_FS);
+	if (!(ct->entry.flags & CKPT_TREE_CLONE_SIGHAND))
+		kinds |= CKPT_OBJ_KIND(CKPT_OBJ_SIGHAND);
+	return kinds;
+}
+
+/*
  * Read this task's part of the image: the objects it is first to use,
  * then its task record and signal queues.
  */
 static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			     struct cred **credp)
 {
+	u32 refs[CKPT_OBJ_MAX] = { };
+	char site[32];
 	int ret;
 
 	ret = ckpt_task_clean_slate(ct);
@@ -367,10 +486,18 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		return ret;
 	if (!ct->parent)
 		ckpt_restore_uts(ctx);
-	ret = ckpt_obj_restore_here(ctx);
+	/*
+	 * Files are opened as the task, with its creator's credentials
+	 * until a cred object of its own opens here (before any file).
+	 */
+	ctx->reader = ct;
+	ct->cred = ct->parent ? ct->parent->cred : NULL;
+	snprintf(site, sizeof(site), "%s %d",
+		 ckpt_is_thread(ct) ? "thread" : "task", ct->entry.pid);
+	ret = ckpt_obj_restore_here(ctx, ckpt_task_kinds(ct), site, refs);
 	if (ret)
 		return ret;
-	return ckpt_restore_task_rec(ctx, ct, credp) ?:
+	return ckpt_restore_task_rec(ctx, ct, refs, credp) ?:
 	       ckpt_read_sigpending(ctx, ct);
 }
 
@@ -478,10 +605,17 @@ int ckpt_restore_task_fn(void *arg)
 		do_exit(code);
 	}
 
+	/*
+	 * Coverage of the image's parsing goes to the restarter's KCOV
+	 * (a fuzzer's), and must stop before this task exits or returns
+	 * to user mode: every path out passes here.
+	 */
+	kcov_remote_start_common(ctx->kcov_handle);
 	ret = ckpt_restore_task(ctx, ct, &cred) ?:
 	      ckpt_create_children(ctx, ct) ?:
 	      ckpt_pidns_restore_children(ctx, ct) ?:
 	      ckpt_send_sigpending(ctx, ct);
+	kcov_remote_stop();
 	if (!ret)
 		ckpt_commit_creds(cred);
 	ct->err = ret;

@@ -128,21 +128,32 @@ int ckpt_arch_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	if (!gp || !xs)
 		return ckpt_err(ctx, -EOPNOTSUPP, "no register sets for task %d",
 				ct->entry.pid);
-	ret = regset_get(ct->task, gp, sizeof(rec.regs), &rec.regs);
-	if (ret < 0)
-		return ret;
-	ckpt_apply_syscall_restart(ct->task, &rec);
-
 	xbuf = kzalloc(xsize, GFP_KERNEL);
 	if (!xbuf)
 		return -ENOMEM;
-	ret = regset_get(ct->task, xs, xsize, xbuf);
+	/*
+	 * The user registers live on the kernel stack, which a task killed
+	 * while parked frees as it dies: pin it.  Such a task fails the
+	 * checkpoint before the trailer.
+	 */
+	if (!try_get_task_stack(ct->task)) {
+		ret = ckpt_err(ctx, -ESRCH, "task %d was killed during checkpoint",
+			       ct->entry.pid);
+		goto out;
+	}
+	ret = regset_get(ct->task, gp, sizeof(rec.regs), &rec.regs);
+	if (ret >= 0) {
+		ckpt_apply_syscall_restart(ct->task, &rec);
+		ret = regset_get(ct->task, xs, xsize, xbuf);
+	}
+	put_task_stack(ct->task);
 	if (ret >= 0)
 		ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CPU, sizeof(rec), xsize);
 	if (!ret)
 		ret = ckpt_write_data(ctx, xbuf, xsize);
 	if (!ret)
 		ret = ckpt_write_end(ctx);
+out:
 	kfree(xbuf);
 	return ret;
 }
@@ -172,11 +183,6 @@ int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx)
 	     (rec.sleep_left_ns || rec.sleep_rmtp || rec.sleep_clockid)))
 		return ckpt_err(ctx, -EINVAL, "malformed cpu record at offset %llu",
 				ctx->rec_start);
-	ct = ckpt_find_task(ctx, rec.pid);
-	if (!ct || ct->cpu_restored)
-		return ckpt_err(ctx, -EINVAL, "cpu record for unknown or done pid %d",
-				rec.pid);
-	ct->cpu_restored = true;
 
 	xbuf = kmalloc(ctx->xstate_size, GFP_KERNEL);
 	if (!xbuf)
@@ -187,22 +193,30 @@ int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx)
 	if (ret)
 		goto out;
 
+	/* A live task, waiting, with its stack pinned until put. */
+	ct = ckpt_cpu_task_get(ctx, rec.pid);
+	if (IS_ERR(ct)) {
+		ret = PTR_ERR(ct);
+		goto out;
+	}
 	gp = ckpt_regset(ct->task, NT_PRSTATUS);
 	xs = ckpt_regset(ct->task, NT_X86_XSTATE);
 	if (!gp || !xs) {
 		ret = -EOPNOTSUPP;
-		goto out;
+		goto put;
 	}
 	ret = gp->set(ct->task, gp, 0, sizeof(rec.regs), &rec.regs, NULL);
 	if (ret) {
 		ret = ckpt_err(ctx, ret, "task %d: registers refused", rec.pid);
-		goto out;
+		goto put;
 	}
 	ret = xs->set(ct->task, xs, 0, ctx->xstate_size, xbuf, NULL);
 	if (ret)
 		ret = ckpt_err(ctx, ret, "task %d: XSAVE state refused", rec.pid);
 	else
 		ret = ckpt_restore_restart_block(ctx, ct->task, &rec);
+put:
+	ckpt_cpu_task_put(ct);
 out:
 	kfree(xbuf);
 	return ret;
