@@ -64,6 +64,7 @@ struct path;
 bool ckpt_path_refused(const struct path *path, bool write);
 void ckpt_file_id_fill(struct ckpt_file_id *id, const struct inode *inode);
 bool ckpt_file_id_valid(const struct ckpt_file_id *id, bool named);
+const struct cred *ckpt_reader_cred(struct ckpt_ctx *ctx, const char *name);
 int ckpt_lookup_beneath(struct ckpt_ctx *ctx, const struct path *root,
 			const char *root_name, const char *name,
 			const struct ckpt_file_id *id, unsigned int flags,

@@ -11,6 +11,8 @@
 #include <linux/capability.h>
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
+#include <linux/key.h>
+#include <linux/sched/user.h>
 #include <linux/securebits.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
@@ -68,6 +70,46 @@ static bool ckpt_caps_valid(const struct ckpt_rec_cred *r)
 		return false;
 	/* The invariant cap_ambient keeps everywhere else. */
 	return !(r->cap_ambient & ~(r->cap_permitted & r->cap_inheritable));
+}
+
+/*
+ * No image gives a task a capability its restarter does not have: every
+ * set within the restarter's permitted set (what capset(2) could raise
+ * its own to), the bounding set within its bounding set.
+ */
+static bool ckpt_caps_within(const struct ckpt_rec_cred *r,
+			     const struct cred *own)
+{
+	return !((r->cap_permitted | r->cap_effective | r->cap_inheritable |
+		  r->cap_ambient) & ~own->cap_permitted.val) &&
+	       !(r->cap_bset & ~own->cap_bset.val);
+}
+
+/*
+ * @new was prepared from the restarter's credentials: give it what
+ * setuid(2) would, the user_struct and ucounts of its own uid, so that
+ * RLIMIT_NPROC counts the restored tasks as that user's; and none of
+ * the restarter's keyrings.
+ */
+static int ckpt_cred_own_user(struct cred *new)
+{
+	struct user_struct *user = alloc_uid(new->uid);
+
+	if (!user)
+		return -ENOMEM;
+	free_uid(new->user);
+	new->user = user;
+#ifdef CONFIG_KEYS
+	key_put(new->session_keyring);
+	key_put(new->process_keyring);
+	key_put(new->thread_keyring);
+	key_put(new->request_key_auth);
+	new->session_keyring = NULL;
+	new->process_keyring = NULL;
+	new->thread_keyring = NULL;
+	new->request_key_auth = NULL;
+#endif
+	return set_cred_ucounts(new);
 }
 
 static int ckpt_set_ids(struct cred *new, const struct ckpt_rec_cred *r)
@@ -134,6 +176,15 @@ static void *ckpt_cred_restore(struct ckpt_ctx *ctx)
 	    rec.securebits & ~SECURE_ALL_BITS & ~SECURE_ALL_LOCKS ||
 	    !ckpt_caps_valid(&rec))
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed credentials record"));
+	if (!ckpt_caps_within(&rec, current_cred()))
+		return ERR_PTR(ckpt_err(ctx, -EPERM,
+					"task %d: its capabilities are not a subset of the restarter's",
+					ctx->reader->entry.pid));
+	/* The task opens its files with these: they come before any. */
+	if (ctx->reader->opened)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"task %d: its credentials come after files it opened",
+					ctx->reader->entry.pid));
 
 	gi = ckpt_read_groups(ctx, rec.ngroups);
 	if (IS_ERR(gi))
@@ -153,7 +204,15 @@ static void *ckpt_cred_restore(struct ckpt_ctx *ctx)
 		ret = ckpt_err(ctx, ret, "credentials hold an unmapped id");
 		goto out_groups;
 	}
+	ret = ckpt_cred_own_user(new);
+	if (ret) {
+		abort_creds(new);
+		ret = ckpt_err(ctx, ret, "no user accounting for uid %u", rec.uid);
+		goto out_groups;
+	}
 	set_groups(new, gi);
+	/* Only a task's own site opens credentials: they are the reader's. */
+	ctx->reader->cred = new;
 out_groups:
 	put_group_info(gi);
 	return ret ? ERR_PTR(ret) : new;

@@ -55,7 +55,8 @@ static bool ckpt_path_claims(struct file *file)
 	umode_t mode = file_inode(file)->i_mode;
 
 	return (S_ISREG(mode) || S_ISDIR(mode)) &&
-	       !(file->f_path.mnt->mnt_flags & MNT_INTERNAL);
+	       !(file->f_path.mnt->mnt_flags & MNT_INTERNAL) &&
+	       !ckpt_path_refused(&file->f_path, file->f_mode & FMODE_WRITE);
 }
 
 static bool ckpt_chrdev_claims(struct file *file)
@@ -90,9 +91,9 @@ static struct file *ckpt_path_restore(struct ckpt_ctx *ctx,
 	if (rec->kind == CKPT_FILE_PATH && rec->rdev)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "%s: a device number on a plain file",
 					path));
-	file = filp_open(path, rec->f_flags | O_NOCTTY, 0);
+	file = ckpt_reopen(ctx, path, &rec->id, rec->f_flags | O_NOCTTY);
 	if (IS_ERR(file))
-		return ERR_PTR(ckpt_err(ctx, PTR_ERR(file), "cannot reopen %s", path));
+		return file;
 	/* The name must still lead to the same kind of thing. */
 	mode = file_inode(file)->i_mode;
 	if (rec->kind == CKPT_FILE_CHRDEV ?
@@ -151,6 +152,8 @@ static const char *ckpt_file_unclaimed(struct file *file)
 		return "sockets are not supported";
 	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
 		return "files without a path (eventfd, epoll, memfd, ...) are not supported";
+	if (ckpt_path_refused(&file->f_path, file->f_mode & FMODE_WRITE))
+		return "files of procfs, sysfs and other kernel interfaces are not supported";
 	if (S_ISCHR(mode))
 		return "this character device is not supported";
 	return "this file type is not supported";
@@ -253,6 +256,8 @@ static int ckpt_file_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 		goto out;
 
 	rec.path_len = kind->has_path ? strlen(path) : 0;
+	if (kind->has_path)
+		ckpt_file_id_fill(&rec.id, file_inode(file));
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_FILE, sizeof(rec),
 			       rec.path_len);
 	if (!ret)
@@ -284,7 +289,8 @@ static void *ckpt_file_restore(struct ckpt_ctx *ctx)
 	if (rec.kind && rec.kind < ARRAY_SIZE(ckpt_file_kinds))
 		kind = ckpt_file_kinds[rec.kind];
 	if (!kind || ret != rec.path_len || !rec.path_len == kind->has_path ||
-	    rec.f_flags & ~CKPT_FILE_FLAGS || (s64)rec.pos < 0 || rec.__pad)
+	    rec.f_flags & ~CKPT_FILE_FLAGS || (s64)rec.pos < 0 || rec.__pad ||
+	    !ckpt_file_id_valid(&rec.id, kind->has_path))
 		return ERR_PTR(ckpt_err(ctx, -EINVAL,
 					"malformed file record at offset %llu",
 					ctx->rec_start));

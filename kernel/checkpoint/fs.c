@@ -27,6 +27,10 @@ static int ckpt_fs_paths(struct ckpt_ctx *ctx, struct fs_struct *fs, char *buf,
 	if (d_unlinked(root->dentry) || d_unlinked(pwd->dentry))
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"a deleted root or working directory is not supported");
+	if (ckpt_path_refused(root, false) || ckpt_path_refused(pwd, false))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"root %s or working directory %s: procfs, sysfs and other kernel interfaces are not supported",
+				*rp, *pp);
 	return 0;
 }
 
@@ -65,6 +69,8 @@ static int ckpt_fs_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 		goto out;
 	rec.root_len = strlen(rp);
 	rec.pwd_len = strlen(pp);
+	ckpt_file_id_fill(&rec.root_id, d_inode(root.dentry));
+	ckpt_file_id_fill(&rec.pwd_id, d_inode(pwd.dentry));
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_FS, sizeof(rec),
 			       rec.root_len + rec.pwd_len);
 	if (!ret)
@@ -80,56 +86,79 @@ out:
 	return ret;
 }
 
-static int ckpt_lookup_dir(struct ckpt_ctx *ctx, u32 len, struct path *path)
+/*
+ * Find the root and the working directory again: the root where the
+ * restarter's root is, with the restarter's rights (the directories
+ * above a container's root are the host's, as for a runtime that
+ * chroots into it), the working directory beneath the root as the task.
+ * Neither through a symlink, and each the very directory it was.
+ */
+static int ckpt_fs_lookup(struct ckpt_ctx *ctx, const struct ckpt_rec_fs *rec,
+			  const char *rp, const char *pp, struct path *root,
+			  struct path *pwd)
 {
-	char *name = ckpt_read_path(ctx, len);
+	const struct cred *cred = ckpt_reader_cred(ctx, pp);
 	int ret;
 
-	if (IS_ERR(name))
-		return PTR_ERR(name);
-	ret = kern_path(name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, path);
+	if (!cred)
+		return -EINVAL;
+	ret = ckpt_lookup_beneath(ctx, &ctx->root, "/", rp, &rec->root_id,
+				  LOOKUP_DIRECTORY, false, NULL, root);
 	if (ret)
-		ckpt_err(ctx, ret, "cannot find directory %s", name);
-	kfree(name);
+		return ret;
+	ret = ckpt_lookup_beneath(ctx, root, rp, pp, &rec->pwd_id,
+				  LOOKUP_DIRECTORY, false, cred, pwd);
+	if (ret)
+		path_put(root);
 	return ret;
 }
 
-/* A new fs_struct; the task record installs it. */
+/*
+ * A new fs_struct, which current, the task whose own it is, takes at
+ * once: the files it opens next are looked up beneath its root.
+ */
 static void *ckpt_fs_restore(struct ckpt_ctx *ctx)
 {
 	struct ckpt_rec_fs rec;
 	struct path root, pwd;
-	struct fs_struct *fs;
+	struct fs_struct *fs = NULL;
+	char *rp, *pp = NULL;
 	int ret;
 
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_FS, sizeof(rec), 2 * PATH_MAX);
 	if (ret < 0)
 		return ERR_PTR(ret);
 	if (rec.__pad || rec.umask & ~0777 ||
-	    ret != (u64)rec.root_len + rec.pwd_len)
+	    ret != (u64)rec.root_len + rec.pwd_len ||
+	    !ckpt_file_id_valid(&rec.root_id, true) ||
+	    !ckpt_file_id_valid(&rec.pwd_id, true))
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed fs record"));
-	ret = ckpt_lookup_dir(ctx, rec.root_len, &root);
+	rp = ckpt_read_path(ctx, rec.root_len);
+	if (IS_ERR(rp))
+		return rp;
+	pp = ckpt_read_path(ctx, rec.pwd_len);
+	ret = PTR_ERR_OR_ZERO(pp) ?: ckpt_read_end(ctx);
 	if (ret)
-		return ERR_PTR(ret);
-	ret = ckpt_lookup_dir(ctx, rec.pwd_len, &pwd);
+		goto out;
+	ret = ckpt_fs_lookup(ctx, &rec, rp, pp, &root, &pwd);
 	if (ret)
-		goto out_root;
-	ret = ckpt_read_end(ctx);
-	if (ret)
-		goto out_pwd;
+		goto out;
 
 	fs = copy_fs_struct(current->fs);
-	if (!fs) {
+	if (fs) {
+		set_fs_root(fs, &root);
+		set_fs_pwd(fs, &pwd);
+		fs->umask = rec.umask;
+		ckpt_install_fs(fs);
+	} else {
 		ret = -ENOMEM;
-		goto out_pwd;
 	}
-	set_fs_root(fs, &root);
-	set_fs_pwd(fs, &pwd);
-	fs->umask = rec.umask;
-out_pwd:
 	path_put(&pwd);
-out_root:
 	path_put(&root);
+out:
+	if (!IS_ERR(pp))
+		kfree(pp);
+	kfree(rp);
 	return ret ? ERR_PTR(ret) : fs;
 }
 

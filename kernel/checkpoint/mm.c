@@ -18,6 +18,7 @@
 #include <linux/pagewalk.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 
 #include "checkpoint.h"
@@ -237,8 +238,12 @@ static const char *ckpt_snap_vma(struct vm_area_struct *vma,
 	/* Other files without a path are refused by ckpt_file_path(). */
 	if (!vma->vm_file || !S_ISREG(file_inode(vma->vm_file)->i_mode))
 		return "device memory is not supported";
+	if (ckpt_path_refused(&vma->vm_file->f_path,
+			      vma->vm_flags & VM_SHARED && vma->vm_flags & VM_MAYWRITE))
+		return "mappings of procfs, sysfs and other kernel-interface files are not supported";
 	rec->kind = vma->vm_flags & VM_SHARED ? CKPT_VMA_FILE_SHARED :
 						CKPT_VMA_FILE_PRIVATE;
+	ckpt_file_id_fill(&rec->id, file_inode(vma->vm_file));
 	snap->file = get_file(vma->vm_file);
 	return NULL;
 }
@@ -425,6 +430,7 @@ static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 			ret = PTR_ERR(exe_path);
 			goto out;
 		}
+		ckpt_file_id_fill(&rec.exe_id, file_inode(exe));
 	}
 	ret = ckpt_snap_mm(ctx, mm, &rec, &snap);
 	if (ret)
@@ -500,9 +506,18 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	    rec.prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
 	    rec.flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN | MAP_NORESERVE) ||
 	    (rec.flags & MAP_TYPE) == (MAP_SHARED | MAP_PRIVATE) ||
-	    rec.pgoff > (ULONG_MAX >> PAGE_SHIFT))
+	    rec.pgoff > (ULONG_MAX >> PAGE_SHIFT) ||
+	    !ckpt_file_id_valid(&rec.id, rec.kind == CKPT_VMA_FILE_PRIVATE ||
+				rec.kind == CKPT_VMA_FILE_SHARED))
 		return ckpt_err(ctx, -EINVAL, "malformed mapping record at offset %llu",
 				ctx->rec_start);
+	/*
+	 * The restarter may map below mmap_min_addr (CAP_SYS_RAWIO); the
+	 * container it restores gets no such mapping from an image.
+	 */
+	if (rec.start < mmap_min_addr)
+		return ckpt_err(ctx, -EPERM, "mapping %#llx-%#llx lies below mmap_min_addr",
+				rec.start, rec.end);
 
 	if (rec.kind == CKPT_VMA_VDSO || rec.kind == CKPT_VMA_VVAR) {
 		ret = ckpt_read_end(ctx);
@@ -517,10 +532,10 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 		ret = ckpt_read_end(ctx);
 		if (ret)
 			goto out;
-		file = filp_open(path, wr ? O_RDWR : O_RDONLY, 0);
+		file = ckpt_reopen(ctx, path, &rec.id,
+				   O_LARGEFILE | (wr ? O_RDWR : O_RDONLY));
 		if (IS_ERR(file)) {
-			ret = ckpt_err(ctx, PTR_ERR(file), "cannot open mapped file %s",
-				       path);
+			ret = PTR_ERR(file);
 			file = NULL;
 			goto out;
 		}
@@ -583,7 +598,8 @@ static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
 	    !ckpt_user_range_ok(r->arg_start, r->arg_end) ||
 	    !ckpt_user_range_ok(r->env_start, r->env_end) ||
 	    r->start_stack > TASK_SIZE || r->mmap_base > TASK_SIZE ||
-	    r->nr_vmas > sysctl_max_map_count)
+	    r->nr_vmas > sysctl_max_map_count ||
+	    !ckpt_file_id_valid(&r->exe_id, r->exe_len))
 		return ckpt_err(ctx, -EINVAL, "malformed mm record at offset %llu",
 				ctx->rec_start);
 	return 0;
@@ -615,10 +631,10 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 	if (ret)
 		goto out;
 	if (exe_path) {
-		exe = filp_open(exe_path, O_RDONLY, 0);
+		exe = ckpt_reopen(ctx, exe_path, &rec.exe_id,
+				  O_LARGEFILE | O_RDONLY);
 		if (IS_ERR(exe)) {
-			ret = ckpt_err(ctx, PTR_ERR(exe), "cannot open executable %s",
-				       exe_path);
+			ret = PTR_ERR(exe);
 			exe = NULL;
 			goto out;
 		}

@@ -21,6 +21,7 @@
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/mount.h>
+#include <linux/path.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -387,18 +388,26 @@ const struct ckpt_file_kind_ops ckpt_pipe_file = {
 /*
  * The first file of a FIFO opens it read-write, to hold it open and give
  * it back its capacity and bytes.  It must be the container's alone:
- * anyone else's ends or bytes would mix with the container's.
+ * anyone else's ends or bytes would mix with the container's.  That file
+ * never reaches the container, so the restarter opens it, with its own
+ * rights, once the task has found the very FIFO it had; the task opens
+ * its own ends as itself.
  */
 static int ckpt_fifo_open(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
-			  const char *path)
+			  const char *path, const struct ckpt_file_id *id)
 {
 	struct pipe_inode_info *pipe;
+	struct path found;
 	struct file *f;
 	loff_t pos = 0;
 	bool busy;
 	int ret;
 
-	f = filp_open(path, O_RDWR | O_NONBLOCK | O_NOCTTY, 0);
+	ret = ckpt_lookup_path(ctx, path, id, 0, true, &found);
+	if (ret)
+		return ret;
+	f = file_open_root(&found, "", O_RDWR | O_NONBLOCK | O_NOCTTY, 0);
+	path_put(&found);
 	if (IS_ERR(f))
 		return ckpt_err(ctx, PTR_ERR(f), "cannot reopen FIFO %s", path);
 	if (!ckpt_fifo_file_claims(f)) {
@@ -443,15 +452,15 @@ static struct file *ckpt_fifo_file_restore(struct ckpt_ctx *ctx,
 	if (IS_ERR(p))
 		return ERR_CAST(p);
 	if (!p->fifo) {
-		ret = ckpt_fifo_open(ctx, p, path);
+		ret = ckpt_fifo_open(ctx, p, path, &rec->id);
 		if (ret)
 			return ERR_PTR(ret);
 	}
 	/* Its partner is open: O_NONBLOCK only keeps a lost race from hanging. */
-	file = filp_open(path, rec->f_flags | O_NONBLOCK | O_NOCTTY, 0);
+	file = ckpt_reopen(ctx, path, &rec->id,
+			   rec->f_flags | O_NONBLOCK | O_NOCTTY);
 	if (IS_ERR(file))
-		return ERR_PTR(ckpt_err(ctx, PTR_ERR(file), "cannot reopen FIFO %s",
-					path));
+		return file;
 	if (file_inode(file) != file_inode(p->fifo)) {
 		fput(file);
 		return ERR_PTR(ckpt_err(ctx, -EINVAL,

@@ -13,9 +13,12 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
+#include <linux/fs_struct.h>
+#include <linux/kcov.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/tty.h>
 #include <linux/wait.h>
@@ -82,8 +85,9 @@ static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 }
 
 /*
- * Process groups and sessions: each names a task of the image or one of
- * the listed pids whose leader has exited.  A group lies within one
+ * Process groups and sessions: each names a process of the image (not
+ * a thread: setpgid() and setsid() name groups after processes) or one
+ * of the listed pids whose leader has exited.  A group lies within one
  * session, and a session's leader, when it is still there, leads it.
  * A listed pid no task uses would pin the namespace forever.
  */
@@ -107,13 +111,18 @@ static int ckpt_check_groups(struct ckpt_ctx *ctx, struct xarray *listed,
 	}
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		const struct ckpt_tree_entry *e = &ctx->tasks[i].entry;
+		struct ckpt_task *group = ckpt_find_task(ctx, e->pgid);
 		struct ckpt_task *leader = ckpt_find_task(ctx, e->sid);
 
-		if ((e->pgid && !ckpt_find_task(ctx, e->pgid) &&
-		     !xa_load(listed, e->pgid)) ||
+		if ((e->pgid && !group && !xa_load(listed, e->pgid)) ||
 		    (e->sid && !leader && !xa_load(listed, e->sid)))
 			return ckpt_err(ctx, -EINVAL,
 					"task %d: group %d or session %d names no task",
+					e->pid, e->pgid, e->sid);
+		if ((group && ckpt_is_thread(group)) ||
+		    (leader && ckpt_is_thread(leader)))
+			return ckpt_err(ctx, -EINVAL,
+					"task %d: group %d or session %d is a thread",
 					e->pid, e->pgid, e->sid);
 		if ((e->sid && !e->pgid) || (leader && leader->entry.sid != e->sid))
 			return ckpt_err(ctx, -EINVAL, "task %d: session %d is inconsistent",
@@ -225,15 +234,81 @@ static pid_t ckpt_create_init(struct ckpt_ctx *ctx)
 	return kernel_clone(&args);
 }
 
+/**
+ * ckpt_cpu_task_get - the task a CPU record is for, held for the writes
+ * @ctx:	restart context; every task of the image has read its part.
+ * @pid:	the record's pid, from the image.
+ *
+ * A CPU record is for a live task of the image that has none yet: a
+ * zombie, or a leader that has exited, has no registers, and its kernel
+ * stack, where they would go, is gone.  The stack of the task returned
+ * is pinned, so that a kill from outside cannot free it under the
+ * coordinator's writes; a task that is no longer waiting to be released
+ * is refused.
+ *
+ * Return: the task's entry, to be put with ckpt_cpu_task_put(), or an
+ * ERR_PTR (logged).
+ */
+struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid)
+{
+	struct ckpt_task *ct = ckpt_find_task(ctx, pid);
+
+	if (!ct)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"cpu record for pid %d, which is no task of the image",
+					pid));
+	if (ct->entry.flags & CKPT_TREE_ZOMBIE)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"cpu record for pid %d, which is a zombie",
+					pid));
+	if (ct->cpu_restored)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"cpu record for pid %d given twice", pid));
+	ct->cpu_restored = true;
+	if (!try_get_task_stack(ct->task))
+		return ERR_PTR(ckpt_err(ctx, -ESRCH, "task %d has exited", pid));
+	if (READ_ONCE(ct->task->flags) & PF_EXITING ||
+	    fatal_signal_pending(ct->task)) {
+		put_task_stack(ct->task);
+		return ERR_PTR(ckpt_err(ctx, -ESRCH, "task %d was killed", pid));
+	}
+	return ct;
+}
+
+/**
+ * ckpt_cpu_task_put - let go of a task ckpt_cpu_task_get() returned
+ * @ct:		the task's entry.
+ */
+void ckpt_cpu_task_put(struct ckpt_task *ct)
+{
+	put_task_stack(ct->task);
+}
+
+/*
+ * The CPU records, one per live task in whichever order: each names a
+ * different live task, so there are no more of them than live tasks,
+ * and every live task must have had its own before any is released.
+ */
 static int ckpt_restore_cpus(struct ckpt_ctx *ctx)
 {
 	unsigned int i;
-	int ret = 0;
+	int ret;
 
-	for (i = 0; i < ctx->nr_tasks && !ret; i++)
-		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE))
-			ret = ckpt_arch_restore_cpu(ctx);
-	return ret;
+	while ((ret = ckpt_peek_type(ctx)) == CKPT_REC_CPU) {
+		ret = ckpt_arch_restore_cpu(ctx);
+		if (ret)
+			return ret;
+	}
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		const struct ckpt_task *ct = &ctx->tasks[i];
+
+		if (!(ct->entry.flags & CKPT_TREE_ZOMBIE) && !ct->cpu_restored)
+			return ckpt_err(ctx, -EINVAL, "task %d has no cpu record",
+					ct->entry.pid);
+	}
+	return 0;
 }
 
 /*
@@ -270,6 +345,9 @@ static void ckpt_wait_exited(struct task_struct *t, bool whole_group)
 		return;
 	}
 	p = get_task_pid(t, PIDTYPE_PID);
+	/* No pid: it was reaped already. */
+	if (!p)
+		return;
 	wait_event(p->wait_pidfd, READ_ONCE(t->exit_state) &&
 		   thread_group_empty(t));
 	put_pid(p);
@@ -295,22 +373,28 @@ static struct pid *ckpt_group_pid(struct ckpt_ctx *ctx, pid_t nr)
  */
 static int ckpt_alloc_detached(struct ckpt_ctx *ctx)
 {
-	struct pid_namespace *ns = task_active_pid_ns(ctx->tasks[0].task);
+	/* Its pid holds the namespace, even should the init be reaped. */
+	struct pid *init_pid = get_task_pid(ctx->tasks[0].task, PIDTYPE_PID);
 	unsigned int i;
+	int ret = 0;
 
+	if (!init_pid)
+		return ckpt_err(ctx, -ESRCH, "the container's init has exited");
 	ctx->detached = kvcalloc(ctx->nr_pids, sizeof(*ctx->detached),
 				 GFP_KERNEL);
 	if (!ctx->detached && ctx->nr_pids)
-		return -ENOMEM;
-	for (i = 0; i < ctx->nr_pids; i++) {
-		struct pid *pid = alloc_pid(ns, &ctx->pids[i], 1);
+		ret = -ENOMEM;
+	for (i = 0; i < ctx->nr_pids && !ret; i++) {
+		struct pid *pid = alloc_pid(ns_of_pid(init_pid), &ctx->pids[i], 1);
 
 		if (IS_ERR(pid))
-			return ckpt_err(ctx, PTR_ERR(pid), "cannot allocate pid %d",
-					ctx->pids[i]);
-		ctx->detached[i] = pid;
+			ret = ckpt_err(ctx, PTR_ERR(pid), "cannot allocate pid %d",
+				       ctx->pids[i]);
+		else
+			ctx->detached[i] = pid;
 	}
-	return 0;
+	put_pid(init_pid);
+	return ret;
 }
 
 static void ckpt_free_detached(struct ckpt_ctx *ctx)
@@ -331,7 +415,7 @@ static void ckpt_free_detached(struct ckpt_ctx *ctx)
  * they inherited them.  After this the detached pids belong to the
  * groups that use them.
  */
-static void ckpt_link_groups(struct ckpt_ctx *ctx)
+static int ckpt_link_groups(struct ckpt_ctx *ctx)
 {
 	unsigned int i;
 
@@ -345,6 +429,23 @@ static void ckpt_link_groups(struct ckpt_ctx *ctx)
 			ckpt_wait_exited(ctx->tasks[i].task, false);
 
 	write_lock_irq(&tasklist_lock);
+	/*
+	 * A task killed from outside since it read its part of the image,
+	 * or a zombie reaped since, has left its groups for good: linking
+	 * it again would put a dead task on their lists.  Fail the restart
+	 * instead, before anything is changed.
+	 */
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+
+		if (!pid_alive(ct->task) ||
+		    (!(ct->entry.flags & CKPT_TREE_ZOMBIE) &&
+		     ct->task->flags & PF_EXITING)) {
+			write_unlock_irq(&tasklist_lock);
+			return ckpt_err(ctx, -ESRCH, "task %d exited during restart",
+					ct->entry.pid);
+		}
+	}
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct ckpt_task *ct = &ctx->tasks[i];
 		struct task_struct *t = ct->task;
@@ -374,6 +475,7 @@ static void ckpt_link_groups(struct ckpt_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks; i++)
 		if (ctx->tasks[i].entry.sid)
 			proc_clear_tty(ctx->tasks[i].task);
+	return 0;
 }
 
 /*
@@ -429,6 +531,7 @@ static void ckpt_restart_cleanup(struct ckpt_ctx *ctx)
 	kvfree(ctx->tasks);
 	kvfree(ctx->pids);
 	ctx->tasks = NULL;
+	path_put(&ctx->root);
 }
 
 /**
@@ -447,10 +550,14 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 	spin_lock_init(&ctx->lock);
 	init_completion(&ctx->release);
 	xa_init(&ctx->by_pid);
+	/* The tasks restart creates report coverage to the caller's KCOV. */
+	ctx->kcov_handle = kcov_common_handle();
 
 	ret = ckpt_read_header(ctx);
 	if (ret)
 		return ret;
+	/* Paths in the image are looked up where the checkpointer's were. */
+	get_fs_root(current->fs, &ctx->root);
 	ret = ckpt_objhash_alloc(ctx);
 	if (!ret)
 		ret = ckpt_read_container(ctx);
@@ -476,7 +583,7 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 		init->err = -EINTR;
 	}
 	ret = init->err ?: ckpt_restore_cpus(ctx) ?: ckpt_read_trailer(ctx) ?:
-	      ckpt_alloc_detached(ctx);
+	      ckpt_alloc_detached(ctx) ?: ckpt_link_groups(ctx);
 	if (ret) {
 		ckpt_free_detached(ctx);
 		get_task_struct(init->task);
@@ -484,7 +591,6 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 		ckpt_reap_init(init, pid);
 		put_task_struct(init->task);
 	} else {
-		ckpt_link_groups(ctx);
 		ckpt_release(ctx, false);
 	}
 out:

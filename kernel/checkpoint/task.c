@@ -108,6 +108,28 @@ static void ckpt_pin_task_objs(struct ckpt_task *ct, struct task_struct *src)
 	ct->objs.cred = get_task_cred(ct->task);
 }
 
+/*
+ * Restart opens a task's files with its credentials, so it must know
+ * them before it reads its files: they are its creator's, or an object
+ * the task opens itself.  Credentials are values: a task that shares
+ * them with another than its creator gets a copy of its own.
+ */
+static int ckpt_task_cred(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	struct ckpt_task *pt = ct->parent;
+	struct cred *copy;
+
+	if ((!pt || ct->objs.cred != pt->objs.cred) &&
+	    ckpt_obj_known(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED)) {
+		copy = prepare_kernel_cred(ct->task);
+		if (!copy)
+			return -ENOMEM;
+		put_cred(ct->objs.cred);
+		ct->objs.cred = copy;
+	}
+	return ckpt_obj_collect(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED);
+}
+
 /* Drop what ckpt_pin_task_objs() took; the objhash holds its own. */
 static void ckpt_unpin_task_objs(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
@@ -148,7 +170,7 @@ int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	      ckpt_task_obj(ctx, ct, ct->objs.sighand,
 			    pt ? pt->objs.sighand : NULL,
 			    CKPT_OBJ_SIGHAND, CKPT_TREE_CLONE_SIGHAND) ?:
-	      ckpt_obj_collect(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED) ?:
+	      ckpt_task_cred(ctx, ct) ?:
 	      ckpt_collect_sigpending(ctx, ct);
 	ckpt_unpin_task_objs(ctx, ct);
 	if (ret)
@@ -213,6 +235,18 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	int ret;
 
 	BUILD_BUG_ON(ARRAY_SIZE(rec.rlim) < RLIM_NLIMITS);
+	/*
+	 * Credentials and root first: restart opens the files of the mm
+	 * and the fd table as the task, beneath its root.
+	 */
+	ret = ckpt_obj_checkpoint(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED);
+	if (ret < 0)
+		return ret;
+	rec.cred_ref = ret;
+	ret = ckpt_obj_checkpoint(ctx, ct->objs.fs, CKPT_OBJ_FS);
+	if (ret < 0)
+		return ret;
+	rec.fs_ref = ret;
 	ret = ckpt_obj_checkpoint(ctx, ct->objs.mm, CKPT_OBJ_MM);
 	if (ret < 0)
 		return ret;
@@ -221,18 +255,10 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	if (ret < 0)
 		return ret;
 	rec.files_ref = ret;
-	ret = ckpt_obj_checkpoint(ctx, ct->objs.fs, CKPT_OBJ_FS);
-	if (ret < 0)
-		return ret;
-	rec.fs_ref = ret;
 	ret = ckpt_obj_checkpoint(ctx, ct->objs.sighand, CKPT_OBJ_SIGHAND);
 	if (ret < 0)
 		return ret;
 	rec.sighand_ref = ret;
-	ret = ckpt_obj_checkpoint(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED);
-	if (ret < 0)
-		return ret;
-	rec.cred_ref = ret;
 
 	ret = ckpt_save_sigstate(ctx, ct, &rec);
 	if (ret)

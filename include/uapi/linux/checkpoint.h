@@ -60,7 +60,7 @@ struct restart_args {
 /* ---- Image format ---- */
 
 #define CKPT_IMAGE_MAGIC	0x52435f58554e494cULL	/* "LINUX_CR" */
-#define CKPT_IMAGE_VERSION	3
+#define CKPT_IMAGE_VERSION	4
 #define CKPT_ALIGN		8
 #define CKPT_REC_MAX_LEN	(1U << 20)	/* largest single record */
 
@@ -113,6 +113,22 @@ enum ckpt_obj_type {
 struct ckpt_rec {
 	__u32 type;
 	__u32 len;
+};
+
+/**
+ * struct ckpt_file_id - which inode a saved path named at checkpoint
+ * @ino:	its inode number.
+ * @dev:	its filesystem's device number, new_encode_dev() form.
+ * @generation:	its i_generation, which tells apart the inodes that
+ *		reuse one number.
+ *
+ * Restart looks the path up again and refuses whatever it finds there
+ * that is not this inode.  All zero where a record names no path.
+ */
+struct ckpt_file_id {
+	__aligned_u64 ino;
+	__u32 dev;
+	__u32 generation;
 };
 
 #define CKPT_RELEASE_LEN	65
@@ -394,6 +410,7 @@ struct ckpt_rec_cpu {
  * @auxv_len:	bytes of @auxv in use.
  * @dumpable:	SUID_DUMP_* value of the mm.
  * @auxv:	the ELF auxiliary vector.
+ * @exe_id:	the executable's identity; zero without one.
  */
 struct ckpt_rec_mm {
 	struct ckpt_rec rec;
@@ -406,6 +423,7 @@ struct ckpt_rec_mm {
 	__u32 auxv_len;
 	__u32 dumpable;
 	__aligned_u64 auxv[64];
+	struct ckpt_file_id exe_id;
 };
 
 /* struct ckpt_rec_vma kinds */
@@ -432,6 +450,7 @@ enum ckpt_vma_kind {
  * @path_len:	bytes of path following.
  * @obj_ref:	CKPT_VMA_SHMEM: the memory, written before; @pgoff is into it.
  * @__pad:	zero.
+ * @id:		a file-backed VMA: the file's identity; zero otherwise.
  */
 struct ckpt_rec_vma {
 	struct ckpt_rec rec;
@@ -444,6 +463,7 @@ struct ckpt_rec_vma {
 	__u32 path_len;
 	__u32 obj_ref;
 	__u32 __pad;
+	struct ckpt_file_id id;
 };
 
 #define CKPT_PAGES_MAX		64	/* pages in one CKPT_REC_PAGES */
@@ -520,6 +540,7 @@ enum ckpt_file_kind {
  * @obj_ref:	CKPT_FILE_PIPE: the CKPT_OBJ_PIPE, written before;
  *		CKPT_FILE_FIFO: the CKPT_OBJ_FIFO likewise.
  * @__pad:	zero.
+ * @id:		the identity of what @path named; zero without a path.
  */
 struct ckpt_rec_file {
 	struct ckpt_rec rec;
@@ -530,6 +551,7 @@ struct ckpt_rec_file {
 	__u32 path_len;
 	__u32 obj_ref;
 	__u32 __pad;
+	struct ckpt_file_id id;
 };
 
 /**
@@ -552,6 +574,8 @@ struct ckpt_rec_pipe {
  * @root_len:	bytes of the root's path.
  * @pwd_len:	bytes of the working directory's path.
  * @__pad:	zero.
+ * @root_id:	the root's identity.
+ * @pwd_id:	the working directory's identity.
  */
 struct ckpt_rec_fs {
 	struct ckpt_rec rec;
@@ -559,6 +583,8 @@ struct ckpt_rec_fs {
 	__u32 root_len;
 	__u32 pwd_len;
 	__u32 __pad;
+	struct ckpt_file_id root_id;
+	struct ckpt_file_id pwd_id;
 };
 
 /**

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Saved paths: how a file is named in an image, and how restart finds it
+ * again without being fooled.
+ *
+ * A path in an image is only a name.  Between checkpoint and restart,
+ * whoever owns a directory on the way can put something else under it:
+ * a symlink to /etc/shadow or to /proc/1/mem, a hard link to another
+ * file.  So restart looks every path up as the restored task itself,
+ * with the credentials the image gives it, beneath its restored root,
+ * following no symlink and no magic link (a path d_path() made never
+ * holds one), and refuses what it finds unless it is the very inode the
+ * checkpoint saw: same device, inode number and generation.
+ *
+ * Files of kernel-interface filesystems (procfs, sysfs, debugfs, ...)
+ * are the kernel's state under a name, not data of the container: what
+ * the same name gives after a restart (another pid namespace, another
+ * machine) is something else.  Both sides refuse them, but for a few
+ * read-only files that mean the same to every reader.
+ */
+#include <linux/checkpoint.h>
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/kdev_t.h>
+#include <linux/magic.h>
+#include <linux/namei.h>
+#include <linux/path.h>
+#include <linux/slab.h>
+
+#include "checkpoint.h"
+
+static const unsigned long ckpt_kernel_fs[] = {
+	PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+	SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
+	BPF_FS_MAGIC,
+};
+
+/*
+ * The allow-list: files of those filesystems that a container may hold
+ * open for reading, by their path from the filesystem's root.  Each is
+ * the same for any reader in any namespace (time namespaces, which
+ * /proc/uptime would see, are refused at checkpoint anyway).
+ */
+static const struct {
+	unsigned long magic;
+	const char *name;
+} ckpt_kernel_fs_allowed[] = {
+	{ PROC_SUPER_MAGIC, "/cpuinfo" },
+	{ PROC_SUPER_MAGIC, "/loadavg" },
+	{ PROC_SUPER_MAGIC, "/meminfo" },
+	{ PROC_SUPER_MAGIC, "/stat" },
+	{ PROC_SUPER_MAGIC, "/uptime" },
+};
+
+/**
+ * ckpt_path_refused - whether an image may not name a path
+ * @path:	an open file's, a mapped file's or a directory's path.
+ * @write:	it is open for writing.
+ *
+ * Return: true for a path on a kernel-interface filesystem (procfs,
+ * sysfs, ...) that the allow-list does not name for reading.
+ */
+bool ckpt_path_refused(const struct path *path, bool write)
+{
+	unsigned long magic = path->dentry->d_sb->s_magic;
+	char buf[32], *name;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_kernel_fs); i++)
+		if (magic == ckpt_kernel_fs[i])
+			break;
+	if (i == ARRAY_SIZE(ckpt_kernel_fs))
+		return false;
+	if (write)
+		return true;
+	name = dentry_path_raw(path->dentry, buf, sizeof(buf));
+	if (IS_ERR(name))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(ckpt_kernel_fs_allowed); i++)
+		if (magic == ckpt_kernel_fs_allowed[i].magic &&
+		    !strcmp(name, ckpt_kernel_fs_allowed[i].name))
+			return false;
+	return true;
+}
+
+/**
+ * ckpt_file_id_fill - record which inode a saved path names
+ * @id:		the record's field.
+ * @inode:	the inode.
+ */
+void ckpt_file_id_fill(struct ckpt_file_id *id, const struct inode *inode)
+{
+	id->ino = inode->i_ino;
+	id->dev = new_encode_dev(inode->i_sb->s_dev);
+	id->generation = inode->i_generation;
+}
+
+/**
+ * ckpt_file_id_valid - check an identity field read from an image
+ * @id:		the field.
+ * @named:	whether its record names a path.
+ *
+ * Return: true if @id names an inode (a nonzero number) exactly when the
+ * record has a path, and is all zero otherwise.
+ */
+bool ckpt_file_id_valid(const struct ckpt_file_id *id, bool named)
+{
+	if (named)
+		return id->ino;
+	return !id->ino && !id->dev && !id->generation;
+}
+
+/*
+ * @name, as the checkpointer named it, relative to a root the
+ * checkpointer named @root_name; NULL if it does not lie beneath.
+ */
+static const char *ckpt_name_beneath(const char *name, const char *root_name)
+{
+	size_t n = strlen(root_name);
+
+	if (!strcmp(root_name, "/"))
+		return name;
+	if (strncmp(name, root_name, n) || (name[n] && name[n] != '/'))
+		return NULL;
+	return name[n] ? name + n : "/";
+}
+
+/**
+ * ckpt_lookup_beneath - find a path of the image again
+ * @ctx:	restart context.
+ * @root:	where the lookup starts, and which it cannot leave.
+ * @root_name:	the name the checkpointer had for @root.
+ * @name:	the path, absolute, as the checkpointer named it.
+ * @id:		the identity it had then.
+ * @flags:	LOOKUP_DIRECTORY, or 0.
+ * @write:	it is to be opened for writing.
+ * @cred:	the credentials to look it up with; NULL for the restarter's.
+ * @found:	the path found, referenced.
+ *
+ * Follows no symlink and no magic link, and refuses what it finds unless
+ * it is the inode @id names, on a filesystem the image may name.
+ *
+ * Return: 0, or a negative errno (logged).
+ */
+int ckpt_lookup_beneath(struct ckpt_ctx *ctx, const struct path *root,
+			const char *root_name, const char *name,
+			const struct ckpt_file_id *id, unsigned int flags,
+			bool write, const struct cred *cred, struct path *found)
+{
+	const struct cred *old = NULL;
+	const char *rel = ckpt_name_beneath(name, root_name);
+	struct inode *inode;
+	int ret;
+
+	if (!rel)
+		return ckpt_err(ctx, -EXDEV, "%s lies outside the root %s",
+				name, root_name);
+	if (cred)
+		old = override_creds(cred);
+	ret = vfs_path_lookup(root->dentry, root->mnt, rel,
+			      LOOKUP_FOLLOW | LOOKUP_NO_SYMLINKS |
+			      LOOKUP_NO_MAGICLINKS | LOOKUP_IN_ROOT | flags,
+			      found);
+	if (cred)
+		revert_creds(old);
+	if (ret)
+		return ckpt_err(ctx, ret, "cannot find %s again", name);
+
+	inode = d_inode(found->dentry);
+	if (inode->i_ino != id->ino || inode->i_generation != id->generation ||
+	    new_encode_dev(inode->i_sb->s_dev) != id->dev)
+		ret = ckpt_err(ctx, -ESTALE, "%s is not the file it was at checkpoint",
+			       name);
+	else if (ckpt_path_refused(found, write))
+		ret = ckpt_err(ctx, -EOPNOTSUPP,
+			       "%s is a file of procfs, sysfs or another kernel interface",
+			       name);
+	if (ret)
+		path_put(found);
+	return ret;
+}
+
+/*
+ * The reading task's root, and its name as the checkpointer had it:
+ * where the restarter's root is, it was (restart keeps the mount
+ * namespace's layout).
+ */
+static int ckpt_task_root(struct ckpt_ctx *ctx, struct path *root, char *buf,
+			  char **root_name)
+{
+	get_fs_root(current->fs, root);
+	*root_name = __d_path(root, &ctx->root, buf, PATH_MAX);
+	if (IS_ERR_OR_NULL(*root_name)) {
+		path_put(root);
+		return ckpt_err(ctx, -EXDEV,
+				"the root of task %d lies outside the restarter's",
+				ctx->reader->entry.pid);
+	}
+	return 0;
+}
+
+/**
+ * ckpt_reader_cred - the credentials the reading task opens files with
+ * @ctx:	restart context.
+ * @name:	what it is about to open, for the log.
+ *
+ * They may no longer change once it has opened anything with them.
+ *
+ * Return: the credentials, or NULL (logged) if the image has not given
+ * the task any yet.
+ */
+const struct cred *ckpt_reader_cred(struct ckpt_ctx *ctx, const char *name)
+{
+	struct ckpt_task *ct = ctx->reader;
+
+	if (!ct->cred) {
+		ckpt_err(ctx, -EINVAL, "task %d opens %s before its credentials are known",
+			 ct->entry.pid, name);
+		return NULL;
+	}
+	ct->opened = true;
+	return ct->cred;
+}
+
+/**
+ * ckpt_lookup_path - find a path of the image again, as the restored task
+ * @ctx:	restart context; ctx->reader is the task being rebuilt.
+ * @name:	the path, absolute, as the checkpointer named it.
+ * @id:		the identity it had then.
+ * @flags:	LOOKUP_DIRECTORY, or 0.
+ * @write:	it is to be opened for writing.
+ * @found:	the path found, referenced.
+ *
+ * ckpt_lookup_beneath() from the task's restored root, with the
+ * credentials it will have.
+ *
+ * Return: 0, or a negative errno (logged).
+ */
+int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
+		     const struct ckpt_file_id *id, unsigned int flags,
+		     bool write, struct path *found)
+{
+	const struct cred *cred = ckpt_reader_cred(ctx, name);
+	char *buf, *root_name;
+	struct path root;
+	int ret;
+
+	if (!cred)
+		return -EINVAL;
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = ckpt_task_root(ctx, &root, buf, &root_name);
+	if (!ret) {
+		ret = ckpt_lookup_beneath(ctx, &root, root_name, name, id,
+					  flags, write, cred, found);
+		path_put(&root);
+	}
+	kfree(buf);
+	return ret;
+}
+
+/**
+ * ckpt_reopen - open a file of the image again, as the restored task
+ * @ctx:	restart context; ctx->reader is the task being rebuilt.
+ * @name:	the path, absolute, as the checkpointer named it.
+ * @id:		the identity it had then.
+ * @flags:	open flags; never O_CREAT or O_TRUNC.
+ *
+ * Finds @name with ckpt_lookup_path() and opens what it found, with
+ * the permission checks of open(2) made against the task's credentials.
+ *
+ * Return: the file, or an ERR_PTR (logged).
+ */
+struct file *ckpt_reopen(struct ckpt_ctx *ctx, const char *name,
+			 const struct ckpt_file_id *id, int flags)
+{
+	const struct cred *old;
+	struct file *file;
+	struct path path;
+	int ret;
+
+	ret = ckpt_lookup_path(ctx, name, id,
+			       flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0,
+			       (flags & O_ACCMODE) != O_RDONLY, &path);
+	if (ret)
+		return ERR_PTR(ret);
+	/* The empty name opens @path itself, as open_by_handle_at() does. */
+	old = override_creds(ctx->reader->cred);
+	file = file_open_root(&path, "", flags, 0);
+	revert_creds(old);
+	path_put(&path);
+	if (IS_ERR(file))
+		ckpt_err(ctx, PTR_ERR(file), "task %d cannot open %s",
+			 ctx->reader->entry.pid, name);
+	return file;
+}
