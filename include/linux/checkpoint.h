@@ -229,6 +229,8 @@ struct ckpt_obj_ops {
 
 /* Shared objects, kernel/checkpoint/objhash.c */
 int ckpt_obj_collect(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
+int ckpt_obj_collect_borrowed(struct ckpt_ctx *ctx, void *ptr,
+			      enum ckpt_obj_type type);
 int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 			enum ckpt_obj_type type);
 int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr);

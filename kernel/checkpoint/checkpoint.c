@@ -58,6 +58,8 @@ static struct task_struct *ckpt_find_container(struct ckpt_ctx *ctx,
 			       pid);
 		goto fail;
 	}
+	/* The namespace outlives the init, which may be reaped any time. */
+	ctx->root_ns = get_pid_ns(ns);
 	return task;
 fail:
 	put_task_struct(task);
@@ -192,7 +194,8 @@ static int ckpt_pin_namespaces(struct ckpt_ctx *ctx)
 		struct ckpt_task *ct = &ctx->tasks[i];
 		struct task_struct *t = ckpt_obj_source(ctx, ct);
 
-		if (READ_ONCE(t->exit_state))
+		/* A zombie has none, unless its threads stand in for it. */
+		if (ct->entry.flags & CKPT_TREE_ZOMBIE && t == ct->task)
 			continue;
 		task_lock(t);
 		ct->nsproxy = t->nsproxy;
@@ -311,7 +314,9 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE))
 			ret = ckpt_arch_checkpoint_cpu(ctx, &ctx->tasks[i]);
-	return ret ?: ckpt_check_alive(ctx) ?: ckpt_write_trailer(ctx);
+	/* Nothing may have changed that collection decided on. */
+	return ret ?: ckpt_objhash_verify(ctx) ?: ckpt_check_alive(ctx) ?:
+	       ckpt_write_trailer(ctx);
 }
 
 /*
@@ -377,7 +382,6 @@ int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	root = ckpt_find_container(ctx, pid);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
-	ctx->root_ns = task_active_pid_ns(root);
 	xa_init(&ctx->by_pid);
 
 	ret = ckpt_claim_container(ctx);
@@ -397,6 +401,7 @@ out:
 	kvfree(ctx->pids);
 	ckpt_release_container(ctx);
 out_root:
+	put_pid_ns(ctx->root_ns);
 	put_task_struct(root);
 	return ret;
 }

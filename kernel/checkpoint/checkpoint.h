@@ -71,9 +71,10 @@ int ckpt_lookup_beneath(struct ckpt_ctx *ctx, const struct path *root,
 			bool write, const struct cred *cred, struct path *found);
 int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
 		     const struct ckpt_file_id *id, unsigned int flags,
-		     bool write, struct path *found);
+		     bool write, const struct cred *cred, struct path *found);
 struct file *ckpt_reopen(struct ckpt_ctx *ctx, const char *name,
-			 const struct ckpt_file_id *id, int flags);
+			 const struct ckpt_file_id *id, int flags,
+			 const struct cred *cred);
 
 /**
  * struct ckpt_file_kind_ops - how one kind of open file is saved and reopened
@@ -97,6 +98,8 @@ struct ckpt_file_kind_ops {
 				const struct ckpt_rec_file *rec,
 				const char *path);
 };
+
+int ckpt_file_may_open(struct file *file);
 
 extern const struct ckpt_file_kind_ops ckpt_pipe_file;
 extern const struct ckpt_file_kind_ops ckpt_fifo_file;

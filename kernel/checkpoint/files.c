@@ -84,6 +84,7 @@ static struct file *ckpt_path_restore(struct ckpt_ctx *ctx,
 				      const struct ckpt_rec_file *rec,
 				      const char *path)
 {
+	const struct cred *cred;
 	struct file *file;
 	umode_t mode;
 	int ret;
@@ -91,7 +92,10 @@ static struct file *ckpt_path_restore(struct ckpt_ctx *ctx,
 	if (rec->kind == CKPT_FILE_PATH && rec->rdev)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "%s: a device number on a plain file",
 					path));
-	file = ckpt_reopen(ctx, path, &rec->id, rec->f_flags | O_NOCTTY);
+	cred = ckpt_obj_fetch(ctx, rec->cred_ref, CKPT_OBJ_CRED);
+	if (IS_ERR(cred))
+		return ERR_CAST(cred);
+	file = ckpt_reopen(ctx, path, &rec->id, rec->f_flags | O_NOCTTY, cred);
 	if (IS_ERR(file))
 		return file;
 	/* The name must still lead to the same kind of thing. */
@@ -170,13 +174,17 @@ static u32 ckpt_file_kind(struct file *file)
 	return 0;
 }
 
-/*
+/**
+ * ckpt_file_may_open - whether the caller could open a file as it is open
+ * @file:	an open or mapped file of the container.
+ *
  * The image hands whoever restarts it a file by name and mode: the
- * caller must be able to open it so itself, or checkpoint would turn
- * its right to ptrace the container into a right to files it cannot
- * open.
+ * caller must be able to open it so itself, or checkpoint would turn its
+ * right to ptrace the container into a right to files it cannot open.
+ *
+ * Return: 0, or the errno inode_permission() gives the caller.
  */
-static int ckpt_file_may_open(struct file *file)
+int ckpt_file_may_open(struct file *file)
 {
 	int mask = (file->f_mode & FMODE_READ ? MAY_READ : 0) |
 		   (file->f_mode & FMODE_WRITE ? MAY_WRITE : 0);
@@ -227,6 +235,9 @@ static int ckpt_file_collect(struct ckpt_ctx *ctx, void *ptr)
 			ret = ckpt_err(ctx, ret, "open file %s: the caller may not open it itself",
 				       path);
 	}
+	/* Restart reopens it with the credentials that opened it. */
+	if (!ret && kind->has_path)
+		ret = ckpt_obj_collect(ctx, (void *)file->f_cred, CKPT_OBJ_CRED);
 out:
 	kfree(buf);
 	return ret;
@@ -251,13 +262,25 @@ static int ckpt_file_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 		ret = ckpt_err(ctx, PTR_ERR(path), "cannot name an open file");
 		goto out;
 	}
+	/* Unlinked since collection: its name now leads elsewhere. */
+	if (kind->has_path && d_unlinked(file->f_path.dentry)) {
+		ret = ckpt_err(ctx, -EBUSY, "open file %s was deleted during checkpoint",
+			       path);
+		goto out;
+	}
 	ret = kind->checkpoint(ctx, file, &rec);
 	if (ret)
 		goto out;
 
 	rec.path_len = kind->has_path ? strlen(path) : 0;
-	if (kind->has_path)
+	if (kind->has_path) {
 		ckpt_file_id_fill(&rec.id, file_inode(file));
+		ret = ckpt_obj_checkpoint(ctx, (void *)file->f_cred,
+					  CKPT_OBJ_CRED);
+		if (ret < 0)
+			goto out;
+		rec.cred_ref = ret;
+	}
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_FILE, sizeof(rec),
 			       rec.path_len);
 	if (!ret)
@@ -277,9 +300,13 @@ static void *ckpt_file_restore(struct ckpt_ctx *ctx)
 	char *path = NULL;
 	int ret;
 
-	/* Objects the file stands on, its pipe or FIFO, come first. */
+	/*
+	 * Objects the file stands on come first: its pipe or FIFO, the
+	 * credentials that opened it.
+	 */
 	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_PIPE) |
-				    CKPT_OBJ_KIND(CKPT_OBJ_FIFO), "a file", NULL);
+				    CKPT_OBJ_KIND(CKPT_OBJ_FIFO) |
+				    CKPT_OBJ_KIND(CKPT_OBJ_CRED), "a file", NULL);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -289,7 +316,8 @@ static void *ckpt_file_restore(struct ckpt_ctx *ctx)
 	if (rec.kind && rec.kind < ARRAY_SIZE(ckpt_file_kinds))
 		kind = ckpt_file_kinds[rec.kind];
 	if (!kind || ret != rec.path_len || !rec.path_len == kind->has_path ||
-	    rec.f_flags & ~CKPT_FILE_FLAGS || (s64)rec.pos < 0 || rec.__pad ||
+	    rec.f_flags & ~CKPT_FILE_FLAGS || (s64)rec.pos < 0 ||
+	    !rec.cred_ref == kind->has_path ||
 	    !ckpt_file_id_valid(&rec.id, kind->has_path))
 		return ERR_PTR(ckpt_err(ctx, -EINVAL,
 					"malformed file record at offset %llu",

@@ -318,6 +318,10 @@ static int ckpt_freeze_once(struct ckpt_ctx *ctx, struct task_struct *root)
 			ret = -EAGAIN;
 	if (!ret && ckpt_count_tasks(ctx) != ctx->nr_tasks)
 		ret = -EAGAIN;
+	/* An init reaped since it was found leaves nothing to save. */
+	if (!ret && (!ctx->nr_tasks || ctx->tasks[0].task != root ||
+		     ckpt_reaped(root)))
+		ret = ckpt_err(ctx, -ESRCH, "the container's init has exited");
 	/*
 	 * Which tasks are zombies is settled now: parked tasks can still
 	 * die (a SIGKILL, their pid namespace zapped), and one that does

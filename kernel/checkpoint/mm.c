@@ -341,6 +341,11 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			return ret;
 		rec->obj_ref = ret;
 	} else if (snap->file) {
+		ret = ckpt_obj_checkpoint(ctx, (void *)snap->file->f_cred,
+					  CKPT_OBJ_CRED);
+		if (ret < 0)
+			return ret;
+		rec->cred_ref = ret;
 		path = ckpt_file_path(ctx, snap->file, buf, &rec->path_len);
 		if (IS_ERR(path))
 			return PTR_ERR(path);
@@ -364,10 +369,19 @@ static int ckpt_collect_mapped_file(struct ckpt_ctx *ctx, struct file *file,
 {
 	u32 len;
 	char *path;
+	int ret;
 
 	path = ckpt_file_path(ctx, file, buf, &len);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
+	ret = ckpt_file_may_open(file);
+	if (ret)
+		return ckpt_err(ctx, ret, "mapped file %s: the caller may not open it itself",
+				path);
+	/* Restart reopens it with the credentials that opened it. */
+	ret = ckpt_obj_collect(ctx, (void *)file->f_cred, CKPT_OBJ_CRED);
+	if (ret)
+		return ret;
 	/* A reference that is not an fd: ckpt_objhash_verify() counts it. */
 	return ckpt_obj_note(ctx, file);
 }
@@ -435,9 +449,15 @@ static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 	ret = ckpt_snap_mm(ctx, mm, &rec, &snap);
 	if (ret)
 		goto out;
-
-	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_MM, sizeof(rec),
-			       rec.exe_len);
+	/* The credentials that opened the executable come before the mm. */
+	ret = exe ? ckpt_obj_checkpoint(ctx, (void *)exe->f_cred, CKPT_OBJ_CRED) : 0;
+	if (ret > 0) {
+		rec.exe_cred_ref = ret;
+		ret = 0;
+	}
+	if (!ret)
+		ret = ckpt_write_begin(ctx, &rec, CKPT_REC_MM, sizeof(rec),
+				       rec.exe_len);
 	if (!ret && exe_path)
 		ret = ckpt_write_data(ctx, exe_path, rec.exe_len);
 	if (!ret)
@@ -484,22 +504,26 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	struct ckpt_rec_vma rec;
 	struct file *file = NULL, *shmem = NULL;
 	unsigned long addr, len, flags;
+	const struct cred *cred;
 	char *path = NULL;
+	bool named;
 	int ret;
 
 	/*
-	 * Shared memory is written before the first VMA that maps it.  An
-	 * mm here would replace the one being rebuilt, under this loop.
+	 * Shared memory is written before the first VMA that maps it, as
+	 * are the credentials that opened a mapped file.  An mm here would
+	 * replace the one being rebuilt, under this loop.
 	 */
-	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_SHMEM),
-				    "a mapping", NULL);
+	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_SHMEM) |
+				    CKPT_OBJ_KIND(CKPT_OBJ_CRED), "a mapping", NULL);
 	if (ret)
 		return ret;
 
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_VMA, sizeof(rec), PATH_MAX);
 	if (ret < 0)
 		return ret;
-	if (ret != rec.path_len || rec.__pad ||
+	named = rec.kind == CKPT_VMA_FILE_PRIVATE || rec.kind == CKPT_VMA_FILE_SHARED;
+	if (ret != rec.path_len || !rec.cred_ref == named ||
 	    (rec.kind == CKPT_VMA_SHMEM ? !rec.obj_ref : rec.obj_ref) ||
 	    !PAGE_ALIGNED(rec.start) || !PAGE_ALIGNED(rec.end) ||
 	    rec.start >= rec.end || !ckpt_user_range_ok(rec.start, rec.end) ||
@@ -507,8 +531,7 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	    rec.flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN | MAP_NORESERVE) ||
 	    (rec.flags & MAP_TYPE) == (MAP_SHARED | MAP_PRIVATE) ||
 	    rec.pgoff > (ULONG_MAX >> PAGE_SHIFT) ||
-	    !ckpt_file_id_valid(&rec.id, rec.kind == CKPT_VMA_FILE_PRIVATE ||
-				rec.kind == CKPT_VMA_FILE_SHARED))
+	    !ckpt_file_id_valid(&rec.id, named))
 		return ckpt_err(ctx, -EINVAL, "malformed mapping record at offset %llu",
 				ctx->rec_start);
 	/*
@@ -523,9 +546,12 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 		ret = ckpt_read_end(ctx);
 		return ret ?: ckpt_arch_restore_vma(ctx, &rec);
 	}
-	if (rec.kind == CKPT_VMA_FILE_PRIVATE || rec.kind == CKPT_VMA_FILE_SHARED) {
+	if (named) {
 		bool wr = rec.kind == CKPT_VMA_FILE_SHARED && rec.prot & PROT_WRITE;
 
+		cred = ckpt_obj_fetch(ctx, rec.cred_ref, CKPT_OBJ_CRED);
+		if (IS_ERR(cred))
+			return PTR_ERR(cred);
 		path = ckpt_read_path(ctx, rec.path_len);
 		if (IS_ERR(path))
 			return PTR_ERR(path);
@@ -533,7 +559,7 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 		if (ret)
 			goto out;
 		file = ckpt_reopen(ctx, path, &rec.id,
-				   O_LARGEFILE | (wr ? O_RDWR : O_RDONLY));
+				   O_LARGEFILE | (wr ? O_RDWR : O_RDONLY), cred);
 		if (IS_ERR(file)) {
 			ret = PTR_ERR(file);
 			file = NULL;
@@ -598,7 +624,8 @@ static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
 	    !ckpt_user_range_ok(r->arg_start, r->arg_end) ||
 	    !ckpt_user_range_ok(r->env_start, r->env_end) ||
 	    r->start_stack > TASK_SIZE || r->mmap_base > TASK_SIZE ||
-	    r->nr_vmas > sysctl_max_map_count ||
+	    r->nr_vmas > sysctl_max_map_count || r->__pad ||
+	    !r->exe_cred_ref == !!r->exe_len ||
 	    !ckpt_file_id_valid(&r->exe_id, r->exe_len))
 		return ckpt_err(ctx, -EINVAL, "malformed mm record at offset %llu",
 				ctx->rec_start);
@@ -607,6 +634,7 @@ static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
 
 static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 {
+	const struct cred *exe_cred = NULL;
 	struct ckpt_rec_mm rec;
 	struct mm_struct *mm;
 	struct file *exe = NULL;
@@ -614,6 +642,11 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 	u32 i;
 	int ret;
 
+	/* The credentials that opened the executable. */
+	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_CRED), "an mm",
+				    NULL);
+	if (ret)
+		return ERR_PTR(ret);
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_MM, sizeof(rec), PATH_MAX);
 	if (ret < 0)
 		return ERR_PTR(ret);
@@ -623,6 +656,9 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 	if (ret)
 		return ERR_PTR(ret);
 	if (rec.exe_len) {
+		exe_cred = ckpt_obj_fetch(ctx, rec.exe_cred_ref, CKPT_OBJ_CRED);
+		if (IS_ERR(exe_cred))
+			return ERR_CAST(exe_cred);
 		exe_path = ckpt_read_path(ctx, rec.exe_len);
 		if (IS_ERR(exe_path))
 			return ERR_PTR(PTR_ERR(exe_path));
@@ -632,7 +668,7 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 		goto out;
 	if (exe_path) {
 		exe = ckpt_reopen(ctx, exe_path, &rec.exe_id,
-				  O_LARGEFILE | O_RDONLY);
+				  O_LARGEFILE | O_RDONLY, exe_cred);
 		if (IS_ERR(exe)) {
 			ret = PTR_ERR(exe);
 			exe = NULL;

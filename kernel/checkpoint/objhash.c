@@ -121,6 +121,25 @@ static struct ckpt_obj *ckpt_obj_find(struct ckpt_objhash *h, void *ptr,
 	return NULL;
 }
 
+static int __ckpt_obj_collect(struct ckpt_ctx *ctx, void *ptr,
+			      enum ckpt_obj_type type, unsigned int uses)
+{
+	const struct ckpt_obj_ops *ops = ckpt_obj_ops(type);
+	struct ckpt_obj *obj;
+
+	obj = ckpt_obj_find(ctx->objhash, ptr, type);
+	if (obj) {
+		obj->uses += uses;
+		return 0;
+	}
+	obj = ckpt_obj_add(ctx, ptr, 0, type);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	ops->grab(ptr);
+	obj->uses = uses;
+	return ops->collect ? ops->collect(ctx, ptr) : 0;
+}
+
 /**
  * ckpt_obj_collect - count a use of a shared object, checking it on the first
  * @ctx:	checkpoint context, before anything is written.
@@ -137,20 +156,25 @@ static struct ckpt_obj *ckpt_obj_find(struct ckpt_objhash *h, void *ptr,
  */
 int ckpt_obj_collect(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type)
 {
-	const struct ckpt_obj_ops *ops = ckpt_obj_ops(type);
-	struct ckpt_obj *obj;
+	return __ckpt_obj_collect(ctx, ptr, type, 1);
+}
 
-	obj = ckpt_obj_find(ctx->objhash, ptr, type);
-	if (obj) {
-		obj->uses++;
-		return 0;
-	}
-	obj = ckpt_obj_add(ctx, ptr, 0, type);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	ops->grab(ptr);
-	obj->uses = 1;
-	return ops->collect ? ops->collect(ctx, ptr) : 0;
+/**
+ * ckpt_obj_collect_borrowed - collect an object used through another's reference
+ * @ctx:	checkpoint context, before anything is written.
+ * @ptr:	the object.
+ * @type:	its kind.
+ *
+ * As ckpt_obj_collect(), but the use holds no reference of its own (a
+ * leader that has exited stands on its threads' mm): it must not count
+ * against the object's reference count in ckpt_objhash_verify().
+ *
+ * Return: 0, or a negative errno (logged by the kind).
+ */
+int ckpt_obj_collect_borrowed(struct ckpt_ctx *ctx, void *ptr,
+			      enum ckpt_obj_type type)
+{
+	return __ckpt_obj_collect(ctx, ptr, type, 0);
 }
 
 /**

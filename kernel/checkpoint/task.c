@@ -65,7 +65,8 @@ struct task_struct *ckpt_obj_source(struct ckpt_ctx *ctx, struct ckpt_task *ct)
  * in some other task: nothing could hand it over.
  */
 static int ckpt_task_obj(struct ckpt_ctx *ctx, struct ckpt_task *ct, void *ptr,
-			 void *parents, enum ckpt_obj_type type, u32 flag)
+			 void *parents, enum ckpt_obj_type type, u32 flag,
+			 bool borrowed)
 {
 	const char *name = ckpt_obj_ops(type)->name;
 
@@ -78,6 +79,8 @@ static int ckpt_task_obj(struct ckpt_ctx *ctx, struct ckpt_task *ct, void *ptr,
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"task %d (%s) shares its %s with a task other than its parent; not supported yet",
 				ct->entry.pid, ct->task->comm, name);
+	if (borrowed)
+		return ckpt_obj_collect_borrowed(ctx, ptr, type);
 	return ckpt_obj_collect(ctx, ptr, type);
 }
 
@@ -157,20 +160,24 @@ static void ckpt_unpin_task_objs(struct ckpt_ctx *ctx, struct ckpt_task *ct)
  */
 int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
+	struct task_struct *src = ckpt_obj_source(ctx, ct);
+	/* An exited leader holds none of its own; its thread counts them. */
+	bool borrowed = src != ct->task;
 	struct ckpt_task *pt = ct->parent;
 	int ret;
 
-	ckpt_pin_task_objs(ct, ckpt_obj_source(ctx, ct));
-	ret = ckpt_task_obj(ctx, ct, ct->objs.mm, pt ? pt->objs.mm : NULL,
-			    CKPT_OBJ_MM, 0) ?:
+	ckpt_pin_task_objs(ct, src);
+	/* In the order they are written: credentials first. */
+	ret = ckpt_task_cred(ctx, ct) ?:
+	      ckpt_task_obj(ctx, ct, ct->objs.mm, pt ? pt->objs.mm : NULL,
+			    CKPT_OBJ_MM, 0, borrowed) ?:
 	      ckpt_task_obj(ctx, ct, ct->objs.files, pt ? pt->objs.files : NULL,
-			    CKPT_OBJ_FILES, CKPT_TREE_CLONE_FILES) ?:
+			    CKPT_OBJ_FILES, CKPT_TREE_CLONE_FILES, borrowed) ?:
 	      ckpt_task_obj(ctx, ct, ct->objs.fs, pt ? pt->objs.fs : NULL,
-			    CKPT_OBJ_FS, CKPT_TREE_CLONE_FS) ?:
+			    CKPT_OBJ_FS, CKPT_TREE_CLONE_FS, borrowed) ?:
 	      ckpt_task_obj(ctx, ct, ct->objs.sighand,
 			    pt ? pt->objs.sighand : NULL,
-			    CKPT_OBJ_SIGHAND, CKPT_TREE_CLONE_SIGHAND) ?:
-	      ckpt_task_cred(ctx, ct) ?:
+			    CKPT_OBJ_SIGHAND, CKPT_TREE_CLONE_SIGHAND, false) ?:
 	      ckpt_collect_sigpending(ctx, ct);
 	ckpt_unpin_task_objs(ctx, ct);
 	if (ret)

@@ -13,6 +13,7 @@
 #include <linux/errno.h>
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/regset.h>
 #include <linux/restart_block.h>
 #include <linux/sched/task_stack.h>
@@ -117,43 +118,64 @@ static int ckpt_restore_restart_block(struct ckpt_ctx *ctx,
  */
 int ckpt_arch_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
-	const struct user_regset *gp = ckpt_regset(ct->task, NT_PRSTATUS);
-	const struct user_regset *xs = ckpt_regset(ct->task, NT_X86_XSTATE);
+	struct task_struct *t = ct->task;
+	struct mm_struct *mm = ct->objs.mm;
+	const struct user_regset *gp, *xs;
 	u32 xsize = fpu_user_cfg.max_size;
 	struct ckpt_rec_cpu rec = { .pid = ct->entry.pid };
 	void *xbuf;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(rec.regs) != sizeof(struct user_regs_struct));
-	if (!gp || !xs)
-		return ckpt_err(ctx, -EOPNOTSUPP, "no register sets for task %d",
-				ct->entry.pid);
 	xbuf = kzalloc(xsize, GFP_KERNEL);
 	if (!xbuf)
 		return -ENOMEM;
 	/*
-	 * The user registers live on the kernel stack, which a task killed
-	 * while parked frees as it dies: pin it.  Such a task fails the
-	 * checkpoint before the trailer.
+	 * A task killed while parked runs on into do_exit() while this
+	 * reads it.  Its user registers live on its kernel stack, which it
+	 * frees as it dies: pin that.  Reading a segment base through the
+	 * LDT needs its mm, which exit_mm() drops under mmap_read_lock():
+	 * hold that off.  Such a task fails the checkpoint before the
+	 * trailer (ckpt_check_alive()).
 	 */
-	if (!try_get_task_stack(ct->task)) {
-		ret = ckpt_err(ctx, -ESRCH, "task %d was killed during checkpoint",
+	if (!try_get_task_stack(t)) {
+		ret = -ESRCH;
+		goto gone;
+	}
+	ret = mmap_write_lock_killable(mm);
+	if (ret)
+		goto out_stack;
+	if (READ_ONCE(t->mm) != mm) {
+		ret = -ESRCH;
+		goto out_unlock;
+	}
+	gp = ckpt_regset(t, NT_PRSTATUS);
+	xs = ckpt_regset(t, NT_X86_XSTATE);
+	if (!gp || !xs) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "no register sets for task %d",
 			       ct->entry.pid);
-		goto out;
+		goto out_unlock;
 	}
-	ret = regset_get(ct->task, gp, sizeof(rec.regs), &rec.regs);
+	ret = regset_get(t, gp, sizeof(rec.regs), &rec.regs);
 	if (ret >= 0) {
-		ckpt_apply_syscall_restart(ct->task, &rec);
-		ret = regset_get(ct->task, xs, xsize, xbuf);
+		ckpt_apply_syscall_restart(t, &rec);
+		ret = regset_get(t, xs, xsize, xbuf);
 	}
-	put_task_stack(ct->task);
+out_unlock:
+	mmap_write_unlock(mm);
+out_stack:
+	put_task_stack(t);
+gone:
+	if (ret == -ESRCH)
+		ret = ckpt_err(ctx, ret, "task %d was killed during checkpoint",
+			       ct->entry.pid);
+	/* No image write under the container's mmap_lock: see mm.c. */
 	if (ret >= 0)
 		ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CPU, sizeof(rec), xsize);
 	if (!ret)
 		ret = ckpt_write_data(ctx, xbuf, xsize);
 	if (!ret)
 		ret = ckpt_write_end(ctx);
-out:
 	kfree(xbuf);
 	return ret;
 }
