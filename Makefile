@@ -7,6 +7,7 @@
 #   make bench    checkpoint/restart figures on a non-debug kernel
 #   make host-tests  cr's unit and golden tests, on the host (no VM)
 #   make fuzz     a bounded libFuzzer run over cr's image parser
+#   make fuzz-kernel  the restart(2) fuzzer in the guest (FUZZ_TIME=seconds)
 #
 # Everything generated lives in out/.
 
@@ -32,7 +33,7 @@ CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered -static
 
 .PHONY: all deps tree kernel kernel-nocr headers selftests tools initramfs \
 	kernel-perf check demo bench vmtest vm series sparse host-tests fuzz \
-	clean FORCE
+	fuzz-kernel clean FORCE
 
 all: kernel selftests
 
@@ -223,6 +224,20 @@ fuzz: $(HOST)/image_fuzz $(HOST)/mkimage
 	@$(HOST)/image_fuzz -max_total_time=$(FUZZ_TIME) -timeout=10 \
 		-max_len=16384 -print_final_stats=1 \
 		-artifact_prefix=$(HOST)/fuzz- $(HOST)/fuzz-corpus $(HOST)/fuzz-seeds
+
+# The structure-aware fuzzer of restart(2), in the guest on the debug
+# kernel (tools/testing/selftests/checkpoint/kfuzz_prog.c): FUZZ_TIME
+# seconds after its base images are taken (about a minute), or
+# FUZZ_EXECS restarts if that comes first.  It reports restarts,
+# corpus size and edges covered, and fails on any finding or splat.
+# The inputs it adds land in out/vm-fuzz/corpus.new; to make some of
+# them seeds (make check replays every seed):
+#   cat out/vm-fuzz/corpus.new >>tools/testing/selftests/checkpoint/kfuzz.corpus
+# A long run, in the background:
+#   nohup make fuzz-kernel FUZZ_TIME=100000 FUZZ_EXECS=1000000 >out/fuzz-long.log 2>&1 &
+FUZZ_EXECS ?=
+fuzz-kernel: initramfs
+	@vm/fuzz-kernel.sh $(FUZZ_TIME) $(FUZZ_EXECS)
 
 clean:
 	rm -rf $(OUT)/build $(OUT)/bin $(OUT)/host $(INITRAMFS) $(OUT)/series

@@ -8,6 +8,9 @@ out=$1
 bindir=$2
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+# mktemp -d makes it 0700: the guest's / must be searchable by every
+# user, or nothing but root can open a path at all.
+chmod 755 "$stage"
 
 mkdir -p "$stage/bin" "$stage/dev" "$stage/proc" "$stage/sys" "$stage/tmp" \
 	 "$stage/root" "$stage/etc"
@@ -17,6 +20,8 @@ chmod 755 "$stage/init"
 for f in "$bindir"/*; do
 	[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$stage/bin/"
 done
+# The kernel fuzzer's seed corpus (kfuzz_prog.c).
+cp "$top/tools/testing/selftests/checkpoint/kfuzz.corpus" "$stage/etc/"
 for f in "$top"/vm/guest/*; do
 	[ -f "$f" ] && cp "$f" "$stage/bin/" && chmod 755 "$stage/bin/${f##*/}"
 done

@@ -29,11 +29,7 @@ host_check() {
 	fi
 }
 
-# Patterns that mean the kernel complained, whatever the tests said.
-splat='BUG:|WARNING:|Oops|KASAN:|UBSAN:|INFO: task .* blocked|INFO: rcu|'\
-'unreferenced object|Kernel panic|general protection fault|'\
-'kernel BUG|possible recursive locking|circular locking|'\
-'suspicious RCU usage|Call Trace:'
+. "$top/vm/splat.sh"
 
 guest_check() {
 	name=$1 kernel=$2 mode=$3 limit=$4

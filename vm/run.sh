@@ -4,7 +4,7 @@
 #
 # usage: run.sh --kernel BZIMAGE --initrd CPIO --mode MODE
 #               [--test NAME] [--logdir DIR] [--timeout SECS] [--console-stdout]
-#               [--interactive]
+#               [--interactive] [--append KERNEL-ARGS]
 # The kernel console goes to DIR/console.log (or stdout), the guest's test
 # output (TAP) to DIR/tap.log.
 set -eu
@@ -17,6 +17,7 @@ while [ $# -gt 0 ]; do
 	--initrd) initrd=$2; shift ;;
 	--mode) mode=$2; shift ;;
 	--test) extra="cr.test=$2"; shift ;;
+	--append) extra="$extra $2"; shift ;;
 	--logdir) logdir=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--console-stdout) stdout=yes ;;

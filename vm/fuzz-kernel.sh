@@ -1,0 +1,50 @@
+#!/bin/sh
+# make fuzz-kernel: boot the debug kernel in mode "fuzz", where kfuzz_prog
+# (tools/testing/selftests/checkpoint/kfuzz_prog.c) fuzzes restart(2) for
+# SECONDS after taking its base images, at most RESTARTS times if given.
+# Prints the run's figures and findings; the inputs the run added to the
+# corpus go to out/vm-fuzz/corpus.new.  Fails on any finding, any kernel
+# splat or kmemleak report in the console log, and a guest that does not
+# finish.
+#
+# usage: fuzz-kernel.sh SECONDS [RESTARTS]
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/out
+logdir=$out/vm-fuzz
+secs=$1
+execs=${2:-}
+. "$top/vm/splat.sh"
+
+args="cr.fuzz_time=$secs kasan_multi_shot"
+[ -n "$execs" ] && args="$args cr.fuzz_execs=$execs"
+echo "vm: fuzzing restart(2) for ${secs}s${execs:+ or $execs restarts}"
+start=$(date +%s)
+# Taking the base images, and the leak scan, come on top of the fuzzing.
+"$top/vm/run.sh" --kernel "$out/build/test/arch/x86/boot/bzImage" \
+	--initrd "$out/initramfs.cpio.gz" --mode fuzz --logdir "$logdir" \
+	--timeout $((secs + 900)) --append "$args"
+echo "vm: fuzz run took $(($(date +%s) - start))s"
+
+tap=$logdir/tap.log
+touch "$tap"
+sed -n 's/\r$//; s/^# KFUZZ-NEW //p' "$tap" >"$logdir/corpus.new"
+fail=0
+grep -a '^# kfuzz' "$tap" | sed 's/\r$//'
+if grep -aq 'KFUZZ-FINDING' "$tap"; then
+	grep -a -A80 'KFUZZ-FINDING' "$tap" | sed 's/\r$//' | head -200
+	fail=1
+fi
+grep -a '^# KFUZZ-STATS' "$tap" | sed 's/\r$//' | tr ' ' '\n' | sed 1,2d
+if grep -q '^# VM TIMEOUT' "$tap" || ! grep -aq '^# END kfuzz_prog 0' "$tap"; then
+	echo "FAIL: the fuzzer did not finish cleanly (see ${logdir#"$top"/})"
+	fail=1
+fi
+if grep -Eq "$splat" "$logdir/console.log"; then
+	echo "FAIL: kernel splat in ${logdir#"$top"/}/console.log"
+	grep -E -m10 "$splat" "$logdir/console.log" | sed 's/^/    /'
+	fail=1
+fi
+echo "$(wc -l <"$logdir/corpus.new") new inputs in ${logdir#"$top"/}/corpus.new"
+[ $fail -eq 0 ] && echo "PASS: no findings"
+exit $fail
