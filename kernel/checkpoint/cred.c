@@ -6,7 +6,10 @@
  *
  * A restored cred is prepared when its record is read and committed by
  * each task that uses it as the very last step of rebuilding that task,
- * so that nothing before runs with reduced privileges.
+ * so that nothing before runs with reduced privileges.  Until then the
+ * task's files are opened with the credentials that opened them, each
+ * also a cred object, and its working directory is looked up with its
+ * own.  No cred gets a capability its restarter lacks.
  */
 #include <linux/capability.h>
 #include <linux/checkpoint.h>
@@ -180,8 +183,8 @@ static void *ckpt_cred_restore(struct ckpt_ctx *ctx)
 		return ERR_PTR(ckpt_err(ctx, -EPERM,
 					"task %d: its capabilities are not a subset of the restarter's",
 					ctx->reader->entry.pid));
-	/* The task opens its files with these: they come before any. */
-	if (ctx->reader->opened)
+	/* A task's own: it looks its cwd up with them, before any file. */
+	if (ctx->obj_depth == 1 && ctx->reader->opened)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL,
 					"task %d: its credentials come after files it opened",
 					ctx->reader->entry.pid));
@@ -211,8 +214,13 @@ static void *ckpt_cred_restore(struct ckpt_ctx *ctx)
 		goto out_groups;
 	}
 	set_groups(new, gi);
-	/* Only a task's own site opens credentials: they are the reader's. */
-	ctx->reader->cred = new;
+	/*
+	 * Credentials open at a task's own site, which makes them the
+	 * task's, or inside a file, a mapping or an mm, whose opener they
+	 * are.
+	 */
+	if (ctx->obj_depth == 1)
+		ctx->reader->cred = new;
 out_groups:
 	put_group_info(gi);
 	return ret ? ERR_PTR(ret) : new;

@@ -6,11 +6,14 @@
  * A path in an image is only a name.  Between checkpoint and restart,
  * whoever owns a directory on the way can put something else under it:
  * a symlink to /etc/shadow or to /proc/1/mem, a hard link to another
- * file.  So restart looks every path up as the restored task itself,
- * with the credentials the image gives it, beneath its restored root,
- * following no symlink and no magic link (a path d_path() made never
- * holds one), and refuses what it finds unless it is the very inode the
- * checkpoint saw: same device, inode number and generation.
+ * file.  So restart looks every path up beneath the restored task's
+ * root, following no symlink and no magic link (a path d_path() made
+ * never holds one), and refuses what it finds unless it is the very
+ * inode the checkpoint saw: same device, inode number and generation.
+ * It looks up and opens a file with the credentials that opened it (its
+ * f_cred, a cred object of the image), the restarter's never: open(2)'s
+ * checks come out as they did for the task, and a task that opened a
+ * file before dropping privileges gets it back.
  *
  * Files of kernel-interface filesystems (procfs, sysfs, debugfs, ...)
  * are the kernel's state under a name, not data of the container: what
@@ -225,30 +228,27 @@ const struct cred *ckpt_reader_cred(struct ckpt_ctx *ctx, const char *name)
 }
 
 /**
- * ckpt_lookup_path - find a path of the image again, as the restored task
+ * ckpt_lookup_path - find a path of the image again, for the restored task
  * @ctx:	restart context; ctx->reader is the task being rebuilt.
  * @name:	the path, absolute, as the checkpointer named it.
  * @id:		the identity it had then.
  * @flags:	LOOKUP_DIRECTORY, or 0.
  * @write:	it is to be opened for writing.
+ * @cred:	the credentials that opened it.
  * @found:	the path found, referenced.
  *
- * ckpt_lookup_beneath() from the task's restored root, with the
- * credentials it will have.
+ * ckpt_lookup_beneath() from the task's restored root.
  *
  * Return: 0, or a negative errno (logged).
  */
 int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
 		     const struct ckpt_file_id *id, unsigned int flags,
-		     bool write, struct path *found)
+		     bool write, const struct cred *cred, struct path *found)
 {
-	const struct cred *cred = ckpt_reader_cred(ctx, name);
 	char *buf, *root_name;
 	struct path root;
 	int ret;
 
-	if (!cred)
-		return -EINVAL;
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -263,19 +263,21 @@ int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
 }
 
 /**
- * ckpt_reopen - open a file of the image again, as the restored task
+ * ckpt_reopen - open a file of the image again, for the restored task
  * @ctx:	restart context; ctx->reader is the task being rebuilt.
  * @name:	the path, absolute, as the checkpointer named it.
  * @id:		the identity it had then.
  * @flags:	open flags; never O_CREAT or O_TRUNC.
+ * @cred:	the credentials that opened it.
  *
  * Finds @name with ckpt_lookup_path() and opens what it found, with
- * the permission checks of open(2) made against the task's credentials.
+ * the permission checks of open(2) made against @cred.
  *
  * Return: the file, or an ERR_PTR (logged).
  */
 struct file *ckpt_reopen(struct ckpt_ctx *ctx, const char *name,
-			 const struct ckpt_file_id *id, int flags)
+			 const struct ckpt_file_id *id, int flags,
+			 const struct cred *cred)
 {
 	const struct cred *old;
 	struct file *file;
@@ -284,16 +286,15 @@ struct file *ckpt_reopen(struct ckpt_ctx *ctx, const char *name,
 
 	ret = ckpt_lookup_path(ctx, name, id,
 			       flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0,
-			       (flags & O_ACCMODE) != O_RDONLY, &path);
+			       (flags & O_ACCMODE) != O_RDONLY, cred, &path);
 	if (ret)
 		return ERR_PTR(ret);
 	/* The empty name opens @path itself, as open_by_handle_at() does. */
-	old = override_creds(ctx->reader->cred);
+	old = override_creds(cred);
 	file = file_open_root(&path, "", flags, 0);
 	revert_creds(old);
 	path_put(&path);
 	if (IS_ERR(file))
-		ckpt_err(ctx, PTR_ERR(file), "task %d cannot open %s",
-			 ctx->reader->entry.pid, name);
+		ckpt_err(ctx, PTR_ERR(file), "cannot open %s again", name);
 	return file;
 }

@@ -390,11 +390,12 @@ const struct ckpt_file_kind_ops ckpt_pipe_file = {
  * it back its capacity and bytes.  It must be the container's alone:
  * anyone else's ends or bytes would mix with the container's.  That file
  * never reaches the container, so the restarter opens it, with its own
- * rights, once the task has found the very FIFO it had; the task opens
- * its own ends as itself.
+ * rights, once the lookup for the task has found the very FIFO it had;
+ * the task's own ends are opened with the credentials that opened them.
  */
 static int ckpt_fifo_open(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
-			  const char *path, const struct ckpt_file_id *id)
+			  const char *path, const struct ckpt_file_id *id,
+			  const struct cred *cred)
 {
 	struct pipe_inode_info *pipe;
 	struct path found;
@@ -403,7 +404,7 @@ static int ckpt_fifo_open(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
 	bool busy;
 	int ret;
 
-	ret = ckpt_lookup_path(ctx, path, id, 0, true, &found);
+	ret = ckpt_lookup_path(ctx, path, id, 0, true, cred, &found);
 	if (ret)
 		return ret;
 	f = file_open_root(&found, "", O_RDWR | O_NONBLOCK | O_NOCTTY, 0);
@@ -442,6 +443,7 @@ static struct file *ckpt_fifo_file_restore(struct ckpt_ctx *ctx,
 					   const struct ckpt_rec_file *rec,
 					   const char *path)
 {
+	const struct cred *cred;
 	struct ckpt_pipe *p;
 	struct file *file;
 	int ret;
@@ -451,14 +453,17 @@ static struct file *ckpt_fifo_file_restore(struct ckpt_ctx *ctx,
 	p = ckpt_obj_fetch(ctx, rec->obj_ref, CKPT_OBJ_FIFO);
 	if (IS_ERR(p))
 		return ERR_CAST(p);
+	cred = ckpt_obj_fetch(ctx, rec->cred_ref, CKPT_OBJ_CRED);
+	if (IS_ERR(cred))
+		return ERR_CAST(cred);
 	if (!p->fifo) {
-		ret = ckpt_fifo_open(ctx, p, path, &rec->id);
+		ret = ckpt_fifo_open(ctx, p, path, &rec->id, cred);
 		if (ret)
 			return ERR_PTR(ret);
 	}
 	/* Its partner is open: O_NONBLOCK only keeps a lost race from hanging. */
 	file = ckpt_reopen(ctx, path, &rec->id,
-			   rec->f_flags | O_NONBLOCK | O_NOCTTY);
+			   rec->f_flags | O_NONBLOCK | O_NOCTTY, cred);
 	if (IS_ERR(file))
 		return file;
 	if (file_inode(file) != file_inode(p->fifo)) {

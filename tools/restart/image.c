@@ -188,12 +188,22 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 		       check_ref(w, i, off, t->fs_ref, CKPT_OBJ_FS, "fs") ||
 		       check_ref(w, i, off, t->sighand_ref, CKPT_OBJ_SIGHAND, "sighand") ||
 		       check_ref(w, i, off, t->cred_ref, CKPT_OBJ_CRED, "cred") ? -1 : 0;
+	case CKPT_REC_MM:
+		n = ((const struct ckpt_rec_mm *)r)->exe_cred_ref;
+		return n && check_ref(w, i, off, n, CKPT_OBJ_CRED, "executable's opener") ?
+		       -1 : 0;
 	case CKPT_REC_VMA:
+		n = ((const struct ckpt_rec_vma *)r)->cred_ref;
+		if (n && check_ref(w, i, off, n, CKPT_OBJ_CRED, "mapped file's opener"))
+			return -1;
 		if (((const struct ckpt_rec_vma *)r)->kind != CKPT_VMA_SHMEM)
 			return 0;
 		return check_ref(w, i, off, ((const struct ckpt_rec_vma *)r)->obj_ref,
 				 CKPT_OBJ_SHMEM, "shared memory") ? -1 : 0;
 	case CKPT_REC_FILE:
+		n = ((const struct ckpt_rec_file *)r)->cred_ref;
+		if (n && check_ref(w, i, off, n, CKPT_OBJ_CRED, "file's opener"))
+			return -1;
 		switch (((const struct ckpt_rec_file *)r)->kind) {
 		case CKPT_FILE_PIPE:
 			return check_ref(w, i, off, ((const struct ckpt_rec_file *)r)->obj_ref,

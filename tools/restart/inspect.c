@@ -35,6 +35,21 @@ static void add_path(json_object *o, const char *path, uint32_t len)
 	json_object_object_add(o, "path", json_object_new_string_len(path, len));
 }
 
+/* Which inode a path named at checkpoint: "MAJOR:MINOR", number, generation. */
+static void add_id(json_object *o, const char *key, const struct ckpt_file_id *id)
+{
+	json_object *x = json_object_new_object();
+	char dev[24];
+
+	/* new_encode_dev() form: minor bits 0-7 and 20-31, major 8-19. */
+	snprintf(dev, sizeof(dev), "%u:%u", (id->dev & 0xfff00) >> 8,
+		 (id->dev & 0xff) | ((id->dev >> 12) & 0xfff00));
+	json_object_object_add(x, "dev", json_object_new_string(dev));
+	json_object_object_add(x, "ino", juint(id->ino));
+	json_object_object_add(x, "generation", juint(id->generation));
+	json_object_object_add(o, key, x);
+}
+
 /*
  * The nested pid namespaces, numbered from 1 as tree entries name them,
  * and the pids tasks have below the container's level.
@@ -162,8 +177,22 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "kind", jint(v->kind));
 		if (v->kind == CKPT_VMA_SHMEM)
 			json_object_object_add(o, "shmem", jint(v->obj_ref));
-		if (v->path_len && v->path_len <= r->len - sizeof(*v))
+		if (v->path_len && v->path_len <= r->len - sizeof(*v)) {
 			add_path(o, PAYLOAD(r, struct ckpt_rec_vma), v->path_len);
+			add_id(o, "id", &v->id);
+			json_object_object_add(o, "opener", jint(v->cred_ref));
+		}
+		break;
+	case CKPT_REC_MM:
+		if (((const struct ckpt_rec_mm *)r)->exe_len) {
+			add_id(o, "exe_id", &((const struct ckpt_rec_mm *)r)->exe_id);
+			json_object_object_add(o, "exe_opener",
+					       jint(((const struct ckpt_rec_mm *)r)->exe_cred_ref));
+		}
+		break;
+	case CKPT_REC_FS:
+		add_id(o, "root_id", &((const struct ckpt_rec_fs *)r)->root_id);
+		add_id(o, "cwd_id", &((const struct ckpt_rec_fs *)r)->pwd_id);
 		break;
 	case CKPT_REC_SHMEM:
 		json_object_object_add(o, "size",
@@ -186,8 +215,11 @@ static json_object *record_json(const struct ckpt_rec *r)
 			json_object_object_add(o, "pipe", jint(f->obj_ref));
 		if (f->kind == CKPT_FILE_FIFO)
 			json_object_object_add(o, "fifo", jint(f->obj_ref));
-		if (f->path_len && f->path_len <= r->len - sizeof(*f))
+		if (f->path_len && f->path_len <= r->len - sizeof(*f)) {
 			add_path(o, PAYLOAD(r, struct ckpt_rec_file), f->path_len);
+			add_id(o, "id", &f->id);
+			json_object_object_add(o, "opener", jint(f->cred_ref));
+		}
 		break;
 	case CKPT_REC_FILES:
 		a = json_object_new_array();
@@ -645,9 +677,11 @@ static json_object *obj_json(const struct obj *ob)
 	switch (r ? ob->kind : 0) {
 	case CKPT_OBJ_MM:
 		exe = PAYLOAD(mm, struct ckpt_rec_mm);
-		if (mm->exe_len && mm->exe_len <= r->len - sizeof(*mm))
+		if (mm->exe_len && mm->exe_len <= r->len - sizeof(*mm)) {
 			json_object_object_add(o, "exe",
 					       json_object_new_string_len(exe, mm->exe_len));
+			add_id(o, "exe_id", &mm->exe_id);
+		}
 		json_object_object_add(o, "mappings", jint(ob->nr_maps));
 		break;
 	case CKPT_OBJ_FILES:
@@ -666,6 +700,8 @@ static json_object *obj_json(const struct obj *ob)
 		json_object_object_add(o, "cwd",
 				       json_object_new_string_len(paths + fs->root_len,
 								  fs->pwd_len));
+		add_id(o, "root_id", &fs->root_id);
+		add_id(o, "cwd_id", &fs->pwd_id);
 		json_object_object_add(o, "umask", jint(fs->umask));
 		break;
 	case CKPT_OBJ_CRED:

@@ -411,6 +411,9 @@ struct ckpt_rec_cpu {
  * @dumpable:	SUID_DUMP_* value of the mm.
  * @auxv:	the ELF auxiliary vector.
  * @exe_id:	the executable's identity; zero without one.
+ * @exe_cred_ref: objref of the credentials the executable was opened
+ *		with (exec(2)'s caller's); zero without one.
+ * @__pad:	zero.
  */
 struct ckpt_rec_mm {
 	struct ckpt_rec rec;
@@ -424,6 +427,8 @@ struct ckpt_rec_mm {
 	__u32 dumpable;
 	__aligned_u64 auxv[64];
 	struct ckpt_file_id exe_id;
+	__u32 exe_cred_ref;
+	__u32 __pad;
 };
 
 /* struct ckpt_rec_vma kinds */
@@ -449,7 +454,8 @@ enum ckpt_vma_kind {
  * @kind:	enum ckpt_vma_kind.
  * @path_len:	bytes of path following.
  * @obj_ref:	CKPT_VMA_SHMEM: the memory, written before; @pgoff is into it.
- * @__pad:	zero.
+ * @cred_ref:	a file-backed VMA: objref of the credentials its file was
+ *		opened with; zero otherwise.
  * @id:		a file-backed VMA: the file's identity; zero otherwise.
  */
 struct ckpt_rec_vma {
@@ -462,7 +468,7 @@ struct ckpt_rec_vma {
 	__u32 kind;
 	__u32 path_len;
 	__u32 obj_ref;
-	__u32 __pad;
+	__u32 cred_ref;
 	struct ckpt_file_id id;
 };
 
@@ -539,7 +545,8 @@ enum ckpt_file_kind {
  * @path_len:	bytes of path; zero for CKPT_FILE_PIPE.
  * @obj_ref:	CKPT_FILE_PIPE: the CKPT_OBJ_PIPE, written before;
  *		CKPT_FILE_FIFO: the CKPT_OBJ_FIFO likewise.
- * @__pad:	zero.
+ * @cred_ref:	with a path: objref of the credentials it was opened with
+ *		(its f_cred), which restart reopens it with; zero otherwise.
  * @id:		the identity of what @path named; zero without a path.
  */
 struct ckpt_rec_file {
@@ -550,7 +557,7 @@ struct ckpt_rec_file {
 	__u32 rdev;
 	__u32 path_len;
 	__u32 obj_ref;
-	__u32 __pad;
+	__u32 cred_ref;
 	struct ckpt_file_id id;
 };
 

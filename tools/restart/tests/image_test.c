@@ -235,7 +235,7 @@ TEST(objref_of_the_wrong_kind)
 	synth_init(&s);
 	synth_damaged(&s);
 	i = synth_find(&s, CKPT_REC_TASK, 0);
-	DAMAGE_AT(&s, i, "files objref 5 is a fs, used as a files");
+	DAMAGE_AT(&s, i, "files objref 2 is a fs, used as a files");
 	synth_free(&s);
 
 	synth_init(&s);
@@ -243,8 +243,18 @@ TEST(objref_of_the_wrong_kind)
 	i = synth_find(&s, CKPT_REC_FILE, 1);
 	f = synth_at(&s, i);
 	ASSERT_EQ((uint32_t)CKPT_FILE_PIPE, f->kind);
-	f->obj_ref = 2;
-	DAMAGE_AT(&s, i, "pipe objref 2 is a file, used as a pipe");
+	f->obj_ref = 4;
+	DAMAGE_AT(&s, i, "pipe objref 4 is a file, used as a pipe");
+	synth_free(&s);
+
+	/* The credentials a file was opened with: a fs is none. */
+	synth_init(&s);
+	synth_single(&s);
+	i = synth_find(&s, CKPT_REC_FILE, 1);
+	f = synth_at(&s, i);
+	ASSERT_EQ(1U, f->cred_ref);
+	f->cred_ref = 2;
+	DAMAGE_AT(&s, i, "file's opener objref 2 is a fs, used as a cred");
 	synth_free(&s);
 }
 

@@ -21,6 +21,18 @@
 #define SYNTH_XFEATURES		0x3
 /* new_encode_dev(MKDEV(1, 3)), /dev/null: the only device they open. */
 #define SYNTH_DEV_NULL		0x103
+/* new_encode_dev(MKDEV(8, 1)): the disk every path of theirs is on. */
+#define SYNTH_DEV_DISK		0x801
+
+/* An identity for @path, the same each time, as a filesystem keeps it. */
+static struct ckpt_file_id synth_id(const char *path)
+{
+	return (struct ckpt_file_id){
+		.ino = 2 + crc32(0, (const unsigned char *)path, strlen(path)) % 100000,
+		.dev = SYNTH_DEV_DISK,
+		.generation = 1,
+	};
+}
 
 void synth_init(struct synth *s)
 {
@@ -145,6 +157,10 @@ static void synth_vma(struct synth *s, uint64_t start, uint64_t end,
 		.path_len = path ? strlen(path) : 0,
 	};
 
+	if (path) {
+		v.id = synth_id(path);
+		v.cred_ref = s->cred;
+	}
 	synth_rec(s, CKPT_REC_VMA, &v, sizeof(v), path, v.path_len);
 }
 
@@ -169,6 +185,8 @@ uint32_t synth_mm(struct synth *s, const char *exe, int with_page)
 	struct ckpt_rec_pages p = { .addr = 0x7fffffffe000, .nr = 1 };
 	uint32_t ref = synth_obj(s, CKPT_OBJ_MM);
 
+	mm.exe_id = synth_id(exe);
+	mm.exe_cred_ref = s->cred;
 	synth_rec(s, CKPT_REC_MM, &mm, sizeof(mm), exe, mm.exe_len);
 	synth_vma(s, 0x401000, 0x402000, PROT_READ | PROT_EXEC, MAP_PRIVATE,
 		  CKPT_VMA_FILE_PRIVATE, exe);
@@ -191,6 +209,8 @@ uint32_t synth_file(struct synth *s, uint32_t kind, uint32_t flags,
 		.f_flags = flags,
 		.rdev = kind == CKPT_FILE_CHRDEV ? SYNTH_DEV_NULL : 0,
 		.path_len = strlen(path),
+		.cred_ref = s->cred,
+		.id = synth_id(path),
 	};
 	uint32_t ref = synth_obj(s, CKPT_OBJ_FILE);
 
@@ -230,6 +250,8 @@ static uint32_t synth_fifo_file(struct synth *s, uint32_t flags,
 		.kind = CKPT_FILE_FIFO,
 		.f_flags = flags,
 		.path_len = strlen(path),
+		.cred_ref = s->cred,
+		.id = synth_id(path),
 	};
 	struct ckpt_rec_pipe p = {
 		.size = 16 * SYNTH_PAGE_SIZE,
@@ -285,6 +307,8 @@ uint32_t synth_fs(struct synth *s, const char *root, const char *pwd)
 		.umask = 022,
 		.root_len = strlen(root),
 		.pwd_len = strlen(pwd),
+		.root_id = synth_id(root),
+		.pwd_id = synth_id(pwd),
 	};
 	char paths[128];
 	uint32_t ref = synth_obj(s, CKPT_OBJ_FS);
@@ -318,6 +342,7 @@ uint32_t synth_cred(struct synth *s, uint32_t uid)
 	uint32_t ref = synth_obj(s, CKPT_OBJ_CRED);
 
 	synth_rec(s, CKPT_REC_CRED, &c, sizeof(c), NULL, 0);
+	s->cred = ref;
 	return ref;
 }
 
@@ -394,6 +419,9 @@ static void build_single(struct synth *s, int damaged)
 
 	synth_header(s);
 	synth_container(s, &init, 1, "single");
+	/* Credentials and root first: restart opens files as the task. */
+	r.cred = synth_cred(s, 0);
+	r.fs = synth_fs(s, "/", "/tmp");
 	r.mm = synth_mm(s, "/bin/counter", 1);
 	null = synth_file(s, CKPT_FILE_CHRDEV, O_RDWR, "/dev/null");
 	log = synth_file(s, CKPT_FILE_PATH, O_WRONLY | O_APPEND, "/tmp/count");
@@ -401,9 +429,7 @@ static void build_single(struct synth *s, int damaged)
 	fds[1] = (struct ckpt_fd_entry){ .fd = 1, .file_ref = log };
 	fds[2] = (struct ckpt_fd_entry){ .fd = 2, .file_ref = log };
 	r.files = synth_files(s, fds, 3);
-	r.fs = synth_fs(s, "/", "/tmp");
 	r.sighand = synth_sighand(s);
-	r.cred = synth_cred(s, 0);
 	/* A mix-up the walker must catch: the fd table named by the wrong ref. */
 	if (damaged)
 		r.files = r.fs;
@@ -440,6 +466,8 @@ void synth_pipe_tree(struct synth *s)
 
 	synth_header(s);
 	synth_container(s, tree, 2, "pipes");
+	r1.cred = synth_cred(s, 1000);
+	r1.fs = synth_fs(s, "/", "/");
 	r1.mm = synth_mm(s, "/bin/sh", 0);
 	rd = synth_pipe_file(s, O_RDONLY, &pipe, "hello\n");
 	wr = synth_pipe_file(s, O_WRONLY, &pipe, NULL);
@@ -447,16 +475,14 @@ void synth_pipe_tree(struct synth *s)
 	fds[1] = (struct ckpt_fd_entry){ .fd = 4, .file_ref = wr,
 					 .flags = CKPT_FD_CLOEXEC };
 	r1.files = synth_files(s, fds, 2);
-	r1.fs = synth_fs(s, "/", "/");
 	r1.sighand = synth_sighand(s);
-	r1.cred = synth_cred(s, 1000);
 	synth_task(s, 1, "sh", &r1);
 
+	r2.cred = r1.cred;
+	r2.fs = synth_fs(s, "/", "/");
 	r2.mm = synth_mm(s, "/bin/sh", 0);
 	r2.files = synth_files(s, fds, 2);
-	r2.fs = synth_fs(s, "/", "/");
 	r2.sighand = synth_sighand(s);
-	r2.cred = r1.cred;
 	synth_task(s, 2, "writer", &r2);
 
 	synth_cpu(s, 1);
@@ -505,6 +531,12 @@ void synth_threads(struct synth *s)
 
 	synth_header(s);
 	synth_container(s, tree, 2, "threads");
+	r.cred = synth_cred(s, 0);
+	r.fs = synth_fs(s, "/", "/srv");
+	mm.exe_id = synth_id("/bin/worker");
+	mm.exe_cred_ref = r.cred;
+	text.id = mm.exe_id;
+	text.cred_ref = r.cred;
 	r.mm = synth_obj(s, CKPT_OBJ_MM);
 	synth_rec(s, CKPT_REC_MM, &mm, sizeof(mm), "/bin/worker", mm.exe_len);
 	synth_rec(s, CKPT_REC_VMA, &text, sizeof(text), "/bin/worker",
@@ -519,9 +551,7 @@ void synth_threads(struct synth *s)
 	for (i = 0; i < 3; i++)
 		fds[i] = (struct ckpt_fd_entry){ .fd = i, .file_ref = null };
 	r.files = synth_files(s, fds, 3);
-	r.fs = synth_fs(s, "/", "/srv");
 	r.sighand = synth_sighand(s);
-	r.cred = synth_cred(s, 0);
 	synth_task(s, 1, "worker", &r);
 	synth_task(s, 2, "worker-1", &r);
 	synth_cpu(s, 1);
@@ -551,22 +581,22 @@ void synth_pidns_fifo(struct synth *s)
 	synth_header(s);
 	synth_container(s, tree, 2, "nested");
 	synth_pidns(s, &ns, 1, nested, 1);
+	r1.cred = synth_cred(s, 0);
+	r1.fs = synth_fs(s, "/", "/run");
 	r1.mm = synth_mm(s, "/sbin/supervisor", 0);
 	null = synth_file(s, CKPT_FILE_CHRDEV, O_RDWR, "/dev/null");
 	fifo = synth_fifo_file(s, O_RDWR, "/run/ctl.fifo", "ping\n");
 	fds[0] = (struct ckpt_fd_entry){ .fd = 0, .file_ref = null };
 	fds[1] = (struct ckpt_fd_entry){ .fd = 3, .file_ref = fifo };
 	r1.files = synth_files(s, fds, 2);
-	r1.fs = synth_fs(s, "/", "/run");
 	r1.sighand = synth_sighand(s);
-	r1.cred = synth_cred(s, 0);
 	synth_task(s, 1, "supervisor", &r1);
 
+	r2.cred = r1.cred;
+	r2.fs = synth_fs(s, "/", "/run");
 	r2.mm = synth_mm(s, "/sbin/supervisor", 0);
 	r2.files = synth_files(s, fds, 2);
-	r2.fs = synth_fs(s, "/", "/run");
 	r2.sighand = synth_sighand(s);
-	r2.cred = r1.cred;
 	synth_task(s, 2, "nested-init", &r2);
 
 	synth_cpu(s, 1);

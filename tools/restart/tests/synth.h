@@ -19,6 +19,8 @@
  * @cap:	bytes allocated.
  * @nr:		records so far.
  * @next_ref:	the objref the next object gets.
+ * @cred:	the last credentials written: files that come after were
+ *		opened with them.
  * @off:	byte offset of each record.
  * @type:	type of each record.
  */
@@ -27,6 +29,7 @@ struct synth {
 	size_t len, cap;
 	unsigned int nr;
 	uint32_t next_ref;
+	uint32_t cred;
 	size_t off[SYNTH_MAX_RECS];
 	uint32_t type[SYNTH_MAX_RECS];
 };
