@@ -97,6 +97,7 @@ struct ckpt_task {
  * @rec_start:	offset where it began, for error reports.
  * @peek:	header of the next record when @peeked.
  * @peeked:	ckpt_peek_type() has read @peek already.
+ * @peek_crc:	@crc before @peek was read.
  * @objhash:	shared objects seen so far, by pointer and by objref.
  * @obj_depth:	restart: objects being restored inside one another.
  * @root_ns:	the container's pid namespace.
@@ -141,6 +142,7 @@ struct ckpt_ctx {
 	u64 rec_start;
 	struct ckpt_rec peek;
 	bool peeked;
+	u32 peek_crc;
 
 	struct ckpt_objhash *objhash;
 	unsigned int obj_depth;

@@ -417,6 +417,7 @@ int ckpt_peek_type(struct ckpt_ctx *ctx)
 	int ret;
 
 	if (!ctx->peeked) {
+		ctx->peek_crc = ctx->crc;
 		ret = ckpt_kread(ctx, &ctx->peek, sizeof(ctx->peek));
 		if (ret)
 			return ret;
@@ -538,7 +539,8 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx)
 {
 	struct ckpt_rec_trailer t;
 	u32 nr = ctx->nr_records;
-	u32 crc = ~ctx->crc;
+	/* Of the bytes before the trailer: its header may have been peeked. */
+	u32 crc = ~(ctx->peeked ? ctx->peek_crc : ctx->crc);
 	int ret;
 
 	ret = ckpt_read_rec(ctx, &t, CKPT_REC_TRAILER, sizeof(t));
