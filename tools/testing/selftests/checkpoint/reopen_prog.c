@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Container init for reopen_test: a program that holds a file open
+ * read-write and maps it MAP_SHARED, as the user that owns it (or as
+ * root, with every capability), and after a restart checks that what
+ * it holds is still that file and that it can write it both ways.
+ *
+ *   reopen_prog MODE FILE
+ *
+ * MODE is "user" (uid and gid 1000, RLIMIT_NPROC 1: it may not fork),
+ * "root", "proc" (as "user", with /proc/self/status open too) or
+ * "meminfo" (as "user", with /proc/meminfo open too).  It shows it is
+ * set up by writing READY_MARK at READY_OFF through its mapping, then
+ * waits for SIGUSR1, checks, and exits with 0 or with the number of the
+ * first check that failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "reopen_prog.h"
+
+static volatile sig_atomic_t go;
+
+static void on_usr1(int sig)
+{
+	go = 1;
+}
+
+/* Its file, by fd and by mapping, and what it was when the program began. */
+static int fd = -1, extra = -1;
+static char *map;
+static struct stat orig;
+
+static int setup(const char *mode, const char *path)
+{
+	struct rlimit one = { 1, 1 };
+	bool user = strcmp(mode, "root");
+
+	syscall(__NR_close_range, 0, ~0U, 0);
+	if (signal(SIGUSR1, on_usr1) == SIG_ERR)
+		return 20;
+	if (user && (setgroups(0, NULL) || setresgid(REOPEN_UID, REOPEN_UID, REOPEN_UID) ||
+		     setresuid(REOPEN_UID, REOPEN_UID, REOPEN_UID)))
+		return 21;
+	fd = open(path, O_RDWR);
+	if (fd < 0 || fstat(fd, &orig))
+		return 22;
+	map = mmap(NULL, REOPEN_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return 23;
+	if (!strcmp(mode, "proc"))
+		extra = open("/proc/self/status", O_RDONLY);
+	else if (!strcmp(mode, "meminfo"))
+		extra = open("/proc/meminfo", O_RDONLY);
+	if (extra < 0 && (!strcmp(mode, "proc") || !strcmp(mode, "meminfo")))
+		return 24;
+	/* The only process of its user: it may not fork another. */
+	if (user && setrlimit(RLIMIT_NPROC, &one))
+		return 25;
+	memcpy(map + READY_OFF, READY_MARK, sizeof(READY_MARK));
+	return msync(map, REOPEN_SIZE, MS_SYNC) ? 26 : 0;
+}
+
+/* After a restart: the same file, writable through both, and no more. */
+static int check(const char *mode, const char *path)
+{
+	char buf[64];
+	struct stat st;
+	pid_t pid;
+	int fd2;
+
+	if (fstat(fd, &st) || st.st_ino != orig.st_ino || st.st_dev != orig.st_dev)
+		return 40;
+	if (getuid() != (strcmp(mode, "root") ? REOPEN_UID : 0))
+		return 41;
+	if (pwrite(fd, VIA_FD, sizeof(VIA_FD), FD_OFF) != sizeof(VIA_FD))
+		return 42;
+	memcpy(map + MAP_OFF, VIA_MAP, sizeof(VIA_MAP));
+	if (msync(map, REOPEN_SIZE, MS_SYNC))
+		return 43;
+	/* Both writes reached the file behind the name. */
+	fd2 = open(path, O_RDONLY);
+	if (fd2 < 0 ||
+	    pread(fd2, buf, sizeof(VIA_MAP), MAP_OFF) != sizeof(VIA_MAP) ||
+	    memcmp(buf, VIA_MAP, sizeof(VIA_MAP)) ||
+	    pread(fd2, buf, sizeof(VIA_FD), FD_OFF) != sizeof(VIA_FD) ||
+	    memcmp(buf, VIA_FD, sizeof(VIA_FD)))
+		return 44;
+	close(fd2);
+	if (extra >= 0 && (read(extra, buf, 1) != 1))
+		return 45;
+	/* RLIMIT_NPROC counts it as its user's: no second process. */
+	if (strcmp(mode, "root")) {
+		pid = fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0) {
+			waitpid(pid, NULL, 0);
+			return 46;
+		}
+		if (errno != EAGAIN)
+			return 47;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	if (argc != 3)
+		return 2;
+	ret = setup(argv[1], argv[2]);
+	if (ret)
+		return ret;
+	while (!go)
+		pause();
+	return check(argv[1], argv[2]);
+}
