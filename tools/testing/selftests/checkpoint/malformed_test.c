@@ -12,6 +12,12 @@
  * leader, groups and sessions that name nobody, bad detached pid lists,
  * and objrefs of the wrong kind.  Each must be refused for its reason,
  * as restart's log says: one refused for any other would prove nothing.
+ *
+ * Last, from the image of a small family of tasks (sleeper_prog
+ * hold-family), images that are well framed and checksummed but mean
+ * what no checkpoint writes: registers for a zombie, objects nested
+ * where they do not belong, a thread with an mm of its own, a group
+ * named after a thread, and a path whose bytes the log must escape.
  */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -199,8 +205,13 @@ static void image_load(struct __test_metadata *_metadata, struct image *im)
 	ASSERT_GE(im->log, 0);
 
 	ASSERT_EQ((ssize_t)im->size, pwrite(im->fd, im->img, im->size, 0));
-	i = rstrt(im->fd, -1, 0);
-	ASSERT_GT(i, 0) TH_LOG("the valid image itself was refused: %m");
+	i = rstrt(im->fd, im->log, 0);
+	ASSERT_GT(i, 0) {
+		char log[4096];
+
+		read_log(im->log, log, sizeof(log));
+		TH_LOG("the valid image itself was refused: %m; log: %s", log);
+	}
 	kill(i, SIGKILL);
 	ASSERT_EQ(i, waitpid(i, NULL, __WALL));
 	TH_LOG("image of %zu bytes in %d records", im->size, im->nr_recs);
@@ -1009,6 +1020,373 @@ TEST_F_TIMEOUT(tree_image, per_task_fields, 120)
 	try_tree(_metadata, self, im->size, "sleep on clock", 99,
 		 "bad interrupted sleep");
 	assert_all_refused(_metadata, im);
+}
+
+/*
+ * Images that are well framed and checksummed, but mean something no
+ * checkpoint could have written: registers for a zombie, objects nested
+ * where they have no place, a thread with an address space of its own,
+ * a process group named after a thread.  From the image of sleeper_prog
+ * hold-family: the init (fds: the shared file, a pipe), its thread T,
+ * its zombie child Z and its child A, leader of its own group.
+ */
+FIXTURE(family_image) {
+	struct image im;
+	size_t tree_off;	/* where the tree entries start */
+	pid_t t, z, a;		/* T's, Z's and A's pids in the container */
+	int it, ia;		/* T's and A's indexes in the tree */
+	uint32_t next_ref;	/* an objref the image does not use */
+};
+
+FIXTURE_SETUP(family_image)
+{
+	const struct ckpt_rec_container *rec;
+	const struct ckpt_tree_entry *e;
+	struct image *im = &self->im;
+	struct shared_page *sp;
+	int i;
+
+	sp = start_sleeper(_metadata, im, "hold-family");
+	for (i = 0; i < 10000 && SHARED_GET(sp->verdict) != 400; i++)
+		usleep(1000);
+	ASSERT_EQ(400ULL, SHARED_GET(sp->verdict)) {
+		container_stop(im->init);
+		TH_LOG("the container did not set up its family");
+	}
+	image_load(_metadata, im);
+
+	for (i = 0; i < im->nr_recs; i++) {
+		const struct ckpt_rec_obj *o = (const void *)(im->img + im->recs[i].off);
+
+		if (im->recs[i].type == CKPT_REC_CONTAINER)
+			self->tree_off = im->recs[i].off + sizeof(*rec);
+		if (im->recs[i].type == CKPT_REC_OBJ && o->objref >= self->next_ref)
+			self->next_ref = o->objref + 1;
+	}
+	ASSERT_NE(0U, self->tree_off);
+	rec = (const void *)(im->img + self->tree_off - sizeof(*rec));
+	e = (const void *)(im->img + self->tree_off);
+	ASSERT_EQ(4U, rec->nr_tasks);
+	for (i = 1; i < 4; i++) {
+		if (e[i].tgid == 1) {
+			self->t = e[i].pid;
+			self->it = i;
+		} else if (e[i].flags & CKPT_TREE_ZOMBIE) {
+			self->z = e[i].pid;
+		} else {
+			self->a = e[i].pid;
+			self->ia = i;
+		}
+	}
+	ASSERT_NE(0, self->t);
+	ASSERT_NE(0, self->z);
+	ASSERT_NE(0, self->a);
+	ASSERT_EQ(self->a, e[self->ia].pgid);
+}
+
+FIXTURE_TEARDOWN(family_image)
+{
+	image_unload(_metadata, &self->im);
+}
+
+/* The index of the @nth (from 0) record of the valid image matching. */
+static int find_rec(const struct image *im, uint32_t type, uint32_t obj_type,
+		    int nth)
+{
+	int i;
+
+	for (i = 0; i < im->nr_recs; i++) {
+		const struct ckpt_rec_obj *o = (const void *)(im->img + im->recs[i].off);
+
+		if (im->recs[i].type != type ||
+		    (obj_type && o->obj_type != obj_type))
+			continue;
+		if (nth-- == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* The index of the task or CPU record of the valid image for @pid. */
+static int find_pid_rec(const struct image *im, uint32_t type, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < im->nr_recs; i++) {
+		const struct ckpt_rec_task *t = (const void *)(im->img + im->recs[i].off);
+
+		/* Both records start with the pid. */
+		if (im->recs[i].type == type && t->pid == pid)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * The valid image in im.buf with the @del records from record @at on
+ * replaced by the @nr records at @ins (@len bytes, each padded), the
+ * trailer's count of records adjusted.  Returns the variant's size.
+ */
+static size_t splice_records(struct image *im, int at, int del,
+			     const void *ins, size_t len, int nr)
+{
+	size_t off = im->recs[at].off, end = im->recs[at + del].off;
+	struct ckpt_rec_trailer *t;
+	size_t size = im->size - (end - off) + len;
+
+	memcpy(im->buf, im->img, off);
+	memcpy(im->buf + off, ins, len);
+	memcpy(im->buf + off + len, im->img + end, im->size - end);
+	t = (struct ckpt_rec_trailer *)(im->buf + size - sizeof(*t));
+	t->nr_records += nr - del;
+	return size;
+}
+
+/*
+ * Records @from to @to (excluded) of the valid image copied to @out, the
+ * first an object whose objref becomes @objref.  Returns their length.
+ */
+static size_t copy_object(const struct image *im, int from, int to,
+			  uint32_t objref, unsigned char *out)
+{
+	size_t len = im->recs[to].off - im->recs[from].off;
+
+	memcpy(out, im->img + im->recs[from].off, len);
+	((struct ckpt_rec_obj *)out)->objref = objref;
+	return len;
+}
+
+/* An mm object with no mappings, copied from the first mm's record. */
+static size_t empty_mm(const struct image *im, uint32_t objref,
+		       unsigned char *out)
+{
+	int i = find_rec(im, CKPT_REC_OBJ, CKPT_OBJ_MM, 0);
+	struct ckpt_rec_obj *o = (void *)out;
+	struct ckpt_rec_mm *mm = (void *)(out + sizeof(*o));
+
+	if (i < 0)
+		return 0;
+	*o = (struct ckpt_rec_obj){
+		.rec = { CKPT_REC_OBJ, sizeof(*o) },
+		.objref = objref,
+		.obj_type = CKPT_OBJ_MM,
+	};
+	memcpy(mm, im->img + im->recs[i + 1].off, sizeof(*mm));
+	mm->rec.len = sizeof(*mm);
+	mm->nr_vmas = 0;
+	mm->exe_len = 0;
+	return sizeof(*o) + sizeof(*mm);
+}
+
+/* Restart the variant in im.buf; it must be refused, for @reason. */
+static void try_family(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(family_image) *self, size_t size,
+		       const char *what, long arg, const char *reason)
+{
+	fix_trailer(self->im.buf, size);
+	restart_variant(_metadata, &self->im, self->im.buf, size, what, arg,
+			reason);
+}
+
+/*
+ * Issue 10, defect 3: a CPU record naming a zombie made the coordinator
+ * write registers on the zombie's freed kernel stack, and left a live
+ * task to return to user mode with registers it never had.
+ */
+TEST_F_TIMEOUT(family_image, cpu_record_of_a_zombie, 120)
+{
+	struct image *im = &self->im;
+	int i = find_pid_rec(im, CKPT_REC_CPU, self->a);
+	struct ckpt_rec_cpu *c;
+
+	ASSERT_GE(i, 0);
+	memcpy(im->buf, im->img, im->size);
+	c = (struct ckpt_rec_cpu *)(im->buf + im->recs[i].off);
+	c->pid = self->z;
+	try_family(_metadata, self, im->size, "A's cpu record names zombie",
+		   self->z, "which is a zombie");
+	assert_all_refused(_metadata, im);
+}
+
+/* Each live task has exactly one CPU record: not two, not none. */
+TEST_F_TIMEOUT(family_image, cpu_records, 120)
+{
+	struct image *im = &self->im;
+	int i = find_pid_rec(im, CKPT_REC_CPU, 1);
+	int it = find_pid_rec(im, CKPT_REC_CPU, self->t);
+	struct ckpt_rec_cpu *c;
+	size_t size;
+
+	ASSERT_GE(i, 0);
+	ASSERT_GE(it, 0);
+	memcpy(im->buf, im->img, im->size);
+	c = (struct ckpt_rec_cpu *)(im->buf + im->recs[i].off);
+	c->pid = self->t;
+	try_family(_metadata, self, im->size, "the init's cpu record names T",
+		   self->t, "given twice");
+	memcpy(im->buf, im->img, im->size);
+	c->pid = 999;
+	try_family(_metadata, self, im->size, "the init's cpu record names pid",
+		   999, "no task of the image");
+
+	size = splice_records(im, it, 1, "", 0, 0);
+	try_family(_metadata, self, size, "T's cpu record dropped, pid", self->t,
+		   "has no cpu record");
+	assert_all_refused(_metadata, im);
+}
+
+/*
+ * Issue 10, defect 4: an mm object opened inside one of the init's
+ * mappings replaced the mm being restored, which was freed under the
+ * restore of its next page.  The first mapping with saved pages is where
+ * it would do that.
+ */
+TEST_F_TIMEOUT(family_image, mm_in_a_mapping, 120)
+{
+	struct image *im = &self->im;
+	unsigned char ins[sizeof(struct ckpt_rec_obj) + sizeof(struct ckpt_rec_mm)];
+	size_t len = empty_mm(im, self->next_ref, ins), size;
+	int i;
+
+	ASSERT_NE(0U, len);
+	for (i = find_rec(im, CKPT_REC_OBJ, CKPT_OBJ_MM, 0); i >= 0 &&
+	     i + 1 < im->nr_recs; i++)
+		if (im->recs[i].type == CKPT_REC_VMA &&
+		    im->recs[i + 1].type == CKPT_REC_PAGES)
+			break;
+	ASSERT_GE(i, 0);
+	ASSERT_LT(i + 1, im->nr_recs);
+	size = splice_records(im, i, 0, ins, len, 2);
+	try_family(_metadata, self, size, "an mm in a mapping, objref",
+		   self->next_ref, "a mm cannot open in a mapping");
+	assert_all_refused(_metadata, im);
+}
+
+/* Objects nested where they have no place. */
+TEST_F_TIMEOUT(family_image, nested_kinds, 120)
+{
+	struct image *im = &self->im;
+	unsigned char ins[4096];
+	int files = find_rec(im, CKPT_REC_OBJ, CKPT_OBJ_FILES, 0);
+	int cred = find_rec(im, CKPT_REC_OBJ, CKPT_OBJ_CRED, 0);
+	int file, n;
+	size_t len, size;
+	struct {
+		struct ckpt_rec_obj o;
+		struct ckpt_rec_files f;
+	} empty_files = {
+		.o = { .rec = { CKPT_REC_OBJ, sizeof(struct ckpt_rec_obj) },
+		       .objref = self->next_ref, .obj_type = CKPT_OBJ_FILES },
+		.f = { .rec = { CKPT_REC_FILES, sizeof(struct ckpt_rec_files) } },
+	};
+
+	ASSERT_GE(files, 0);
+	ASSERT_GE(cred, 0);
+	/* The shared file's object: the one with its file record right after. */
+	for (n = 0; (file = find_rec(im, CKPT_REC_OBJ, CKPT_OBJ_FILE, n)) >= 0; n++)
+		if (im->recs[file + 1].type == CKPT_REC_FILE &&
+		    ((struct ckpt_rec_file *)(im->img + im->recs[file + 1].off))->kind ==
+		    CKPT_FILE_PATH)
+			break;
+	ASSERT_GE(file, 0);
+
+	len = copy_object(im, file, file + 2, self->next_ref, ins);
+	size = splice_records(im, file + 1, 0, ins, len, 2);
+	try_family(_metadata, self, size, "a file in a file, objref",
+		   self->next_ref, "a file cannot open in a file");
+
+	size = splice_records(im, file + 1, 0, &empty_files, sizeof(empty_files), 2);
+	try_family(_metadata, self, size, "an fd table in a file, objref",
+		   self->next_ref, "a files cannot open in a file");
+
+	len = copy_object(im, cred, cred + 2, self->next_ref, ins);
+	size = splice_records(im, files + 1, 0, ins, len, 2);
+	try_family(_metadata, self, size, "credentials in an fd table, objref",
+		   self->next_ref, "a cred cannot open in an fd table");
+	assert_all_refused(_metadata, im);
+}
+
+/*
+ * A thread runs on its leader's mm: it may neither build one of its own
+ * nor name another.  And a process group is named after a process.
+ */
+TEST_F_TIMEOUT(family_image, threads_and_groups, 120)
+{
+	struct image *im = &self->im;
+	unsigned char ins[sizeof(struct ckpt_rec_obj) + sizeof(struct ckpt_rec_mm)];
+	size_t len = empty_mm(im, self->next_ref, ins), size;
+	int it = find_pid_rec(im, CKPT_REC_TASK, self->t);
+	struct ckpt_tree_entry *e;
+	struct ckpt_rec_task *t;
+	char reason[64];
+
+	ASSERT_NE(0U, len);
+	ASSERT_GE(it, 0);
+	size = splice_records(im, it, 0, ins, len, 2);
+	t = (struct ckpt_rec_task *)(im->buf + im->recs[it].off + len);
+	t->mm_ref = self->next_ref;
+	snprintf(reason, sizeof(reason), "a mm cannot open in thread %d", self->t);
+	try_family(_metadata, self, size, "T builds an mm, objref",
+		   self->next_ref, reason);
+
+	memcpy(im->buf, im->img, im->size);
+	e = (struct ckpt_tree_entry *)(im->buf + self->tree_off);
+	e[self->ia].pgid = self->t;
+	try_family(_metadata, self, im->size, "A's group is thread", self->t,
+		   "is a thread");
+	assert_all_refused(_metadata, im);
+}
+
+/*
+ * A path from the image with control and non-ASCII bytes in it: the log
+ * line that names it must carry them escaped, so that the image cannot
+ * write lines of its own into the log.
+ */
+TEST_F_TIMEOUT(family_image, escaped_log, 120)
+{
+	static const char bad[] = "\n\001\033\377";
+	struct image *im = &self->im;
+	struct ckpt_rec_file *f;
+	char log[4096], *p;
+	int i, n, lines = 0;
+	long ret;
+
+	for (n = 0; (i = find_rec(im, CKPT_REC_FILE, 0, n)) >= 0; n++)
+		if (((struct ckpt_rec_file *)(im->img + im->recs[i].off))->kind ==
+		    CKPT_FILE_PATH)
+			break;
+	ASSERT_GE(i, 0);
+	memcpy(im->buf, im->img, im->size);
+	f = (struct ckpt_rec_file *)(im->buf + im->recs[i].off);
+	ASSERT_GT(f->path_len, sizeof(bad));
+	/* After the leading '/', so that it stays an absolute path. */
+	memcpy((char *)(f + 1) + 1, bad, sizeof(bad) - 1);
+	fix_trailer(im->buf, im->size);
+
+	ASSERT_EQ(0, ftruncate(im->fd, 0));
+	ASSERT_EQ((ssize_t)im->size, pwrite(im->fd, im->buf, im->size, 0));
+	ASSERT_EQ(0, lseek(im->fd, 0, SEEK_SET));
+	ASSERT_EQ(0, ftruncate(im->log, 0));
+	ASSERT_EQ(0, lseek(im->log, 0, SEEK_SET));
+	ret = rstrt(im->fd, im->log, 0);
+	ASSERT_EQ(-1, ret) {
+		kill(ret, SIGKILL);
+		waitpid(ret, NULL, __WALL);
+	}
+	read_log(im->log, log, sizeof(log));
+	EXPECT_NE(NULL, strstr(log, "\\n\\001\\e\\377")) TH_LOG("log: %s", log);
+	for (p = log; *p; p++) {
+		unsigned char c = *p;
+
+		EXPECT_TRUE(c == '\n' || (c >= ' ' && c < 0x7f))
+			TH_LOG("byte %#x at %zd in the log", c, p - log);
+		lines += c == '\n';
+	}
+	/* One newline per line, each line the kernel's own. */
+	for (n = 0, p = log; (p = strstr(p, "restart: ")); p++)
+		n++;
+	EXPECT_EQ(n, lines) TH_LOG("log: %s", log);
+	EXPECT_EQ(0, waitpid(-1, NULL, WNOHANG | __WALL) > 0);
 }
 
 TEST_HARNESS_MAIN

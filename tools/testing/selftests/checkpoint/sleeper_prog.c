@@ -9,7 +9,7 @@
  *                                 hold-sysv-shm|
  *                                 hold-empty-pidns|hold-ptraced|hold-vfork|
  *                                 hold-fifo|
- *                                 hold-tree
+ *                                 hold-tree|hold-family
  * Writes counter = 1 just before blocking, then verdict = the result
  * (and for nanosleep, how many ms it slept in all).
  * For pipe-read and wait4 a child, told by cmd = 1, writes to the pipe
@@ -19,9 +19,15 @@
  * checkpoint saves, for malformed_test to break: the init's child A
  * leads its own process group and has two children, B in A's group and
  * C in a session of its own.  Each child adds 1 to counter once in place.
+ * hold-family builds a small container with one of each kind of task
+ * and a few files, also for malformed_test: the init holds the shared
+ * file open (fd 0) and a pipe with a byte in it (fds 1 and 2), runs a
+ * thread T, and has a zombie child Z (exit status 9) and a child A that
+ * leads its own process group.  T and A add 1 to counter once in place.
  */
 #define _GNU_SOURCE
 #include <linux/futex.h>
+#include <pthread.h>
 #include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -86,6 +92,45 @@ static int hold_tree(struct shared_page *sp)
 }
 
 static const char *shared_file;	/* argv[1] */
+
+/* hold-family's thread T. */
+static void *family_thread(void *arg)
+{
+	settle(arg);
+	return NULL;
+}
+
+/* Build hold-family's container; nonzero if it was not all in place within 10 s. */
+static int hold_family(struct shared_page *sp)
+{
+	siginfo_t info;
+	pthread_t t;
+	pid_t z, a;
+	int p[2], i;
+
+	if (open(shared_file, O_RDONLY) != 0 || pipe(p) ||
+	    write(p[1], "x", 1) != 1)
+		return -1;
+	/* The children first: a fork copies only the thread calling it. */
+	z = fork();
+	if (z == 0)
+		_exit(9);
+	a = fork();
+	if (a == 0) {
+		if (setpgid(0, 0))
+			_exit(1);
+		settle(sp);
+	}
+	if (z < 0 || a < 0 || pthread_create(&t, NULL, family_thread, sp))
+		return -1;
+	/* WNOWAIT: Z has exited, and stays a zombie. */
+	if (waitid(P_PID, z, &info, WEXITED | WNOWAIT))
+		return -1;
+	/* counter is 1 already, from main(). */
+	for (i = 0; i < 10000 && SHARED_GET(sp->counter) != 3; i++)
+		usleep(1000);
+	return SHARED_GET(sp->counter) != 3;
+}
 
 /*
  * A FIFO named after the shared file, with both ends open here and bytes
@@ -159,6 +204,8 @@ static int hold(const char *what, struct shared_page *sp)
 	}
 	if (!strcmp(what, "hold-tree"))
 		return hold_tree(sp);
+	if (!strcmp(what, "hold-family"))
+		return hold_family(sp);
 	return -1;
 }
 
