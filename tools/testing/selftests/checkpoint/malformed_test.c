@@ -48,6 +48,7 @@ struct image {
 	int log;		/* restart's logfd, for variants with a reason */
 	int tried, refused;
 	bool kill;		/* checkpoint kills the container */
+	int err;		/* the errno of a refusal with a reason; 0: EINVAL */
 };
 
 static char shared_path[64];
@@ -124,7 +125,7 @@ static void restart_variant(struct __test_metadata *_metadata,
 		im->refused++;
 		if (reason) {
 			read_log(im->log, log, sizeof(log));
-			EXPECT_EQ(EINVAL, err)
+			EXPECT_EQ(im->err ?: EINVAL, err)
 				TH_LOG("%s %ld: errno %d; log: %s", what, arg, err, log);
 			EXPECT_NE(NULL, strstr(log, reason))
 				TH_LOG("%s %ld: refused, but not for \"%s\"; log: %s",
@@ -947,6 +948,49 @@ TEST_F_TIMEOUT(fifo_image, file_fields, 120)
 	EXPECT_EQ(im->tried, im->refused);
 }
 
+/* Its identity and opener: missing, of another kind, another inode. */
+TEST_F_TIMEOUT(fifo_image, file_identity, 120)
+{
+	struct image *im = &self->im;
+	struct ckpt_rec_file *f = self->file;
+	uint32_t fs_ref = 0;
+	int i;
+
+	for (i = 0; i < im->nr_recs; i++) {
+		const struct ckpt_rec_obj *o = (const void *)(im->img + im->recs[i].off);
+
+		if (im->recs[i].type == CKPT_REC_OBJ && o->obj_type == CKPT_OBJ_FS)
+			fs_ref = o->objref;
+	}
+	ASSERT_NE(0U, fs_ref);
+	memcpy(im->buf, im->img, im->size);
+	ASSERT_NE(0U, f->cred_ref);
+
+	memcpy(im->buf, im->img, im->size);
+	f->id.ino = 0;
+	fix_trailer(im->buf, im->size);
+	restart_variant(_metadata, im, im->buf, im->size, "FIFO without an inode",
+			0, "malformed file record");
+	memcpy(im->buf, im->img, im->size);
+	f->cred_ref = 0;
+	fix_trailer(im->buf, im->size);
+	restart_variant(_metadata, im, im->buf, im->size, "FIFO without an opener",
+			0, "malformed file record");
+	memcpy(im->buf, im->img, im->size);
+	f->cred_ref = fs_ref;
+	fix_trailer(im->buf, im->size);
+	restart_variant(_metadata, im, im->buf, im->size, "FIFO opened by objref",
+			fs_ref, "is a fs, used as a cred");
+	memcpy(im->buf, im->img, im->size);
+	f->id.generation ^= 1;
+	fix_trailer(im->buf, im->size);
+	im->err = ESTALE;
+	restart_variant(_metadata, im, im->buf, im->size, "FIFO of another generation",
+			0, "is not the file it was");
+	im->err = 0;
+	EXPECT_EQ(im->tried, im->refused);
+}
+
 /* The im.buf address of the @nth (from 0) record of @type. */
 static void *nth_record(struct image *im, uint32_t type, int nth)
 {
@@ -1019,6 +1063,112 @@ TEST_F_TIMEOUT(tree_image, per_task_fields, 120)
 	c->sleep_clockid = 99;
 	try_tree(_metadata, self, im->size, "sleep on clock", 99,
 		 "bad interrupted sleep");
+	assert_all_refused(_metadata, im);
+}
+
+/*
+ * The identity of what each path named, and the credentials that opened
+ * each file: missing where a path is, present where none is, or naming
+ * another inode than the one at the path (-ESTALE).  And a mapping below
+ * mmap_min_addr, which the restarter could make but the image may not
+ * (-EPERM).
+ */
+
+/* Restart the variant in im.buf: refused with @err, for @reason. */
+static void try_refused(struct __test_metadata *_metadata, struct image *im,
+			const char *what, int err, const char *reason)
+{
+	fix_trailer(im->buf, im->size);
+	im->err = err;
+	restart_variant(_metadata, im, im->buf, im->size, what, 0, reason);
+	im->err = 0;
+}
+
+/* A fresh copy of the valid image in im.buf; its first record of @type. */
+static void *fresh(struct image *im, uint32_t type)
+{
+	memcpy(im->buf, im->img, im->size);
+	return nth_record(im, type, 0);
+}
+
+/* A fresh copy of the valid image; its first VMA record of @kind. */
+static struct ckpt_rec_vma *fresh_vma(struct image *im, uint32_t kind)
+{
+	struct ckpt_rec_vma *v;
+	int i;
+
+	memcpy(im->buf, im->img, im->size);
+	for (i = 0; (v = nth_record(im, CKPT_REC_VMA, i)); i++)
+		if (v->kind == kind)
+			return v;
+	return NULL;
+}
+
+TEST_F_TIMEOUT(image, file_identities, 120)
+{
+	struct image *im = &self->im;
+	struct ckpt_rec_vma *v;
+	struct ckpt_rec_mm *mm;
+	struct ckpt_rec_fs *fs;
+	uint32_t cred;
+
+	ASSERT_NE(NULL, fresh(im, CKPT_REC_FS));
+	((struct ckpt_rec_fs *)fresh(im, CKPT_REC_FS))->root_id.ino = 0;
+	try_refused(_metadata, im, "root without an inode", EINVAL, "malformed fs record");
+	((struct ckpt_rec_fs *)fresh(im, CKPT_REC_FS))->pwd_id.ino = 0;
+	try_refused(_metadata, im, "cwd without an inode", EINVAL, "malformed fs record");
+	fs = fresh(im, CKPT_REC_FS);
+	fs->root_id.generation ^= 1;
+	try_refused(_metadata, im, "root of another generation", ESTALE,
+		    "is not the file it was");
+	fs = fresh(im, CKPT_REC_FS);
+	fs->pwd_id.ino += 1 << 20;	/* the root's is 1: not to 0 */
+	try_refused(_metadata, im, "cwd of another inode", ESTALE,
+		    "is not the file it was");
+
+	mm = fresh(im, CKPT_REC_MM);
+	ASSERT_NE(NULL, mm);
+	ASSERT_NE(0U, mm->exe_len);
+	cred = mm->exe_cred_ref;
+	mm->exe_id.ino = 0;
+	try_refused(_metadata, im, "exe without an inode", EINVAL, "malformed mm record");
+	mm = fresh(im, CKPT_REC_MM);
+	mm->exe_cred_ref = 0;
+	try_refused(_metadata, im, "exe without an opener", EINVAL, "malformed mm record");
+	mm = fresh(im, CKPT_REC_MM);
+	mm->__pad = 1;
+	try_refused(_metadata, im, "mm padding", EINVAL, "malformed mm record");
+	mm = fresh(im, CKPT_REC_MM);
+	mm->exe_id.dev ^= 1;
+	try_refused(_metadata, im, "exe on another device", ESTALE,
+		    "is not the file it was");
+
+	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
+	ASSERT_NE(NULL, v) TH_LOG("no shared file mapping in the image");
+	v->id.ino = 0;
+	try_refused(_metadata, im, "mapped file without an inode", EINVAL,
+		    "malformed mapping record");
+	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
+	v->cred_ref = 0;
+	try_refused(_metadata, im, "mapped file without an opener", EINVAL,
+		    "malformed mapping record");
+	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
+	v->id.ino += 1 << 20;
+	try_refused(_metadata, im, "mapped file of another inode", ESTALE,
+		    "is not the file it was");
+	v = fresh_vma(im, CKPT_VMA_ANON);
+	ASSERT_NE(NULL, v);
+	v->id.dev = 1;
+	try_refused(_metadata, im, "anonymous mapping with a device", EINVAL,
+		    "malformed mapping record");
+	v = fresh_vma(im, CKPT_VMA_ANON);
+	v->cred_ref = cred;
+	try_refused(_metadata, im, "anonymous mapping with an opener", EINVAL,
+		    "malformed mapping record");
+	v = fresh_vma(im, CKPT_VMA_ANON);
+	v->start = 0;
+	v->end = 4096;
+	try_refused(_metadata, im, "mapping at 0", EPERM, "lies below mmap_min_addr");
 	assert_all_refused(_metadata, im);
 }
 
