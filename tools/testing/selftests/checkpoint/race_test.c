@@ -1,0 +1,768 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Races: checkpoint(2) and restart(2) against the container's own tasks
+ * forking, exiting, exec'ing (a setuid binary too) and dying, against a
+ * second checkpoint, against a checkpoint from inside, and against their
+ * own callers being killed.
+ *
+ * The image goes into a pipe of one page that the test reads record by
+ * record (race_util.h), so the checkpoint stalls where the test stops
+ * reading: at the header or the tree (a pipe filled beforehand, so that
+ * exactly that record does not fit), after a given task's record, in
+ * the pages of a later process, in the registers, and a pipe's worth of
+ * registers before the end (before the last checks and the trailer).
+ * There the test kills a task of the container, its init, a nested
+ * namespace's init, or the checkpointer.  Every round must end
+ * with no splat or hang, with a checkpoint that either succeeded with an
+ * image restart(2) takes or failed with an errno and a log line, and
+ * with the container either intact (every surviving task runs on, and a
+ * later checkpoint and restart of it work) or cleanly gone (init reaped,
+ * no task left in its namespaces).
+ *
+ * Includes the regression test for an unprivileged user oopsing the
+ * kernel through a stalled checkpoint whose container's init it killed
+ * (KASAN null-ptr-deref in ckpt_write_container()).
+ */
+#define _GNU_SOURCE
+#include "race_util.h"
+#include "../kselftest_harness.h"
+
+enum stall_at { AT_HEADER, AT_TREE, AT_TASK, AT_PAGES, AT_CPU, AT_END };
+
+static const char * const at_name[] = {
+	"header", "tree", "task", "pages", "cpu", "end",
+};
+
+enum target { T_NONE, T_CHECKPOINTER, T_CHILD, T_THREAD, T_NESTED, T_INIT };
+
+static const char * const target_name[] = {
+	"nothing", "the checkpointer", "a process", "a thread",
+	"a nested namespace's init", "the init",
+};
+
+/* Which slots of mode mix each kill takes with it. */
+static const uint64_t target_slots[] = {
+	[T_CHILD] = 1ULL << MIX_IDLE,
+	[T_THREAD] = (1ULL << MIX_THREADS) | (1ULL << MIX_THREAD),
+	[T_NESTED] = (1ULL << MIX_NESTED) | (1ULL << MIX_NESTED_KID),
+	[T_INIT] = MIX_ALL,
+};
+
+/* Our pid of the task @tg names in the mode mix container @c. */
+static pid_t victim_of(struct rc *c, enum target tg)
+{
+	switch (tg) {
+	case T_CHILD:
+		return outer_tid(R_GET(c->pg->tid[MIX_IDLE]), c->pidns, 0);
+	case T_THREAD:
+		return outer_tid(R_GET(c->pg->tid[MIX_THREAD]), c->pidns, 0);
+	case T_NESTED:
+		return outer_tid(R_GET(c->pg->nested_pid), c->pidns, c->init);
+	case T_INIT:
+		return c->init;
+	default:
+		return 0;
+	}
+}
+
+/* Wait up to 10 s for @pid to be a zombie or gone. */
+static int wait_dead(pid_t pid)
+{
+	long long end = now_ms() + 10000;
+
+	while (now_ms() < end) {
+		char s = task_state(pid);
+
+		if (s == 'Z' || s == 'X' || s == '?')
+			return 1;
+		sleep_ms(1);
+	}
+	return 0;
+}
+
+/*
+ * Is this the record after which the test stops reading?  For AT_END,
+ * @live is how many register records the image has, @left how many
+ * must stay unread for the writer to wait before its last checks.
+ */
+static int stop_here(struct stream *s, int type, enum stall_at at, int k,
+		     int live, int left)
+{
+	switch (at) {
+	case AT_TASK:
+		return type == CKPT_REC_TASK &&
+		       s->counts[CKPT_REC_TASK] == (unsigned int)k + 1;
+	case AT_PAGES:
+		return type == CKPT_REC_PAGES && s->counts[CKPT_REC_MM] >= 2;
+	case AT_CPU:
+		return type == CKPT_REC_CPU;
+	case AT_END:
+		return type == CKPT_REC_CPU &&
+		       (int)s->counts[CKPT_REC_CPU] >= (live > left ? live - left : 1);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * One round: checkpoint @c into a pipe, stall it at @at (after the
+ * @k-th task's record for AT_TASK), kill @tg, let the checkpoint go on,
+ * and check how it and the container ended.  @alive drops the slots the
+ * kill took; @c->init is 0 once the container is gone.
+ */
+static void stall_round(struct __test_metadata *_metadata, struct rc *c,
+			enum stall_at at, enum target tg, int k,
+			uint64_t *alive)
+{
+	int p[2], log = scratch_file(O_RDWR), junk = 0, type = 0, live = 0;
+	int left = 2;
+	long long t0 = now_ms();
+	int blocked, res, err;
+	struct stream s;
+	pid_t victim, ck;
+
+	ASSERT_EQ(0, small_pipe(p));
+	ASSERT_GE(log, 0);
+	if (at == AT_HEADER)
+		junk = 4096;
+	else if (at == AT_TREE)
+		junk = 4096 - sizeof(struct ckpt_rec_header);
+	ASSERT_EQ(0, prefill(p[1], junk));
+	victim = victim_of(c, tg);
+	if (tg != T_NONE && tg != T_CHECKPOINTER)
+		ASSERT_GT(victim, 0) TH_LOG("no task for %s", target_name[tg]);
+
+	ck = ckpt_child(c->init, p[1], log, 0, NULL, 0, p[0]);
+	ASSERT_GT(ck, 0);
+	close(p[1]);
+	stream_init(&s, p[0]);
+	if (!junk) {
+		while ((type = stream_next(&s)) > 0) {
+			const struct ckpt_rec_header *h = (const void *)s.buf;
+
+			/*
+			 * Register records are all one size: leave more than a
+			 * pipe's worth of them unread.
+			 */
+			if (type == CKPT_REC_HEADER)
+				left = 4096 / (sizeof(struct ckpt_rec_cpu) +
+					       h->xstate_size) + 2;
+			if (type == CKPT_REC_CONTAINER)
+				live = image_live_tasks(s.buf, s.len);
+			if (stop_here(&s, type, at, k, live, left))
+				break;
+		}
+		ASSERT_GE(type, 0) TH_LOG("the image's framing broke");
+	}
+	blocked = wait_pipe_write(ck, 20000);
+	ASSERT_NE(-1, blocked) TH_LOG("the checkpoint neither blocked nor ended");
+
+	if (tg == T_CHECKPOINTER)
+		victim = ck;
+	if (victim) {
+		kill(victim, SIGKILL);
+		/* The checkpointer goes on only once the victim is dead. */
+		if (tg != T_CHECKPOINTER)
+			ASSERT_TRUE(wait_dead(victim))
+				TH_LOG("%s did not die", target_name[tg]);
+	}
+	if (junk)
+		ASSERT_EQ(0, skip_bytes(p[0], junk));
+	ASSERT_EQ(0, stream_drain(&s)) TH_LOG("the image's framing broke");
+	res = child_result(ck);
+	close(p[0]);
+
+	TH_LOG("stall at %s, killed %s: checkpoint %s (%d), %zu bytes, %u records, %lld ms",
+	       at_name[at], target_name[tg],
+	       res == 0 ? "succeeded" : res >= 1000 ? "killed" : strerror(res),
+	       res, s.len, s.nr, now_ms() - t0);
+	if (tg == T_CHECKPOINTER && blocked) {
+		ASSERT_EQ(1000 + SIGKILL, res);
+	} else {
+		ASSERT_TRUE(res == 0 || clean_errno(res))
+			TH_LOG("checkpointer ended with %d (1000+: signal)", res);
+	}
+	if (res == 0) {
+		ASSERT_TRUE(image_complete(s.buf, s.len))
+			TH_LOG("a checkpoint that succeeded left an incomplete image");
+		err = restart_takes(s.buf, s.len, log);
+		ASSERT_EQ(0, err) TH_LOG("restart refused the image: %s\n%s",
+					 strerror(err), log_text(log));
+	} else if (res < 1000) {
+		ASSERT_NE(0, log_text(log)[0])
+			TH_LOG("checkpoint failed (%s) without a log line",
+			       strerror(res));
+		ASSERT_FALSE(image_complete(s.buf, s.len));
+	}
+	stream_free(&s);
+
+	if (tg == T_INIT) {
+		int status = rc_reap(c, 10000);
+
+		ASSERT_NE(-1, status) TH_LOG("the init was not reaped");
+		ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+			TH_LOG("init status %#x", status);
+		ASSERT_TRUE(foreign_tasks_gone(5000, NULL))
+			TH_LOG("tasks of the killed container are left");
+		*alive = 0;
+	} else {
+		*alive &= ~target_slots[tg];
+		ASSERT_TRUE(beats_advance(c->pg, *alive, 10000))
+			TH_LOG("tasks of slots %#llx stopped running",
+			       (unsigned long long)stalled_slots(c->pg, *alive, 500));
+	}
+	close(log);
+}
+
+/*
+ * Checkpoint @c with CHECKPOINT_KILL and restart it in its place: the
+ * container was intact.  A fork racing with the freeze may make a try
+ * fail with EAGAIN; a few tries are allowed.
+ */
+static void replace_by_restart(struct __test_metadata *_metadata,
+			       struct rc *c, uint64_t alive)
+{
+	int img = scratch_file(O_RDWR), log = scratch_file(O_RDWR);
+	int tries, status;
+	long ret = -1;
+	pid_t pid;
+
+	ASSERT_GE(img, 0);
+	ASSERT_GE(log, 0);
+	for (tries = 0; tries < 5 && ret; tries++) {
+		ftruncate(img, 0);
+		lseek(img, 0, SEEK_SET);
+		ret = ckpt(c->init, img, log, CHECKPOINT_KILL);
+		ASSERT_TRUE(ret == 0 || errno == EAGAIN)
+			TH_LOG("checkpoint: %m\n%s", log_text(log));
+	}
+	ASSERT_EQ(0, ret) TH_LOG("checkpoint kept failing: %s", log_text(log));
+	status = rc_reap(c, 10000);
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+	R_SET(c->pg->cmd, 0);
+	lseek(img, 0, SEEK_SET);
+	pid = rstrt(img, log, 0);
+	ASSERT_GT(pid, 0) TH_LOG("restart: %m\n%s", log_text(log));
+	c->init = pid;
+	c->pidns = ns_ino(pid, "pid");
+	ASSERT_TRUE(beats_advance(c->pg, alive, 10000))
+		TH_LOG("restored tasks of slots %#llx do not run",
+		       (unsigned long long)stalled_slots(c->pg, alive, 500));
+	close(img);
+	close(log);
+}
+
+FIXTURE(mix) {
+	struct rc c;
+};
+
+FIXTURE_VARIANT(mix) {
+	enum stall_at at;
+};
+
+FIXTURE_VARIANT_ADD(mix, header) { AT_HEADER };
+FIXTURE_VARIANT_ADD(mix, tree) { AT_TREE };
+FIXTURE_VARIANT_ADD(mix, task) { AT_TASK };
+FIXTURE_VARIANT_ADD(mix, pages) { AT_PAGES };
+FIXTURE_VARIANT_ADD(mix, cpu) { AT_CPU };
+FIXTURE_VARIANT_ADD(mix, end) { AT_END };
+
+FIXTURE_SETUP(mix)
+{
+	int ret = rc_start(&self->c, "mix", "mix", 0, MIX_ALL);
+
+	ASSERT_EQ(0, ret) TH_LOG("mix container did not start (ready %#llx)",
+				 self->c.pg == MAP_FAILED ? 0ULL :
+				 (unsigned long long)R_GET(self->c.pg->ready));
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+FIXTURE_TEARDOWN(mix)
+{
+	rc_cleanup(&self->c);
+}
+
+/*
+ * At one stall point, on one container: kill a process, a thread or a
+ * nested namespace's init (each at two of the six points), then the
+ * checkpointer; the container must come through each intact.  Then
+ * checkpoint and restart it, and kill the restored container's init at
+ * the same point.  At the header, a stall with nothing killed first.
+ */
+TEST_F_TIMEOUT(mix, stall_and_kill, 120)
+{
+	static const enum target rotate[] = { T_CHILD, T_THREAD, T_NESTED };
+	uint64_t alive = MIX_ALL;
+
+	if (variant->at == AT_HEADER)
+		stall_round(_metadata, &self->c, variant->at, T_NONE, 1, &alive);
+	stall_round(_metadata, &self->c, variant->at,
+		    rotate[variant->at % 3], 2, &alive);
+	stall_round(_metadata, &self->c, variant->at, T_CHECKPOINTER, 3,
+		    &alive);
+	replace_by_restart(_metadata, &self->c, alive);
+	stall_round(_metadata, &self->c, variant->at, T_INIT, 0, &alive);
+}
+
+/*
+ * The tests below start their container themselves, into self->c, so
+ * that the teardown kills it whatever happened.
+ */
+FIXTURE(r) {
+	struct rc c;
+};
+
+FIXTURE_SETUP(r)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+FIXTURE_TEARDOWN(r)
+{
+	rc_cleanup(&self->c);
+	unlink(RACE_SUID_PATH);
+}
+
+/*
+ * Back-to-back checkpoints of a container that forks, exits, execs and
+ * creates threads all the time: each succeeds or fails cleanly, and the
+ * restored container finds its state intact.
+ */
+TEST_F_TIMEOUT(r, churn_then_restore, 120)
+{
+	int img = scratch_file(O_RDWR), log = scratch_file(O_RDWR);
+	int i, ok = 0, again = 0, status;
+	static unsigned char buf[16 << 20];
+	ssize_t n;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	ASSERT_GE(img, 0);
+	ASSERT_GE(log, 0);
+	ASSERT_EQ(0, rc_start(&self->c, "churn", "mix", 0, MIX_ALL));
+	for (i = 0; i < 6; i++) {
+		ftruncate(img, 0);
+		lseek(img, 0, SEEK_SET);
+		if (ckpt(self->c.init, img, log, 0) == 0) {
+			ok++;
+			n = pread(img, buf, sizeof(buf), 0);
+			ASSERT_TRUE(n > 0 && image_complete(buf, n));
+			if (ok == 1)
+				ASSERT_EQ(0, restart_takes(buf, n, log))
+					TH_LOG("%s", log_text(log));
+		} else {
+			ASSERT_EQ(EAGAIN, errno) TH_LOG("%m: %s", log_text(log));
+			again++;
+		}
+	}
+	TH_LOG("%d checkpoints of a churning container: %d succeeded, %d EAGAIN",
+	       i, ok, again);
+	ASSERT_TRUE(beats_advance(self->c.pg, MIX_ALL, 10000));
+	replace_by_restart(_metadata, &self->c, MIX_ALL);
+	status = rc_check(&self->c, MIX_ALL, 20000);
+	ASSERT_EQ(0, status) TH_LOG("restored container: status %#x, checked %#llx, failed %#llx",
+				    status, (unsigned long long)self->c.pg->checked,
+				    (unsigned long long)self->c.pg->failed);
+	rc_cleanup(&self->c);
+}
+
+/*
+ * A second checkpoint of a container that one is already saving gets
+ * EBUSY and writes nothing; the first completes with an image restart
+ * takes.  Once with the first stalled at its header, once in its
+ * registers; the second time the second one asks for CHECKPOINT_KILL,
+ * which must not kill.
+ */
+TEST_F_TIMEOUT(r, concurrent_checkpoints, 60)
+{
+	int log = scratch_file(O_RDWR), img = scratch_file(O_RDWR);
+	int p[2], res, round, type;
+	struct stream s;
+	struct stat st;
+	pid_t ck;
+
+	ASSERT_GE(log, 0);
+	ASSERT_GE(img, 0);
+	ASSERT_EQ(0, rc_start(&self->c, "conc", "mix", 0, MIX_ALL));
+	for (round = 0; round < 2; round++) {
+		ASSERT_EQ(0, small_pipe(p));
+		if (round == 0)
+			ASSERT_EQ(0, prefill(p[1], 4096));
+		ck = ckpt_child(self->c.init, p[1], log, 0, NULL, 0, p[0]);
+		close(p[1]);
+		stream_init(&s, p[0]);
+		if (round == 1)
+			while ((type = stream_next(&s)) > 0 &&
+			       type != CKPT_REC_CPU)
+				;
+		ASSERT_EQ(1, wait_pipe_write(ck, 20000))
+			TH_LOG("the first checkpoint did not stall");
+
+		ftruncate(img, 0);
+		lseek(img, 0, SEEK_SET);
+		ASSERT_EQ(-1, ckpt(self->c.init, img, log, round ? CHECKPOINT_KILL : 0));
+		ASSERT_EQ(EBUSY, errno) TH_LOG("second checkpoint: %m");
+		ASSERT_EQ(0, fstat(img, &st));
+		ASSERT_EQ(0, st.st_size) TH_LOG("the refused checkpoint wrote");
+		ASSERT_NE(NULL, strstr(log_text(log), "checkpoint"))
+			TH_LOG("log: %s", log_text(log));
+
+		if (round == 0)
+			ASSERT_EQ(0, skip_bytes(p[0], 4096));
+		ASSERT_EQ(0, stream_drain(&s));
+		res = child_result(ck);
+		close(p[0]);
+		ASSERT_EQ(0, res) TH_LOG("first checkpoint: %d %s", res,
+					 log_text(log));
+		ASSERT_TRUE(image_complete(s.buf, s.len));
+		ASSERT_EQ(0, restart_takes(s.buf, s.len, log))
+			TH_LOG("%s", log_text(log));
+		stream_free(&s);
+		ASSERT_TRUE(beats_advance(self->c.pg, MIX_ALL, 10000));
+	}
+	rc_cleanup(&self->c);
+}
+
+/*
+ * The regression test for the oops: the container's init is killed
+ * while its checkpoint is stalled writing the header, then the pipe is
+ * drained.  Root's container, with no user namespace (the checkpoint
+ * gets to its header); mode idle is all it takes.
+ */
+TEST_F_TIMEOUT(r, killed_init_under_stalled_header, 60)
+{
+	uint64_t alive = IDLE_ALL;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	ASSERT_EQ(0, rc_start(&self->c, "d1", "idle", 0, IDLE_ALL));
+	stall_round(_metadata, &self->c, AT_HEADER, T_INIT, 0, &alive);
+	rc_cleanup(&self->c);
+}
+
+/*
+ * The reproduction as it was reported: uid 1000 in user, pid and ipc
+ * namespaces of its own checkpoints its container into a full pipe and
+ * kills the container's init while the checkpoint waits.  A container
+ * in a user namespace is refused before anything is written, so the
+ * checkpoint never waits: the pipe must hold only what we put there.
+ */
+TEST_F_TIMEOUT(r, killed_init_unprivileged, 60)
+{
+	int p[2], ctl[2], go[2], log = scratch_file(O_RDWR), res, status;
+	int unread;
+	char junk[4096];
+	pid_t user, init = 0;
+	char byte = 0;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	self->c.mode = "idle";
+	snprintf(self->c.path, sizeof(self->c.path), "/tmp/race-d1u-%d", getpid());
+	self->c.pg = race_page_create(self->c.path);
+	ASSERT_NE(MAP_FAILED, self->c.pg);
+	ASSERT_GE(log, 0);
+	ASSERT_EQ(0, small_pipe(p));
+	ASSERT_EQ(0, prefill(p[1], 4096));
+	ASSERT_EQ(0, pipe(ctl));
+	ASSERT_EQ(0, pipe(go));
+
+	user = fork();
+	ASSERT_GE(user, 0);
+	if (user == 0) {
+		struct clone_args ca = {
+			.flags = CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS,
+			.exit_signal = SIGCHLD,
+		};
+		long ret;
+
+		close(p[0]);
+		if (enter_own_userns(UID_USER))
+			_exit(201);
+		init = syscall(__NR_clone3, &ca, sizeof(ca));
+		if (init == 0)
+			_exit(race_exec(&self->c));
+		if (init < 0 || write(ctl[1], &init, sizeof(init)) != sizeof(init) ||
+		    read(go[0], &byte, 1) != 1)
+			_exit(202);
+		ret = ckpt(init, p[1], log, 0);
+		_exit(ret < 0 ? errno : 0);
+	}
+	close(ctl[1]);
+	close(go[0]);
+	ASSERT_EQ((ssize_t)sizeof(init), read(ctl[0], &init, sizeof(init)));
+	self->c.init = init;
+	ASSERT_TRUE(wait_ready(self->c.pg, IDLE_ALL, 20000));
+	ASSERT_EQ(1, write(go[1], &byte, 1));
+
+	/* It may wait in the pipe (before the fix it did), or be refused. */
+	ASSERT_NE(-1, wait_pipe_write(user, 20000));
+	kill(init, SIGKILL);
+	ASSERT_TRUE(wait_dead(init));
+	unread = pipe_unread(p[0]);
+	close(p[1]);
+	while (read(p[0], junk, sizeof(junk)) > 0)
+		;
+	res = child_result(user);
+	EXPECT_EQ(4096, unread)
+		TH_LOG("a refused checkpoint wrote into the image pipe");
+	TH_LOG("checkpoint by uid %d in its own user namespace: %d (%s): %s",
+	       UID_USER, res, res < 1000 ? strerror(res) : "signal",
+	       log_text(log));
+	ASSERT_EQ(EOPNOTSUPP, res);
+	ASSERT_NE(NULL, strstr(log_text(log), "user namespaces are not supported"));
+	/* The container's init was reparented to us. */
+	ASSERT_EQ(init, waitpid(init, &status, 0));
+	ASSERT_TRUE(foreign_tasks_gone(5000, NULL));
+	self->c.init = 0;
+	rc_cleanup(&self->c);
+}
+
+/*
+ * The container runs as uid 1000 and keeps exec'ing a setuid-root
+ * program.  Checkpointed by uid 1000 holding CAP_CHECKPOINT_RESTORE,
+ * every checkpoint is either refused (EPERM: a setuid process; EAGAIN:
+ * the tree changed) or holds no root credentials: an exec that
+ * completes between the freeze's checks and the dump must be caught.
+ * Checkpointed by root, every image is restartable.
+ */
+TEST_F_TIMEOUT(r, setuid_exec_race, 120)
+{
+	int log = scratch_file(O_RDWR), img, i, res, perm = 0, again = 0;
+	int ok = 0, root_ok = 0;
+	static unsigned char buf[16 << 20];
+	ssize_t n;
+
+	ASSERT_EQ(0, make_suid_copy());
+	ASSERT_GE(log, 0);
+	ASSERT_EQ(0, rc_start(&self->c, "suid", "suid", UID_USER, SUID_ALL));
+	for (i = 0; i < 20; i++) {
+		img = scratch_file(O_RDWR);
+		ASSERT_GE(img, 0);
+		res = child_result(ckpt_child(self->c.init, img, log, 0,
+					      i & 1 ? NULL : become_user_with_ckpt_cap,
+					      UID_USER, -1));
+		n = pread(img, buf, sizeof(buf), 0);
+		close(img);
+		if (i & 1) {
+			ASSERT_TRUE(res == 0 || res == EAGAIN)
+				TH_LOG("root's checkpoint: %d %s", res,
+				       log_text(log));
+			if (res == 0) {
+				ASSERT_TRUE(image_complete(buf, n));
+				if (!root_ok++)
+					ASSERT_EQ(0, restart_takes(buf, n, log))
+						TH_LOG("%s", log_text(log));
+			}
+			continue;
+		}
+		ASSERT_TRUE(res == 0 || res == EPERM || res == EAGAIN)
+			TH_LOG("uid %d's checkpoint: %d %s", UID_USER, res,
+			       log_text(log));
+		if (res == 0) {
+			ok++;
+			ASSERT_TRUE(image_complete(buf, n));
+			ASSERT_FALSE(image_has_uid(buf, n, 0))
+				TH_LOG("uid %d got an image of a setuid-root process",
+				       UID_USER);
+		} else {
+			ASSERT_EQ(0, n) TH_LOG("a refused checkpoint wrote %zd bytes", n);
+			perm += res == EPERM;
+			again += res == EAGAIN;
+		}
+	}
+	TH_LOG("uid %d: %d images, %d EPERM, %d EAGAIN; root: %d images",
+	       UID_USER, ok, perm, again, root_ok);
+	ASSERT_TRUE(beats_advance(self->c.pg, SUID_ALL, 10000));
+	rc_cleanup(&self->c);
+	unlink(RACE_SUID_PATH);
+}
+
+/*
+ * checkpoint(2) from inside a container: its own init is refused
+ * (EINVAL), a container nested in it is saved and restarted there.  A
+ * process inside then stays in a checkpoint of a second nested
+ * container, stalled on a full pipe, while we checkpoint the outer one:
+ * that fails cleanly (EBUSY: it would take tasks another checkpoint has
+ * parked) or succeeds, and the outer container is intact.  Once the
+ * inner checkpoint is through, the outer one works, and the restored
+ * container finds its state intact.
+ */
+TEST_F_TIMEOUT(r, from_inside, 90)
+{
+	int log = scratch_file(O_RDWR), img = scratch_file(O_RDWR);
+	static unsigned char buf[16 << 20];
+	long ret;
+	ssize_t n;
+	int status;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	ASSERT_GE(log, 0);
+	ASSERT_GE(img, 0);
+	ASSERT_EQ(0, rc_start(&self->c, "inside", "inside", 0, 1));
+	WAIT_WHILE(!R_GET(self->c.pg->result[INSIDE_STEPS_DONE]), 20000)
+		;
+	TH_LOG("inside: checkpoint(1) %lld, nested %lld, restart %lld, restored ran %lld",
+	       (long long)self->c.pg->result[INSIDE_CKPT_SELF],
+	       (long long)self->c.pg->result[INSIDE_CKPT_NESTED],
+	       (long long)self->c.pg->result[INSIDE_RESTART],
+	       (long long)self->c.pg->result[INSIDE_RESTORED_OK]);
+	ASSERT_EQ(1, R_GET(self->c.pg->result[INSIDE_STEPS_DONE]));
+	ASSERT_EQ(-EINVAL, R_GET(self->c.pg->result[INSIDE_CKPT_SELF]));
+	ASSERT_EQ(0, R_GET(self->c.pg->result[INSIDE_CKPT_NESTED]));
+	ASSERT_EQ(0, R_GET(self->c.pg->result[INSIDE_RESTART]));
+	ASSERT_EQ(1, R_GET(self->c.pg->result[INSIDE_RESTORED_OK]));
+	/* Give the stalled inner checkpoint time to freeze its container. */
+	sleep_ms(200);
+
+	ret = ckpt(self->c.init, img, log, 0);
+	TH_LOG("outer checkpoint during the inner one: %ld %s %s", ret,
+	       ret ? strerror(errno) : "", log_text(log));
+	if (ret == 0) {
+		n = pread(img, buf, sizeof(buf), 0);
+		ASSERT_TRUE(n > 0 && image_complete(buf, n));
+		ASSERT_EQ(0, restart_takes(buf, n, log)) TH_LOG("%s", log_text(log));
+	} else {
+		ASSERT_TRUE(clean_errno(errno));
+		ASSERT_NE(0, log_text(log)[0]);
+	}
+	ASSERT_TRUE(beats_advance(self->c.pg, 1, 10000));
+
+	/* Once the inner checkpoint is through, the outer one works. */
+	R_SET(self->c.pg->cmd, RACE_CMD_DRAIN);
+	WAIT_WHILE(!R_GET(self->c.pg->result[INSIDE_STALLED]), 20000)
+		;
+	ASSERT_EQ(1, R_GET(self->c.pg->result[INSIDE_STALLED]))
+		TH_LOG("the inner checkpoint ended with %lld",
+		       (long long)self->c.pg->result[INSIDE_STALLED]);
+	ASSERT_TRUE(beats_advance(self->c.pg, INSIDE_ALL, 10000));
+	R_SET(self->c.pg->cmd, 0);
+	replace_by_restart(_metadata, &self->c, INSIDE_ALL);
+	status = rc_check(&self->c, INSIDE_ALL, 20000);
+	ASSERT_EQ(0, status) TH_LOG("restored: status %#x checked %#llx failed %#llx",
+				    status, (unsigned long long)self->c.pg->checked,
+				    (unsigned long long)self->c.pg->failed);
+	rc_cleanup(&self->c);
+}
+
+/* Record boundaries of an image: off[i] is where record i starts. */
+static int record_offsets(const unsigned char *buf, size_t len, size_t *off,
+			  int *type, int max)
+{
+	size_t o = 0;
+	int n = 0;
+
+	while (o + sizeof(struct ckpt_rec) <= len && n < max) {
+		const struct ckpt_rec *h = (const void *)(buf + o);
+
+		off[n] = o;
+		type[n++] = h->type;
+		o += (h->len + CKPT_ALIGN - 1) & ~(size_t)(CKPT_ALIGN - 1);
+	}
+	off[n] = o;
+	return n;
+}
+
+/*
+ * Feed restart(2) the first @nr records of an image through a pipe and
+ * kill the restarter once it waits for more: nothing may be left.  All
+ * records: the restart completes, and killing its caller then leaves
+ * the container running.
+ */
+static void kill_restarter_after(struct __test_metadata *_metadata,
+				 const unsigned char *buf, size_t len,
+				 int nr, int all, struct race_page *pg)
+{
+	int p[2], log = scratch_file(O_RDWR), res;
+	pid_t r, orphan;
+
+	ASSERT_GE(log, 0);
+	ASSERT_EQ(0, pipe(p));
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	R_SET(pg->cmd, 0);
+	r = fork();
+	ASSERT_GE(r, 0);
+	if (r == 0) {
+		long pid;
+
+		close(p[1]);
+		pid = rstrt(p[0], log, 0);
+		if (pid < 0)
+			_exit(errno);
+		for (;;)
+			pause();
+	}
+	close(p[0]);
+	if (len)
+		write(p[1], buf, len);	/* EPIPE if it already gave up */
+	WAIT_WHILE(pipe_unread(p[1]) > 0, 10000)
+		;
+	sleep_ms(20);
+	kill(r, SIGKILL);
+	res = child_result(r);
+	close(p[1]);
+	if (!all) {
+		ASSERT_TRUE(res == 1000 + SIGKILL || clean_errno(res))
+			TH_LOG("after %d records the restarter ended with %d", nr, res);
+		ASSERT_TRUE(foreign_tasks_gone(5000, &orphan))
+			TH_LOG("after %d records, task %d is left", nr, orphan);
+		ASSERT_EQ(-1, waitpid(-1, NULL, WNOHANG));
+	} else {
+		/*
+		 * The restored init was reparented to us; it runs, checks
+		 * its own state and exits.
+		 */
+		ASSERT_EQ(1000 + SIGKILL, res);
+		ASSERT_TRUE(beats_advance(pg, FI_ALL, 10000));
+		R_SET(pg->cmd, RACE_CMD_CHECK);
+		orphan = waitpid(-1, &res, 0);
+		ASSERT_GT(orphan, 0);
+		ASSERT_EQ(0, res) TH_LOG("restored: status %#x failed %#llx", res,
+					 (unsigned long long)pg->failed);
+		ASSERT_TRUE(foreign_tasks_gone(5000, NULL));
+	}
+	close(log);
+}
+
+/*
+ * Kill the caller of restart(2) at every phase of the image of a
+ * representative container (mode fi: two processes, a thread, shared
+ * memory, a pipe): after records that start a new kind of record (every
+ * other one, to keep the time down), after all but the trailer, and
+ * after the whole image.
+ */
+TEST_F_TIMEOUT(r, kill_restarter_each_phase, 120)
+{
+	static size_t off[4096];
+	static int type[4096];
+	static unsigned char buf[16 << 20];
+	int img = scratch_file(O_RDWR), n, i, points = 0, changes, status;
+	ssize_t len;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_GE(img, 0);
+	ASSERT_EQ(0, rc_start(&self->c, "rkill", "fi", 0, FI_ALL));
+	ASSERT_EQ(0, ckpt(self->c.init, img, -1, CHECKPOINT_KILL));
+	status = rc_reap(&self->c, 10000);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	len = pread(img, buf, sizeof(buf), 0);
+	ASSERT_TRUE(len > 0 && image_complete(buf, len));
+	n = record_offsets(buf, len, off, type, 4095);
+	/*
+	 * Where a new kind of record starts, every other time (the first
+	 * few always: header, tree, first object), and before the trailer.
+	 */
+	for (i = 1, changes = 0; i < n; i++) {
+		if (type[i] == type[i - 1] && i != n - 1)
+			continue;
+		if (changes++ % 2 && i > 3 && i != n - 1)
+			continue;
+		kill_restarter_after(_metadata, buf, off[i], i, 0, self->c.pg);
+		points++;
+	}
+	kill_restarter_after(_metadata, buf, len, n, 1, self->c.pg);
+	TH_LOG("restarter killed after %d different numbers of records of %d",
+	       points + 1, n);
+	rc_cleanup(&self->c);
+}
+
+TEST_HARNESS_MAIN
