@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <zlib.h>
 #include <linux/kcov.h>
@@ -479,6 +480,8 @@ struct kf_rec {
 	unsigned char *p;	/* starts with its struct ckpt_rec */
 	uint32_t len;
 	bool own;		/* p is ours to free and change */
+	bool crc_ok;		/* crc is that of p and its padding */
+	uint32_t crc;
 };
 
 struct kf_img {
@@ -520,7 +523,8 @@ static void kf_img_copy(struct kf_img *dst, const struct kf_img *src)
 	memset(dst, 0, sizeof(*dst));
 	kf_img_reserve(dst, src->nr + 8);
 	for (i = 0; i < src->nr; i++)
-		dst->r[i] = (struct kf_rec){ src->r[i].p, src->r[i].len, false };
+		dst->r[i] = (struct kf_rec){ src->r[i].p, src->r[i].len, false,
+					     src->r[i].crc_ok, src->r[i].crc };
 	dst->nr = src->nr;
 }
 
@@ -540,6 +544,7 @@ static struct kf_rec kf_rec_dup(const struct kf_rec *r)
 
 static unsigned char *kf_own(struct kf_rec *r)
 {
+	r->crc_ok = false;	/* the caller is about to change it */
 	if (!r->own) {
 		unsigned char *p = malloc(r->len);
 
@@ -608,7 +613,9 @@ static int kf_img_parse(struct kf_img *img, unsigned char *buf, size_t size)
 		if (h->type == CKPT_REC_TRAILER)
 			return off + ((h->len + 7) & ~7UL) == size && img->nr ? 0 : -1;
 		kf_img_reserve(img, 1);
-		img->r[img->nr++] = (struct kf_rec){ buf + off, h->len, false };
+		img->r[img->nr++] = (struct kf_rec){
+			buf + off, h->len, false, true,
+			crc32(0, buf + off, (h->len + 7) & ~7UL) };
 		off += (h->len + 7) & ~7UL;
 	}
 	return -1;
@@ -912,11 +919,16 @@ static uint64_t kf_value(const struct kf_img *img, const char *v, uint64_t old,
 	if (v[0] == 'o' && v[1]) {
 		n = strtoull(v + 2 + (v[1] == '<' || v[1] == '>'), NULL, 0);
 		switch (v[1]) {
-		case '+': return old + n;
-		case '-': return old - n;
-		case '^': return old ^ n;
-		case '<': return n < 64 ? old << n : 0;
-		case '>': return n < 64 ? old >> n : 0;
+		case '+':
+			return old + n;
+		case '-':
+			return old - n;
+		case '^':
+			return old ^ n;
+		case '<':
+			return n < 64 ? old << n : 0;
+		case '>':
+			return n < 64 ? old >> n : 0;
 		}
 		return old;
 	}
@@ -1055,7 +1067,8 @@ static void kf_copy_group(struct kf_img *img, int i, int pos, bool move, bool ke
 	uint32_t map[1 + 2 * 64] = { 0 }, fresh;
 	struct kf_rec *tmp;
 
-	if (n <= 0 || n > 4096 || (pos > i && pos < end))
+	/* A copy may land inside the original; a move cannot. */
+	if (n <= 0 || n > 4096 || (move && pos > i && pos < end))
 		return;
 	tmp = malloc(n * sizeof(*tmp));
 	if (!tmp)
@@ -1660,7 +1673,7 @@ static double kf_now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static bool kf_wait_word(volatile uint64_t *w, uint64_t want, int ms)
+static bool kf_wait_word(uint64_t *w, uint64_t want, int ms)
 {
 	while (ms-- > 0 && SHARED_GET(*w) < want)
 		usleep(1000);
@@ -1782,6 +1795,7 @@ struct kf_opts {
 	uint64_t seed;		/* of the random generator */
 	bool keep_going;	/* after a crash or hang, start a new worker */
 	bool print_new;		/* print each new input, "# KFUZZ-NEW line" */
+	bool verbose;		/* print every restart's input and outcome */
 	FILE *out;
 };
 
@@ -1791,6 +1805,7 @@ struct kf_stats {
 	uint64_t crashes, hangs, leftovers, bad_errno, splats, broken_bases;
 	uint64_t bad_seeds, workers;
 	double setup_s, fuzz_s, accepted_ms, refused_ms;
+	double prep_ms, reap_ms, cover_ms;	/* the fuzzer's own time */
 };
 
 #define KF_SKIP_MAX 32
@@ -1812,7 +1827,9 @@ struct kf_ctx {
 	/* the worker's */
 	int memfd, logfd, kmsg;
 	unsigned char *buf;
-	size_t buf_cap;
+	const unsigned char **last;	/* base records memfd holds, in order */
+	uint32_t *last_crc;		/* the checksum up to the end of each */
+	int last_nr;
 	unsigned long *cov_self, *cov_remote;
 	int kcov_self, kcov_remote;
 	struct kf_set pcs, edges;
@@ -1897,37 +1914,75 @@ static void kf_protect(struct kf_img *img)
 	       SIGCHLD);
 }
 
-/* Write the image and a trailer that agrees with it. */
+/*
+ * Write the image and a trailer that agrees with it, straight from the
+ * records; the checksum of a record the mutations left alone is known,
+ * and so is where the image last written starts to differ.
+ */
 static int kf_write(struct kf_ctx *k, const struct kf_img *img)
 {
+	static const unsigned char zero[CKPT_ALIGN];
 	struct ckpt_rec_trailer t = {
 		.rec = { CKPT_REC_TRAILER, sizeof(t) },
 		.magic = CKPT_IMAGE_MAGIC,
 		.nr_records = img->nr,
 	};
-	size_t size = sizeof(t), off = 0;
-	int i;
+	struct iovec iov[1024];
+	uint32_t crc = crc32(0, NULL, 0);
+	size_t size = 0, batch = 0;
+	bool same = true;
+	int i, n = 0;
 
-	for (i = 0; i < img->nr; i++)
-		size += (img->r[i].len + 7) & ~7UL;
-	if (size > k->buf_cap) {
-		free(k->buf);
-		k->buf_cap = size * 2;
-		k->buf = malloc(k->buf_cap);
-		if (!k->buf)
-			abort();
-	}
-	for (i = 0; i < img->nr; i++) {
-		size_t span = (img->r[i].len + 7) & ~7UL;
+	k->last = realloc(k->last, (img->nr + 1) * sizeof(*k->last));
+	k->last_crc = realloc(k->last_crc, (img->nr + 1) * sizeof(*k->last_crc));
+	if (!k->last || !k->last_crc)
+		abort();
+	for (i = 0; i <= img->nr; i++) {
+		const struct kf_rec *r = &img->r[i];
+		uint32_t span;
 
-		memcpy(k->buf + off, img->r[i].p, img->r[i].len);
-		memset(k->buf + off + img->r[i].len, 0, span - img->r[i].len);
-		off += span;
+		if (i < img->nr) {
+			/* A base record's bytes never change: its pointer names them. */
+			same = same && !r->own && i < k->last_nr && k->last[i] == r->p;
+			k->last[i] = r->own ? NULL : r->p;
+			if (same) {
+				crc = k->last_crc[i];
+				size += (r->len + 7) & ~7U;
+				continue;
+			}
+		} else if (same && k->last_nr == img->nr) {
+			size += sizeof(t);	/* the very image written last time */
+			break;
+		}
+		if (i == img->nr) {
+			t.crc = crc;
+			iov[n++] = (struct iovec){ &t, sizeof(t) };
+			batch += sizeof(t);
+		} else {
+			span = (r->len + 7) & ~7U;
+			/* Combining costs about what a page of crc32 does. */
+			if (r->crc_ok && span >= 4096) {
+				crc = crc32_combine(crc, r->crc, span);
+			} else {
+				crc = crc32(crc, r->p, r->len);
+				crc = crc32(crc, zero, span - r->len);
+			}
+			k->last_crc[i] = crc;
+			iov[n++] = (struct iovec){ r->p, r->len };
+			if (span > r->len)
+				iov[n++] = (struct iovec){ (void *)zero, span - r->len };
+			batch += span;
+		}
+		if (n >= 1022 || i == img->nr) {
+			if (pwritev(k->memfd, iov, n, size) != (ssize_t)batch)
+				return -1;
+			size += batch;
+			batch = 0;
+			n = 0;
+		}
 	}
-	t.crc = crc32(0, k->buf, off);
-	memcpy(k->buf + off, &t, sizeof(t));
-	if (pwrite(k->memfd, k->buf, size, 0) != (ssize_t)size ||
-	    ftruncate(k->memfd, size) || lseek(k->memfd, 0, SEEK_SET))
+	k->last_nr = img->nr;
+	if (ftruncate(k->memfd, size) || lseek(k->memfd, 0, SEEK_SET))
 		return -1;
 	return 0;
 }
@@ -2016,7 +2071,7 @@ static bool kf_leftovers(struct kf_ctx *k, const char *line)
 		if (fd >= 0) {
 			read_log(fd, buf, sizeof(buf));
 			close(fd);
-			for (s = strtok(buf, " \n"); s; s = strtok(NULL, " \n")) {
+			for (s = strtok(buf, "\n "); s; s = strtok(NULL, "\n ")) {
 				kill(atoi(s), SIGKILL);
 				waitpid(atoi(s), &status, __WALL);
 			}
@@ -2026,23 +2081,33 @@ static bool kf_leftovers(struct kf_ctx *k, const char *line)
 }
 
 /*
- * Run one input: restart(2) it, kill and reap what it restored, check
- * that nothing was left behind and that a refusal was a plain errno.
- * Returns how much new coverage it reached.
+ * Run one input (its image, if @built, which this frees): restart(2)
+ * it, kill and reap what it restored, check that nothing was left
+ * behind and that a refusal was a plain errno.  Returns how much new
+ * coverage it reached.
  */
-static uint64_t kf_exec(struct kf_ctx *k, const char *line, bool *accepted)
+static uint64_t kf_exec(struct kf_ctx *k, const char *line,
+			struct kf_img *built, bool *accepted)
 {
 	struct kf_stats *st = &k->sh->st;
 	struct kf_img img;
 	bool run = false;
-	double t;
+	double t, t0;
 	long ret;
 	int err, status;
 	uint64_t fresh;
 
 	*accepted = false;
-	if (!kf_build(k, line, &img, &run, NULL))
+	t = kf_now();
+	if (!built && !kf_build(k, line, &img, &run, NULL))
 		return 0;
+	if (built) {
+		const char *p;
+
+		img = *built;
+		for (p = line; (p = strstr(p, " run")); p += 4)
+			run |= p[4] == ' ' || !p[4];
+	}
 	kf_protect(&img);
 	if (kf_write(k, &img)) {
 		kf_img_free(&img);
@@ -2056,10 +2121,12 @@ static uint64_t kf_exec(struct kf_ctx *k, const char *line, bool *accepted)
 	if (ftruncate(k->logfd, 0) || lseek(k->logfd, 0, SEEK_SET))
 		return 0;
 	alarm(KF_EXEC_TIMEOUT);
+	st->prep_ms += (kf_now() - t) * 1e3;
 	t = kf_now();
 	ret = rstrt(k->memfd, k->logfd, run ? 0 : RESTART_FROZEN);
 	err = errno;
 	t = kf_now() - t;
+	t0 = kf_now();
 	if (ret > 0) {
 		kill(ret, SIGKILL);
 		if (waitpid(ret, &status, __WALL) != ret) {
@@ -2085,11 +2152,21 @@ static uint64_t kf_exec(struct kf_ctx *k, const char *line, bool *accepted)
 			       ret, err, line);
 		}
 	}
+	if (k->o->verbose) {
+		char log[256];
+
+		read_log(k->logfd, log, sizeof(log));
+		log[strcspn(log, "\n")] = '\0';
+		kf_say(k, "# %s: %d in %.1f ms %s\n", line, ret > 0 ? 0 : -err, t * 1e3, log);
+	}
 	if (kf_leftovers(k, line))
 		st->leftovers++;
 	if (kf_check_kmsg(k, line))
 		st->splats++;
+	st->reap_ms += (kf_now() - t0) * 1e3;
+	t0 = kf_now();
 	fresh = kf_cover(k, k->cov_self, NULL) + kf_cover(k, k->cov_remote, NULL);
+	st->cover_ms += (kf_now() - t0) * 1e3;
 	st->pcs = k->pcs.nr;
 	st->edges = k->edges.nr;
 	return fresh;
@@ -2147,7 +2224,7 @@ static void kf_run_file(struct kf_ctx *k, const char *path, bool count_seeds)
 			kf_say(k, "# kfuzz: %d mutations name nothing in: %s\n", bad, line);
 		if (kf_skipped(k, line))
 			continue;
-		kf_exec(k, line, &accepted);
+		kf_exec(k, line, NULL, &accepted);
 		if (count_seeds)
 			k->sh->st.seeds_run++;
 		kf_corpus_add(k, line);
@@ -2155,15 +2232,17 @@ static void kf_run_file(struct kf_ctx *k, const char *path, bool count_seeds)
 	fclose(f);
 }
 
-/* A child of a corpus input: some of its mutations, and one to three new ones. */
-static void kf_mutate(struct kf_ctx *k, char *out, size_t n)
+/*
+ * A child of a corpus input: some of its mutations, and one to three
+ * new ones; its image in @img, false if there is none.
+ */
+static bool kf_mutate(struct kf_ctx *k, char *out, size_t n, struct kf_img *img)
 {
 	const char *parent = k->corpus[kf_rnd(k->nr_corpus)];
 	char ops[KF_MAX_OPS + 4][256], op[256];
 	int nr = 0, i, add, drop = -1;
 	const char *p = parent + strcspn(parent, " ");
 	struct kf_apply a;
-	struct kf_img img;
 	size_t len, used;
 	bool run;
 
@@ -2208,12 +2287,12 @@ static void kf_mutate(struct kf_ctx *k, char *out, size_t n)
 			used += snprintf(out + used, n - used, " %s", ops[i]);
 
 	/* New mutations, each chosen on the image the ones before made. */
-	if (!kf_build(k, out, &img, &run, NULL))
-		return;
+	if (!kf_build(k, out, img, &run, NULL))
+		return false;
 	memset(&a, 0, sizeof(a));
-	a.img = &img;
+	a.img = img;
 	for (add = 1 + kf_rnd(3); add > 0 && nr < KF_MAX_OPS; add--) {
-		if (!kf_gen_op(&img, op, sizeof(op)))
+		if (!kf_gen_op(img, op, sizeof(op)))
 			continue;
 		if (used + strlen(op) + 2 >= n)
 			break;
@@ -2221,7 +2300,7 @@ static void kf_mutate(struct kf_ctx *k, char *out, size_t n)
 		used += snprintf(out + used, n - used, " %s", op);
 		nr++;
 	}
-	kf_img_free(&img);
+	return true;
 }
 
 static void kf_progress(struct kf_ctx *k, const char *what)
@@ -2229,9 +2308,10 @@ static void kf_progress(struct kf_ctx *k, const char *what)
 	struct kf_stats *st = &k->sh->st;
 	double s = kf_now() - k->t0;
 
-	kf_say(k, "# kfuzz %s: %.0f s, %llu restarts (%.1f/s), %llu accepted, corpus %llu, %llu PCs, %llu edges\n",
+	kf_say(k, "# kfuzz %s: %.0f s, %llu restarts (%.1f/s), %llu accepted, ",
 	       what, s, (unsigned long long)st->execs, s > 0 ? st->execs / s : 0,
-	       (unsigned long long)st->accepted, (unsigned long long)st->corpus,
+	       (unsigned long long)st->accepted);
+	kf_say(k, "corpus %llu, %llu PCs, %llu edges\n", (unsigned long long)st->corpus,
 	       (unsigned long long)st->pcs, (unsigned long long)st->edges);
 }
 
@@ -2262,7 +2342,7 @@ static void *kf_loop(void *arg)
 			continue;
 		kf_kcov_reset(k);
 		snprintf(line, sizeof(line), "%s run", kf_base_specs[i].name);
-		kf_exec(k, line, &accepted);
+		kf_exec(k, line, NULL, &accepted);
 		if (accepted) {
 			kf_corpus_add(k, line);
 		} else {
@@ -2289,8 +2369,13 @@ static void *kf_loop(void *arg)
 		cout = fopen(o->corpus_out, "a");
 	while (k->nr_corpus && kf_now() < end &&
 	       (!o->max_execs || st->execs < o->max_execs)) {
-		kf_mutate(k, line, sizeof(line));
-		if (kf_exec(k, line, &accepted)) {
+		double tm = kf_now();
+		struct kf_img img;
+
+		if (!kf_mutate(k, line, sizeof(line), &img))
+			continue;
+		st->prep_ms += (kf_now() - tm) * 1e3;
+		if (kf_exec(k, line, &img, &accepted)) {
 			kf_corpus_add(k, line);
 			if (o->print_new)
 				kf_say(k, "# KFUZZ-NEW %s\n", line);
@@ -2324,6 +2409,7 @@ static int kf_worker(struct kf_ctx *k)
 
 	setsid();
 	k->memfd = memfd_create("kfuzz-image", 0);
+	k->last_nr = 0;
 	k->logfd = memfd_create("kfuzz-log", 0);
 	if (k->memfd < 0)
 		return 2;
@@ -2374,11 +2460,13 @@ static int kf_run(const struct kf_opts *o, struct kf_stats *out)
 {
 	struct kf_ctx *k = calloc(1, sizeof(*k));
 	double t0 = kf_now(), beat;
+	char old_trace[16] = "";
 	uint64_t last_execs;
 	unsigned int i;
-	int status, ret = 0;
+	int status, ret = 0, trace;
 	pid_t w;
 
+	memset(out, 0, sizeof(*out));
 	if (!k)
 		return -1;
 	k->o = o;
@@ -2402,7 +2490,9 @@ static int kf_run(const struct kf_opts *o, struct kf_stats *out)
 			continue;
 		}
 		/* Written back unchanged, it must be the very same image. */
-		if (kf_write(k, &b->img))
+		k->buf = realloc(k->buf, b->size + 1);
+		if (!k->buf || kf_write(k, &b->img) ||
+		    pread(k->memfd, k->buf, b->size + 1, 0) != (ssize_t)b->size)
 			return -1;
 		for (at = 0; at < b->size && k->buf[at] == b->buf[at]; at++)
 			;
@@ -2414,10 +2504,24 @@ static int kf_run(const struct kf_opts *o, struct kf_stats *out)
 	}
 	close(k->memfd);
 	k->sh->st.setup_s = kf_now() - t0;
+	/*
+	 * A restored task that faults in user mode (registers from the
+	 * image) is no kernel problem, but its "traps:" line would match
+	 * the splat patterns: keep those quiet while we run.
+	 */
+	trace = open("/proc/sys/debug/exception-trace", O_RDWR);
+	if (trace >= 0 && (read(trace, old_trace, sizeof(old_trace) - 1) <= 0 ||
+			   pwrite(trace, "0\n", 2, 0) != 2)) {
+		close(trace);
+		trace = -1;
+	}
 	if (kf_check_kmsg(k, "(while taking the base images)"))
 		k->sh->st.splats++;
-	kf_say(k, "# kfuzz: %u base images in %.1f s\n", (unsigned int)KF_NR_BASES,
+	kf_say(k, "# kfuzz: %u base images in %.1f s:", (unsigned int)KF_NR_BASES,
 	       k->sh->st.setup_s);
+	for (i = 0; i < KF_NR_BASES; i++)
+		kf_say(k, " %s %zu KiB,", kf_base_specs[i].name, k->bases[i].size >> 10);
+	kf_say(k, "\n");
 	k->t0 = kf_now();
 
 	for (;;) {
@@ -2472,6 +2576,11 @@ static int kf_run(const struct kf_opts *o, struct kf_stats *out)
 	}
 	k->sh->st.fuzz_s = kf_now() - k->t0;
 	*out = k->sh->st;
+	if (trace >= 0) {
+		if (pwrite(trace, old_trace, strlen(old_trace), 0) < 0)
+			ret = -1;
+		close(trace);
+	}
 	for (i = 0; i < KF_NR_BASES; i++) {
 		char path[80];
 
@@ -2489,23 +2598,28 @@ static int kf_run(const struct kf_opts *o, struct kf_stats *out)
 /* The line a run ends with, for make fuzz-kernel and the notes. */
 static void kf_print_stats(FILE *f, const struct kf_stats *st)
 {
-	fprintf(f, "# KFUZZ-STATS restarts=%llu accepted=%llu refused=%llu secs=%.0f per_sec=%.2f "
-		"corpus=%llu seeds=%llu/%llu pcs=%llu edges=%llu seed_pcs=%llu seed_edges=%llu "
-		"base_remote_pcs=%llu ms_accepted=%.1f ms_refused=%.1f setup_s=%.0f "
-		"crashes=%llu hangs=%llu leftovers=%llu bad_errno=%llu splats=%llu "
-		"broken_bases=%llu workers=%llu\n",
+	double n = st->execs ? st->execs : 1;
+
+	fprintf(f, "# KFUZZ-STATS restarts=%llu accepted=%llu refused=%llu",
 		(unsigned long long)st->execs, (unsigned long long)st->accepted,
-		(unsigned long long)st->refused, st->fuzz_s,
-		st->fuzz_s > 0 ? st->execs / st->fuzz_s : 0,
+		(unsigned long long)st->refused);
+	fprintf(f, " secs=%.0f per_sec=%.2f corpus=%llu seeds=%llu/%llu",
+		st->fuzz_s, st->fuzz_s > 0 ? st->execs / st->fuzz_s : 0,
 		(unsigned long long)st->corpus, (unsigned long long)st->seeds_run,
-		(unsigned long long)st->seeds, (unsigned long long)st->pcs,
-		(unsigned long long)st->edges, (unsigned long long)st->seed_pcs,
-		(unsigned long long)st->seed_edges,
-		(unsigned long long)st->base_remote_pcs,
+		(unsigned long long)st->seeds);
+	fprintf(f, " pcs=%llu edges=%llu seed_pcs=%llu seed_edges=%llu base_remote_pcs=%llu",
+		(unsigned long long)st->pcs, (unsigned long long)st->edges,
+		(unsigned long long)st->seed_pcs, (unsigned long long)st->seed_edges,
+		(unsigned long long)st->base_remote_pcs);
+	fprintf(f, " ms_accepted=%.1f ms_refused=%.1f ms_prep=%.1f ms_reap=%.1f ms_cover=%.1f",
 		st->accepted ? st->accepted_ms / st->accepted : 0,
-		st->refused ? st->refused_ms / st->refused : 0, st->setup_s,
-		(unsigned long long)st->crashes, (unsigned long long)st->hangs,
-		(unsigned long long)st->leftovers, (unsigned long long)st->bad_errno,
+		st->refused ? st->refused_ms / st->refused : 0,
+		st->prep_ms / n, st->reap_ms / n, st->cover_ms / n);
+	fprintf(f, " setup_s=%.0f crashes=%llu hangs=%llu leftovers=%llu bad_errno=%llu",
+		st->setup_s, (unsigned long long)st->crashes,
+		(unsigned long long)st->hangs, (unsigned long long)st->leftovers,
+		(unsigned long long)st->bad_errno);
+	fprintf(f, " splats=%llu broken_bases=%llu workers=%llu\n",
 		(unsigned long long)st->splats, (unsigned long long)st->broken_bases,
 		(unsigned long long)st->workers);
 	fflush(f);

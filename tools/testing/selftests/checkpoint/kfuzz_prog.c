@@ -65,13 +65,14 @@
  * the input.
  *
  * usage: kfuzz_prog [-s SEEDS] [-o CORPUS-OUT] [-t SECONDS] [-n RESTARTS]
- *                   [-r RANDOM-SEED] [-k]
+ *                   [-r RANDOM-SEED] [-k] [-v]
  *   -s  corpus to start from (default /etc/kfuzz.corpus, the committed
  *       tools/testing/selftests/checkpoint/kfuzz.corpus)
  *   -o  append new inputs to this file too
  *   -t  seconds of fuzzing after the base images are taken (default 60)
  *   -n  stop after this many restarts
  *   -k  after a crash or hang, go on with a new worker
+ *   -v  print each input with restart's result and first log line
  * New inputs are printed as "# KFUZZ-NEW line"; the last line is
  * "# KFUZZ-STATS ...".  Exit status 0 when nothing was found.
  */
@@ -89,7 +90,7 @@ int main(int argc, char **argv)
 	struct kf_stats st;
 	int c;
 
-	while ((c = getopt(argc, argv, "s:o:t:n:r:k")) != -1) {
+	while ((c = getopt(argc, argv, "s:o:t:n:r:kv")) != -1) {
 		switch (c) {
 		case 's':
 			o.seeds = optarg;
@@ -109,8 +110,11 @@ int main(int argc, char **argv)
 		case 'k':
 			o.keep_going = true;
 			break;
+		case 'v':
+			o.verbose = true;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-s seeds] [-o corpus-out] [-t seconds] [-n restarts] [-r seed] [-k]\n",
+			fprintf(stderr, "usage: %s [-s seeds] [-o corpus-out] [-t seconds] [-n restarts] [-r seed] [-k] [-v]\n",
 				argv[0]);
 			return 2;
 		}
