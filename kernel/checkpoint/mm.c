@@ -239,8 +239,11 @@ static const char *ckpt_snap_vma(struct vm_area_struct *vma,
 	if (!vma->vm_file || !S_ISREG(file_inode(vma->vm_file)->i_mode))
 		return "device memory is not supported";
 	if (ckpt_path_refused(&vma->vm_file->f_path,
-			      vma->vm_flags & VM_SHARED && vma->vm_flags & VM_MAYWRITE))
-		return "mappings of procfs, sysfs and other kernel-interface files are not supported";
+			      vma->vm_flags & VM_SHARED && vma->vm_flags & VM_MAYWRITE)) {
+		/* Held for the log line, which names it. */
+		snap->file = get_file(vma->vm_file);
+		return "files of procfs, sysfs and other kernel interfaces are not supported";
+	}
 	rec->kind = vma->vm_flags & VM_SHARED ? CKPT_VMA_FILE_SHARED :
 						CKPT_VMA_FILE_PRIVATE;
 	ckpt_file_id_fill(&rec->id, file_inode(vma->vm_file));
@@ -311,8 +314,16 @@ static int ckpt_snap_mm(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	mmap_read_unlock(mm);
 
 	if (why) {
-		ret = ckpt_err(ctx, -EOPNOTSUPP, "mapping %#lx-%#lx (flags %#lx): %s",
-			       bad_start, bad_end, bad_flags, why);
+		struct file *bad = snap[n - 1].file;
+		char *buf = bad ? kmalloc(PATH_MAX, GFP_KERNEL) : NULL;
+		char *name = buf ? d_path(&bad->f_path, buf, PATH_MAX) : NULL;
+
+		if (IS_ERR_OR_NULL(name))
+			name = "";
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "mapping %#lx-%#lx (flags %#lx)%s%s: %s",
+			       bad_start, bad_end, bad_flags, *name ? " of " : "",
+			       name, why);
+		kfree(buf);
 	} else if (n != rec->nr_vmas) {
 		ret = ckpt_err(ctx, -EBUSY, "an address space changed during checkpoint");
 	} else {
