@@ -267,6 +267,15 @@ struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid)
 	ct->cpu_restored = true;
 	if (!try_get_task_stack(ct->task))
 		return ERR_PTR(ckpt_err(ctx, -ESRCH, "task %d has exited", pid));
+	/*
+	 * It said it was done just before going to sleep until release.
+	 * Let it get off its CPU first: its next context switch would save
+	 * its segment registers over the ones written here.
+	 */
+	while (!(READ_ONCE(ct->task->flags) & PF_EXITING) &&
+	       !fatal_signal_pending(ct->task) &&
+	       !wait_task_inactive(ct->task, TASK_KILLABLE))
+		schedule_timeout_uninterruptible(1);
 	if (READ_ONCE(ct->task->flags) & PF_EXITING ||
 	    fatal_signal_pending(ct->task)) {
 		put_task_stack(ct->task);

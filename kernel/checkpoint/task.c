@@ -517,8 +517,16 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	ret = ckpt_task_clean_slate(ct);
 	if (ret)
 		return ret;
-	if (!ct->parent)
+	if (!ct->parent) {
 		ckpt_restore_uts(ctx);
+		/*
+		 * Paths are found beneath the restarter's root as the init's
+		 * new mount namespace has it: from the restarter's own, the
+		 * container would stand on the host's mounts.
+		 */
+		path_put(&ctx->root);
+		get_fs_root(current->fs, &ctx->root);
+	}
 	/*
 	 * Files are opened as the task, with its creator's credentials
 	 * until a cred object of its own opens here (before any file).
