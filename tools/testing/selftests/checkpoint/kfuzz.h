@@ -10,6 +10,7 @@
 
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
 #include <regex.h>
@@ -1794,8 +1795,10 @@ struct kf_opts {
 	uint64_t max_execs;	/* stop after this many restarts; 0: no limit */
 	uint64_t seed;		/* of the random generator */
 	bool keep_going;	/* after a crash or hang, start a new worker */
+	int jobs;		/* workers restarting at once, 1..KF_MAX_JOBS */
 	bool print_new;		/* print each new input, "# KFUZZ-NEW line" */
 	bool verbose;		/* print every restart's input and outcome */
+	bool print_pcs;		/* print the PCs covered, "# KFUZZ-PC pc" */
 	FILE *out;
 };
 
@@ -1808,13 +1811,20 @@ struct kf_stats {
 	double prep_ms, reap_ms, cover_ms;	/* the fuzzer's own time */
 };
 
-#define KF_SKIP_MAX 32
+#define KF_SKIP_MAX	32
+#define KF_MAX_JOBS	8
 
-/* Shared between the supervisor and its worker. */
-struct kf_shared {
+/* One worker's, shared with the supervisor. */
+struct kf_slot {
 	struct kf_stats st;
 	char current[KF_LINE_MAX];	/* the input being run */
 	int in_exec;
+};
+
+/* Shared between the supervisor and its workers. */
+struct kf_shared {
+	struct kf_stats st;		/* the supervisor's own */
+	struct kf_slot slot[KF_MAX_JOBS];
 	int nr_skip;
 	char skip[KF_SKIP_MAX][KF_LINE_MAX];	/* inputs that killed a worker */
 };
@@ -1822,6 +1832,8 @@ struct kf_shared {
 struct kf_ctx {
 	const struct kf_opts *o;
 	struct kf_shared *sh;
+	struct kf_slot *me;	/* the worker's slot */
+	int jobs;		/* slots in use */
 	struct kf_base bases[KF_NR_BASES];
 	double t0;		/* when fuzzing started */
 	/* the worker's */
@@ -2081,6 +2093,49 @@ static bool kf_leftovers(struct kf_ctx *k, const char *line)
 }
 
 /*
+ * Tasks in a pid namespace other than ours: restored containers.  Once
+ * every one was killed and reaped there must be none; returns how many
+ * there are, naming them.
+ */
+static int kf_foreign_tasks(struct kf_ctx *k)
+{
+	char mine[64] = "", link[64], path[300], comm[32];
+	struct dirent *d;
+	int n = 0, fd;
+	ssize_t len;
+	DIR *proc;
+
+	if (readlink("/proc/self/ns/pid", mine, sizeof(mine) - 1) < 0)
+		return 0;
+	proc = opendir("/proc");
+	while (proc && (d = readdir(proc))) {
+		if (!isdigit((unsigned char)d->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/pid", d->d_name);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len < 0)
+			continue;	/* gone, or a kernel thread's */
+		link[len] = '\0';
+		if (!strcmp(link, mine))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		fd = open(path, O_RDONLY);
+		comm[0] = '\0';
+		if (fd >= 0) {
+			read_log(fd, comm, sizeof(comm));
+			close(fd);
+		}
+		comm[strcspn(comm, "\n")] = '\0';
+		kf_say(k, "# KFUZZ-FINDING task %s (%s) of a restored container is still there\n",
+		       d->d_name, comm);
+		n++;
+	}
+	if (proc)
+		closedir(proc);
+	return n;
+}
+
+/*
  * Run one input (its image, if @built, which this frees): restart(2)
  * it, kill and reap what it restored, check that nothing was left
  * behind and that a refusal was a plain errno.  Returns how much new
@@ -2089,7 +2144,7 @@ static bool kf_leftovers(struct kf_ctx *k, const char *line)
 static uint64_t kf_exec(struct kf_ctx *k, const char *line,
 			struct kf_img *built, bool *accepted)
 {
-	struct kf_stats *st = &k->sh->st;
+	struct kf_stats *st = &k->me->st;
 	struct kf_img img;
 	bool run = false;
 	double t, t0;
@@ -2114,8 +2169,8 @@ static uint64_t kf_exec(struct kf_ctx *k, const char *line,
 		return 0;
 	}
 	kf_img_free(&img);
-	snprintf(k->sh->current, sizeof(k->sh->current), "%s", line);
-	__atomic_store_n(&k->sh->in_exec, 1, __ATOMIC_SEQ_CST);
+	snprintf(k->me->current, sizeof(k->me->current), "%s", line);
+	__atomic_store_n(&k->me->in_exec, 1, __ATOMIC_SEQ_CST);
 
 	kf_kcov_reset(k);
 	if (ftruncate(k->logfd, 0) || lseek(k->logfd, 0, SEEK_SET))
@@ -2136,7 +2191,7 @@ static uint64_t kf_exec(struct kf_ctx *k, const char *line,
 		}
 	}
 	alarm(0);
-	__atomic_store_n(&k->sh->in_exec, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&k->me->in_exec, 0, __ATOMIC_SEQ_CST);
 
 	st->execs++;
 	if (ret > 0) {
@@ -2181,7 +2236,7 @@ static void kf_corpus_add(struct kf_ctx *k, const char *line)
 			abort();
 	}
 	k->corpus[k->nr_corpus++] = strdup(line);
-	k->sh->st.corpus = k->nr_corpus;
+	k->me->st.corpus = k->nr_corpus;
 }
 
 static bool kf_skipped(struct kf_ctx *k, const char *line)
@@ -2213,9 +2268,9 @@ static void kf_run_file(struct kf_ctx *k, const char *path, bool count_seeds)
 		if (!line[0] || line[0] == '#')
 			continue;
 		if (count_seeds)
-			k->sh->st.seeds++;
+			k->me->st.seeds++;
 		if (!kf_build(k, line, &img, &run, &bad)) {
-			k->sh->st.bad_seeds++;
+			k->me->st.bad_seeds++;
 			kf_say(k, "# kfuzz: no base for: %s\n", line);
 			continue;
 		}
@@ -2226,7 +2281,7 @@ static void kf_run_file(struct kf_ctx *k, const char *path, bool count_seeds)
 			continue;
 		kf_exec(k, line, NULL, &accepted);
 		if (count_seeds)
-			k->sh->st.seeds_run++;
+			k->me->st.seeds_run++;
 		kf_corpus_add(k, line);
 	}
 	fclose(f);
@@ -2303,13 +2358,61 @@ static bool kf_mutate(struct kf_ctx *k, char *out, size_t n, struct kf_img *img)
 	return true;
 }
 
+/* The figures of all workers together, and the supervisor's own. */
+static void kf_total(const struct kf_shared *sh, int jobs, struct kf_stats *t)
+{
+	int i;
+
+	*t = sh->st;
+	for (i = 0; i < jobs; i++) {
+		const struct kf_stats *w = &sh->slot[i].st;
+
+		t->execs += w->execs;
+		t->accepted += w->accepted;
+		t->refused += w->refused;
+		t->crashes += w->crashes;
+		t->hangs += w->hangs;
+		t->leftovers += w->leftovers;
+		t->bad_errno += w->bad_errno;
+		t->splats += w->splats;
+		t->broken_bases += w->broken_bases;
+		t->accepted_ms += w->accepted_ms;
+		t->refused_ms += w->refused_ms;
+		t->prep_ms += w->prep_ms;
+		t->reap_ms += w->reap_ms;
+		t->cover_ms += w->cover_ms;
+		/* Each worker has its own corpus and coverage: the best. */
+#define KF_MAX(f) (t->f = t->f > w->f ? t->f : w->f)
+		KF_MAX(seeds);
+		KF_MAX(seeds_run);
+		KF_MAX(bad_seeds);
+		KF_MAX(corpus);
+		KF_MAX(pcs);
+		KF_MAX(edges);
+		KF_MAX(seed_pcs);
+		KF_MAX(seed_edges);
+		KF_MAX(base_remote_pcs);
+#undef KF_MAX
+	}
+}
+
+static uint64_t kf_total_execs(const struct kf_shared *sh, int jobs)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < jobs; i++)
+		n += __atomic_load_n(&sh->slot[i].st.execs, __ATOMIC_RELAXED);
+	return n;
+}
+
 static void kf_progress(struct kf_ctx *k, const char *what)
 {
-	struct kf_stats *st = &k->sh->st;
+	struct kf_stats *st = &k->me->st;
 	double s = kf_now() - k->t0;
 
-	kf_say(k, "# kfuzz %s: %.0f s, %llu restarts (%.1f/s), %llu accepted, ",
-	       what, s, (unsigned long long)st->execs, s > 0 ? st->execs / s : 0,
+	kf_say(k, "# kfuzz %s %d: %.0f s, %llu restarts (%.1f/s), %llu accepted, ",
+	       what, (int)(k->me - k->sh->slot), s, (unsigned long long)st->execs, s > 0 ? st->execs / s : 0,
 	       (unsigned long long)st->accepted);
 	kf_say(k, "corpus %llu, %llu PCs, %llu edges\n", (unsigned long long)st->corpus,
 	       (unsigned long long)st->pcs, (unsigned long long)st->edges);
@@ -2318,12 +2421,12 @@ static void kf_progress(struct kf_ctx *k, const char *what)
 static void *kf_loop(void *arg)
 {
 	struct kf_ctx *k = arg;
-	struct kf_stats *st = &k->sh->st;
+	struct kf_stats *st = &k->me->st;
 	const struct kf_opts *o = k->o;
 	double last = kf_now(), end = k->t0 + o->seconds;
 	char line[KF_LINE_MAX];
 	bool accepted;
-	unsigned int i;
+	unsigned int i, tries;
 	FILE *cout = NULL;
 
 	k->kcov_self = open("/sys/kernel/debug/kcov", O_RDWR);
@@ -2340,9 +2443,17 @@ static void *kf_loop(void *arg)
 	for (i = 0; i < KF_NR_BASES; i++) {
 		if (!k->bases[i].ok)
 			continue;
-		kf_kcov_reset(k);
 		snprintf(line, sizeof(line), "%s run", kf_base_specs[i].name);
-		kf_exec(k, line, NULL, &accepted);
+		/*
+		 * Another worker's copy of a FIFO's container, open while it
+		 * is killed, makes restart refuse ours (EBUSY): try again.
+		 */
+		for (tries = 0; tries < 5; tries++) {
+			kf_exec(k, line, NULL, &accepted);
+			if (accepted)
+				break;
+			usleep(200000);
+		}
 		if (accepted) {
 			kf_corpus_add(k, line);
 		} else {
@@ -2368,7 +2479,7 @@ static void *kf_loop(void *arg)
 	if (o->corpus_out)
 		cout = fopen(o->corpus_out, "a");
 	while (k->nr_corpus && kf_now() < end &&
-	       (!o->max_execs || st->execs < o->max_execs)) {
+	       (!o->max_execs || kf_total_execs(k->sh, k->jobs) < o->max_execs)) {
 		double tm = kf_now();
 		struct kf_img img;
 
@@ -2391,6 +2502,10 @@ static void *kf_loop(void *arg)
 	}
 	if (cout)
 		fclose(cout);
+	for (i = 0; o->print_pcs && i < k->pcs.cap; i++)
+		if (k->pcs.v[i])
+			kf_say(k, "# KFUZZ-PC %#llx\n",
+			       (unsigned long long)(k->pcs.v[i] | 0xffffffff00000000ULL));
 	k->worker_ret = 0;
 	return NULL;
 }
@@ -2414,6 +2529,7 @@ static int kf_worker(struct kf_ctx *k)
 	if (k->memfd < 0)
 		return 2;
 	kf_rng_state ^= k->o->seed * 0x2545f4914f6cdd1dULL + k->sh->st.workers;
+	kf_rng_state ^= (uint64_t)(k->me - k->sh->slot) << 32;
 
 	k->kcov_remote = open("/sys/kernel/debug/kcov", O_RDWR);
 	ra = calloc(1, sizeof(*ra));
@@ -2458,18 +2574,22 @@ static int kf_worker(struct kf_ctx *k)
  */
 static int kf_run(const struct kf_opts *o, struct kf_stats *out)
 {
+	int jobs = o->jobs < 1 ? 1 : o->jobs > KF_MAX_JOBS ? KF_MAX_JOBS : o->jobs;
+	pid_t slot_pid[KF_MAX_JOBS];
+	uint64_t slot_execs[KF_MAX_JOBS];
+	double slot_beat[KF_MAX_JOBS];
 	struct kf_ctx *k = calloc(1, sizeof(*k));
-	double t0 = kf_now(), beat;
+	bool stop = false, started = false;
+	double t0 = kf_now();
 	char old_trace[16] = "";
-	uint64_t last_execs;
+	int status, ret = 0, trace, j;
 	unsigned int i;
-	int status, ret = 0, trace;
-	pid_t w;
 
 	memset(out, 0, sizeof(*out));
 	if (!k)
 		return -1;
 	k->o = o;
+	k->jobs = jobs;
 	k->sh = mmap(NULL, sizeof(*k->sh), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (k->sh == MAP_FAILED || regcomp(&k->splat, KF_SPLAT, REG_EXTENDED | REG_NOSUB))
@@ -2524,58 +2644,86 @@ static int kf_run(const struct kf_opts *o, struct kf_stats *out)
 	kf_say(k, "\n");
 	k->t0 = kf_now();
 
+	for (j = 0; j < jobs; j++)
+		slot_pid[j] = 0;
 	for (;;) {
-		k->sh->st.workers++;
-		fflush(NULL);
-		w = fork();
-		if (w < 0) {
-			ret = -1;
-			break;
-		}
-		if (w == 0)
-			_exit(kf_worker(k));
-		last_execs = k->sh->st.execs;
-		beat = kf_now();
-		for (;;) {
-			pid_t p = waitpid(w, &status, WNOHANG);
+		bool more = !stop && kf_now() < k->t0 + o->seconds &&
+			    (!o->max_execs || kf_total_execs(k->sh, jobs) < o->max_execs);
+		struct kf_slot *sl;
+		pid_t p;
 
-			if (p == w)
-				break;
-			if (k->sh->st.execs != last_execs ||
-			    !__atomic_load_n(&k->sh->in_exec, __ATOMIC_SEQ_CST)) {
-				last_execs = k->sh->st.execs;
-				beat = kf_now();
-			} else if (kf_now() - beat > KF_EXEC_TIMEOUT + 60) {
-				kf_say(k, "# KFUZZ-FINDING unkillable hang: %s\n",
-				       k->sh->current);
-				k->sh->st.hangs++;
-				kill(w, SIGKILL);
-				beat = kf_now() + 1e9;
-			}
-			usleep(200000);
+		/* Start workers in the free slots while there is time. */
+		for (j = 0; j < jobs && (more || !started); j++) {
+			if (slot_pid[j])
+				continue;
+			k->sh->st.workers++;
+			k->me = &k->sh->slot[j];
+			fflush(NULL);
+			p = fork();
+			if (p < 0)
+				return -1;
+			if (p == 0)
+				_exit(kf_worker(k));
+			slot_pid[j] = p;
+			slot_execs[j] = k->sh->slot[j].st.execs;
+			slot_beat[j] = kf_now();
 		}
-		if (kf_check_kmsg(k, k->sh->current))
+		started = true;
+		for (j = 0; j < jobs; j++)
+			if (slot_pid[j])
+				break;
+		if (j == jobs)
+			break;		/* every worker is done */
+
+		usleep(200000);
+		for (j = 0; j < jobs; j++) {
+			sl = &k->sh->slot[j];
+			if (!slot_pid[j])
+				continue;
+			if (sl->st.execs != slot_execs[j] ||
+			    !__atomic_load_n(&sl->in_exec, __ATOMIC_SEQ_CST)) {
+				slot_execs[j] = sl->st.execs;
+				slot_beat[j] = kf_now();
+			} else if (kf_now() - slot_beat[j] > KF_EXEC_TIMEOUT + 60) {
+				kf_say(k, "# KFUZZ-FINDING unkillable hang: %s\n", sl->current);
+				k->sh->st.hangs++;
+				kill(slot_pid[j], SIGKILL);
+				slot_beat[j] = kf_now() + 1e9;
+			}
+		}
+		p = waitpid(-1, &status, WNOHANG);
+		if (p <= 0)
+			continue;
+		for (j = 0; j < jobs && slot_pid[j] != p; j++)
+			;
+		if (j == jobs)
+			continue;
+		slot_pid[j] = 0;
+		sl = &k->sh->slot[j];
+		if (kf_check_kmsg(k, sl->current))
 			k->sh->st.splats++;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			break;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			stop = true;	/* out of time or restarts */
+			continue;
+		}
 		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
 			k->sh->st.hangs++;
 			kf_say(k, "# KFUZZ-FINDING hang (no return within %d s): %s\n",
-			       KF_EXEC_TIMEOUT, k->sh->current);
+			       KF_EXEC_TIMEOUT, sl->current);
 		} else {
 			k->sh->st.crashes++;
 			kf_say(k, "# KFUZZ-FINDING worker died (status %#x): %s\n",
-			       status, k->sh->current);
+			       status, sl->current);
 		}
 		if (k->sh->nr_skip < KF_SKIP_MAX)
 			snprintf(k->sh->skip[k->sh->nr_skip++], KF_LINE_MAX, "%s",
-				 k->sh->current);
-		if (!o->keep_going || kf_now() >= k->t0 + o->seconds ||
-		    (o->max_execs && k->sh->st.execs >= o->max_execs))
-			break;
+				 sl->current);
+		if (!o->keep_going)
+			stop = true;
 	}
 	k->sh->st.fuzz_s = kf_now() - k->t0;
-	*out = k->sh->st;
+	k->sh->st.leftovers += kf_foreign_tasks(k);
+	kf_total(k->sh, jobs, out);
 	if (trace >= 0) {
 		if (pwrite(trace, old_trace, strlen(old_trace), 0) < 0)
 			ret = -1;

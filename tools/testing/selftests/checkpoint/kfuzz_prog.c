@@ -65,14 +65,17 @@
  * the input.
  *
  * usage: kfuzz_prog [-s SEEDS] [-o CORPUS-OUT] [-t SECONDS] [-n RESTARTS]
- *                   [-r RANDOM-SEED] [-k] [-v]
+ *                   [-r RANDOM-SEED] [-j JOBS] [-k] [-v] [-P]
  *   -s  corpus to start from (default /etc/kfuzz.corpus, the committed
  *       tools/testing/selftests/checkpoint/kfuzz.corpus)
  *   -o  append new inputs to this file too
  *   -t  seconds of fuzzing after the base images are taken (default 60)
  *   -n  stop after this many restarts
+ *   -j  workers restarting images at once (default 1; the guest has
+ *       two CPUs); each keeps its own corpus and coverage
  *   -k  after a crash or hang, go on with a new worker
  *   -v  print each input with restart's result and first log line
+ *   -P  at the end, print the PCs covered (for addr2line on vmlinux)
  * New inputs are printed as "# KFUZZ-NEW line"; the last line is
  * "# KFUZZ-STATS ...".  Exit status 0 when nothing was found.
  */
@@ -90,7 +93,7 @@ int main(int argc, char **argv)
 	struct kf_stats st;
 	int c;
 
-	while ((c = getopt(argc, argv, "s:o:t:n:r:kv")) != -1) {
+	while ((c = getopt(argc, argv, "s:o:t:n:r:j:kvP")) != -1) {
 		switch (c) {
 		case 's':
 			o.seeds = optarg;
@@ -107,14 +110,20 @@ int main(int argc, char **argv)
 		case 'r':
 			o.seed = strtoull(optarg, NULL, 0);
 			break;
+		case 'j':
+			o.jobs = atoi(optarg);
+			break;
 		case 'k':
 			o.keep_going = true;
 			break;
 		case 'v':
 			o.verbose = true;
 			break;
+		case 'P':
+			o.print_pcs = true;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-s seeds] [-o corpus-out] [-t seconds] [-n restarts] [-r seed] [-k] [-v]\n",
+			fprintf(stderr, "usage: %s [-s seeds] [-o corpus-out] [-t seconds] [-n restarts] [-r seed] [-j jobs] [-k] [-v] [-P]\n",
 				argv[0]);
 			return 2;
 		}
