@@ -156,6 +156,7 @@ FIXTURE(fi) {
 FIXTURE_SETUP(fi)
 {
 	unsigned int i;
+	pid_t who = 0;
 
 	for (i = 0; i < NR_KNOBS; i++) {
 		const char *knob = knobs[i];
@@ -175,6 +176,8 @@ FIXTURE_SETUP(fi)
 		snprintf(knob, sizeof(knob), "%s/probability", attrs[i]);
 		ASSERT_EQ(0, set_knob(knob, "0"));
 	}
+	ASSERT_TRUE(foreign_tasks_gone(5000, &who))
+		TH_LOG("task %d of an earlier test is still there", who);
 	self->nth = open("/proc/thread-self/fail-nth", O_RDWR);
 	ASSERT_GE(self->nth, 0) TH_LOG("no fail-nth: %m");
 	self->img = scratch_file(O_RDWR);

@@ -735,10 +735,12 @@ TEST_F_TIMEOUT(r, kill_restarter_each_phase, 120)
 	static int type[4096];
 	static unsigned char buf[16 << 20];
 	int img = scratch_file(O_RDWR), n, i, points = 0, changes, status;
+	pid_t orphan;
 	ssize_t len;
 
-	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
+	ASSERT_TRUE(foreign_tasks_gone(5000, &orphan))
+		TH_LOG("task %d of an earlier test is still there", orphan);
 	ASSERT_GE(img, 0);
 	ASSERT_EQ(0, rc_start(&self->c, "rkill", "fi", 0, FI_ALL));
 	ASSERT_EQ(0, ckpt(self->c.init, img, -1, CHECKPOINT_KILL));

@@ -149,9 +149,12 @@ static void root_image(struct __test_metadata *_metadata,
 static void restart_refused(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(row) *self, int (*setup)(uid_t))
 {
-	pid_t child = fork(), left = 0;
+	pid_t child, left = 0;
 	int res;
 
+	ASSERT_TRUE(foreign_tasks_gone(5000, &left))
+		TH_LOG("task %d of an earlier test is still there", left);
+	child = fork();
 	ASSERT_GE(child, 0);
 	if (child == 0) {
 		long pid;
