@@ -817,6 +817,48 @@ static int kf_group_end(const struct kf_img *img, int i, int depth)
 	return j;
 }
 
+/* ---- Base images: what containers they are taken of ---- */
+
+struct kf_base_spec {
+	const char *name;	/* what corpus lines call it */
+	const char *prog;	/* the container's init */
+	const char *mode;
+	size_t word;		/* in the shared page: set up once it reaches... */
+	uint64_t ready;
+	bool signals;		/* counter_prog: a handled and a pending signal */
+};
+
+static const struct kf_base_spec kf_base_specs[] = {
+	{ "counter", "counter_prog", "full",
+	  offsetof(struct shared_page, counter), 10, true },
+	{ "tree", "tree_prog", NULL, offsetof(struct tree_page, ready), T_NR, false },
+	{ "threads", "thread_prog", "threads",
+	  offsetof(struct thread_page, ready), TH_NR, false },
+	{ "leader", "thread_prog", "leader-exited",
+	  offsetof(struct thread_page, ready), LE_WORKERS, false },
+	{ "pidns", "pidns_prog", NULL, offsetof(struct pidns_page, ready), P_NR, false },
+	{ "nanosleep", "sleeper_prog", "nanosleep",
+	  offsetof(struct shared_page, counter), 1, false },
+	{ "fifo", "sleeper_prog", "hold-fifo",
+	  offsetof(struct shared_page, verdict), 400, false },
+	{ "holdtree", "sleeper_prog", "hold-tree",
+	  offsetof(struct shared_page, verdict), 400, false },
+};
+
+#define KF_NR_BASES KF_N(kf_base_specs)
+
+static int kf_base_index(const char *line)
+{
+	size_t len = strcspn(line, " ");
+	unsigned int i;
+
+	for (i = 0; i < KF_NR_BASES; i++)
+		if (strlen(kf_base_specs[i].name) == len &&
+		    !strncmp(kf_base_specs[i].name, line, len))
+			return i;
+	return -1;
+}
+
 /* ---- Mutations, as text ---- */
 
 /*
@@ -1055,16 +1097,19 @@ static void kf_rename_one(struct kf_rec *r, unsigned int off, void *arg)
 
 struct kf_apply {
 	struct kf_img *img;
+	const struct kf_img *const *bases;	/* by kf_base_index(), or NULL */
 	bool run;		/* let the restored tasks run: no RESTART_FROZEN */
 };
 
 /*
- * Copy (or move) the object group at @i to @pos; a copy gets fresh
- * objrefs, and what it names inside itself follows them, unless @keep.
+ * Copy the object group at @i of @src (or move it, when @src is @img)
+ * to @pos of @img; a copy gets fresh objrefs, and what it names inside
+ * itself follows them, unless @keep.
  */
-static void kf_copy_group(struct kf_img *img, int i, int pos, bool move, bool keep)
+static void kf_copy_group(struct kf_img *img, const struct kf_img *src, int i, int pos,
+			  bool move, bool keep)
 {
-	int end = kf_group_end(img, i, 0), n = end - i, k;
+	int end = kf_group_end(src, i, 0), n = end - i, k;
 	uint32_t map[1 + 2 * 64] = { 0 }, fresh;
 	struct kf_rec *tmp;
 
@@ -1075,7 +1120,7 @@ static void kf_copy_group(struct kf_img *img, int i, int pos, bool move, bool ke
 	if (!tmp)
 		abort();
 	for (k = 0; k < n; k++)
-		tmp[k] = move ? img->r[i + k] : kf_rec_dup(&img->r[i + k]);
+		tmp[k] = move ? img->r[i + k] : kf_rec_dup(&src->r[i + k]);
 	if (move) {
 		memmove(&img->r[i], &img->r[end], (img->nr - end) * sizeof(*tmp));
 		img->nr -= n;
@@ -1146,6 +1191,25 @@ static bool kf_apply_op(struct kf_apply *a, const char *op)
 		}
 		return true;
 	}
+	if (what == 'I') {
+		/* I:BASE:SEL@POS copies a record of another base image, IG: its object. */
+		const struct kf_img *src;
+		int b = kf_base_index(s);
+
+		src = b >= 0 && a->bases ? a->bases[b] : NULL;
+		s += strcspn(s, ":");
+		if (!src || *s++ != ':')
+			return false;
+		i = kf_sel(src, &s);
+		pos = kf_pos(img, &s);
+		if (i < 0 || pos <= 0 || (how == 'G' && kf_type(src, i) != CKPT_REC_OBJ))
+			return false;
+		if (how == 'G')
+			kf_copy_group(img, src, i, pos, false, false);
+		else
+			kf_img_insert(img, pos, kf_rec_dup(&src->r[i]));
+		return true;
+	}
 	i = kf_sel(img, &s);
 	if (i < 0)
 		return false;
@@ -1188,7 +1252,7 @@ static bool kf_apply_op(struct kf_apply *a, const char *op)
 		pos = kf_pos(img, &s);
 		if (pos <= 0)
 			return false;
-		kf_copy_group(img, i, pos, how == 'M', *s == '!');
+		kf_copy_group(img, img, i, pos, how == 'M', *s == '!');
 		return true;
 	case 'A':
 		/* A+:SEL.ARRAY:i copies element i after itself, A- drops it. */
@@ -1523,8 +1587,9 @@ static bool kf_gen_set(const struct kf_img *img, int i, const char *sel, char *o
 	return false;
 }
 
-/* One new mutation of @img, as text. */
-static bool kf_gen_op(const struct kf_img *img, char *out, size_t n)
+/* One new mutation of @img, as text; @bases are the other base images. */
+static bool kf_gen_op(const struct kf_img *img, const struct kf_img *const *bases,
+		      char *out, size_t n)
 {
 	unsigned int r = kf_rnd(100);
 	const struct kf_rtype *rt;
@@ -1544,8 +1609,9 @@ static bool kf_gen_op(const struct kf_img *img, char *out, size_t n)
 		nt = kf_tree(img, &e);
 		if (nt < 2)
 			return false;
-		snprintf(out, n, "P%c:%u,%u", scopes[kf_rnd(4)], (unsigned int)kf_rnd(nt),
-			 (unsigned int)kf_rnd(nt));
+		t = kf_rnd(nt);
+		snprintf(out, n, "P%c:%u,%u", scopes[kf_rnd(4)], t,
+			 (unsigned int)((t + 1 + kf_rnd(nt - 1)) % nt));
 		return true;
 	}
 	i = (r >= 62 && r < 75) ? kf_pick_of(img, CKPT_REC_OBJ) :
@@ -1614,40 +1680,27 @@ static bool kf_gen_op(const struct kf_img *img, char *out, size_t n)
 			 rt->segs[s].name, (unsigned int)kf_rnd(nr));
 		return true;
 	}
+	if (r < 97) {
+		/* A record or object of another base image. */
+		unsigned int b = kf_rnd(KF_NR_BASES);
+		const struct kf_img *src = bases ? bases[b] : NULL;
+		int j = src ? kf_pick_rec(src, false) : -1;
+		char sel2[32];
+
+		if (j < 0)
+			return false;
+		kf_sel_name(src, j, sel2, sizeof(sel2));
+		kf_gen_pos(img, pos, sizeof(pos));
+		snprintf(out, n, "I%s:%s:%s%s", kf_type(src, j) == CKPT_REC_OBJ ? "G" : "",
+			 kf_base_specs[b].name, sel2, pos);
+		return true;
+	}
 	snprintf(out, n, "F:%s+%u^%#x", sel, (unsigned int)kf_rnd(1 << 16),
 		 (unsigned int)(1 + kf_rnd(255)));
 	return true;
 }
 
 /* ---- Base images: real containers, checkpointed here ---- */
-
-struct kf_base_spec {
-	const char *name;	/* what corpus lines call it */
-	const char *prog;	/* the container's init */
-	const char *mode;
-	size_t word;		/* in the shared page: set up once it reaches... */
-	uint64_t ready;
-	bool signals;		/* counter_prog: a handled and a pending signal */
-};
-
-static const struct kf_base_spec kf_base_specs[] = {
-	{ "counter", "counter_prog", "full",
-	  offsetof(struct shared_page, counter), 10, true },
-	{ "tree", "tree_prog", NULL, offsetof(struct tree_page, ready), T_NR, false },
-	{ "threads", "thread_prog", "threads",
-	  offsetof(struct thread_page, ready), TH_NR, false },
-	{ "leader", "thread_prog", "leader-exited",
-	  offsetof(struct thread_page, ready), LE_WORKERS, false },
-	{ "pidns", "pidns_prog", NULL, offsetof(struct pidns_page, ready), P_NR, false },
-	{ "nanosleep", "sleeper_prog", "nanosleep",
-	  offsetof(struct shared_page, counter), 1, false },
-	{ "fifo", "sleeper_prog", "hold-fifo",
-	  offsetof(struct shared_page, verdict), 400, false },
-	{ "holdtree", "sleeper_prog", "hold-tree",
-	  offsetof(struct shared_page, verdict), 400, false },
-};
-
-#define KF_NR_BASES KF_N(kf_base_specs)
 
 struct kf_base {
 	const struct kf_base_spec *spec;
@@ -1835,6 +1888,7 @@ struct kf_ctx {
 	struct kf_slot *me;	/* the worker's slot */
 	int jobs;		/* slots in use */
 	struct kf_base bases[KF_NR_BASES];
+	const struct kf_img *base_imgs[KF_NR_BASES];	/* of those taken */
 	double t0;		/* when fuzzing started */
 	/* the worker's */
 	int memfd, logfd, kmsg;
@@ -1867,24 +1921,12 @@ static void kf_say(struct kf_ctx *k, const char *fmt, ...)
 	fflush(k->o->out);
 }
 
-static int kf_base_index(const char *line)
-{
-	size_t len = strcspn(line, " ");
-	unsigned int i;
-
-	for (i = 0; i < KF_NR_BASES; i++)
-		if (strlen(kf_base_specs[i].name) == len &&
-		    !strncmp(kf_base_specs[i].name, line, len))
-			return i;
-	return -1;
-}
-
 /* Build the image an input line describes; false if its base is unknown. */
 static bool kf_build(struct kf_ctx *k, const char *line, struct kf_img *img, bool *run,
 		     int *bad_ops)
 {
 	int b = kf_base_index(line);
-	struct kf_apply a = { .img = img };
+	struct kf_apply a = { .img = img, .bases = k->base_imgs };
 	char tok[KF_LINE_MAX];
 	const char *p;
 	size_t len;
@@ -2346,8 +2388,9 @@ static bool kf_mutate(struct kf_ctx *k, char *out, size_t n, struct kf_img *img)
 		return false;
 	memset(&a, 0, sizeof(a));
 	a.img = img;
+	a.bases = k->base_imgs;
 	for (add = 1 + kf_rnd(3); add > 0 && nr < KF_MAX_OPS; add--) {
-		if (!kf_gen_op(img, op, sizeof(op)))
+		if (!kf_gen_op(img, k->base_imgs, op, sizeof(op)))
 			continue;
 		if (used + strlen(op) + 2 >= n)
 			break;
@@ -2609,6 +2652,7 @@ static int kf_run(const struct kf_opts *o, struct kf_stats *out)
 			       kf_base_specs[i].name);
 			continue;
 		}
+		k->base_imgs[i] = &b->img;
 		/* Written back unchanged, it must be the very same image. */
 		k->buf = realloc(k->buf, b->size + 1);
 		if (!k->buf || kf_write(k, &b->img) ||

@@ -20,7 +20,9 @@
  *     siginfos, pages, groups) duplicated and dropped, counts following;
  *   - pids swapped between tasks (live ones, zombies, threads) in the
  *     whole image or only in the tree, the task or the CPU records;
- *   - paths replaced by odd ones or by another record's.
+ *   - paths replaced by odd ones or by another record's;
+ *   - records and objects of another base image put in (a thread's CPU
+ *     record in a tree of processes, a FIFO in a pid namespace...).
  *
  * Images must be valid for the running kernel (the header holds its
  * XSAVE size and vdso identity), so no image is committed.  The base
