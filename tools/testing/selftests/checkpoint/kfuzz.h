@@ -115,6 +115,8 @@ struct kf_rtype {
 	{ t, n, sizeof(struct st), flds, KF_N(flds), segs, KF_N(segs) }
 #define KF_RT0(t, n, st, flds) \
 	{ t, n, sizeof(struct st), flds, KF_N(flds), NULL, 0 }
+#define KF_RTS(t, n, st, segs) \
+	{ t, n, sizeof(struct st), NULL, 0, segs, KF_N(segs) }
 
 static const struct kf_field kf_header_f[] = {
 	KF_F(ckpt_rec_header, magic, K_NUM),
@@ -353,10 +355,6 @@ static const struct kf_field kf_sigaction_f[] = {
 	KF_F(ckpt_sigaction, mask, K_FLAGS),
 };
 
-static const struct kf_field kf_sighand_f[] = {
-	KF_F(ckpt_rec_sighand, action[0].handler, K_ADDR),
-};
-
 static const struct kf_seg kf_sighand_s[] = {
 	KF_FIX("act", ckpt_rec_sighand, action, K_NUM, kf_sigaction_f),
 };
@@ -430,8 +428,7 @@ static const struct kf_rtype kf_rtypes[] = {
 	KF_RT(CKPT_REC_FILES, "FILES", ckpt_rec_files, kf_files_f, kf_files_s),
 	KF_RT(CKPT_REC_FILE, "FILE", ckpt_rec_file, kf_file_f, kf_file_s),
 	KF_RT(CKPT_REC_FS, "FS", ckpt_rec_fs, kf_fs_f, kf_fs_s),
-	KF_RT(CKPT_REC_SIGHAND, "SIGHAND", ckpt_rec_sighand, kf_sighand_f,
-	      kf_sighand_s),
+	KF_RTS(CKPT_REC_SIGHAND, "SIGHAND", ckpt_rec_sighand, kf_sighand_s),
 	KF_RT(CKPT_REC_CRED, "CRED", ckpt_rec_cred, kf_cred_f, kf_cred_s),
 	KF_RT(CKPT_REC_SIGPENDING, "SIGPENDING", ckpt_rec_sigpending,
 	      kf_sigpending_f, kf_sigpending_s),
@@ -849,7 +846,7 @@ static const struct kf_base_spec kf_base_specs[] = {
 
 static int kf_base_index(const char *line)
 {
-	size_t len = strcspn(line, " ");
+	size_t len = strcspn(line, " :");
 	unsigned int i;
 
 	for (i = 0; i < KF_NR_BASES; i++)
