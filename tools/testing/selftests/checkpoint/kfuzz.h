@@ -2060,8 +2060,15 @@ static int kf_check_kmsg(struct kf_ctx *k, const char *line)
 		msg = msg ? msg + 1 : rec;
 		msg[strcspn(msg, "\n")] = '\0';
 		if (!found && !regexec(&k->splat, msg, 0, NULL, 0)) {
+			int i;
+
 			found = 1;
 			kf_say(k, "# KFUZZ-FINDING splat: %s\n", line);
+			/* Workers share the log: the others' inputs are suspects too. */
+			for (i = 0; i < k->jobs; i++)
+				if (&k->sh->slot[i] != k->me && k->jobs > 1)
+					kf_say(k, "#   worker %d was running: %s\n", i,
+					       k->sh->slot[i].current);
 		}
 		if (found && shown++ < 80)
 			kf_say(k, "#   kmsg: %s\n", msg);
@@ -2452,8 +2459,8 @@ static void kf_progress(struct kf_ctx *k, const char *what)
 	double s = kf_now() - k->t0;
 
 	kf_say(k, "# kfuzz %s %d: %.0f s, %llu restarts (%.1f/s), %llu accepted, ",
-	       what, (int)(k->me - k->sh->slot), s, (unsigned long long)st->execs, s > 0 ? st->execs / s : 0,
-	       (unsigned long long)st->accepted);
+	       what, (int)(k->me - k->sh->slot), s, (unsigned long long)st->execs,
+	       s > 0 ? st->execs / s : 0, (unsigned long long)st->accepted);
 	kf_say(k, "corpus %llu, %llu PCs, %llu edges\n", (unsigned long long)st->corpus,
 	       (unsigned long long)st->pcs, (unsigned long long)st->edges);
 }
@@ -2710,6 +2717,7 @@ static int kf_run(const struct kf_opts *o, struct kf_stats *out)
 			slot_beat[j] = kf_now();
 		}
 		started = true;
+		k->me = NULL;	/* the supervisor has no slot of its own */
 		for (j = 0; j < jobs; j++)
 			if (slot_pid[j])
 				break;
