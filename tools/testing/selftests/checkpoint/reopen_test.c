@@ -110,6 +110,16 @@ static void start(struct __test_metadata *_metadata,
 	ASSERT_LT(i, 1000) TH_LOG("reopen_prog %s did not set up", mode);
 }
 
+/* Have the restored reopen_prog check what it holds, and exit. */
+static void go(struct __test_metadata *_metadata)
+{
+	int fd = open(file, O_RDWR);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ((ssize_t)sizeof(GO_MARK), pwrite(fd, GO_MARK, sizeof(GO_MARK), GO_OFF));
+	close(fd);
+}
+
 /* Checkpoint with @flags; 0 or the errno. */
 static int checkpoint(FIXTURE_DATA(reopen) *self, uint64_t flags)
 {
@@ -172,8 +182,8 @@ static void expect_refused(struct __test_metadata *_metadata,
 	EXPECT_EQ(-err, ret) TH_LOG("restart: %ld; log: %s", ret, log);
 	EXPECT_NE(NULL, strstr(log, reason))
 		TH_LOG("not refused for \"%s\"; log: %s", reason, log);
-	EXPECT_NE(NULL, strstr(log, file)) TH_LOG("the log does not name %s: %s",
-						 file, log);
+	EXPECT_NE(NULL, strstr(log, file))
+		TH_LOG("the log does not name %s: %s", file, log);
 	ret = waitpid(-1, &status, WNOHANG | __WALL);
 	EXPECT_TRUE(ret == 0 || (ret == -1 && errno == ECHILD))
 		TH_LOG("a child was left behind");
@@ -219,6 +229,32 @@ static int swap_for_new_file(const char *unused)
 	return 0;
 }
 
+/*
+ * Whether @pid's root is a mount of its own mount namespace (restart
+ * gives the container a copy of the restarter's): the mount id of what
+ * /proc/PID/root leads to is one /proc/PID/mountinfo lists.
+ */
+static bool root_in_own_mount_ns(pid_t pid)
+{
+	char path[64], line[512];
+	struct statx stx;
+	bool found = false;
+	FILE *f;
+	int id;
+
+	snprintf(path, sizeof(path), "/proc/%d/root", pid);
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid);
+	f = fopen(path, "r");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%d", &id) == 1 && id == (int)stx.stx_mnt_id;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 TEST_F_TIMEOUT(reopen, unchanged_file_comes_back, 60)
 {
 	char buf[64], log[4096];
@@ -230,7 +266,9 @@ TEST_F_TIMEOUT(reopen, unchanged_file_comes_back, 60)
 	pid = restart_image(self);
 	ASSERT_GT(pid, 0) TH_LOG("restart: %ld; log: %s", pid,
 				 (read_log(self->log, log, sizeof(log)), log));
-	ASSERT_EQ(0, kill(pid, SIGUSR1));
+	EXPECT_TRUE(root_in_own_mount_ns(pid))
+		TH_LOG("the restored root is not in the container's mount namespace");
+	go(_metadata);
 	ASSERT_EQ(pid, waitpid(pid, &status, __WALL));
 	/* 40s: its file; 46-47: RLIMIT_NPROC (see reopen_prog). */
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
@@ -304,7 +342,7 @@ TEST_F_TIMEOUT(reopen, allowed_proc_file_comes_back, 60)
 	pid = restart_image(self);
 	ASSERT_GT(pid, 0) TH_LOG("restart: %ld; log: %s", pid,
 				 (read_log(self->log, log, sizeof(log)), log));
-	ASSERT_EQ(0, kill(pid, SIGUSR1));
+	go(_metadata);
 	ASSERT_EQ(pid, waitpid(pid, &status, __WALL));
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
 	ASSERT_EQ(0, WEXITSTATUS(status));
