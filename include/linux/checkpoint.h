@@ -50,8 +50,9 @@ struct ckpt_sigqueue;
  * @sigpending:	restart: its queued signals, sent once its children exist.
  * @cpu_restored: restart: its registers have been written.
  * @cred:	restart: the credentials it will have, once known: its own
- *		cred object, or its creator's.  It opens files with them.
- * @opened:	restart: it has opened a file with @cred, which may no
+ *		cred object, or its creator's.  It looks its working
+ *		directory up with them (its files, with their openers').
+ * @opened:	restart: it has looked a path up with @cred, which may no
  *		longer change.
  * @done:	restart: it and its descendants have read their state.
  * @gone:	restart: it no longer touches @ctx.
