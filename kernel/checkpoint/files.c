@@ -194,6 +194,16 @@ int ckpt_file_may_open(struct file *file)
 	return inode_permission(file_mnt_idmap(file), file_inode(file), mask);
 }
 
+/* The name of @file in @buf (PATH_MAX), or an ERR_PTR (logged). */
+static char *ckpt_file_name(struct ckpt_ctx *ctx, struct file *file, char *buf)
+{
+	char *path = d_path(&file->f_path, buf, PATH_MAX);
+
+	if (IS_ERR(path))
+		ckpt_err(ctx, PTR_ERR(path), "cannot name an open file");
+	return path;
+}
+
 /* Everything that can refuse an open file, before anything is written. */
 static int ckpt_file_collect(struct ckpt_ctx *ctx, void *ptr)
 {
@@ -206,9 +216,9 @@ static int ckpt_file_collect(struct ckpt_ctx *ctx, void *ptr)
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	path = d_path(&file->f_path, buf, PATH_MAX);
+	path = ckpt_file_name(ctx, file, buf);
 	if (IS_ERR(path)) {
-		ret = ckpt_err(ctx, PTR_ERR(path), "cannot name an open file");
+		ret = PTR_ERR(path);
 		goto out;
 	}
 	k = ckpt_file_kind(file);
@@ -257,9 +267,9 @@ static int ckpt_file_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	path = d_path(&file->f_path, buf, PATH_MAX);
+	path = ckpt_file_name(ctx, file, buf);
 	if (IS_ERR(path)) {
-		ret = ckpt_err(ctx, PTR_ERR(path), "cannot name an open file");
+		ret = PTR_ERR(path);
 		goto out;
 	}
 	/* Unlinked since collection: its name now leads elsewhere. */

@@ -222,6 +222,18 @@ static int ckpt_save_sigstate(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	return 0;
 }
 
+/* Write one of a task's objects if it is new, and name it in *@ref. */
+static int ckpt_task_ref(struct ckpt_ctx *ctx, void *ptr,
+			 enum ckpt_obj_type type, u32 *ref)
+{
+	int ret = ckpt_obj_checkpoint(ctx, ptr, type);
+
+	if (ret < 0)
+		return ret;
+	*ref = ret;
+	return 0;
+}
+
 /**
  * ckpt_checkpoint_task - write one task's objects and its task record
  * @ctx:	checkpoint context.
@@ -246,28 +258,13 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	 * Credentials and root first: restart opens the files of the mm
 	 * and the fd table as the task, beneath its root.
 	 */
-	ret = ckpt_obj_checkpoint(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED);
-	if (ret < 0)
-		return ret;
-	rec.cred_ref = ret;
-	ret = ckpt_obj_checkpoint(ctx, ct->objs.fs, CKPT_OBJ_FS);
-	if (ret < 0)
-		return ret;
-	rec.fs_ref = ret;
-	ret = ckpt_obj_checkpoint(ctx, ct->objs.mm, CKPT_OBJ_MM);
-	if (ret < 0)
-		return ret;
-	rec.mm_ref = ret;
-	ret = ckpt_obj_checkpoint(ctx, ct->objs.files, CKPT_OBJ_FILES);
-	if (ret < 0)
-		return ret;
-	rec.files_ref = ret;
-	ret = ckpt_obj_checkpoint(ctx, ct->objs.sighand, CKPT_OBJ_SIGHAND);
-	if (ret < 0)
-		return ret;
-	rec.sighand_ref = ret;
-
-	ret = ckpt_save_sigstate(ctx, ct, &rec);
+	ret = ckpt_task_ref(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED, &rec.cred_ref) ?:
+	      ckpt_task_ref(ctx, ct->objs.fs, CKPT_OBJ_FS, &rec.fs_ref) ?:
+	      ckpt_task_ref(ctx, ct->objs.mm, CKPT_OBJ_MM, &rec.mm_ref) ?:
+	      ckpt_task_ref(ctx, ct->objs.files, CKPT_OBJ_FILES, &rec.files_ref) ?:
+	      ckpt_task_ref(ctx, ct->objs.sighand, CKPT_OBJ_SIGHAND,
+			    &rec.sighand_ref) ?:
+	      ckpt_save_sigstate(ctx, ct, &rec);
 	if (ret)
 		return ret;
 	get_task_comm(rec.comm, t);
