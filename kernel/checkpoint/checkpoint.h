@@ -61,19 +61,44 @@ struct file;
 struct cred;
 struct inode;
 struct path;
+/**
+ * struct ckpt_want - what a path of the image must lead to
+ * @type:	S_IFREG, S_IFDIR, S_IFIFO or S_IFCHR; 0 for a regular file
+ *		or a directory.
+ * @rdev:	S_IFCHR: the device number.
+ * @write:	it is to be opened for writing.
+ * @mapx:	it is to be mapped executable: not on a noexec mount.
+ * @run:	it is to be the executable: what execve() demands (@mapx,
+ *		and MAY_EXEC for the credentials that look it up).
+ *
+ * Restart checks these on the inode the lookup finds, before anything
+ * opens it: opening a FIFO or a device has side effects.
+ */
+struct ckpt_want {
+	umode_t type;
+	dev_t rdev;
+	bool write;
+	bool mapx;
+	bool run;
+};
+
 bool ckpt_path_refused(const struct path *path, bool write);
+const char *ckpt_path_refused_why(const struct path *path);
 void ckpt_file_id_fill(struct ckpt_file_id *id, const struct inode *inode);
 bool ckpt_file_id_valid(const struct ckpt_file_id *id, bool named);
 const struct cred *ckpt_reader_cred(struct ckpt_ctx *ctx, const char *name);
 int ckpt_lookup_beneath(struct ckpt_ctx *ctx, const struct path *root,
 			const char *root_name, const char *name,
-			const struct ckpt_file_id *id, unsigned int flags,
-			bool write, const struct cred *cred, struct path *found);
+			const struct ckpt_file_id *id,
+			const struct ckpt_want *want, const struct cred *cred,
+			struct path *found);
 int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
-		     const struct ckpt_file_id *id, unsigned int flags,
-		     bool write, const struct cred *cred, struct path *found);
+		     const struct ckpt_file_id *id,
+		     const struct ckpt_want *want, const struct cred *cred,
+		     struct path *found);
 struct file *ckpt_reopen(struct ckpt_ctx *ctx, const char *name,
-			 const struct ckpt_file_id *id, int flags,
+			 const struct ckpt_file_id *id,
+			 const struct ckpt_want *want, int flags,
 			 const struct cred *cred);
 
 /**

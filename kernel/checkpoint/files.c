@@ -13,6 +13,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
+#include <linux/major.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
@@ -26,7 +27,8 @@
 
 /*
  * Character devices whose state is nothing but their identity: reopening
- * the node gives the same behaviour.
+ * the node gives the same behaviour.  Not /dev/tty (5, 0): it is the
+ * opener's controlling terminal, which a restored task never has.
  */
 static const dev_t ckpt_chrdevs[] = {
 	MKDEV(1, 3),	/* null */
@@ -34,7 +36,6 @@ static const dev_t ckpt_chrdevs[] = {
 	MKDEV(1, 7),	/* full */
 	MKDEV(1, 8),	/* random */
 	MKDEV(1, 9),	/* urandom */
-	MKDEV(5, 0),	/* tty */
 	MKDEV(5, 1),	/* console */
 };
 
@@ -84,22 +85,32 @@ static struct file *ckpt_path_restore(struct ckpt_ctx *ctx,
 				      const struct ckpt_rec_file *rec,
 				      const char *path)
 {
+	struct ckpt_want want = { };
 	const struct cred *cred;
 	struct file *file;
-	umode_t mode;
 	int ret;
 
 	if (rec->kind == CKPT_FILE_PATH && rec->rdev)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "%s: a device number on a plain file",
 					path));
+	/* Checked before the lookup opens anything: a device's open acts. */
+	if (rec->kind == CKPT_FILE_CHRDEV) {
+		want.type = S_IFCHR;
+		want.rdev = new_decode_dev(rec->rdev);
+		if (!ckpt_chrdev_allowed(want.rdev))
+			return ERR_PTR(ckpt_err(ctx, -EOPNOTSUPP,
+						"%s: character device %u:%u is not supported",
+						path, MAJOR(want.rdev),
+						MINOR(want.rdev)));
+	}
 	cred = ckpt_obj_fetch(ctx, rec->cred_ref, CKPT_OBJ_CRED);
 	if (IS_ERR(cred))
 		return ERR_CAST(cred);
-	file = ckpt_reopen(ctx, path, &rec->id, rec->f_flags | O_NOCTTY, cred);
+	file = ckpt_reopen(ctx, path, &rec->id, &want, rec->f_flags | O_NOCTTY,
+			   cred);
 	if (IS_ERR(file))
 		return file;
 	/* The name must still lead to the same kind of thing. */
-	mode = file_inode(file)->i_mode;
 	if (rec->kind == CKPT_FILE_CHRDEV ?
 	    !ckpt_chrdev_claims(file) ||
 	    file_inode(file)->i_rdev != new_decode_dev(rec->rdev) :
@@ -157,7 +168,9 @@ static const char *ckpt_file_unclaimed(struct file *file)
 	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
 		return "files without a path (eventfd, epoll, memfd, ...) are not supported";
 	if (ckpt_path_refused(&file->f_path, file->f_mode & FMODE_WRITE))
-		return "files of procfs, sysfs and other kernel interfaces are not supported";
+		return ckpt_path_refused_why(&file->f_path);
+	if (S_ISCHR(mode) && file_inode(file)->i_rdev == MKDEV(TTYAUX_MAJOR, 0))
+		return "/dev/tty is the opener's controlling terminal, never restored";
 	if (S_ISCHR(mode))
 		return "this character device is not supported";
 	return "this file type is not supported";
@@ -186,12 +199,15 @@ static u32 ckpt_file_kind(struct file *file)
  */
 int ckpt_file_may_open(struct file *file)
 {
+	/* A mapped overlayfs file: the overlay's file is what is reopened. */
+	const struct path *user = file_user_path(file);
 	int mask = (file->f_mode & FMODE_READ ? MAY_READ : 0) |
 		   (file->f_mode & FMODE_WRITE ? MAY_WRITE : 0);
 
 	if (!mask || (file->f_mode & FMODE_PATH))
 		return 0;
-	return inode_permission(file_mnt_idmap(file), file_inode(file), mask);
+	return inode_permission(mnt_idmap(user->mnt), d_inode(user->dentry),
+				mask);
 }
 
 /* The name of @file in @buf (PATH_MAX), or an ERR_PTR (logged). */

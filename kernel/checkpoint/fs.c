@@ -98,16 +98,17 @@ static int ckpt_fs_lookup(struct ckpt_ctx *ctx, const struct ckpt_rec_fs *rec,
 			  struct path *pwd)
 {
 	const struct cred *cred = ckpt_reader_cred(ctx, pp);
+	static const struct ckpt_want dir = { .type = S_IFDIR };
 	int ret;
 
 	if (!cred)
 		return -EINVAL;
 	ret = ckpt_lookup_beneath(ctx, &ctx->root, "/", rp, &rec->root_id,
-				  LOOKUP_DIRECTORY, false, NULL, root);
+				  &dir, NULL, root);
 	if (ret)
 		return ret;
-	ret = ckpt_lookup_beneath(ctx, root, rp, pp, &rec->pwd_id,
-				  LOOKUP_DIRECTORY, false, cred, pwd);
+	ret = ckpt_lookup_beneath(ctx, root, rp, pp, &rec->pwd_id, &dir,
+				  cred, pwd);
 	if (ret)
 		path_put(root);
 	return ret;

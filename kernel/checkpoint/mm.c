@@ -36,22 +36,27 @@ static u32 ckpt_vma_prot(struct vm_area_struct *vma)
 	       (vma->vm_flags & VM_EXEC ? PROT_EXEC : 0);
 }
 
-/* Write the path of @file, as the checkpointer sees it, after a record. */
+/*
+ * Write the path of @file, as the checkpointer sees it, after a record.
+ * A file mapped from an overlayfs is the overlay's backing file, a file
+ * of a layer below it: the path the task mapped is the overlay's.
+ */
 static char *ckpt_file_path(struct ckpt_ctx *ctx, struct file *file,
 			    char *buf, u32 *len)
 {
+	const struct path *user = file_user_path(file);
 	char *path;
 
-	path = d_path(&file->f_path, buf, PATH_MAX);
+	path = d_path(user, buf, PATH_MAX);
 	if (IS_ERR(path))
 		return ERR_PTR(ckpt_err(ctx, PTR_ERR(path),
 					"cannot name a mapped file"));
 	/* Shared anonymous memory, memfds: files without a path. */
-	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
+	if (user->mnt->mnt_flags & MNT_INTERNAL)
 		return ERR_PTR(ckpt_err(ctx, -EOPNOTSUPP,
 					"mapping of %s, which has no path, is not supported yet",
 					path));
-	if (d_unlinked(file->f_path.dentry))
+	if (d_unlinked(user->dentry))
 		return ERR_PTR(ckpt_err(ctx, -EOPNOTSUPP,
 					"mapped file %s is deleted", path));
 	*len = strlen(path);
@@ -238,15 +243,16 @@ static const char *ckpt_snap_vma(struct vm_area_struct *vma,
 	/* Other files without a path are refused by ckpt_file_path(). */
 	if (!vma->vm_file || !S_ISREG(file_inode(vma->vm_file)->i_mode))
 		return "device memory is not supported";
-	if (ckpt_path_refused(&vma->vm_file->f_path,
+	if (ckpt_path_refused(file_user_path(vma->vm_file),
 			      vma->vm_flags & VM_SHARED && vma->vm_flags & VM_MAYWRITE)) {
 		/* Held for the log line, which names it. */
 		snap->file = get_file(vma->vm_file);
-		return "files of procfs, sysfs and other kernel interfaces are not supported";
+		return ckpt_path_refused_why(file_user_path(vma->vm_file));
 	}
 	rec->kind = vma->vm_flags & VM_SHARED ? CKPT_VMA_FILE_SHARED :
 						CKPT_VMA_FILE_PRIVATE;
-	ckpt_file_id_fill(&rec->id, file_inode(vma->vm_file));
+	/* The file the task mapped: an overlay's, not its backing file. */
+	ckpt_file_id_fill(&rec->id, file_user_inode(vma->vm_file));
 	snap->file = get_file(vma->vm_file);
 	return NULL;
 }
@@ -316,7 +322,7 @@ static int ckpt_snap_mm(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	if (why) {
 		struct file *bad = snap[n - 1].file;
 		char *buf = bad ? kmalloc(PATH_MAX, GFP_KERNEL) : NULL;
-		char *name = buf ? d_path(&bad->f_path, buf, PATH_MAX) : NULL;
+		char *name = buf ? d_path(file_user_path(bad), buf, PATH_MAX) : NULL;
 
 		if (IS_ERR_OR_NULL(name))
 			name = "";
@@ -389,7 +395,11 @@ static int ckpt_collect_mapped_file(struct ckpt_ctx *ctx, struct file *file,
 	if (ret)
 		return ckpt_err(ctx, ret, "mapped file %s: the caller may not open it itself",
 				path);
-	/* Restart reopens it with the credentials that opened it. */
+	/*
+	 * Restart reopens it with the credentials that opened it: for an
+	 * overlayfs backing file, the overlay mounter's, which the kernel
+	 * opened it with and opens it with again.
+	 */
 	ret = ckpt_obj_collect(ctx, (void *)file->f_cred, CKPT_OBJ_CRED);
 	if (ret)
 		return ret;
@@ -455,7 +465,7 @@ static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 			ret = PTR_ERR(exe_path);
 			goto out;
 		}
-		ckpt_file_id_fill(&rec.exe_id, file_inode(exe));
+		ckpt_file_id_fill(&rec.exe_id, file_user_inode(exe));
 	}
 	ret = ckpt_snap_mm(ctx, mm, &rec, &snap);
 	if (ret)
@@ -559,6 +569,10 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	}
 	if (named) {
 		bool wr = rec.kind == CKPT_VMA_FILE_SHARED && rec.prot & PROT_WRITE;
+		struct ckpt_want want = {
+			.type = S_IFREG,
+			.mapx = rec.prot & PROT_EXEC,
+		};
 
 		cred = ckpt_obj_fetch(ctx, rec.cred_ref, CKPT_OBJ_CRED);
 		if (IS_ERR(cred))
@@ -569,7 +583,7 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 		ret = ckpt_read_end(ctx);
 		if (ret)
 			goto out;
-		file = ckpt_reopen(ctx, path, &rec.id,
+		file = ckpt_reopen(ctx, path, &rec.id, &want,
 				   O_LARGEFILE | (wr ? O_RDWR : O_RDONLY), cred);
 		if (IS_ERR(file)) {
 			ret = PTR_ERR(file);
@@ -678,7 +692,12 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 	if (ret)
 		goto out;
 	if (exe_path) {
-		exe = ckpt_reopen(ctx, exe_path, &rec.exe_id,
+		static const struct ckpt_want run = {
+			.type = S_IFREG,
+			.run = true,
+		};
+
+		exe = ckpt_reopen(ctx, exe_path, &rec.exe_id, &run,
 				  O_LARGEFILE | O_RDONLY, exe_cred);
 		if (IS_ERR(exe)) {
 			ret = PTR_ERR(exe);

@@ -36,9 +36,36 @@
 
 static const unsigned long ckpt_kernel_fs[] = {
 	PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
-	SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
-	BPF_FS_MAGIC,
+	SECURITYFS_MAGIC, SELINUX_MAGIC, SMACK_MAGIC, BPF_FS_MAGIC,
+	EFIVARFS_MAGIC, PSTOREFS_MAGIC, BINFMTFS_MAGIC,
 };
+
+/* Those without a magic number in <uapi/linux/magic.h>, by type name. */
+static const char *const ckpt_kernel_fs_names[] = {
+	"configfs", "fusectl", "mqueue",
+};
+
+/* cgroup files: state of the cgroup tree, not of the container; not yet. */
+static bool ckpt_cgroup_fs(unsigned long magic)
+{
+	return magic == CGROUP_SUPER_MAGIC || magic == CGROUP2_SUPER_MAGIC;
+}
+
+/* Whether @sb is the kernel's state under a name rather than data. */
+static bool ckpt_kernel_sb(const struct super_block *sb)
+{
+	unsigned int i;
+
+	if (ckpt_cgroup_fs(sb->s_magic))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(ckpt_kernel_fs); i++)
+		if (sb->s_magic == ckpt_kernel_fs[i])
+			return true;
+	for (i = 0; i < ARRAY_SIZE(ckpt_kernel_fs_names); i++)
+		if (!strcmp(sb->s_type->name, ckpt_kernel_fs_names[i]))
+			return true;
+	return false;
+}
 
 /*
  * The allow-list: files of those filesystems that a container may hold
@@ -71,10 +98,7 @@ bool ckpt_path_refused(const struct path *path, bool write)
 	char buf[32], *name;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(ckpt_kernel_fs); i++)
-		if (magic == ckpt_kernel_fs[i])
-			break;
-	if (i == ARRAY_SIZE(ckpt_kernel_fs))
+	if (!ckpt_kernel_sb(path->dentry->d_sb))
 		return false;
 	if (write)
 		return true;
@@ -86,6 +110,19 @@ bool ckpt_path_refused(const struct path *path, bool write)
 		    !strcmp(name, ckpt_kernel_fs_allowed[i].name))
 			return false;
 	return true;
+}
+
+/**
+ * ckpt_path_refused_why - why ckpt_path_refused() refuses a path
+ * @path:	a path it refuses.
+ *
+ * Return: the reason, for a log line that names the path.
+ */
+const char *ckpt_path_refused_why(const struct path *path)
+{
+	if (ckpt_cgroup_fs(path->dentry->d_sb->s_magic))
+		return "files of cgroupfs are not supported yet";
+	return "files of procfs, sysfs and other kernel interfaces are not supported";
 }
 
 /**
@@ -130,6 +167,51 @@ static const char *ckpt_name_beneath(const char *name, const char *root_name)
 	return name[n] ? name + n : "/";
 }
 
+static const char *ckpt_type_name(umode_t type)
+{
+	switch (type) {
+	case S_IFREG:
+		return "a regular file";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFCHR:
+		return "a character device";
+	default:
+		return "a regular file or a directory";
+	}
+}
+
+/*
+ * Whether @found is what the record said, checked before it is opened:
+ * its type (and device number), and for what is to run or be mapped
+ * executable what execve() or mmap(PROT_EXEC) would demand.
+ */
+static int ckpt_check_want(struct ckpt_ctx *ctx, const struct path *found,
+			   const char *name, const struct ckpt_want *want)
+{
+	struct inode *inode = d_inode(found->dentry);
+	umode_t type = inode->i_mode & S_IFMT;
+	int ret;
+
+	if (want->type ? type != want->type :
+			 type != S_IFREG && type != S_IFDIR)
+		return ckpt_err(ctx, -ESTALE, "%s is not the file it was at checkpoint: not %s",
+				name, ckpt_type_name(want->type));
+	if (type == S_IFCHR && inode->i_rdev != want->rdev)
+		return ckpt_err(ctx, -ESTALE, "%s is not the device it was at checkpoint",
+				name);
+	if ((want->mapx || want->run) && path_noexec(found))
+		return ckpt_err(ctx, -EACCES, "%s lies on a noexec mount", name);
+	if (want->run) {
+		ret = inode_permission(mnt_idmap(found->mnt), inode, MAY_EXEC);
+		if (ret)
+			return ckpt_err(ctx, ret, "%s may not be executed", name);
+	}
+	return 0;
+}
+
 /**
  * ckpt_lookup_beneath - find a path of the image again
  * @ctx:	restart context.
@@ -137,20 +219,21 @@ static const char *ckpt_name_beneath(const char *name, const char *root_name)
  * @root_name:	the name the checkpointer had for @root.
  * @name:	the path, absolute, as the checkpointer named it.
  * @id:		the identity it had then.
- * @flags:	LOOKUP_DIRECTORY, or 0.
- * @write:	it is to be opened for writing.
+ * @want:	what it must be.
  * @cred:	the credentials to look it up with; NULL for the restarter's.
  * @found:	the path found, referenced.
  *
  * Follows no symlink and no magic link, and refuses what it finds unless
- * it is the inode @id names, on a filesystem the image may name.
+ * it is the inode @id names, on a filesystem the image may name, and
+ * what @want says; all of it before anything opens the file.
  *
  * Return: 0, or a negative errno (logged).
  */
 int ckpt_lookup_beneath(struct ckpt_ctx *ctx, const struct path *root,
 			const char *root_name, const char *name,
-			const struct ckpt_file_id *id, unsigned int flags,
-			bool write, const struct cred *cred, struct path *found)
+			const struct ckpt_file_id *id,
+			const struct ckpt_want *want, const struct cred *cred,
+			struct path *found)
 {
 	const struct cred *old = NULL;
 	const char *rel = ckpt_name_beneath(name, root_name);
@@ -164,22 +247,27 @@ int ckpt_lookup_beneath(struct ckpt_ctx *ctx, const struct path *root,
 		old = override_creds(cred);
 	ret = vfs_path_lookup(root->dentry, root->mnt, rel,
 			      LOOKUP_FOLLOW | LOOKUP_NO_SYMLINKS |
-			      LOOKUP_NO_MAGICLINKS | LOOKUP_IN_ROOT | flags,
+			      LOOKUP_NO_MAGICLINKS | LOOKUP_IN_ROOT |
+			      (want->type == S_IFDIR ? LOOKUP_DIRECTORY : 0),
 			      found);
-	if (cred)
-		revert_creds(old);
-	if (ret)
+	if (ret) {
+		if (cred)
+			revert_creds(old);
 		return ckpt_err(ctx, ret, "cannot find %s again", name);
+	}
 
 	inode = d_inode(found->dentry);
 	if (inode->i_ino != id->ino || inode->i_generation != id->generation ||
 	    new_encode_dev(inode->i_sb->s_dev) != id->dev)
 		ret = ckpt_err(ctx, -ESTALE, "%s is not the file it was at checkpoint",
 			       name);
-	else if (ckpt_path_refused(found, write))
-		ret = ckpt_err(ctx, -EOPNOTSUPP,
-			       "%s is a file of procfs, sysfs or another kernel interface",
-			       name);
+	else if (ckpt_path_refused(found, want->write))
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "%s: %s", name,
+			       ckpt_path_refused_why(found));
+	else
+		ret = ckpt_check_want(ctx, found, name, want);
+	if (cred)
+		revert_creds(old);
 	if (ret)
 		path_put(found);
 	return ret;
@@ -232,8 +320,7 @@ const struct cred *ckpt_reader_cred(struct ckpt_ctx *ctx, const char *name)
  * @ctx:	restart context; ctx->reader is the task being rebuilt.
  * @name:	the path, absolute, as the checkpointer named it.
  * @id:		the identity it had then.
- * @flags:	LOOKUP_DIRECTORY, or 0.
- * @write:	it is to be opened for writing.
+ * @want:	what it must be.
  * @cred:	the credentials that opened it.
  * @found:	the path found, referenced.
  *
@@ -242,8 +329,9 @@ const struct cred *ckpt_reader_cred(struct ckpt_ctx *ctx, const char *name)
  * Return: 0, or a negative errno (logged).
  */
 int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
-		     const struct ckpt_file_id *id, unsigned int flags,
-		     bool write, const struct cred *cred, struct path *found)
+		     const struct ckpt_file_id *id,
+		     const struct ckpt_want *want, const struct cred *cred,
+		     struct path *found)
 {
 	char *buf, *root_name;
 	struct path root;
@@ -255,7 +343,7 @@ int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
 	ret = ckpt_task_root(ctx, &root, buf, &root_name);
 	if (!ret) {
 		ret = ckpt_lookup_beneath(ctx, &root, root_name, name, id,
-					  flags, write, cred, found);
+					  want, cred, found);
 		path_put(&root);
 	}
 	kfree(buf);
@@ -267,6 +355,7 @@ int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
  * @ctx:	restart context; ctx->reader is the task being rebuilt.
  * @name:	the path, absolute, as the checkpointer named it.
  * @id:		the identity it had then.
+ * @want:	what it must be; its @write is taken from @flags.
  * @flags:	open flags; never O_CREAT or O_TRUNC.
  * @cred:	the credentials that opened it.
  *
@@ -276,17 +365,20 @@ int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
  * Return: the file, or an ERR_PTR (logged).
  */
 struct file *ckpt_reopen(struct ckpt_ctx *ctx, const char *name,
-			 const struct ckpt_file_id *id, int flags,
+			 const struct ckpt_file_id *id,
+			 const struct ckpt_want *want, int flags,
 			 const struct cred *cred)
 {
+	struct ckpt_want w = *want;
 	const struct cred *old;
 	struct file *file;
 	struct path path;
 	int ret;
 
-	ret = ckpt_lookup_path(ctx, name, id,
-			       flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0,
-			       (flags & O_ACCMODE) != O_RDONLY, cred, &path);
+	w.write = (flags & O_ACCMODE) != O_RDONLY;
+	if (flags & O_DIRECTORY && !w.type)
+		w.type = S_IFDIR;
+	ret = ckpt_lookup_path(ctx, name, id, &w, cred, &path);
 	if (ret)
 		return ERR_PTR(ret);
 	/* The empty name opens @path itself, as open_by_handle_at() does. */

@@ -397,16 +397,32 @@ static int ckpt_fifo_open(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
 			  const char *path, const struct ckpt_file_id *id,
 			  const struct cred *cred)
 {
+	static const struct ckpt_want fifo = { .type = S_IFIFO, .write = true };
 	struct pipe_inode_info *pipe;
+	struct inode *inode;
 	struct path found;
 	struct file *f;
 	loff_t pos = 0;
 	bool busy;
 	int ret;
 
-	ret = ckpt_lookup_path(ctx, path, id, 0, true, cred, &found);
+	ret = ckpt_lookup_path(ctx, path, id, &fifo, cred, &found);
 	if (ret)
 		return ret;
+	/*
+	 * Opening a FIFO wakes whoever waits in open(2) for a partner: one
+	 * somebody holds open is not even opened.  (One opened after this
+	 * look is caught below.)
+	 */
+	inode = d_inode(found.dentry);
+	spin_lock(&inode->i_lock);
+	busy = inode->i_pipe;
+	spin_unlock(&inode->i_lock);
+	if (busy) {
+		path_put(&found);
+		return ckpt_err(ctx, -EBUSY, "FIFO %s is open outside the container",
+				path);
+	}
 	f = file_open_root(&found, "", O_RDWR | O_NONBLOCK | O_NOCTTY, 0);
 	path_put(&found);
 	if (IS_ERR(f))
@@ -443,6 +459,7 @@ static struct file *ckpt_fifo_file_restore(struct ckpt_ctx *ctx,
 					   const struct ckpt_rec_file *rec,
 					   const char *path)
 {
+	static const struct ckpt_want fifo = { .type = S_IFIFO };
 	const struct cred *cred;
 	struct ckpt_pipe *p;
 	struct file *file;
@@ -462,7 +479,7 @@ static struct file *ckpt_fifo_file_restore(struct ckpt_ctx *ctx,
 			return ERR_PTR(ret);
 	}
 	/* Its partner is open: O_NONBLOCK only keeps a lost race from hanging. */
-	file = ckpt_reopen(ctx, path, &rec->id,
+	file = ckpt_reopen(ctx, path, &rec->id, &fifo,
 			   rec->f_flags | O_NONBLOCK | O_NOCTTY, cred);
 	if (IS_ERR(file))
 		return file;
