@@ -8,8 +8,12 @@
  *   reopen_prog MODE FILE
  *
  * MODE is "user" (uid and gid 1000, RLIMIT_NPROC 1: it may not fork),
- * "root", "proc" (as "user", with /proc/self/status open too) or
- * "meminfo" (as "user", with /proc/meminfo open too).  It shows it is
+ * "root", "proc" (as "user", with /proc/self/status open too),
+ * "meminfo" (as "user", with /proc/meminfo open too), "fifo" (as
+ * "user", with the FIFO FILE.fifo open read-write too), "mqueue" (as
+ * "user", with the directory mq next to FILE open too: a mount of the
+ * mqueue filesystem) or "tty" (as "user", with /dev/tty open too, taken
+ * while it had a terminal of its own).  It shows it is
  * set up by writing READY_MARK at READY_OFF through its mapping, then
  * waits until GO_MARK appears at GO_OFF, checks, and exits with 0 or
  * with the number of the first check that failed.
@@ -18,14 +22,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <signal.h>
+#include <stdio.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "reopen_prog.h"
@@ -35,12 +45,59 @@ static int fd = -1, extra = -1;
 static char *map;
 static struct stat orig;
 
+/*
+ * Open /dev/tty while a terminal of its own (a pty of a private devpts)
+ * is its controlling terminal, then let the terminal go: the fd stays.
+ */
+static int open_dev_tty(void)
+{
+	int master, slave, tty, n, unlock = 0;
+	char pts[64];
+
+	signal(SIGHUP, SIG_IGN);
+	mkdir("/dev/pts", 0755);
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("devpts", "/dev/pts", "devpts", 0, "newinstance,ptmxmode=0666"))
+		return -1;
+	master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY);
+	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) ||
+	    ioctl(master, TIOCGPTN, &n))
+		return -1;
+	snprintf(pts, sizeof(pts), "/dev/pts/%d", n);
+	if (setsid() < 0)
+		return -1;
+	slave = open(pts, O_RDWR);
+	if (slave < 0 || ioctl(slave, TIOCSCTTY, 0))
+		return -1;
+	tty = open("/dev/tty", O_RDWR);
+	close(slave);
+	close(master);
+	umount2("/dev/pts", MNT_DETACH);
+	return tty;
+}
+
+/* @path's directory, then @name, in @buf. */
+static const char *beside(char *buf, size_t len, const char *path,
+			  const char *name)
+{
+	const char *slash = strrchr(path, '/');
+
+	snprintf(buf, len, "%.*s/%s", (int)(slash ? slash - path : 0), path, name);
+	return buf;
+}
+
 static int setup(const char *mode, const char *path)
 {
 	struct rlimit one = { 1, 1 };
 	bool user = strcmp(mode, "root");
+	char other[4096];
 
 	syscall(__NR_close_range, 0, ~0U, 0);
+	if (!strcmp(mode, "tty")) {
+		extra = open_dev_tty();
+		if (extra < 0)
+			return 27;
+	}
 	if (user && (setgroups(0, NULL) || setresgid(REOPEN_UID, REOPEN_UID, REOPEN_UID) ||
 		     setresuid(REOPEN_UID, REOPEN_UID, REOPEN_UID)))
 		return 21;
@@ -54,7 +111,12 @@ static int setup(const char *mode, const char *path)
 		extra = open("/proc/self/status", O_RDONLY);
 	else if (!strcmp(mode, "meminfo"))
 		extra = open("/proc/meminfo", O_RDONLY);
-	if (extra < 0 && (!strcmp(mode, "proc") || !strcmp(mode, "meminfo")))
+	else if (!strcmp(mode, "fifo"))
+		extra = open(strcat(strcpy(other, path), ".fifo"), O_RDWR);
+	else if (!strcmp(mode, "mqueue"))
+		extra = open(beside(other, sizeof(other), path, "mq"),
+			     O_RDONLY | O_DIRECTORY);
+	if (extra < 0 && strcmp(mode, "user") && strcmp(mode, "root"))
 		return 24;
 	/* The only process of its user: it may not fork another. */
 	if (user && setrlimit(RLIMIT_NPROC, &one))
@@ -89,7 +151,7 @@ static int check(const char *mode, const char *path)
 	    memcmp(buf, VIA_FD, sizeof(VIA_FD)))
 		return 44;
 	close(fd2);
-	if (extra >= 0 && (read(extra, buf, 1) != 1))
+	if (extra >= 0 && !strcmp(mode, "meminfo") && read(extra, buf, 1) != 1)
 		return 45;
 	/* RLIMIT_NPROC counts it as its user's: no second process. */
 	if (strcmp(mode, "root")) {

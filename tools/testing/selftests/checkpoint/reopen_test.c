@@ -19,25 +19,62 @@
  * the log gives, unless the allow-list names it; an image whose tasks
  * have capabilities the restarter lacks is refused; and no restored task
  * inherits the restarter's controlling terminal.
+ *
+ * What restart finds is checked before it is opened: a FIFO someone
+ * else holds (or one an image calls a plain file) is not opened, so a
+ * reader waiting for a writer stays waiting; an executable that lost
+ * its execute bits or lies on a noexec mount is refused.  /dev/tty and
+ * the mqueue filesystem are refused at checkpoint.  A program run from
+ * an overlayfs, with a file of it mapped, comes back.
  */
 #define _GNU_SOURCE
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <zlib.h>
 
 #include "checkpoint_util.h"
 #include "reopen_prog.h"
 #include "../kselftest_harness.h"
 
-static char dir[64], file[80], secret[80], old[88];
+static char dir[64], file[128], secret[80], old[136];
+static char fifo[144], prog[128], mq[80], ovl[80], merged[96];
 static const char *prog_mode;
+static bool prog_copied;	/* run @prog, not the one beside the test */
 
 #define SECRET	"root's secret, never to be written"
 
 static int exec_reopen(void *arg)
 {
+	if (prog_copied) {
+		execl(prog, "reopen_prog", prog_mode, file, NULL);
+		return 127;
+	}
 	return exec_sibling("reopen_prog", prog_mode, file);
+}
+
+/* Copy reopen_prog, which lives beside this test, to @to. */
+static int copy_prog(const char *to)
+{
+	char from[4096];
+	ssize_t n = readlink("/proc/self/exe", from, sizeof(from) - 64);
+	struct stat st;
+	int in, out, ret = -1;
+
+	if (n <= 0)
+		return -1;
+	from[n] = '\0';
+	strcpy(strrchr(from, '/') + 1, "reopen_prog");
+	in = open(from, O_RDONLY);
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL, 0755);
+	if (in >= 0 && out >= 0 && !fstat(in, &st) &&
+	    sendfile(out, in, NULL, st.st_size) == st.st_size)
+		ret = 0;
+	close(in);
+	close(out);
+	return ret;
 }
 
 FIXTURE(reopen) {
@@ -54,6 +91,12 @@ FIXTURE_SETUP(reopen)
 	snprintf(file, sizeof(file), "%s/f", dir);
 	snprintf(old, sizeof(old), "%s/f.old", dir);
 	snprintf(secret, sizeof(secret), "/tmp/reopen-%d.secret", getpid());
+	snprintf(fifo, sizeof(fifo), "%s.fifo", file);
+	snprintf(prog, sizeof(prog), "%s/prog", dir);
+	snprintf(mq, sizeof(mq), "%s/mq", dir);
+	snprintf(ovl, sizeof(ovl), "%s/ovl", dir);
+	snprintf(merged, sizeof(merged), "%s/merged", ovl);
+	prog_copied = false;
 	ASSERT_EQ(0, mkdir(dir, 0755));
 	ASSERT_EQ(0, chown(dir, REOPEN_UID, REOPEN_UID));
 	fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0600);
@@ -75,10 +118,31 @@ FIXTURE_SETUP(reopen)
 
 FIXTURE_TEARDOWN(reopen)
 {
+	char path[128];
+	const char *const sub[] = { "lower/f", "lower/prog", "lower",
+				    "upper/f", "upper", "work/work", "work",
+				    "merged" };
+	unsigned int i;
+
 	if (self->init > 0)
 		container_stop(self->init);
 	unlink(file);
 	unlink(old);
+	unlink(fifo);
+	unlink(prog);
+	umount2(mq, MNT_DETACH);
+	rmdir(mq);
+	umount2(merged, MNT_DETACH);
+	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", ovl, sub[i]);
+		unlink(path);
+		rmdir(path);
+	}
+	umount2(ovl, MNT_DETACH);
+	rmdir(ovl);
+	umount2(dir, MNT_DETACH);
+	snprintf(file, sizeof(file), "%s/f", dir);
+	unlink(file);
 	rmdir(dir);
 	unlink(secret);
 }
@@ -166,10 +230,13 @@ static long restart_image(FIXTURE_DATA(reopen) *self)
 	return pid < 0 ? -errno : pid;
 }
 
-/* Nothing of a refused restart is left, and the secret is untouched. */
-static void expect_refused(struct __test_metadata *_metadata,
-			   FIXTURE_DATA(reopen) *self, long ret, int err,
-			   const char *reason)
+/*
+ * Nothing of a refused restart is left, and the secret is untouched;
+ * the log names @name.
+ */
+static void expect_refused_naming(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(reopen) *self, long ret, int err,
+				  const char *reason, const char *name)
 {
 	char log[4096], buf[sizeof(SECRET)];
 	int fd, status;
@@ -182,8 +249,8 @@ static void expect_refused(struct __test_metadata *_metadata,
 	EXPECT_EQ(-err, ret) TH_LOG("restart: %ld; log: %s", ret, log);
 	EXPECT_NE(NULL, strstr(log, reason))
 		TH_LOG("not refused for \"%s\"; log: %s", reason, log);
-	EXPECT_NE(NULL, strstr(log, file))
-		TH_LOG("the log does not name %s: %s", file, log);
+	EXPECT_NE(NULL, strstr(log, name))
+		TH_LOG("the log does not name %s: %s", name, log);
 	ret = waitpid(-1, &status, WNOHANG | __WALL);
 	EXPECT_TRUE(ret == 0 || (ret == -1 && errno == ECHILD))
 		TH_LOG("a child was left behind");
@@ -192,6 +259,13 @@ static void expect_refused(struct __test_metadata *_metadata,
 	ASSERT_EQ((ssize_t)sizeof(buf), read(fd, buf, sizeof(buf)));
 	EXPECT_EQ(0, memcmp(buf, SECRET, sizeof(buf)));
 	close(fd);
+}
+
+static void expect_refused(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(reopen) *self, long ret, int err,
+			   const char *reason)
+{
+	expect_refused_naming(_metadata, self, ret, err, reason, file);
 }
 
 /* Do @fn as the file's owner, in a child. */
@@ -460,6 +534,201 @@ TEST_F_TIMEOUT(reopen, no_controlling_terminal_from_the_restarter, 60)
 	/* 1x: no terminal to test with; 15: restart failed; 16: inherited. */
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("log: %s", log);
+}
+
+/* A child blocked opening @fifo for reading, waiting for a writer. */
+static pid_t reader_waiting(struct __test_metadata *_metadata)
+{
+	pid_t pid = fork();
+	int i;
+
+	if (pid == 0)
+		_exit(open(fifo, O_RDONLY) < 0);
+	for (i = 0; i < 200 && task_state(pid) != 'S'; i++)
+		usleep(10000);
+	usleep(50000);
+	EXPECT_EQ('S', task_state(pid)) TH_LOG("the reader does not wait");
+	return pid;
+}
+
+/* The reader still waits: nobody opened @fifo for writing; release it. */
+static void reader_still_waits(struct __test_metadata *_metadata, pid_t pid)
+{
+	int fd, status;
+
+	usleep(100000);
+	EXPECT_EQ(0, waitpid(pid, &status, WNOHANG))
+		TH_LOG("restart opened the FIFO: its reader woke up");
+	fd = open(fifo, O_WRONLY | O_NONBLOCK);
+	EXPECT_GE(fd, 0);
+	close(fd);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+}
+
+static void start_with_fifo(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(reopen) *self)
+{
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	ASSERT_EQ(0, chown(fifo, REOPEN_UID, REOPEN_UID));
+	start(_metadata, self, "fifo");
+	checkpoint_kill(_metadata, self);
+}
+
+TEST_F_TIMEOUT(reopen, fifo_held_outside_is_not_opened, 60)
+{
+	pid_t reader;
+
+	start_with_fifo(_metadata, self);
+	reader = reader_waiting(_metadata);
+	expect_refused_naming(_metadata, self, restart_image(self), EBUSY,
+			      "is open outside the container", fifo);
+	reader_still_waits(_metadata, reader);
+}
+
+/* Have the image call the FIFO's file a plain file: checksummed again. */
+static void fifo_as_plain_file(struct __test_metadata *_metadata, int image)
+{
+	struct ckpt_rec_trailer *t;
+	struct ckpt_rec_file *f;
+	unsigned char *buf;
+	size_t off, size;
+	struct stat st;
+	int n = 0;
+
+	ASSERT_EQ(0, fstat(image, &st));
+	size = st.st_size;
+	buf = malloc(size);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ((ssize_t)size, pread(image, buf, size, 0));
+	for (off = 0; off + sizeof(struct ckpt_rec) <= size;) {
+		struct ckpt_rec *r = (struct ckpt_rec *)(buf + off);
+
+		ASSERT_GE(r->len, sizeof(*r));
+		f = (struct ckpt_rec_file *)r;
+		if (r->type == CKPT_REC_FILE && f->kind == CKPT_FILE_FIFO) {
+			f->kind = CKPT_FILE_PATH;
+			f->obj_ref = 0;
+			n++;
+		}
+		off += (r->len + CKPT_ALIGN - 1) & ~(size_t)(CKPT_ALIGN - 1);
+	}
+	ASSERT_EQ(1, n);
+	t = (struct ckpt_rec_trailer *)(buf + size - sizeof(*t));
+	ASSERT_EQ((__u32)CKPT_REC_TRAILER, t->rec.type);
+	t->crc = crc32(0, buf, size - sizeof(*t));
+	ASSERT_EQ((ssize_t)size, pwrite(image, buf, size, 0));
+	free(buf);
+}
+
+TEST_F_TIMEOUT(reopen, fifo_called_a_plain_file_is_not_opened, 60)
+{
+	pid_t reader;
+
+	start_with_fifo(_metadata, self);
+	fifo_as_plain_file(_metadata, self->image);
+	reader = reader_waiting(_metadata);
+	expect_refused_naming(_metadata, self, restart_image(self), ESTALE,
+			      "not a regular file or a directory", fifo);
+	reader_still_waits(_metadata, reader);
+}
+
+TEST_F_TIMEOUT(reopen, executable_without_exec_permission_is_refused, 60)
+{
+	ASSERT_EQ(0, copy_prog(prog));
+	prog_copied = true;
+	start(_metadata, self, "user");
+	checkpoint_kill(_metadata, self);
+	ASSERT_EQ(0, chmod(prog, 0644));
+	expect_refused_naming(_metadata, self, restart_image(self), EACCES,
+			      "may not be executed", prog);
+}
+
+TEST_F_TIMEOUT(reopen, executable_on_a_noexec_mount_is_refused, 60)
+{
+	ASSERT_EQ(0, copy_prog(prog));
+	prog_copied = true;
+	start(_metadata, self, "user");
+	checkpoint_kill(_metadata, self);
+	ASSERT_EQ(0, mount(dir, dir, NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_NOEXEC, NULL));
+	expect_refused_naming(_metadata, self, restart_image(self), EACCES,
+			      "lies on a noexec mount", prog);
+}
+
+/* Checkpoint refuses what reopen_prog @mode holds, saying @why. */
+static void refused_at_checkpoint(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(reopen) *self, const char *mode,
+				  const char *why)
+{
+	char log[4096];
+
+	start(_metadata, self, mode);
+	ASSERT_EQ(EOPNOTSUPP, checkpoint(self, 0));
+	read_log(self->log, log, sizeof(log));
+	EXPECT_NE(NULL, strstr(log, why)) TH_LOG("log: %s", log);
+	EXPECT_EQ(0, kill(self->init, 0)) TH_LOG("the container died");
+}
+
+TEST_F_TIMEOUT(reopen, dev_tty_is_refused_at_checkpoint, 60)
+{
+	refused_at_checkpoint(_metadata, self, "tty",
+			      "/dev/tty: /dev/tty is the opener's controlling terminal");
+}
+
+TEST_F_TIMEOUT(reopen, mqueue_fs_is_refused_at_checkpoint, 60)
+{
+	char why[128];
+
+	ASSERT_EQ(0, mkdir(mq, 0755));
+	ASSERT_EQ(0, mount("mqueue", mq, "mqueue", 0, NULL));
+	snprintf(why, sizeof(why), "%s: files of procfs, sysfs", mq);
+	refused_at_checkpoint(_metadata, self, "mqueue", why);
+}
+
+/*
+ * An overlayfs on tmpfs directories, the program and its file in the
+ * lower layer: what it maps are the overlay's backing files, what it
+ * named are the overlay's paths, and those come back.
+ */
+TEST_F_TIMEOUT(reopen, program_on_overlayfs_comes_back, 60)
+{
+	char path[128], opts[512], log[4096];
+	int fd, status;
+	long pid;
+
+	ASSERT_EQ(0, mkdir(ovl, 0755));
+	ASSERT_EQ(0, mount("tmpfs", ovl, "tmpfs", 0, "mode=0755"));
+	snprintf(path, sizeof(path), "%s/lower", ovl);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/upper", ovl);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/work", ovl);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	ASSERT_EQ(0, mkdir(merged, 0755));
+	snprintf(path, sizeof(path), "%s/lower/prog", ovl);
+	ASSERT_EQ(0, copy_prog(path));
+	snprintf(path, sizeof(path), "%s/lower/f", ovl);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, REOPEN_SIZE));
+	ASSERT_EQ(0, fchown(fd, REOPEN_UID, REOPEN_UID));
+	close(fd);
+	snprintf(opts, sizeof(opts), "lowerdir=%s/lower,upperdir=%s/upper,workdir=%s/work",
+		 ovl, ovl, ovl);
+	ASSERT_EQ(0, mount("overlay", merged, "overlay", 0, opts));
+	snprintf(file, sizeof(file), "%s/f", merged);
+	snprintf(prog, sizeof(prog), "%s/prog", merged);
+	prog_copied = true;
+
+	start(_metadata, self, "user");
+	checkpoint_kill(_metadata, self);
+	pid = restart_image(self);
+	ASSERT_GT(pid, 0) TH_LOG("restart: %ld; log: %s", pid,
+				 (read_log(self->log, log, sizeof(log)), log));
+	go(_metadata);
+	ASSERT_EQ(pid, waitpid(pid, &status, __WALL));
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN
