@@ -440,7 +440,7 @@ char *ckpt_read_path(struct ckpt_ctx *ctx, u32 len)
 
 	if (!len || len >= PATH_MAX)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "bad path length %u", len));
-	path = kmalloc(len + 1, GFP_KERNEL);
+	path = kmalloc(len + 1, GFP_KERNEL_ACCOUNT);
 	if (!path)
 		return ERR_PTR(-ENOMEM);
 	ret = ckpt_read_data(ctx, path, len);

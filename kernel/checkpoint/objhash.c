@@ -93,7 +93,8 @@ static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx, void *ptr,
 	struct ckpt_obj *obj;
 	int ret;
 
-	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
+	/* As many as an image has records: charged to the caller. */
+	obj = kmalloc(sizeof(*obj), GFP_KERNEL_ACCOUNT);
 	if (!obj)
 		return ERR_PTR(-ENOMEM);
 	obj->ptr = ptr;
@@ -101,7 +102,7 @@ static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx, void *ptr,
 	obj->type = type;
 	obj->uses = 0;
 	/* A checkpoint's objects get their objref when written. */
-	ret = objref ? xa_insert(&h->by_ref, objref, obj, GFP_KERNEL) : 0;
+	ret = objref ? xa_insert(&h->by_ref, objref, obj, GFP_KERNEL_ACCOUNT) : 0;
 	if (ret) {
 		kfree(obj);
 		return ERR_PTR(ret);

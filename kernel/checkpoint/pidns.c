@@ -41,8 +41,11 @@ struct ckpt_pidns {
 static int ckpt_pidns_alloc(struct ckpt_ctx *ctx, unsigned int nr_pidns,
 			    unsigned int nr_nested)
 {
-	ctx->pidns = kvcalloc(nr_pidns + 1, sizeof(*ctx->pidns), GFP_KERNEL);
-	ctx->nested = kvcalloc(nr_nested, sizeof(*ctx->nested), GFP_KERNEL);
+	/* Sized by the tree (on restart, by the image): charged to the caller. */
+	ctx->pidns = kvcalloc(nr_pidns + 1, sizeof(*ctx->pidns),
+			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	ctx->nested = kvcalloc(nr_nested, sizeof(*ctx->nested),
+			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!ctx->pidns || (!ctx->nested && nr_nested))
 		return -ENOMEM;
 	ctx->pidns[0].entry.init_pid = 1;

@@ -6,10 +6,16 @@
  * restart makes one pipe, fills it, and hands its ends to the files.
  *
  * A FIFO is the same pipe reached through a name: CKPT_OBJ_FIFO has the
- * same record, and its files (CKPT_FILE_FIFO) carry the path.  The first
- * of them to be restored opens the FIFO read-write, which never waits
- * for a partner, to hold it open and refill it; every file then opens
- * the path without waiting, since its partner is there.
+ * same record, and its files (CKPT_FILE_FIFO) carry the path.  Until
+ * one of them is restored, its bytes wait in a pipe of their own, made
+ * and filled like any pipe's.  The first file opens the FIFO read-write,
+ * which never waits for a partner, to hold it open, and moves the bytes
+ * over; every file then opens the path without waiting, since its
+ * partner is there.
+ *
+ * What an image makes the kernel hold is what a pipe holds: pipe buffers,
+ * charged to the restarter's memory cgroup, and as many as pipe(2) and
+ * F_SETPIPE_SZ let the restarter have (pipe-max-size, pipe-user-pages-*).
  *
  * The bytes are copied without being consumed, so the checkpointed
  * container reads them too if it carries on.  Packet-mode pipes and
@@ -35,16 +41,15 @@
 
 /**
  * struct ckpt_pipe - a restored pipe or FIFO until its files have it
- * @end:	a pipe's read and write ends, until its files take them.
+ * @end:	a pipe's read and write ends, until its files take them; for
+ *		a FIFO, the pipe its bytes wait in until its first file.
  * @fifo:	a FIFO, held open read-write once its first file opened it.
- * @data:	a FIFO's bytes from the image until then.
  * @size:	its capacity.
- * @data_len:	bytes at @data.
+ * @data_len:	bytes buffered in it.
  */
 struct ckpt_pipe {
 	struct file *end[2];
 	struct file *fifo;
-	char *data;
 	u32 size;
 	u32 data_len;
 };
@@ -152,6 +157,33 @@ static int ckpt_pipe_fill(struct ckpt_ctx *ctx, struct file *wr, u32 len)
 	return ret;
 }
 
+/* Move @len bytes from the pipe behind @rd to the one behind @wr. */
+static int ckpt_pipe_move(struct ckpt_ctx *ctx, struct file *rd, struct file *wr,
+			  u32 len)
+{
+	char *buf;
+	int ret = 0;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while (len && !ret) {
+		u32 n = min_t(u32, len, PAGE_SIZE);
+		loff_t rpos = 0, wpos = 0;
+		ssize_t done;
+
+		done = kernel_read(rd, buf, n, &rpos);
+		if (done == n)
+			done = kernel_write(wr, buf, n, &wpos);
+		if (done != n)
+			ret = ckpt_err(ctx, done < 0 ? done : -EIO,
+				       "cannot refill a FIFO");
+		len -= n;
+	}
+	kfree(buf);
+	return ret;
+}
+
 /* Read a CKPT_REC_PIPE up to its bytes, which are left to read. */
 static struct ckpt_pipe *ckpt_pipe_read(struct ckpt_ctx *ctx)
 {
@@ -168,7 +200,7 @@ static struct ckpt_pipe *ckpt_pipe_read(struct ckpt_ctx *ctx)
 	    round_pipe_size(rec.size) != rec.size)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed pipe record"));
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	p->size = rec.size;
@@ -208,26 +240,6 @@ static void *ckpt_pipe_restore(struct ckpt_ctx *ctx)
 	return p;
 }
 
-/* A FIFO's bytes wait in memory for its first file to open it. */
-static void *ckpt_fifo_restore(struct ckpt_ctx *ctx)
-{
-	struct ckpt_pipe *p;
-	int ret = -ENOMEM;
-
-	p = ckpt_pipe_read(ctx);
-	if (IS_ERR(p))
-		return p;
-	p->data = kvmalloc(p->data_len ?: 1, GFP_KERNEL);
-	if (p->data)
-		ret = ckpt_read_data(ctx, p->data, p->data_len) ?:
-		      ckpt_read_end(ctx);
-	if (ret) {
-		ckpt_fifo_ops.drop(ctx, p);
-		return ERR_PTR(ret);
-	}
-	return p;
-}
-
 static void ckpt_pipe_grab(void *ptr)
 {
 	/* The files in the objhash that lead here keep the pipe alive. */
@@ -245,7 +257,6 @@ static void ckpt_pipe_drop(struct ckpt_ctx *ctx, void *ptr)
 		fput(p->end[1]);
 	if (p->fifo)
 		fput(p->fifo);
-	kvfree(p->data);
 	kfree(p);
 }
 
@@ -275,7 +286,8 @@ const struct ckpt_obj_ops ckpt_fifo_ops = {
 	.users		= ckpt_pipe_users,
 	.collect	= ckpt_pipe_collect,
 	.checkpoint	= ckpt_pipe_checkpoint,
-	.restore	= ckpt_fifo_restore,
+	/* Its bytes wait in a pipe for its first file to open it. */
+	.restore	= ckpt_pipe_restore,
 };
 
 /* ---- the files of its ends ---- */
@@ -402,7 +414,6 @@ static int ckpt_fifo_open(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
 	struct inode *inode;
 	struct path found;
 	struct file *f;
-	loff_t pos = 0;
 	bool busy;
 	int ret;
 
@@ -440,14 +451,14 @@ static int ckpt_fifo_open(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
 			       path);
 		goto fail;
 	}
-	ret = ckpt_pipe_resize(ctx, f, p->size);
-	if (!ret && p->data_len &&
-	    kernel_write(f, p->data, p->data_len, &pos) != p->data_len)
-		ret = ckpt_err(ctx, -EIO, "cannot refill FIFO %s", path);
+	ret = ckpt_pipe_resize(ctx, f, p->size) ?:
+	      ckpt_pipe_move(ctx, p->end[0], f, p->data_len);
 	if (ret)
 		goto fail;
-	kvfree(p->data);
-	p->data = NULL;
+	fput(p->end[0]);
+	p->end[0] = NULL;
+	fput(p->end[1]);
+	p->end[1] = NULL;
 	p->fifo = f;
 	return 0;
 fail:

@@ -171,8 +171,11 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 	memcpy(ctx->nodename, rec.nodename, sizeof(ctx->nodename));
 	memcpy(ctx->domainname, rec.domainname, sizeof(ctx->domainname));
 
-	ctx->tasks = kvcalloc(rec.nr_tasks, sizeof(*ctx->tasks), GFP_KERNEL);
-	ctx->pids = kvcalloc(rec.nr_pids, sizeof(*ctx->pids), GFP_KERNEL);
+	/* Sized by the image, bounded by CKPT_MAX_TASKS, charged to the caller. */
+	ctx->tasks = kvcalloc(rec.nr_tasks, sizeof(*ctx->tasks),
+			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	ctx->pids = kvcalloc(rec.nr_pids, sizeof(*ctx->pids),
+			     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!ctx->tasks || !ctx->pids)
 		return -ENOMEM;
 	for (i = 0; i < rec.nr_tasks; i++) {
@@ -188,7 +191,8 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 		ret = ckpt_link_task(ctx, ct);
 		if (ret)
 			return ret;
-		ret = xa_insert(&ctx->by_pid, ct->entry.pid, ct, GFP_KERNEL);
+		ret = xa_insert(&ctx->by_pid, ct->entry.pid, ct,
+				GFP_KERNEL_ACCOUNT);
 		if (ret == -EBUSY)
 			return ckpt_err(ctx, -EINVAL, "pid %d appears twice",
 					ct->entry.pid);
@@ -390,7 +394,7 @@ static int ckpt_alloc_detached(struct ckpt_ctx *ctx)
 	if (!init_pid)
 		return ckpt_err(ctx, -ESRCH, "the container's init has exited");
 	ctx->detached = kvcalloc(ctx->nr_pids, sizeof(*ctx->detached),
-				 GFP_KERNEL);
+				 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!ctx->detached && ctx->nr_pids)
 		ret = -ENOMEM;
 	for (i = 0; i < ctx->nr_pids && !ret; i++) {

@@ -260,7 +260,7 @@ static int ckpt_read_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		return ckpt_err(ctx, -EINVAL, "malformed signal queue record");
 	if (rec.nr) {
 		q->info[shared] = kvcalloc(rec.nr, sizeof(kernel_siginfo_t),
-					   GFP_KERNEL);
+					   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!q->info[shared])
 			return -ENOMEM;
 	}
@@ -286,7 +286,7 @@ static int ckpt_read_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
  */
 int ckpt_read_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
-	ct->sigpending = kzalloc(sizeof(*ct->sigpending), GFP_KERNEL);
+	ct->sigpending = kzalloc(sizeof(*ct->sigpending), GFP_KERNEL_ACCOUNT);
 	if (!ct->sigpending)
 		return -ENOMEM;
 	return ckpt_read_queue(ctx, ct, false) ?:
