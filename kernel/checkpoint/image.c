@@ -14,6 +14,7 @@
 #include <linux/highmem.h>
 #include <linux/uio.h>
 #include <linux/kernel.h>
+#include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -329,9 +330,11 @@ int ckpt_read_page_runs(struct ckpt_ctx *ctx, u64 start, u64 end,
 				      CKPT_PAGES_MAX * PAGE_SIZE);
 		if (ret < 0)
 			break;
-		run_end = rec.addr + (u64)rec.nr * PAGE_SIZE;
+		/* A run near the top of the u64 range must not wrap past @end. */
 		if (!rec.nr || rec.nr > CKPT_PAGES_MAX || rec.__pad ||
 		    !PAGE_ALIGNED(rec.addr) || rec.addr < next ||
+		    check_shl_overflow((u64)rec.nr, PAGE_SHIFT, &run_end) ||
+		    check_add_overflow(rec.addr, run_end, &run_end) ||
 		    run_end > end || ret != rec.nr * PAGE_SIZE) {
 			ret = ckpt_err(ctx, -EINVAL,
 				       "pages record at offset %llu does not fit %#llx-%#llx",

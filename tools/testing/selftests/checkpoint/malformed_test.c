@@ -1136,8 +1136,9 @@ TEST_F_TIMEOUT(image, file_identities, 120)
 	mm->exe_cred_ref = 0;
 	try_refused(_metadata, im, "exe without an opener", EINVAL, "malformed mm record");
 	mm = fresh(im, CKPT_REC_MM);
-	mm->__pad = 1;
-	try_refused(_metadata, im, "mm padding", EINVAL, "malformed mm record");
+	mm->coredump_filter = ~0U;
+	try_refused(_metadata, im, "coredump filter bits past the mask", EINVAL,
+		    "malformed mm record");
 	mm = fresh(im, CKPT_REC_MM);
 	mm->exe_id.dev ^= 1;
 	try_refused(_metadata, im, "exe on another device", ESTALE,
@@ -1145,6 +1146,18 @@ TEST_F_TIMEOUT(image, file_identities, 120)
 
 	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
 	ASSERT_NE(NULL, v) TH_LOG("no shared file mapping in the image");
+	v->advice = 1U << 31;
+	try_refused(_metadata, im, "mapping with unknown advice", EINVAL,
+		    "malformed mapping record");
+	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
+	v->__pad = 1;
+	try_refused(_metadata, im, "mapping padding", EINVAL,
+		    "malformed mapping record");
+	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
+	v->advice = CKPT_VMA_WIPEONFORK;
+	try_refused(_metadata, im, "WIPEONFORK on a shared file mapping", EINVAL,
+		    "madvise");
+	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
 	v->id.ino = 0;
 	try_refused(_metadata, im, "mapped file without an inode", EINVAL,
 		    "malformed mapping record");
@@ -1169,6 +1182,31 @@ TEST_F_TIMEOUT(image, file_identities, 120)
 	v->start = 0;
 	v->end = 4096;
 	try_refused(_metadata, im, "mapping at 0", EPERM, "lies below mmap_min_addr");
+	assert_all_refused(_metadata, im);
+}
+
+/*
+ * A run of pages whose end wraps around the top of the address space
+ * lies "below" the end of its mapping by the arithmetic: it must be
+ * refused for not fitting, before a page is stored anywhere.
+ */
+TEST_F_TIMEOUT(image, page_run_wraps, 120)
+{
+	struct image *im = &self->im;
+	struct ckpt_rec_pages *p;
+
+	p = fresh(im, CKPT_REC_PAGES);
+	ASSERT_NE(NULL, p) TH_LOG("no pages in the image");
+	p->addr = -4096ULL;
+	try_refused(_metadata, im, "pages at the last page of u64", EINVAL,
+		    "does not fit");
+	p = fresh(im, CKPT_REC_PAGES);
+	p->addr = -(uint64_t)p->nr * 4096;
+	try_refused(_metadata, im, "pages ending at 2^64", EINVAL, "does not fit");
+	p = fresh(im, CKPT_REC_PAGES);
+	p->addr = 1ULL << 63;
+	try_refused(_metadata, im, "pages beyond the task size", EINVAL,
+		    "does not fit");
 	assert_all_refused(_metadata, im);
 }
 
