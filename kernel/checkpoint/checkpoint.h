@@ -8,6 +8,7 @@
 /* The two drivers behind the syscalls. */
 int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid);
 int ckpt_restart(struct ckpt_ctx *ctx);
+void ckpt_kill_all(struct ckpt_ctx *ctx);
 
 /* freeze.c */
 int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root);

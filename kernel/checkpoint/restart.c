@@ -279,7 +279,7 @@ struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid)
 	while (!(READ_ONCE(ct->task->flags) & PF_EXITING) &&
 	       !fatal_signal_pending(ct->task) &&
 	       !wait_task_inactive(ct->task, TASK_KILLABLE))
-		schedule_timeout_uninterruptible(1);
+		schedule_timeout_idle(1);
 	if (READ_ONCE(ct->task->flags) & PF_EXITING ||
 	    fatal_signal_pending(ct->task)) {
 		put_task_stack(ct->task);
@@ -324,12 +324,16 @@ static int ckpt_restore_cpus(struct ckpt_ctx *ctx)
 	return 0;
 }
 
-/*
- * The caller was killed while the tasks read the image.  Kill every task
- * created so far, and through ctx->killed every task still to come, so
- * that none stays blocked on the image stream.
+/**
+ * ckpt_kill_all - undo a restart whose caller or one of whose tasks was killed
+ * @ctx:	restart context.
+ *
+ * Kill every task created so far, and through ctx->killed every task
+ * still to come, so that none stays blocked on the image stream and the
+ * restart fails at once, as it would later: a task killed before its
+ * release could not be linked into its groups.
  */
-static void ckpt_kill_all(struct ckpt_ctx *ctx)
+void ckpt_kill_all(struct ckpt_ctx *ctx)
 {
 	unsigned int i;
 
@@ -346,7 +350,9 @@ static void ckpt_kill_all(struct ckpt_ctx *ctx)
  * announced anywhere when it becomes one, and it takes a moment only:
  * poll for that.  An exit that empties the thread group wakes its pid's
  * pidfd queue, for every waiter whatever our own signal state: sleep
- * there for the whole group.
+ * there for the whole group.  Every other task of the namespace exits
+ * before its init does, which may take long for a big container: sleep
+ * without counting as hung, and without a signal cutting it short.
  */
 static void ckpt_wait_exited(struct task_struct *t, bool whole_group)
 {
@@ -354,15 +360,15 @@ static void ckpt_wait_exited(struct task_struct *t, bool whole_group)
 
 	if (!whole_group) {
 		while (!READ_ONCE(t->exit_state))
-			schedule_timeout_uninterruptible(1);
+			schedule_timeout_idle(1);
 		return;
 	}
 	p = get_task_pid(t, PIDTYPE_PID);
 	/* No pid: it was reaped already. */
 	if (!p)
 		return;
-	wait_event(p->wait_pidfd, READ_ONCE(t->exit_state) &&
-		   thread_group_empty(t));
+	wait_event_idle(p->wait_pidfd, READ_ONCE(t->exit_state) &&
+			thread_group_empty(t));
 	put_pid(p);
 }
 
@@ -512,10 +518,14 @@ static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 	}
 	WRITE_ONCE(ctx->abort, abort);
 	complete_all(&ctx->release);
+	/*
+	 * Each says it is gone as soon as it is let go.  Until then it may
+	 * use ctx: no signal may cut this short.
+	 */
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		if (!ctx->tasks[i].task)
 			continue;
-		wait_for_completion(&ctx->tasks[i].gone);
+		wait_for_completion_state(&ctx->tasks[i].gone, TASK_IDLE);
 		put_task_struct(ctx->tasks[i].task);
 	}
 }
@@ -592,7 +602,8 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 	 */
 	if (wait_for_completion_killable(&init->done)) {
 		ckpt_kill_all(ctx);
-		wait_for_completion(&init->done);
+		/* Killed, each task stops at its next step; they use ctx. */
+		wait_for_completion_state(&init->done, TASK_IDLE);
 		init->err = -EINTR;
 	}
 	ret = init->err ?: ckpt_restore_cpus(ctx) ?: ckpt_read_trailer(ctx) ?:
@@ -608,5 +619,12 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 	}
 out:
 	ckpt_restart_cleanup(ctx);
+	/*
+	 * A read cut short by a signal, the caller's or a restored task's,
+	 * may say "restart the syscall": not this one, whose stream is
+	 * partly consumed.
+	 */
+	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
+		ret = -EINTR;
 	return ret ?: pid;
 }

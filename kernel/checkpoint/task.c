@@ -567,7 +567,19 @@ static int ckpt_create_child(struct ckpt_ctx *ctx, struct ckpt_task *child)
 	pid = kernel_clone(&args);
 	if (pid < 0)
 		return ckpt_err(ctx, pid, "cannot create task %d", child->entry.pid);
-	wait_for_completion(&child->done);
+	/*
+	 * The child reads its part of the image and creates its own tasks,
+	 * for as long as a big image or a slow stream takes: a killable
+	 * sleep, not a hung task.  Killed, this task takes the restart down
+	 * (it would fail without this task anyway); the child, killed too,
+	 * stops at its next step, and must be done with ctx before this
+	 * task is.
+	 */
+	if (wait_for_completion_killable(&child->done)) {
+		ckpt_kill_all(ctx);
+		wait_for_completion_state(&child->done, TASK_IDLE);
+		return -EINTR;
+	}
 	return child->err;
 }
 

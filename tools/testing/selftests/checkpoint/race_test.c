@@ -767,4 +767,139 @@ TEST_F_TIMEOUT(r, kill_restarter_each_phase, 120)
 	rc_cleanup(&self->c);
 }
 
+#define HUNG_TIMEOUT	"/proc/sys/kernel/hung_task_timeout_secs"
+
+/* Our pid of a child of @parent, or 0. */
+static pid_t child_of(pid_t parent)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *p;
+	char path[64], line[128];
+	pid_t found = 0;
+	FILE *f;
+
+	while (proc && !found && (p = readdir(proc))) {
+		if (p->d_name[0] < '1' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/status", atoi(p->d_name));
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "PPid:", 5) && atoi(line + 5) == parent)
+				found = atoi(p->d_name);
+		fclose(f);
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
+/* Whether /dev/kmsg has had a hung-task report since @kmsg was opened. */
+static int hung_reported(int kmsg)
+{
+	char rec[1024];
+	ssize_t n;
+	int found = 0;
+
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) != 0) {
+		if (n < 0) {
+			if (errno == EPIPE)	/* overwritten records */
+				continue;
+			break;
+		}
+		rec[n] = '\0';
+		found |= !!strstr(rec, "blocked for more than");
+	}
+	return found;
+}
+
+/*
+ * A restart whose stream stalls while a restored task reads its part:
+ * the tasks waiting for it (its creator, the init above) sleep killable,
+ * not in D state, however long it takes -- the hung-task detector, its
+ * timeout down to 1 s for the test, reports nobody.  And killing the
+ * restored init from outside takes the whole restart down at once,
+ * though no more of the stream ever comes.
+ */
+TEST_F_TIMEOUT(r, stalled_restart_killable, 60)
+{
+	static size_t off[4096];
+	static int type[4096];
+	static unsigned char buf[16 << 20];
+	int img = scratch_file(O_RDWR), log = scratch_file(O_RDWR);
+	int n, k, p[2], kmsg, hung, status, res;
+	char saved[32] = "";
+	pid_t r, init, orphan;
+	ssize_t len;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_TRUE(foreign_tasks_gone(5000, &orphan))
+		TH_LOG("task %d of an earlier test is still there", orphan);
+	ASSERT_GE(img, 0);
+	ASSERT_GE(log, 0);
+	ASSERT_EQ(0, rc_start(&self->c, "rstall", "fi", 0, FI_ALL));
+	ASSERT_EQ(0, ckpt(self->c.init, img, -1, CHECKPOINT_KILL));
+	status = rc_reap(&self->c, 10000);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	len = pread(img, buf, sizeof(buf), 0);
+	ASSERT_TRUE(len > 0 && image_complete(buf, len));
+	n = record_offsets(buf, len, off, type, 4095);
+	/* Stop before the last record of the last task's part. */
+	for (k = 0; k < n && type[k] != CKPT_REC_CPU; k++)
+		;
+	ASSERT_LT(k, n);
+	ASSERT_GT(k, 3);
+
+	fd = open(HUNG_TIMEOUT, O_RDONLY);
+	ASSERT_GE(fd, 0) TH_LOG("no %s: needs CONFIG_DETECT_HUNG_TASK", HUNG_TIMEOUT);
+	ASSERT_GT(read(fd, saved, sizeof(saved) - 1), 0);
+	close(fd);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_GE(kmsg, 0);
+	lseek(kmsg, 0, SEEK_END);
+	ASSERT_EQ(0, write_file(HUNG_TIMEOUT, "1"));
+
+	ASSERT_EQ(0, pipe(p));
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	r = fork();
+	ASSERT_GE(r, 0);
+	if (r == 0) {
+		close(p[1]);
+		if (rstrt(p[0], log, 0) < 0)
+			_exit(errno);
+		_exit(0);
+	}
+	close(p[0]);
+	write(p[1], buf, off[k - 1]);
+	WAIT_WHILE(pipe_unread(p[1]) > 0, 10000)
+		;
+	/* Three hung-task timeouts with the stream stalled. */
+	sleep_ms(3500);
+	hung = hung_reported(kmsg);
+	write_file(HUNG_TIMEOUT, saved);
+	close(kmsg);
+
+	init = child_of(r);
+	EXPECT_GT(init, 0) TH_LOG("no restored init under the restarter %d", r);
+	if (init > 0)
+		kill(init, SIGKILL);
+	WAIT_WHILE(task_state(r) != 'Z', 5000)
+		;
+	res = task_state(r) == 'Z';
+	if (!res)
+		kill(r, SIGKILL);
+	status = child_result(r);
+	close(p[1]);
+	EXPECT_FALSE(hung) TH_LOG("a restored task was reported hung");
+	EXPECT_TRUE(res) TH_LOG("killing the restored init left the restart stalled");
+	EXPECT_TRUE(status != 0 && clean_errno(status))
+		TH_LOG("the restart ended with %d: %s", status, log_text(log));
+	EXPECT_TRUE(foreign_tasks_gone(5000, &orphan))
+		TH_LOG("task %d is left", orphan);
+	close(log);
+	close(img);
+}
+
 TEST_HARNESS_MAIN
