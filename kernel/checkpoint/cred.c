@@ -9,7 +9,9 @@
  * so that nothing before runs with reduced privileges.  Until then the
  * task's files are opened with the credentials that opened them, each
  * also a cred object, and its working directory is looked up with its
- * own.  No cred gets a capability its restarter lacks.
+ * own.  No cred gets what its restarter could not give itself: a
+ * capability it lacks, ids or groups it could not switch to
+ * (CAP_SETUID, CAP_SETGID), securebits it could not set.
  */
 #include <linux/capability.h>
 #include <linux/checkpoint.h>
@@ -71,21 +73,124 @@ static bool ckpt_caps_valid(const struct ckpt_rec_cred *r)
 	if ((r->cap_inheritable | r->cap_permitted | r->cap_effective |
 	     r->cap_bset | r->cap_ambient) & ~all)
 		return false;
-	/* The invariant cap_ambient keeps everywhere else. */
-	return !(r->cap_ambient & ~(r->cap_permitted & r->cap_inheritable));
+	/*
+	 * The invariants capset(2) and PR_CAP_AMBIENT keep everywhere else:
+	 * no kernel ever gave a task one of these.
+	 */
+	return !(r->cap_effective & ~r->cap_permitted) &&
+	       !(r->cap_ambient & ~(r->cap_permitted & r->cap_inheritable));
 }
 
 /*
  * No image gives a task a capability its restarter does not have: every
  * set within the restarter's permitted set (what capset(2) could raise
- * its own to), the bounding set within its bounding set.
+ * its own to), the inheritable set also within its inheritable and
+ * bounding sets as capset(2) wants, the bounding set within its bounding
+ * set.  Changing the bounding set at all takes CAP_SETPCAP, as
+ * PR_CAPBSET_DROP does, and an ambient capability the restarter does not
+ * have is one it could not raise under SECBIT_NO_CAP_AMBIENT_RAISE.
  */
-static bool ckpt_caps_within(const struct ckpt_rec_cred *r,
-			     const struct cred *own)
+static int ckpt_caps_allowed(struct ckpt_ctx *ctx, const struct ckpt_rec_cred *r,
+			     const struct cred *old)
 {
-	return !((r->cap_permitted | r->cap_effective | r->cap_inheritable |
-		  r->cap_ambient) & ~own->cap_permitted.val) &&
-	       !(r->cap_bset & ~own->cap_bset.val);
+	pid_t pid = ctx->reader->entry.pid;
+
+	if (((r->cap_permitted | r->cap_effective | r->cap_inheritable |
+	      r->cap_ambient) & ~old->cap_permitted.val) ||
+	    (r->cap_inheritable & ~(old->cap_inheritable.val | old->cap_bset.val)) ||
+	    (r->cap_bset & ~old->cap_bset.val))
+		return ckpt_err(ctx, -EPERM,
+				"task %d: its capabilities are not a subset of the restarter's",
+				pid);
+	if (r->cap_ambient & ~old->cap_ambient.val &&
+	    old->securebits & SECBIT_NO_CAP_AMBIENT_RAISE)
+		return ckpt_err(ctx, -EPERM,
+				"task %d: its ambient capabilities need raising, which the restarter's SECBIT_NO_CAP_AMBIENT_RAISE forbids",
+				pid);
+	if (r->cap_bset != old->cap_bset.val &&
+	    !ns_capable(old->user_ns, CAP_SETPCAP))
+		return ckpt_err(ctx, -EPERM,
+				"task %d: its bounding set differs from the restarter's, which needs CAP_SETPCAP",
+				pid);
+	return 0;
+}
+
+/*
+ * Securebits as PR_SET_SECUREBITS would let the restarter set them: any
+ * change needs CAP_SETPCAP, and a bit the restarter has locked keeps both
+ * its lock and its value.
+ */
+static int ckpt_securebits_allowed(struct ckpt_ctx *ctx, u32 bits,
+				   const struct cred *old)
+{
+	unsigned int locked = (old->securebits & SECURE_ALL_LOCKS) >> 1;
+
+	if (bits == old->securebits)
+		return 0;
+	if ((bits ^ old->securebits) & locked ||
+	    old->securebits & SECURE_ALL_LOCKS & ~bits)
+		return ckpt_err(ctx, -EPERM,
+				"task %d: its securebits %#x change bits the restarter has locked (%#x)",
+				ctx->reader->entry.pid, bits, old->securebits);
+	if (!ns_capable(old->user_ns, CAP_SETPCAP))
+		return ckpt_err(ctx, -EPERM,
+				"task %d: its securebits %#x differ from the restarter's, which needs CAP_SETPCAP",
+				ctx->reader->entry.pid, bits);
+	return 0;
+}
+
+/* An id setresuid(2) lets a task take without CAP_SETUID: one it has. */
+static bool ckpt_uid_held(const struct cred *old, kuid_t id)
+{
+	return uid_eq(id, old->uid) || uid_eq(id, old->euid) ||
+	       uid_eq(id, old->suid);
+}
+
+static bool ckpt_gid_held(const struct cred *old, kgid_t id)
+{
+	return gid_eq(id, old->gid) || gid_eq(id, old->egid) ||
+	       gid_eq(id, old->sgid);
+}
+
+static bool ckpt_groups_same(const struct group_info *a,
+			     const struct group_info *b)
+{
+	return a->ngroups == b->ngroups &&
+	       !memcmp(a->gid, b->gid, a->ngroups * sizeof(a->gid[0]));
+}
+
+/*
+ * The ids and groups of @new, which the image chose, only as
+ * setresuid(2), setfsuid(2), setresgid(2), setfsgid(2) and setgroups(2)
+ * would let the restarter (@old) take them: ids it does not hold need
+ * CAP_SETUID or CAP_SETGID, other groups CAP_SETGID.  CAP_SYS_ADMIN,
+ * which restart(2) itself needs, is not enough.
+ */
+static int ckpt_ids_allowed(struct ckpt_ctx *ctx, const struct cred *new,
+			    const struct cred *old)
+{
+	pid_t pid = ctx->reader->entry.pid;
+
+	if (!(ckpt_uid_held(old, new->uid) && ckpt_uid_held(old, new->euid) &&
+	      ckpt_uid_held(old, new->suid) &&
+	      (ckpt_uid_held(old, new->fsuid) || uid_eq(new->fsuid, old->fsuid))) &&
+	    !ns_capable_setid(old->user_ns, CAP_SETUID))
+		return ckpt_err(ctx, -EPERM,
+				"task %d: its uids (%u...) are not the restarter's, which needs CAP_SETUID",
+				pid, from_kuid(&init_user_ns, new->uid));
+	if (!(ckpt_gid_held(old, new->gid) && ckpt_gid_held(old, new->egid) &&
+	      ckpt_gid_held(old, new->sgid) &&
+	      (ckpt_gid_held(old, new->fsgid) || gid_eq(new->fsgid, old->fsgid))) &&
+	    !ns_capable_setid(old->user_ns, CAP_SETGID))
+		return ckpt_err(ctx, -EPERM,
+				"task %d: its gids (%u...) are not the restarter's, which needs CAP_SETGID",
+				pid, from_kgid(&init_user_ns, new->gid));
+	if (!ckpt_groups_same(new->group_info, old->group_info) &&
+	    !may_setgroups())
+		return ckpt_err(ctx, -EPERM,
+				"task %d: its supplementary groups are not the restarter's, which needs CAP_SETGID",
+				pid);
+	return 0;
 }
 
 /*
@@ -179,10 +284,19 @@ static void *ckpt_cred_restore(struct ckpt_ctx *ctx)
 	    rec.securebits & ~SECURE_ALL_BITS & ~SECURE_ALL_LOCKS ||
 	    !ckpt_caps_valid(&rec))
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed credentials record"));
-	if (!ckpt_caps_within(&rec, current_cred()))
+	/*
+	 * current runs with a copy of the restarter's credentials until it
+	 * commits its own, after it created its children: whatever the
+	 * image asks for is checked against what the restarter could do.
+	 */
+	ret = ckpt_caps_allowed(ctx, &rec, current_cred()) ?:
+	      ckpt_securebits_allowed(ctx, rec.securebits, current_cred());
+	if (ret)
+		return ERR_PTR(ret);
+	/* Ids are saved as the initial user namespace sees them. */
+	if (current_user_ns() != &init_user_ns)
 		return ERR_PTR(ckpt_err(ctx, -EPERM,
-					"task %d: its capabilities are not a subset of the restarter's",
-					ctx->reader->entry.pid));
+					"the restarter is not in the initial user namespace"));
 	/* A task's own: it looks its cwd up with them, before any file. */
 	if (ctx->obj_depth == 1 && ctx->reader->opened)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL,
@@ -214,6 +328,11 @@ static void *ckpt_cred_restore(struct ckpt_ctx *ctx)
 		goto out_groups;
 	}
 	set_groups(new, gi);
+	ret = ckpt_ids_allowed(ctx, new, current_cred());
+	if (ret) {
+		abort_creds(new);
+		goto out_groups;
+	}
 	/*
 	 * Credentials open at a task's own site, which makes them the
 	 * task's, or inside a file, a mapping or an mm, whose opener they
