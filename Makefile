@@ -59,9 +59,9 @@ define kconfig
 	fi
 endef
 
-TEST_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/debug.config
-NOCR_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/nocr.config
-PERF_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/perf.config
+TEST_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/container.config $(TOP)/build/configs/debug.config
+NOCR_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/container.config $(TOP)/build/configs/nocr.config
+PERF_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/container.config $(TOP)/build/configs/perf.config
 
 kernel: tree
 	@mkdir -p $(TEST_KDIR) && cat $(TEST_FRAGS) > $(TEST_KDIR)/.fragments.want

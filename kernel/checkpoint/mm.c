@@ -23,11 +23,80 @@
 
 #include "checkpoint.h"
 
+/*
+ * What madvise(2) and mlock(2) leave in vm_flags, and the advice that
+ * sets each again: restart asks madvise(2) itself, so every check and
+ * side effect (khugepaged, ksmd) is the syscall's own.  VM_LOCKED is
+ * mapped with MAP_LOCKED instead, which charges it the same way.
+ */
+static const struct {
+	vm_flags_t vm;
+	u32 bit;
+	int advice;
+} ckpt_vma_advice[] = {
+	{ VM_DONTCOPY,	 CKPT_VMA_DONTFORK,	MADV_DONTFORK },
+	{ VM_WIPEONFORK, CKPT_VMA_WIPEONFORK,	MADV_WIPEONFORK },
+	{ VM_DONTDUMP,	 CKPT_VMA_DONTDUMP,	MADV_DONTDUMP },
+	{ VM_HUGEPAGE,	 CKPT_VMA_HUGEPAGE,	MADV_HUGEPAGE },
+	{ VM_NOHUGEPAGE, CKPT_VMA_NOHUGEPAGE,	MADV_NOHUGEPAGE },
+	{ VM_MERGEABLE,	 CKPT_VMA_MERGEABLE,	MADV_MERGEABLE },
+	{ VM_SEQ_READ,	 CKPT_VMA_SEQUENTIAL,	MADV_SEQUENTIAL },
+	{ VM_RAND_READ,	 CKPT_VMA_RANDOM,	MADV_RANDOM },
+};
+
+#define CKPT_VMA_ADVICE_ALL	(CKPT_VMA_DONTFORK | CKPT_VMA_WIPEONFORK | \
+				 CKPT_VMA_DONTDUMP | CKPT_VMA_HUGEPAGE |   \
+				 CKPT_VMA_NOHUGEPAGE | CKPT_VMA_MERGEABLE | \
+				 CKPT_VMA_SEQUENTIAL | CKPT_VMA_RANDOM |   \
+				 CKPT_VMA_LOCKED)
+
 /* VMA flags whose meaning survives a checkpoint as saved. */
 #define CKPT_VM_KNOWN	(VM_READ | VM_WRITE | VM_EXEC | VM_SHARED |	\
 			 VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_MAYSHARE | \
 			 VM_GROWSDOWN | VM_ACCOUNT | VM_NORESERVE |	\
-			 VM_SOFTDIRTY | VM_STACK_INCOMPLETE_SETUP)
+			 VM_SOFTDIRTY | VM_STACK_INCOMPLETE_SETUP |	\
+			 VM_DONTCOPY | VM_WIPEONFORK | VM_DONTDUMP |	\
+			 VM_HUGEPAGE | VM_NOHUGEPAGE | VM_MERGEABLE |	\
+			 VM_SEQ_READ | VM_RAND_READ | VM_LOCKED)
+
+/* Flags userspace can set that are not saved, by what set them. */
+static const struct {
+	vm_flags_t vm;
+	const char *why;
+} ckpt_vma_refused[] = {
+	{ VM_LOCKONFAULT, "mlock2(MLOCK_ONFAULT) is not supported" },
+	{ VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR,
+	  "userfaultfd registrations are not supported" },
+	{ VM_DROPPABLE, "MAP_DROPPABLE is not supported" },
+	{ VM_SEALED, "mseal(2) is not supported" },
+};
+
+/* What prctl(2) and mlockall(2) set for a whole mm that is not saved. */
+static const char *ckpt_mm_refused(struct mm_struct *mm)
+{
+	if (mm->def_flags & VM_LOCKED_MASK)
+		return "mlockall(MCL_FUTURE) is not supported";
+	if (mm->def_flags)
+		return "default mapping flags are not supported";
+	if (test_bit(MMF_DISABLE_THP, &mm->flags))
+		return "prctl(PR_SET_THP_DISABLE) is not supported";
+	if (test_bit(MMF_VM_MERGE_ANY, &mm->flags))
+		return "prctl(PR_SET_MEMORY_MERGE) is not supported";
+	if (test_bit(MMF_HAS_MDWE, &mm->flags))
+		return "prctl(PR_SET_MDWE) is not supported";
+	return NULL;
+}
+
+static u32 ckpt_vma_advice_bits(vm_flags_t flags)
+{
+	u32 bits = flags & VM_LOCKED ? CKPT_VMA_LOCKED : 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice); i++)
+		if (flags & ckpt_vma_advice[i].vm)
+			bits |= ckpt_vma_advice[i].bit;
+	return bits;
+}
 
 static u32 ckpt_vma_prot(struct vm_area_struct *vma)
 {
@@ -207,6 +276,7 @@ static const char *ckpt_snap_vma(struct vm_area_struct *vma,
 				 struct ckpt_vma_snap *snap)
 {
 	struct ckpt_rec_vma *rec = &snap->rec;
+	unsigned int i;
 
 	*rec = (struct ckpt_rec_vma) {
 		.start = vma->vm_start,
@@ -219,8 +289,12 @@ static const char *ckpt_snap_vma(struct vm_area_struct *vma,
 	snap->file = NULL;
 	if (rec->kind)
 		return NULL;
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_refused); i++)
+		if (vma->vm_flags & ckpt_vma_refused[i].vm)
+			return ckpt_vma_refused[i].why;
 	if (vma->vm_flags & ~CKPT_VM_KNOWN)
 		return "it has unsupported flags";
+	rec->advice = ckpt_vma_advice_bits(vma->vm_flags);
 	if (vma->vm_flags & VM_GROWSDOWN)
 		rec->flags |= MAP_GROWSDOWN;
 	if (vma->vm_flags & VM_NORESERVE)
@@ -314,6 +388,8 @@ static int ckpt_snap_mm(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	rec->env_end = mm->env_end;
 	rec->mmap_base = mm->mmap_base;
 	rec->dumpable = get_dumpable(mm);
+	rec->coredump_filter = (mm->flags & MMF_DUMP_FILTER_MASK) >>
+			       MMF_DUMP_FILTER_SHIFT;
 	BUILD_BUG_ON(sizeof(rec->auxv) < sizeof(mm->saved_auxv));
 	memcpy(rec->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
 	rec->auxv_len = sizeof(mm->saved_auxv);
@@ -418,10 +494,14 @@ static int ckpt_mm_collect(struct ckpt_ctx *ctx, void *ptr)
 	struct ckpt_vma_snap *snap = NULL;
 	struct ckpt_rec_mm rec = { };
 	struct file *exe;
+	const char *why;
 	unsigned int i;
 	char *buf;
 	int ret;
 
+	why = ckpt_mm_refused(mm);
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP, "address space: %s", why);
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -520,6 +600,24 @@ static int ckpt_put_user_page(struct ckpt_ctx *ctx, void *mm, u64 addr,
 	return 0;
 }
 
+/* Advise the restored VMA as its owner had, after its pages are back. */
+static int ckpt_restore_advice(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice); i++) {
+		if (!(rec->advice & ckpt_vma_advice[i].bit))
+			continue;
+		ret = do_madvise(current->mm, rec->start, rec->end - rec->start,
+				 ckpt_vma_advice[i].advice);
+		if (ret)
+			return ckpt_err(ctx, ret, "mapping %#llx-%#llx: madvise(%d) failed",
+					rec->start, rec->end, ckpt_vma_advice[i].advice);
+	}
+	return 0;
+}
+
 static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 {
 	struct ckpt_rec_vma rec;
@@ -552,6 +650,7 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	    rec.flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN | MAP_NORESERVE) ||
 	    (rec.flags & MAP_TYPE) == (MAP_SHARED | MAP_PRIVATE) ||
 	    rec.pgoff > (ULONG_MAX >> PAGE_SHIFT) ||
+	    rec.advice & ~CKPT_VMA_ADVICE_ALL || rec.__pad ||
 	    !ckpt_file_id_valid(&rec.id, named))
 		return ckpt_err(ctx, -EINVAL, "malformed mapping record at offset %llu",
 				ctx->rec_start);
@@ -564,6 +663,8 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 				rec.start, rec.end);
 
 	if (rec.kind == CKPT_VMA_VDSO || rec.kind == CKPT_VMA_VVAR) {
+		if (rec.advice)
+			return ckpt_err(ctx, -EINVAL, "vdso mapping record with advice");
 		ret = ckpt_read_end(ctx);
 		return ret ?: ckpt_arch_restore_vma(ctx, &rec);
 	}
@@ -610,7 +711,8 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	len = rec.end - rec.start;
 	if (shmem)
 		file = get_file(shmem);
-	flags = rec.flags | MAP_FIXED_NOREPLACE | (file ? 0 : MAP_ANONYMOUS);
+	flags = rec.flags | MAP_FIXED_NOREPLACE | (file ? 0 : MAP_ANONYMOUS) |
+		(rec.advice & CKPT_VMA_LOCKED ? MAP_LOCKED : 0);
 	if ((rec.flags & MAP_TYPE) == MAP_SHARED && !file) {
 		ret = ckpt_err(ctx, -EINVAL, "shared anonymous mapping in image");
 		goto out;
@@ -632,6 +734,8 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	if (rec.kind == CKPT_VMA_ANON || rec.kind == CKPT_VMA_FILE_PRIVATE)
 		ret = ckpt_read_page_runs(ctx, rec.start, rec.end,
 					  ckpt_put_user_page, mm);
+	if (!ret)
+		ret = ckpt_restore_advice(ctx, &rec);
 out:
 	if (file)
 		fput(file);
@@ -649,7 +753,8 @@ static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
 	    !ckpt_user_range_ok(r->arg_start, r->arg_end) ||
 	    !ckpt_user_range_ok(r->env_start, r->env_end) ||
 	    r->start_stack > TASK_SIZE || r->mmap_base > TASK_SIZE ||
-	    r->nr_vmas > sysctl_max_map_count || r->__pad ||
+	    r->nr_vmas > sysctl_max_map_count ||
+	    r->coredump_filter > (MMF_DUMP_FILTER_MASK >> MMF_DUMP_FILTER_SHIFT) ||
 	    !r->exe_cred_ref == !!r->exe_len ||
 	    !ckpt_file_id_valid(&r->exe_id, r->exe_len))
 		return ckpt_err(ctx, -EINVAL, "malformed mm record at offset %llu",
@@ -711,6 +816,19 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 		ret = -ENOMEM;
 		goto out;
 	}
+	/*
+	 * mm_alloc() gave it the restarter's inheritable mm flags.  Its
+	 * deny-write-execute is a restriction the restarter put on what it
+	 * creates: dropping it would be an escape, keeping it a change.
+	 */
+	if (test_bit(MMF_HAS_MDWE, &mm->flags)) {
+		mmput(mm);
+		ret = ckpt_err(ctx, -EPERM, "the restarter runs under prctl(PR_SET_MDWE)");
+		goto out;
+	}
+	mm->flags &= ~(MMF_DUMP_FILTER_MASK | MMF_DISABLE_THP_MASK |
+		       MMF_VM_MERGE_ANY_MASK);
+	mm->flags |= (unsigned long)rec.coredump_filter << MMF_DUMP_FILTER_SHIFT;
 	/* From here on current runs on @mm, which its exit will free. */
 	ret = exec_mm_replace(mm);
 	if (ret) {

@@ -11,17 +11,21 @@
 #include <linux/file.h>
 #include <linux/fs_struct.h>
 #include <linux/futex.h>
+#include <linux/iocontext.h>
+#include <linux/ioprio.h>
 #include <linux/kcov.h>
 #include <linux/personality.h>
 #include <linux/posix-timers.h>
 #include <linux/resource.h>
 #include <linux/rseq.h>
+#include <linux/seccomp.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
 #include <linux/tty.h>
 #include <linux/utsname.h>
+#include <uapi/linux/sched/types.h>
 
 #include "checkpoint.h"
 
@@ -166,6 +170,11 @@ int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	struct ckpt_task *pt = ct->parent;
 	int ret;
 
+	/* Restored without its filters, it would run unconfined. */
+	if (seccomp_mode(&ct->task->seccomp) != SECCOMP_MODE_DISABLED)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"task %d (%s) runs under seccomp; not supported yet",
+				ct->entry.pid, ct->task->comm);
 	ckpt_pin_task_objs(ct, src);
 	/* In the order they are written: credentials first. */
 	ret = ckpt_task_cred(ctx, ct) ?:

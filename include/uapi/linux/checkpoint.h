@@ -60,7 +60,7 @@ struct restart_args {
 /* ---- Image format ---- */
 
 #define CKPT_IMAGE_MAGIC	0x52435f58554e494cULL	/* "LINUX_CR" */
-#define CKPT_IMAGE_VERSION	4
+#define CKPT_IMAGE_VERSION	5
 #define CKPT_ALIGN		8
 #define CKPT_REC_MAX_LEN	(1U << 20)	/* largest single record */
 
@@ -413,7 +413,7 @@ struct ckpt_rec_cpu {
  * @exe_id:	the executable's identity; zero without one.
  * @exe_cred_ref: objref of the credentials the executable was opened
  *		with (exec(2)'s caller's); zero without one.
- * @__pad:	zero.
+ * @coredump_filter: the bits /proc/PID/coredump_filter shows.
  */
 struct ckpt_rec_mm {
 	struct ckpt_rec rec;
@@ -428,7 +428,7 @@ struct ckpt_rec_mm {
 	__aligned_u64 auxv[64];
 	struct ckpt_file_id exe_id;
 	__u32 exe_cred_ref;
-	__u32 __pad;
+	__u32 coredump_filter;
 };
 
 /* struct ckpt_rec_vma kinds */
@@ -456,6 +456,8 @@ enum ckpt_vma_kind {
  * @obj_ref:	CKPT_VMA_SHMEM: the memory, written before; @pgoff is into it.
  * @cred_ref:	a file-backed VMA: objref of the credentials its file was
  *		opened with; zero otherwise.
+ * @advice:	CKPT_VMA_* bits: what madvise(2) and mlock(2) set on it.
+ * @__pad:	zero.
  * @id:		a file-backed VMA: the file's identity; zero otherwise.
  */
 struct ckpt_rec_vma {
@@ -469,8 +471,21 @@ struct ckpt_rec_vma {
 	__u32 path_len;
 	__u32 obj_ref;
 	__u32 cred_ref;
+	__u32 advice;
+	__u32 __pad;
 	struct ckpt_file_id id;
 };
+
+/* struct ckpt_rec_vma @advice: restart applies each with madvise(2) */
+#define CKPT_VMA_DONTFORK	(1U << 0)	/* MADV_DONTFORK */
+#define CKPT_VMA_WIPEONFORK	(1U << 1)	/* MADV_WIPEONFORK */
+#define CKPT_VMA_DONTDUMP	(1U << 2)	/* MADV_DONTDUMP */
+#define CKPT_VMA_HUGEPAGE	(1U << 3)	/* MADV_HUGEPAGE */
+#define CKPT_VMA_NOHUGEPAGE	(1U << 4)	/* MADV_NOHUGEPAGE */
+#define CKPT_VMA_MERGEABLE	(1U << 5)	/* MADV_MERGEABLE */
+#define CKPT_VMA_SEQUENTIAL	(1U << 6)	/* MADV_SEQUENTIAL */
+#define CKPT_VMA_RANDOM		(1U << 7)	/* MADV_RANDOM */
+#define CKPT_VMA_LOCKED		(1U << 8)	/* mlock(2), mapped MAP_LOCKED */
 
 #define CKPT_PAGES_MAX		64	/* pages in one CKPT_REC_PAGES */
 

@@ -265,7 +265,7 @@ static const struct kf_field kf_mm_f[] = {
 	KF_F(ckpt_rec_mm, exe_id.dev, K_NUM),
 	KF_F(ckpt_rec_mm, exe_id.generation, K_NUM),
 	KF_F(ckpt_rec_mm, exe_cred_ref, K_REF),
-	KF_F(ckpt_rec_mm, __pad, K_PAD),
+	KF_F(ckpt_rec_mm, coredump_filter, K_FLAGS),
 };
 
 static const struct kf_seg kf_mm_s[] = {
@@ -283,6 +283,8 @@ static const struct kf_field kf_vma_f[] = {
 	KF_F(ckpt_rec_vma, path_len, K_COUNT),
 	KF_F(ckpt_rec_vma, obj_ref, K_REF),
 	KF_F(ckpt_rec_vma, cred_ref, K_REF),
+	KF_F(ckpt_rec_vma, advice, K_FLAGS),
+	KF_F(ckpt_rec_vma, __pad, K_PAD),
 	KF_F(ckpt_rec_vma, id.ino, K_NUM),
 	KF_F(ckpt_rec_vma, id.dev, K_NUM),
 	KF_F(ckpt_rec_vma, id.generation, K_NUM),
