@@ -54,6 +54,8 @@ struct ckpt_sigqueue;
  *		directory up with them (its files, with their openers').
  * @opened:	restart: it has looked a path up with @cred, which may no
  *		longer change.
+ * @no_new_privs: restart: its record says it had no_new_privs, set
+ *		with its credentials.
  * @done:	restart: it and its descendants have read their state.
  * @gone:	restart: it no longer touches @ctx.
  */
@@ -78,6 +80,7 @@ struct ckpt_task {
 	bool cpu_restored;
 	struct cred *cred;
 	bool opened;
+	bool no_new_privs;
 	struct completion done;
 	struct completion gone;
 };
@@ -253,6 +256,7 @@ int ckpt_arch_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx);
 u32 ckpt_arch_vma_kind(struct vm_area_struct *vma);
 int ckpt_arch_restore_vma(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec);
+void ckpt_arch_clean_slate(void);
 
 struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid);
 struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid);

@@ -284,9 +284,69 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 /* ---- restart ---- */
 
 /*
+ * The restarter's confinement, which restored tasks inherit through
+ * kernel_clone() and which no record can take back: a task must not come
+ * out of restart less confined than its restarter.  A seccomp filter is
+ * not in the image (checkpoint refuses a task under one), so a restarter
+ * under seccomp restarts nothing; one with no_new_privs only tasks that
+ * had it too (checked against the task record).
+ */
+static int ckpt_task_confinement(struct ckpt_task *ct)
+{
+	if (seccomp_mode(&current->seccomp) != SECCOMP_MODE_DISABLED)
+		return ckpt_err(ct->ctx, -EPERM,
+				"task %d: the restarter runs under seccomp, which the restored tasks would escape",
+				ct->entry.pid);
+	return 0;
+}
+
+/*
+ * What kernel_clone() copied from the restarter (or the restored
+ * creator) into current and no record of the image sets yet goes back to
+ * what a fresh task has, so that the restarter lends the restored tasks
+ * none of it: its scheduling policy and priority (an RT restarter would
+ * make RT tasks), CPU affinity (all the CPUs its cpuset allows instead),
+ * OOM score adjustment (a negative one protects), I/O priority, timer
+ * slack and personality (which changes how the mm is built).  The task
+ * record sets the nice value and personality the task had.
+ */
+static int ckpt_task_fresh_sched(struct ckpt_task *ct)
+{
+	struct sched_attr attr = {
+		.size = sizeof(attr),
+		.sched_policy = SCHED_NORMAL,
+	};
+	int ret;
+
+	ret = sched_setattr_nocheck(current, &attr);
+	if (ret)
+		return ckpt_err(ct->ctx, ret, "task %d: cannot reset its scheduling policy",
+				ct->entry.pid);
+	ret = sched_setaffinity(0, cpu_possible_mask);
+	if (ret)
+		return ckpt_err(ct->ctx, ret, "task %d: cannot reset its CPU affinity",
+				ct->entry.pid);
+	task_lock(current);
+	current->timer_slack_ns = init_task.timer_slack_ns;
+	current->default_timer_slack_ns = init_task.timer_slack_ns;
+	if (current->io_context)
+		current->io_context->ioprio = IOPRIO_DEFAULT;
+	task_unlock(current);
+	if (!ckpt_is_thread(ct)) {
+		/* Its own signal_struct: it is the only task in it so far. */
+		WRITE_ONCE(current->signal->oom_score_adj, 0);
+		WRITE_ONCE(current->signal->oom_score_adj_min, 0);
+	}
+	set_personality(PER_LINUX);
+	ckpt_arch_clean_slate();
+	return 0;
+}
+
+/*
  * A restored task starts as a clone of its restored parent, or for the
  * init, of the coordinator.  Nothing it does not share with its parent
- * may carry over: no fds, no handlers, no signal mask, and never the
+ * may carry over: no fds, no handlers, no signal mask, none of the
+ * restarter's scheduling or process attributes, and never the
  * restarter's controlling terminal (through which /dev/tty would reopen
  * as the restarter's terminal).  The fd limit is opened wide until the
  * task record sets the real one, so that any saved fd number can be
@@ -296,7 +356,11 @@ static int ckpt_task_clean_slate(struct ckpt_task *ct)
 {
 	struct rlimit *nofile = &current->signal->rlim[RLIMIT_NOFILE];
 	sigset_t none;
+	int ret;
 
+	ret = ckpt_task_confinement(ct) ?: ckpt_task_fresh_sched(ct);
+	if (ret)
+		return ret;
 	if (!ckpt_is_thread(ct))
 		proc_clear_tty(current);
 	sigemptyset(&none);
@@ -458,14 +522,25 @@ static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 				"task %d: its cred (objref %u) is neither its own nor its creator's",
 				rec.pid, rec.cred_ref);
 
+	/* no_new_privs is the restarter's until then: it cannot be lifted. */
+	if (task_no_new_privs(current) &&
+	    !(rec.flags & CKPT_TASK_NO_NEW_PRIVS))
+		return ckpt_err(ctx, -EPERM,
+				"task %d: the restarter has no_new_privs set, which the task did not have",
+				rec.pid);
+
 	if (fs != current->fs)
 		ckpt_install_fs(fs);
 	current->personality = rec.personality;
 	current->pdeath_signal = rec.pdeath_signal;
 	set_user_nice(current, rec.nice);
 	set_task_comm(current, rec.comm);
-	if (rec.flags & CKPT_TASK_NO_NEW_PRIVS)
-		task_set_no_new_privs(current);
+	/*
+	 * Set with the credentials, after the children are created: they
+	 * inherit it from the restarter only, never from a parent that
+	 * may have set it after forking them.
+	 */
+	ct->no_new_privs = rec.flags & CKPT_TASK_NO_NEW_PRIVS;
 	ckpt_restore_thread_ptrs(&rec);
 	ckpt_restore_sigstate(&rec);
 	*credp = cred;
@@ -617,13 +692,16 @@ static int ckpt_create_children(struct ckpt_ctx *ctx, struct ckpt_task *ct)
  * Last, so that everything before ran with the restarter's rights (a
  * child's pid is chosen under CAP_CHECKPOINT_RESTORE).  A change of ids
  * resets dumpable and the pdeath signal; the image has the values the
- * task had with these very credentials.
+ * task had with these very credentials.  no_new_privs comes with them,
+ * once the children have been created.
  */
-static void ckpt_commit_creds(struct cred *cred)
+static void ckpt_commit_creds(struct ckpt_task *ct, struct cred *cred)
 {
 	int dumpable = get_dumpable(current->mm);
 	int pdeath = current->pdeath_signal;
 
+	if (ct->no_new_privs)
+		task_set_no_new_privs(current);
 	commit_creds(get_new_cred(cred));
 	set_dumpable(current->mm, dumpable);
 	current->pdeath_signal = pdeath;
@@ -676,7 +754,7 @@ int ckpt_restore_task_fn(void *arg)
 	      ckpt_send_sigpending(ctx, ct);
 	kcov_remote_stop();
 	if (!ret)
-		ckpt_commit_creds(cred);
+		ckpt_commit_creds(ct, cred);
 	ct->err = ret;
 	complete(&ct->done);
 	if (zombie && !ret) {

@@ -18,7 +18,12 @@
 #include <linux/restart_block.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
+#include <linux/prctl.h>
 #include <asm/fpu/types.h>
+#include <asm/io_bitmap.h>
+#include <asm/prctl.h>
+#include <asm/processor.h>
+#include <asm/proto.h>
 #include <asm/syscall.h>
 #include <asm/vdso.h>
 
@@ -294,4 +299,29 @@ int ckpt_arch_restore_vma(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec)
 		return ckpt_err(ctx, -EINVAL, "vdso at %#llx does not follow its vvar",
 				rec->start);
 	return 0;
+}
+
+/**
+ * ckpt_arch_clean_slate - drop the x86 thread state a restored task got
+ *			   from its creator
+ *
+ * A restored task is a clone of the restarter, or of its restored
+ * creator, and has its thread state: its iopl(2) level (copy_thread()
+ * drops the ioperm(2) bitmap of a task created to run a kernel function,
+ * but a level of 3 lets the task take every port back with iopl(3),
+ * without CAP_SYS_RAWIO) and its TSC and CPUID faulting modes, none of
+ * which the image holds.  It starts with no port access and with TSC and
+ * CPUID working, as a fresh task does.  Runs in the restored task, before
+ * its part of the image is read.
+ */
+void ckpt_arch_clean_slate(void)
+{
+#ifdef CONFIG_X86_IOPL_IOPERM
+	current->thread.iopl_emul = 0;
+	current->thread.iopl_warn = 0;
+	io_bitmap_exit(current);
+#endif
+	set_tsc_mode(PR_TSC_ENABLE);
+	/* -ENODEV without CPUID faulting, which then was never on. */
+	do_arch_prctl_common(ARCH_SET_CPUID, 1);
 }
