@@ -5,10 +5,21 @@
  * (race_prog mode fi: two processes, a thread, shared anonymous memory
  * and a pipe with bytes in it), until a run completes.
  *
- * Every failure must return a clean errno.  After a failed checkpoint
- * the container runs on as it was, and at the end a checkpoint and a
- * restart of it bring back a container that finds its state intact.
- * After a failed restart nothing of the container is left.
+ * An operation a failure is injected into either fails with what
+ * failed (ENOMEM or EFAULT: any other errno means the failure was
+ * swallowed and something else broke later), or succeeds all the same
+ * because the kernel had a fallback: then it logs nothing, and a
+ * restored container must run and find its state intact.  After a
+ * failed checkpoint the container runs on as it was, and at the end a
+ * checkpoint and a restart of it bring back a container that finds its
+ * state intact.  After a failed restart nothing of the container is
+ * left.
+ *
+ * Of the coordinator's sites on the debug kernel (131 at a6493cc), the
+ * failures a restart survives are all the kernel's own fallbacks:
+ * kmemleak's metadata (its emergency pool), an xarray node tried first
+ * under its lock, an idr node backed by idr_preload(), and the sigqueue
+ * of the SIGSTOP that RESTART_FROZEN sends (a stop needs none).
  *
  * The sweeps use /proc/thread-self/fail-nth, which is per task: it sees
  * everything checkpoint(2) does (the caller does all of it) but only the
@@ -107,6 +118,17 @@ static int disarm(int fd)
 	while (pwrite(fd, "0", 1, 0) != 1)
 		;
 	return injected;
+}
+
+/*
+ * What a failed allocation or user copy fails with.  An injected failure
+ * that ends the operation with anything else was lost on the way, and
+ * something else failed later for want of what it should have made: a
+ * swallowed error.
+ */
+static int injected_errno(int err)
+{
+	return err == ENOMEM || err == EFAULT;
 }
 
 /* Is there still a container task, or a child of ours? */
@@ -247,6 +269,7 @@ static unsigned int sweep_checkpoint(struct __test_metadata *_metadata,
 		ftruncate(self->img, 0);
 		lseek(self->img, 0, SEEK_SET);
 		ftruncate(self->log, 0);
+		lseek(self->log, 0, SEEK_SET);
 		ASSERT_EQ(0, arm(self->nth, n));
 		ret = ckpt(self->c.init, self->img, self->log, 0);
 		err = errno;
@@ -271,8 +294,9 @@ static unsigned int sweep_checkpoint(struct __test_metadata *_metadata,
 		ASSERT_TRUE(injected)
 			TH_LOG("site %u: checkpoint failed with no failure injected: %s\n%s",
 			       n, strerror(err), log_text(self->log));
-		ASSERT_TRUE(clean_errno(err))
-			TH_LOG("site %u: checkpoint returned errno %d", n, err);
+		ASSERT_TRUE(injected_errno(err))
+			TH_LOG("site %u: checkpoint returned errno %d, not the failure's\n%s",
+			       n, err, log_text(self->log));
 		tally(seen, err);
 	}
 	ASSERT_LT(n, (unsigned int)MAX_SITES);
@@ -297,11 +321,15 @@ static unsigned int sweep_restart(struct __test_metadata *_metadata,
 	for (n = 1; n < MAX_SITES; n++) {
 		lseek(self->img, 0, SEEK_SET);
 		ftruncate(self->log, 0);
+		lseek(self->log, 0, SEEK_SET);
 		ASSERT_EQ(0, arm(self->nth, n));
 		pid = rstrt(self->img, self->log, RESTART_FROZEN);
 		err = errno;
 		injected = disarm(self->nth);
 		if (pid > 0) {
+			/* Nothing went wrong that it had to report. */
+			ASSERT_STREQ("", log_text(self->log))
+				TH_LOG("site %u: a restart that succeeded logged a problem", n);
 			status = restored_works(&self->c, pid);
 			ASSERT_EQ(0, status)
 				TH_LOG("site %u: the restored container fails: %#x (%#llx)",
@@ -316,8 +344,9 @@ static unsigned int sweep_restart(struct __test_metadata *_metadata,
 		ASSERT_TRUE(injected)
 			TH_LOG("site %u: restart failed with no failure injected: %s\n%s",
 			       n, strerror(err), log_text(self->log));
-		ASSERT_TRUE(clean_errno(err))
-			TH_LOG("site %u: restart returned errno %d", n, err);
+		ASSERT_TRUE(injected_errno(err))
+			TH_LOG("site %u: restart returned errno %d, not the failure's\n%s",
+			       n, err, log_text(self->log));
 		ASSERT_FALSE(left_behind(&who))
 			TH_LOG("site %u: a failed restart (%s) left task %d",
 			       n, strerror(err), who);
