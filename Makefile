@@ -8,6 +8,8 @@
 #   make host-tests  cr's unit and golden tests, on the host (no VM)
 #   make fuzz     a bounded libFuzzer run over cr's image parser
 #   make fuzz-kernel  the restart(2) fuzzer in the guest (FUZZ_TIME=seconds)
+#   make fuzz-campaign  one more segment of the long fuzzing campaign
+#   make distro-build  the series' objects, W=1, under Debian's own config
 #
 # Everything generated lives in out/.
 
@@ -33,7 +35,7 @@ CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered -static
 
 .PHONY: all deps tree kernel kernel-nocr headers selftests tools initramfs \
 	kernel-perf check demo bench vmtest vm series sparse host-tests fuzz \
-	fuzz-kernel clean FORCE
+	fuzz-kernel fuzz-campaign distro-build clean FORCE
 
 all: kernel selftests
 
@@ -117,6 +119,11 @@ tools: kernel
 
 initramfs: selftests tools
 	@build/mkinitramfs.sh $(INITRAMFS) $(BIN)
+
+# The series' objects, W=1, under Debian's amd64 config with CHECKPOINT=y
+# (build/distro-build.sh); any warning fails.  Into out/build/distro.
+distro-build: tree
+	@build/distro-build.sh
 
 # sparse over the project's own kernel files; any warning fails.
 sparse: kernel
@@ -239,6 +246,11 @@ fuzz: $(HOST)/image_fuzz $(HOST)/mkimage
 FUZZ_EXECS ?=
 fuzz-kernel: initramfs
 	@vm/fuzz-kernel.sh $(FUZZ_TIME) $(FUZZ_EXECS)
+
+# One more segment of the long campaign (vm/fuzz-campaign.sh), at nice 19:
+#   nohup make fuzz-campaign FUZZ_TIME=7200 >out/fuzz-campaign.log 2>&1 &
+fuzz-campaign: initramfs
+	@vm/fuzz-campaign.sh $(FUZZ_TIME)
 
 clean:
 	rm -rf $(OUT)/build $(OUT)/bin $(OUT)/host $(INITRAMFS) $(OUT)/series

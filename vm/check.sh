@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run every test and print "N passed, N failed" last.
 #
-# Host-side checks (sparse, the exported series, cr's unit tests and a
+# Host-side checks (sparse, a W=1 build of the series' objects under
+# Debian's kernel config, the exported series, cr's unit tests and a
 # bounded fuzzing run of its image parser) and two guest boots: the
 # debug kernel runs the selftests, the CONFIG_CHECKPOINT=n kernel runs the
 # compiled-out test.  A guest run fails on any "not ok", on a test binary
@@ -78,6 +79,7 @@ guest_check() {
 }
 
 host_check sparse make -C "$top" --no-print-directory sparse
+host_check distro-build make -C "$top" --no-print-directory distro-build
 host_check series "$top/build/series.sh"
 host_check host-tests make -C "$top" --no-print-directory host-tests
 host_check fuzz make -C "$top" --no-print-directory fuzz
