@@ -8,21 +8,37 @@
 # finish.
 #
 # usage: fuzz-kernel.sh SECONDS [RESTARTS]
+# With FUZZ_CORPUS=FILE the run starts from that corpus instead of the
+# committed one, and FUZZ_SEED=N seeds its random choices (a campaign of
+# runs, vm/fuzz-campaign.sh, uses both); FUZZ_LOGDIR names its log dir.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
-logdir=$out/vm-fuzz
+logdir=${FUZZ_LOGDIR:-$out/vm-fuzz}
 secs=$1
 execs=${2:-}
 . "$top/vm/splat.sh"
 
 args="cr.fuzz_time=$secs kasan_multi_shot"
 [ -n "$execs" ] && args="$args cr.fuzz_execs=$execs"
+[ -n "${FUZZ_SEED:-}" ] && args="$args cr.fuzz_seed=$FUZZ_SEED"
+initrd=$out/initramfs.cpio.gz
+mkdir -p "$logdir"
+if [ -n "${FUZZ_CORPUS:-}" ]; then
+	# A second archive after the first: its /etc/kfuzz.corpus wins.
+	stage=$(mktemp -d)
+	mkdir "$stage/etc"
+	cp "$FUZZ_CORPUS" "$stage/etc/kfuzz.corpus"
+	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+		gzip -1 | cat "$initrd" - >"$logdir/initramfs.cpio.gz"
+	rm -rf "$stage"
+	initrd=$logdir/initramfs.cpio.gz
+fi
 echo "vm: fuzzing restart(2) for ${secs}s${execs:+ or $execs restarts}"
 start=$(date +%s)
 # Taking the base images, and the leak scan, come on top of the fuzzing.
 "$top/vm/run.sh" --kernel "$out/build/test/arch/x86/boot/bzImage" \
-	--initrd "$out/initramfs.cpio.gz" --mode fuzz --logdir "$logdir" \
+	--initrd "$initrd" --mode fuzz --logdir "$logdir" \
 	--timeout $((secs + 900)) --append "$args"
 echo "vm: fuzz run took $(($(date +%s) - start))s"
 

@@ -1,0 +1,59 @@
+#!/bin/sh
+# make fuzz-campaign: one more segment of a long fuzzing campaign of
+# restart(2).  A million restarts take the fuzzer about eight hours
+# under TCG (35 restarts/s on two vCPUs; a restart costs at least
+# ~20 ms of namespace set-up and teardown), longer than a working
+# session, so the long run is cut into segments that go on from where
+# the last one stopped: each starts from the corpus all the segments
+# before it grew (its seed pass runs every input of it again), with a
+# random seed of its own, and runs at nice 19 beside other work.
+#
+# The campaign lives in out/fuzz-campaign/: corpus, segments.log (one
+# line per finished segment: when, the commit, its figures) and each
+# segment's logs in seg-N/.  Prints the campaign's totals; fails as
+# fuzz-kernel.sh does on any finding.
+#
+# usage: fuzz-campaign.sh SECONDS
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+dir=$top/out/fuzz-campaign
+secs=$1
+mkdir -p "$dir"
+touch "$dir/segments.log"
+[ -f "$dir/corpus" ] ||
+	cp "$top/tools/testing/selftests/checkpoint/kfuzz.corpus" "$dir/corpus"
+n=$(($(wc -l <"$dir/segments.log") + 1))
+seg=$dir/seg-$n
+commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
+
+FUZZ_CORPUS=$dir/corpus FUZZ_SEED=$(($(date +%s) + n)) FUZZ_LOGDIR=$seg \
+	nice -n 19 "$top/vm/fuzz-kernel.sh" "$secs"
+rc=$?
+
+stats=$(sed -n 's/\r$//; s/^# KFUZZ-STATS //p' "$seg/tap.log" | tail -1)
+if [ -z "$stats" ]; then
+	echo "campaign: segment $n left no figures (see ${seg#"$top"/})"
+	exit 1
+fi
+# Inputs already in the corpus are not added twice.
+sort -u "$dir/corpus" "$seg/corpus.new" >"$dir/corpus.tmp" &&
+	mv "$dir/corpus.tmp" "$dir/corpus"
+echo "$(date -u +%FT%TZ) seg=$n commit=$commit rc=$rc $stats" >>"$dir/segments.log"
+
+awk '{
+	for (i = 1; i <= NF; i++) {
+		split($i, kv, "=")
+		if (kv[1] == "restarts") r += kv[2]
+		if (kv[1] == "accepted") a += kv[2]
+		if (kv[1] == "secs") s += kv[2]
+		if (kv[1] == "pcs" && kv[2] > p) p = kv[2]
+		if (kv[1] == "edges" && kv[2] > e) e = kv[2]
+		if (kv[1] == "rc" && kv[2] != 0) f++
+	}
+	n++
+} END {
+	printf "campaign: %d segments, %d restarts (%d accepted) in %d s of fuzzing, ", n, r, a, s
+	printf "at most %d PCs and %d edges in one segment, %d segments with findings\n", p, e, f
+}' "$dir/segments.log"
+echo "campaign: corpus $(wc -l <"$dir/corpus") inputs in ${dir#"$top"/}/corpus"
+exit $rc
