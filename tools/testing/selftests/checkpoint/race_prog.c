@@ -12,7 +12,8 @@
  * usage: race_prog SHARED-FILE MODE
  * MODE: mix, suid, fi, idle, hold:FD (idle, keeping FD open), inside,
  * beat:SLOT (one process), suidhold (idle, and a child that runs the
- * setuid copy); and as exec targets: exit, suid-exit, suid-sleep.
+ * setuid copy), fifo (SHARED-FILE is a FIFO to make and fill); and as
+ * exec targets: exit, suid-exit, suid-sleep.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "checkpoint_util.h"
@@ -556,6 +558,27 @@ static int mode_inside(void)
 	return GET(pg->failed) ? 1 : 0;
 }
 
+/* A FIFO that holds RACE_FIFO_BYTES, and nothing else. */
+static int mode_fifo(void)
+{
+	static char buf[RACE_FIFO_BYTES];
+	char ready[4096];
+	int fd;
+
+	memset(buf, 'f', sizeof(buf));
+	unlink(shared_path);
+	if (mkfifo(shared_path, 0600))
+		return 30;
+	fd = open(shared_path, O_RDWR);
+	if (fd < 0 || fcntl(fd, F_SETPIPE_SZ, 1 << 20) < RACE_FIFO_BYTES ||
+	    write(fd, buf, sizeof(buf)) != sizeof(buf))
+		return 31;
+	snprintf(ready, sizeof(ready), "%s.ready", shared_path);
+	close(open(ready, O_CREAT | O_WRONLY, 0600));
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode;
@@ -583,6 +606,8 @@ int main(int argc, char **argv)
 	if (keep > 0)
 		syscall(__NR_close_range, 0, keep - 1, 0);
 	syscall(__NR_close_range, keep + 1, ~0U, 0);
+	if (!strcmp(mode, "fifo"))
+		return mode_fifo();
 
 	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
 	if (n <= 0)

@@ -68,6 +68,12 @@ struct race_page {
 #define FI_CHILD	2
 #define FI_ALL		0x7ULL
 
+/*
+ * Mode fifo, the init alone: SHARED-FILE is a FIFO it makes, holding
+ * RACE_FIFO_BYTES; it creates SHARED-FILE.ready once they are in.
+ */
+#define RACE_FIFO_BYTES	(960 << 10)
+
 /* Mode idle: the init and one child; mode hold: the init holds an fd. */
 #define IDLE_INIT	0
 #define IDLE_CHILD	1

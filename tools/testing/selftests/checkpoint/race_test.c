@@ -902,4 +902,128 @@ TEST_F_TIMEOUT(r, stalled_restart_killable, 60)
 	close(img);
 }
 
+/* Container init: race_prog making a FIFO at @arg, RACE_FIFO_BYTES in it. */
+static int exec_fifo_holder(void *arg)
+{
+	return exec_sibling("race_prog", arg, "fifo");
+}
+
+/*
+ * Kernel memory charged to cgroup @cg, page-exact (memory.current also
+ * counts what per-CPU batches charged ahead), once the statistics have
+ * been flushed: every 2 s.
+ */
+static long long memcg_kernel(const char *cg)
+{
+	char path[128], line[128];
+	long long val = -1;
+	FILE *f;
+
+	sleep_ms(2500);
+	snprintf(path, sizeof(path), "%s/memory.stat", cg);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "kernel ", 7))
+			val = atoll(line + 7);
+	fclose(f);
+	return val;
+}
+
+/* Feed @len bytes into the restart's stream and let it read them all. */
+static void feed(int fd, const unsigned char *buf, size_t len)
+{
+	write(fd, buf, len);
+	WAIT_WHILE(pipe_unread(fd) > 0, 10000)
+		;
+	sleep_ms(300);
+}
+
+/*
+ * The bytes of a FIFO wait in the kernel from its record to its first
+ * file: they must be charged to the restarter's memory cgroup, or an
+ * image full of FIFOs holds memory no limit sees.  The stream stalls
+ * just before the FIFO's object and just after its bytes; between the
+ * two the kernel memory charged to the restarter's cgroup grows by what
+ * the FIFO holds.
+ */
+TEST_F_TIMEOUT(r, fifo_bytes_charged_to_restarter, 60)
+{
+	static size_t off[4096];
+	static int type[4096];
+	static unsigned char buf[8 << 20];
+	int img = scratch_file(O_RDWR), log = scratch_file(O_RDWR);
+	int n, i, obj = -1, p[2], status;
+	char path[64], ready[96], cg[96];
+	long long before, after;
+	pid_t init, r, orphan;
+	ssize_t len;
+
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_TRUE(foreign_tasks_gone(5000, &orphan))
+		TH_LOG("task %d of an earlier test is still there", orphan);
+	snprintf(path, sizeof(path), "/tmp/race-fifo-%d", getpid());
+	snprintf(ready, sizeof(ready), "%s.ready", path);
+	unlink(ready);
+	init = container_start(exec_fifo_holder, path);
+	ASSERT_GT(init, 0);
+	WAIT_WHILE(access(ready, F_OK), 10000)
+		;
+	ASSERT_EQ(0, access(ready, F_OK)) container_stop(init);
+	ASSERT_EQ(0, ckpt(init, img, log, CHECKPOINT_KILL))
+		TH_LOG("%s", log_text(log));
+	waitpid(init, &status, 0);
+	len = pread(img, buf, sizeof(buf), 0);
+	ASSERT_TRUE(len > 0 && image_complete(buf, len));
+	n = record_offsets(buf, len, off, type, 4095);
+	for (i = 0; i + 1 < n && obj < 0; i++) {
+		const struct ckpt_rec_obj *o = (const void *)(buf + off[i]);
+
+		if (type[i] == CKPT_REC_OBJ && o->obj_type == CKPT_OBJ_FIFO &&
+		    type[i + 1] == CKPT_REC_PIPE)
+			obj = i;
+	}
+	ASSERT_GE(obj, 0) TH_LOG("no FIFO in the image");
+	ASSERT_GE(off[obj + 2] - off[obj + 1], (size_t)RACE_FIFO_BYTES);
+
+	snprintf(cg, sizeof(cg), "/sys/fs/cgroup/race-fifo-%d", getpid());
+	write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	ASSERT_EQ(0, pipe(p));
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	r = fork();
+	ASSERT_GE(r, 0);
+	if (r == 0) {
+		char procs[128];
+
+		close(p[1]);
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+		if (write_file(procs, "0"))
+			_exit(200);
+		_exit(rstrt(p[0], log, 0) < 0 ? errno : 0);
+	}
+	close(p[0]);
+	feed(p[1], buf, off[obj]);
+	before = memcg_kernel(cg);
+	feed(p[1], buf + off[obj], off[obj + 2] - off[obj]);
+	after = memcg_kernel(cg);
+	kill(r, SIGKILL);
+	child_result(r);
+	close(p[1]);
+	EXPECT_TRUE(foreign_tasks_gone(5000, &orphan))
+		TH_LOG("task %d is left", orphan);
+	rmdir(cg);
+	unlink(path);
+	unlink(ready);
+	ASSERT_GE(before, 0) TH_LOG("no \"kernel\" in %s/memory.stat", cg);
+	EXPECT_GE(after - before, (long long)RACE_FIFO_BYTES * 2 / 3)
+		TH_LOG("the FIFO's %d bytes grew the restarter's cgroup by %lld bytes only",
+		       RACE_FIFO_BYTES, after - before);
+	TH_LOG("kernel memory of the restarter's cgroup: %lld before the FIFO, %lld after",
+	       before, after);
+	close(log);
+	close(img);
+}
+
 TEST_HARNESS_MAIN
