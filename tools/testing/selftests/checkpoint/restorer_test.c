@@ -276,6 +276,27 @@ TEST_F_TIMEOUT(slate, nnp_restarter_is_refused, 60)
 	expect_refused(_metadata, self, nnp_restarter, EPERM, "no_new_privs");
 }
 
+/*
+ * A parent that set no_new_privs after forking its child: restored, the
+ * child still has none (it is created before its parent gets its own).
+ */
+TEST_F_TIMEOUT(slate, nnp_set_after_fork_stays_the_parents, 60)
+{
+	pid_t pid;
+
+	take_image(_metadata, self, "nnp-late");
+	pid = restart_as(self, NULL);
+	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(-pid),
+				 log_text(self->log));
+	self->init = pid;
+	ASSERT_TRUE(ask_report(self));
+	WAIT_WHILE(R_GET(self->pg->child_ack) != 1, 20000)
+		;
+	ASSERT_EQ(1U, R_GET(self->pg->child_ack)) TH_LOG("the child does not answer");
+	EXPECT_EQ(1, self->pg->nnp);
+	EXPECT_EQ(0, self->pg->child_nnp);
+}
+
 /* ...and tasks that had it are restored. */
 TEST_F_TIMEOUT(slate, nnp_restarter_restores_nnp_tasks, 60)
 {

@@ -4,11 +4,13 @@
  * attributes when asked: restarted, it must find what the image says or
  * what a fresh task has, never its restarter's.
  *
- * usage: slate_prog SHARED-FILE UID [nnp]
+ * usage: slate_prog SHARED-FILE UID [nnp|nnp-late]
  * Maps SHARED-FILE (struct slate_page), sets its nice to SLATE_NICE,
  * becomes UID (all ids, no groups, no capabilities), sets no_new_privs
  * with "nnp", then sets ready and counts beats.  Each time the test
- * raises req it fills in the report and sets ack = req.
+ * raises req it fills in the report and sets ack = req.  With
+ * "nnp-late" it first forks a child, which only reports its own
+ * no_new_privs (child_nnp, child_ack), and then sets no_new_privs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -121,7 +123,25 @@ int main(int argc, char **argv)
 	if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
 		    setresuid(uid, uid, uid)))
 		return 6;
-	if (argc > 3 && !strcmp(argv[3], "nnp") &&
+	if (argc > 3 && !strcmp(argv[3], "nnp-late")) {
+		pid_t child = fork();
+
+		if (child < 0)
+			return 8;
+		if (child == 0) {
+			for (;;) {
+				uint32_t req = GET(pg->req);
+
+				if (req != GET(pg->child_ack)) {
+					pg->child_nnp = prctl(PR_GET_NO_NEW_PRIVS,
+							      0, 0, 0, 0);
+					SET(pg->child_ack, req);
+				}
+				nanosleep(&ms, NULL);
+			}
+		}
+	}
+	if (argc > 3 && !strncmp(argv[3], "nnp", 3) &&
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return 7;
 	SET(pg->ready, 1);

@@ -26,6 +26,8 @@ struct slate_page {
 	int64_t timerslack;	/* PR_GET_TIMERSLACK */
 	uint32_t personality;	/* personality(0xffffffff) */
 	uint32_t uid, euid;	/* getresuid() */
+	uint32_t child_ack;	/* "nnp-late": its child's report is in */
+	int32_t child_nnp;	/* and the child's PR_GET_NO_NEW_PRIVS */
 };
 
 #endif /* SLATE_PROG_H */
