@@ -971,8 +971,10 @@ TEST_F_TIMEOUT(r, fifo_bytes_charged_to_restarter, 60)
 	WAIT_WHILE(access(ready, F_OK), 10000)
 		;
 	ASSERT_EQ(0, access(ready, F_OK)) container_stop(init);
-	ASSERT_EQ(0, ckpt(init, img, log, CHECKPOINT_KILL))
-		TH_LOG("%s", log_text(log));
+	ASSERT_EQ(0, ckpt(init, img, log, CHECKPOINT_KILL)) {
+		TH_LOG("checkpoint: %m; log: %s", log_text(log));
+		container_stop(init);
+	}
 	waitpid(init, &status, 0);
 	len = pread(img, buf, sizeof(buf), 0);
 	ASSERT_TRUE(len > 0 && image_complete(buf, len));
