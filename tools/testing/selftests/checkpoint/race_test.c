@@ -882,7 +882,8 @@ TEST_F_TIMEOUT(r, stalled_restart_killable, 60)
 	close(kmsg);
 
 	init = child_of(r);
-	EXPECT_GT(init, 0) TH_LOG("no restored init under the restarter %d", r);
+	EXPECT_GT(init, 0) TH_LOG("no restored init under the restarter %d; log: %s",
+				  r, log_text(log));
 	if (init > 0)
 		kill(init, SIGKILL);
 	WAIT_WHILE(task_state(r) != 'Z', 5000)
@@ -1020,8 +1021,8 @@ TEST_F_TIMEOUT(r, fifo_bytes_charged_to_restarter, 60)
 	unlink(ready);
 	ASSERT_GE(before, 0) TH_LOG("no \"kernel\" in %s/memory.stat", cg);
 	EXPECT_GE(after - before, (long long)RACE_FIFO_BYTES * 2 / 3)
-		TH_LOG("the FIFO's %d bytes grew the restarter's cgroup by %lld bytes only",
-		       RACE_FIFO_BYTES, after - before);
+		TH_LOG("the FIFO's %d bytes grew the restarter's cgroup by %lld bytes only; log: %s",
+		       RACE_FIFO_BYTES, after - before, log_text(log));
 	TH_LOG("kernel memory of the restarter's cgroup: %lld before the FIFO, %lld after",
 	       before, after);
 	close(log);
