@@ -257,6 +257,8 @@ int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx);
 u32 ckpt_arch_vma_kind(struct vm_area_struct *vma);
 int ckpt_arch_restore_vma(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec);
 void ckpt_arch_clean_slate(void);
+const char *ckpt_arch_task_refused(struct task_struct *t);
+const char *ckpt_arch_mm_refused(struct mm_struct *mm);
 
 struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid);
 struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid);

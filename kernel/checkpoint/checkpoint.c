@@ -4,6 +4,7 @@
  * write its image.
  */
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/ipc_namespace.h>
 #include <linux/checkpoint.h>
 #include <linux/mutex.h>
@@ -94,6 +95,22 @@ static bool ckpt_pid_nested(struct ckpt_ctx *ctx, struct pid *pid)
 }
 
 /*
+ * A zombie with no records of its own exits on restart with its parent's
+ * credentials, which /proc shows for it: they must be the ones it had.
+ */
+static bool ckpt_zombie_cred_ok(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	bool same;
+
+	if (!ct->parent || ckpt_leads_threads(ctx, ct))
+		return true;
+	rcu_read_lock();
+	same = ckpt_cred_same(__task_cred(ct->task), __task_cred(ct->parent->task));
+	rcu_read_unlock();
+	return same;
+}
+
+/*
  * Complete each tree entry now that the tasks hold still: its process
  * group and session, its exit signal, whether it is stopped.  Which
  * tasks are zombies was settled by the freeze; the clone flags come
@@ -128,6 +145,11 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 			if (!ct->parent && !ckpt_leads_threads(ctx, ct))
 				return ckpt_err(ctx, -ESRCH, "the container's init has exited");
 			ct->entry.exit_code = t->exit_code;
+			get_task_comm(ct->entry.comm, t);
+			if (!ckpt_zombie_cred_ok(ctx, ct))
+				return ckpt_err(ctx, -EOPNOTSUPP,
+						"zombie %d (%s) has credentials other than its parent's; not supported",
+						ct->entry.pid, ct->entry.comm);
 			continue;
 		}
 		/*
@@ -232,6 +254,13 @@ static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
 		 ref->ipc_ns->ids[2].in_use)
 		why = "has System V IPC objects; not supported yet";
 #endif
+#ifdef CONFIG_POSIX_MQUEUE
+	else if (READ_ONCE(ref->ipc_ns->mq_queues_count))
+		why = "has POSIX message queues; not supported yet";
+#endif
+	/* unshare(CLONE_NEWTIME) done, its children not yet created. */
+	else if (ref->time_ns_for_children != ref->time_ns)
+		why = "has a time namespace pending for its children; not supported yet";
 	for (i = 1; i < ctx->nr_tasks && !why; i++) {
 		if (!ctx->tasks[i].nsproxy)
 			continue;

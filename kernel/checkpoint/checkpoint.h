@@ -88,6 +88,7 @@ const char *ckpt_path_refused_why(const struct path *path);
 void ckpt_file_id_fill(struct ckpt_file_id *id, const struct inode *inode);
 bool ckpt_file_id_valid(const struct ckpt_file_id *id, bool named);
 const struct cred *ckpt_reader_cred(struct ckpt_ctx *ctx, const char *name);
+bool ckpt_cred_same(const struct cred *a, const struct cred *b);
 int ckpt_lookup_beneath(struct ckpt_ctx *ctx, const struct path *root,
 			const char *root_name, const char *name,
 			const struct ckpt_file_id *id,

@@ -66,6 +66,38 @@ static int ckpt_cred_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 	return ret ?: ckpt_write_end(ctx);
 }
 
+/**
+ * ckpt_cred_same - whether two credentials hold what a cred record holds
+ * @a:		credentials.
+ * @b:		more credentials.
+ *
+ * Return: true if a record of either would restore the other.
+ */
+bool ckpt_cred_same(const struct cred *a, const struct cred *b)
+{
+	const struct group_info *ga = a->group_info, *gb = b->group_info;
+	int i;
+
+	if (a == b)
+		return true;
+	if (!uid_eq(a->uid, b->uid) || !uid_eq(a->euid, b->euid) ||
+	    !uid_eq(a->suid, b->suid) || !uid_eq(a->fsuid, b->fsuid) ||
+	    !gid_eq(a->gid, b->gid) || !gid_eq(a->egid, b->egid) ||
+	    !gid_eq(a->sgid, b->sgid) || !gid_eq(a->fsgid, b->fsgid) ||
+	    a->securebits != b->securebits || a->user_ns != b->user_ns ||
+	    a->cap_inheritable.val != b->cap_inheritable.val ||
+	    a->cap_permitted.val != b->cap_permitted.val ||
+	    a->cap_effective.val != b->cap_effective.val ||
+	    a->cap_bset.val != b->cap_bset.val ||
+	    a->cap_ambient.val != b->cap_ambient.val ||
+	    ga->ngroups != gb->ngroups)
+		return false;
+	for (i = 0; i < ga->ngroups; i++)
+		if (!gid_eq(ga->gid[i], gb->gid[i]))
+			return false;
+	return true;
+}
+
 static bool ckpt_caps_valid(const struct ckpt_rec_cred *r)
 {
 	u64 all = CAP_VALID_MASK;

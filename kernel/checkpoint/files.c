@@ -11,6 +11,7 @@
 #include <linux/checkpoint.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/filelock.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
 #include <linux/major.h>
@@ -220,11 +221,53 @@ static char *ckpt_file_name(struct ckpt_ctx *ctx, struct file *file, char *buf)
 	return path;
 }
 
+/* Whether @file holds a lease (fcntl(F_SETLEASE)) on its inode. */
+static bool ckpt_file_has_lease(struct file *file)
+{
+	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
+	struct file_lease *fl;
+	bool found = false;
+
+	if (!flctx || list_empty_careful(&flctx->flc_lease))
+		return false;
+	spin_lock(&flctx->flc_lock);
+	list_for_each_entry(fl, &flctx->flc_lease, c.flc_list)
+		if (fl->c.flc_file == file)
+			found = true;
+	spin_unlock(&flctx->flc_lock);
+	return found;
+}
+
+/*
+ * What fcntl(2) sets on an open file that the file record does not
+ * hold: an owner for SIGIO and SIGURG (F_SETOWN, also set by F_NOTIFY's
+ * dnotify), the signal sent (F_SETSIG), a lease.  Why @file cannot be
+ * saved, or NULL.
+ */
+static const char *ckpt_file_fcntl_refused(struct file *file)
+{
+	struct fown_struct *owner = file_f_owner(file);
+	bool set = false;
+
+	/* A lease sets an owner and O_ASYNC too: name it first. */
+	if (ckpt_file_has_lease(file))
+		return "a lease from fcntl(F_SETLEASE) is not supported";
+	if (owner) {
+		read_lock_irq(&owner->lock);
+		set = owner->pid || owner->signum;
+		read_unlock_irq(&owner->lock);
+	}
+	if (set)
+		return "fcntl(F_SETOWN, F_SETSIG or F_NOTIFY) owners are not supported";
+	return NULL;
+}
+
 /* Everything that can refuse an open file, before anything is written. */
 static int ckpt_file_collect(struct ckpt_ctx *ctx, void *ptr)
 {
 	struct file *file = ptr;
 	const struct ckpt_file_kind_ops *kind;
+	const char *why;
 	char *buf, *path;
 	u32 k;
 	int ret;
@@ -244,6 +287,11 @@ static int ckpt_file_collect(struct ckpt_ctx *ctx, void *ptr)
 		goto out;
 	}
 	kind = ckpt_file_kinds[k];
+	why = ckpt_file_fcntl_refused(file);
+	if (why) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: %s", path, why);
+		goto out;
+	}
 	if (file->f_flags & FASYNC) {
 		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: O_ASYNC files are not supported",
 			       path);

@@ -84,7 +84,7 @@ static const char *ckpt_mm_refused(struct mm_struct *mm)
 		return "prctl(PR_SET_MEMORY_MERGE) is not supported";
 	if (test_bit(MMF_HAS_MDWE, &mm->flags))
 		return "prctl(PR_SET_MDWE) is not supported";
-	return NULL;
+	return ckpt_arch_mm_refused(mm);
 }
 
 static u32 ckpt_vma_advice_bits(vm_flags_t flags)
@@ -130,6 +130,14 @@ static char *ckpt_file_path(struct ckpt_ctx *ctx, struct file *file,
 					"mapped file %s is deleted", path));
 	*len = strlen(path);
 	return path;
+}
+
+/* What mprotect(2) may grant: the VM_MAY* bits, as PROT_* bits. */
+static u32 ckpt_vma_maxprot(vm_flags_t flags)
+{
+	return (flags & VM_MAYREAD ? PROT_READ : 0) |
+	       (flags & VM_MAYWRITE ? PROT_WRITE : 0) |
+	       (flags & VM_MAYEXEC ? PROT_EXEC : 0);
 }
 
 /*
@@ -283,17 +291,27 @@ static const char *ckpt_snap_vma(struct vm_area_struct *vma,
 		.end = vma->vm_end,
 		.pgoff = vma->vm_pgoff,
 		.prot = ckpt_vma_prot(vma),
-		.flags = vma->vm_flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE,
+		/*
+		 * MAP_SHARED of a file opened read-only leaves VM_MAYSHARE
+		 * without VM_SHARED: still a shared mapping, which
+		 * mprotect(PROT_WRITE) refuses and a private one would not.
+		 */
+		.flags = vma->vm_flags & VM_MAYSHARE ? MAP_SHARED : MAP_PRIVATE,
 		.kind = ckpt_arch_vma_kind(vma),
 	};
 	snap->file = NULL;
 	if (rec->kind)
 		return NULL;
+	rec->maxprot = ckpt_vma_maxprot(vma->vm_flags);
 	for (i = 0; i < ARRAY_SIZE(ckpt_vma_refused); i++)
 		if (vma->vm_flags & ckpt_vma_refused[i].vm)
 			return ckpt_vma_refused[i].why;
 	if (vma->vm_flags & ~CKPT_VM_KNOWN)
 		return "it has unsupported flags";
+	if (anon_vma_name(vma))
+		return "a name from PR_SET_VMA_ANON_NAME is not supported";
+	if (vma_policy(vma))
+		return "a NUMA policy from mbind(2) is not supported";
 	rec->advice = ckpt_vma_advice_bits(vma->vm_flags);
 	if (vma->vm_flags & VM_GROWSDOWN)
 		rec->flags |= MAP_GROWSDOWN;
@@ -323,8 +341,8 @@ static const char *ckpt_snap_vma(struct vm_area_struct *vma,
 		snap->file = get_file(vma->vm_file);
 		return ckpt_path_refused_why(file_user_path(vma->vm_file));
 	}
-	rec->kind = vma->vm_flags & VM_SHARED ? CKPT_VMA_FILE_SHARED :
-						CKPT_VMA_FILE_PRIVATE;
+	rec->kind = vma->vm_flags & VM_MAYSHARE ? CKPT_VMA_FILE_SHARED :
+						  CKPT_VMA_FILE_PRIVATE;
 	/* The file the task mapped: an overlay's, not its backing file. */
 	ckpt_file_id_fill(&rec->id, file_user_inode(vma->vm_file));
 	snap->file = get_file(vma->vm_file);
@@ -618,6 +636,39 @@ static int ckpt_restore_advice(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *
 	return 0;
 }
 
+/*
+ * What mprotect(2) may later grant the new VMA is what it could grant
+ * the saved one: mmap(2) derived it from the file's open mode, the
+ * mapping type and the mount (noexec), and a mount that changed since
+ * would widen or narrow it.
+ */
+static int ckpt_check_maxprot(struct ckpt_ctx *ctx,
+			      const struct ckpt_rec_vma *rec, const char *path)
+{
+	struct vm_area_struct *vma;
+	u32 maxprot = 0;
+	bool shared = false;
+	int ret;
+
+	ret = mmap_read_lock_killable(current->mm);
+	if (ret)
+		return ret;
+	/* It may have merged with its neighbours: they have its flags. */
+	vma = vma_lookup(current->mm, rec->start);
+	if (vma && vma->vm_end >= rec->end) {
+		maxprot = ckpt_vma_maxprot(vma->vm_flags);
+		shared = vma->vm_flags & VM_MAYSHARE;
+	}
+	mmap_read_unlock(current->mm);
+	if (maxprot != rec->maxprot ||
+	    shared != ((rec->flags & MAP_TYPE) == MAP_SHARED))
+		return ckpt_err(ctx, -EACCES,
+				"mapping %#llx-%#llx%s%s: mprotect(2) could grant it %#x here, %#x when saved",
+				rec->start, rec->end, path ? " of " : "",
+				path ?: "", maxprot, rec->maxprot);
+	return 0;
+}
+
 static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 {
 	struct ckpt_rec_vma rec;
@@ -650,7 +701,8 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	    rec.flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN | MAP_NORESERVE) ||
 	    (rec.flags & MAP_TYPE) == (MAP_SHARED | MAP_PRIVATE) ||
 	    rec.pgoff > (ULONG_MAX >> PAGE_SHIFT) ||
-	    rec.advice & ~CKPT_VMA_ADVICE_ALL || rec.__pad ||
+	    rec.advice & ~CKPT_VMA_ADVICE_ALL ||
+	    rec.maxprot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
 	    !ckpt_file_id_valid(&rec.id, named))
 		return ckpt_err(ctx, -EINVAL, "malformed mapping record at offset %llu",
 				ctx->rec_start);
@@ -663,13 +715,22 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 				rec.start, rec.end);
 
 	if (rec.kind == CKPT_VMA_VDSO || rec.kind == CKPT_VMA_VVAR) {
-		if (rec.advice)
+		if (rec.advice || rec.maxprot)
 			return ckpt_err(ctx, -EINVAL, "vdso mapping record with advice");
 		ret = ckpt_read_end(ctx);
 		return ret ?: ckpt_arch_restore_vma(ctx, &rec);
 	}
+	/* What mprotect(2) could grant covers what the mapping has. */
+	if (rec.prot & ~rec.maxprot)
+		return ckpt_err(ctx, -EINVAL, "malformed mapping record at offset %llu",
+				ctx->rec_start);
 	if (named) {
-		bool wr = rec.kind == CKPT_VMA_FILE_SHARED && rec.prot & PROT_WRITE;
+		/*
+		 * A shared mapping may be made writable (VM_MAYWRITE) only
+		 * if its file was open for writing: open it so again.
+		 */
+		bool wr = rec.kind == CKPT_VMA_FILE_SHARED &&
+			  rec.maxprot & PROT_WRITE;
 		struct ckpt_want want = {
 			.type = S_IFREG,
 			.mapx = rec.prot & PROT_EXEC,
@@ -731,7 +792,8 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 			       rec.start, rec.end);
 		goto out;
 	}
-	if (rec.kind == CKPT_VMA_ANON || rec.kind == CKPT_VMA_FILE_PRIVATE)
+	ret = ckpt_check_maxprot(ctx, &rec, path);
+	if (!ret && (rec.kind == CKPT_VMA_ANON || rec.kind == CKPT_VMA_FILE_PRIVATE))
 		ret = ckpt_read_page_runs(ctx, rec.start, rec.end,
 					  ckpt_put_user_page, mm);
 	if (!ret)

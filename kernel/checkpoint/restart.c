@@ -26,6 +26,22 @@
 
 #include "checkpoint.h"
 
+/* A zombie's name, a string; nothing where the task record has it. */
+static int ckpt_check_tree_comm(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	const char *comm = ct->entry.comm;
+	bool ok;
+
+	if (ct->entry.flags & CKPT_TREE_ZOMBIE)
+		ok = memchr(comm, 0, sizeof(ct->entry.comm));
+	else
+		ok = !memchr_inv(comm, 0, sizeof(ct->entry.comm));
+	if (!ok)
+		return ckpt_err(ctx, -EINVAL, "task %d: bad name in its tree entry",
+				ct->entry.pid);
+	return 0;
+}
+
 /* Where @ct hangs in the tree, checking the image's tree order. */
 static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
@@ -188,7 +204,7 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 		init_completion(&ct->done);
 		init_completion(&ct->gone);
 		ctx->nr_tasks = i + 1;
-		ret = ckpt_link_task(ctx, ct);
+		ret = ckpt_link_task(ctx, ct) ?: ckpt_check_tree_comm(ctx, ct);
 		if (ret)
 			return ret;
 		ret = xa_insert(&ctx->by_pid, ct->entry.pid, ct,

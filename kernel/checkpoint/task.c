@@ -5,6 +5,7 @@
  * reads its own part of the image, then waits for the coordinator to
  * write its registers and release it.
  */
+#include <linux/audit.h>
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
 #include <linux/fdtable.h>
@@ -19,15 +20,21 @@
 #include <linux/resource.h>
 #include <linux/rseq.h>
 #include <linux/seccomp.h>
+#include <linux/security.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
 #include <linux/tty.h>
 #include <linux/utsname.h>
+#include <uapi/linux/keyctl.h>
 #include <uapi/linux/sched/types.h>
 
 #include "checkpoint.h"
+#ifdef CONFIG_SECURITY_LANDLOCK
+/* Whether a task is confined: Landlock has no interface for it outside. */
+#include "../../security/landlock/cred.h"
+#endif
 
 /**
  * ckpt_leads_threads - whether a task is followed by threads of its own
@@ -151,6 +158,71 @@ static void ckpt_unpin_task_objs(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	put_cred(ct->objs.cred);
 }
 
+/*
+ * What a task has set that no record holds, and a restored task would
+ * silently lose: it starts from a clean slate, or from what its
+ * restarter has.  Why @t cannot be saved, or NULL.
+ */
+static const char *ckpt_task_refused(struct task_struct *t)
+{
+	const char *why = NULL;
+	u32 mine, theirs;
+
+	if (test_task_syscall_work(t, SYSCALL_USER_DISPATCH))
+		return "uses syscall user dispatch (PR_SET_SYSCALL_USER_DISPATCH); not supported";
+#ifdef CONFIG_NUMA
+	if (READ_ONCE(t->mempolicy))
+		return "has a NUMA policy from set_mempolicy(2); not supported";
+#endif
+#ifdef CONFIG_SCHED_CORE
+	if (t->core_cookie)
+		return "has a core scheduling cookie (PR_SCHED_CORE); not supported";
+#endif
+#ifdef CONFIG_IO_URING
+	/* Set up by io_uring_setup(2), and kept after the ring is closed. */
+	if (READ_ONCE(t->io_uring))
+		return "has used io_uring; not supported";
+#endif
+#ifdef CONFIG_USER_EVENTS
+	if (READ_ONCE(t->user_event_mm))
+		return "has user_events registered; not supported";
+#endif
+#ifdef CONFIG_AUDIT
+	/* A restored task inherits both from its restarter. */
+	if (!uid_eq(audit_get_loginuid(t), audit_get_loginuid(current)) ||
+	    audit_get_sessionid(t) != audit_get_sessionid(current))
+		return "has a loginuid or audit session not the checkpointer's; not supported";
+	if (READ_ONCE(t->signal->audit_tty))
+		return "has TTY auditing on (AUDIT_TTY_SET); not supported";
+#endif
+#ifdef CONFIG_SECURITY_LANDLOCK
+	/* Restored tasks run in the restarter's domain, not their own. */
+	if (landlock_initialized && landlocked(t))
+		return "is confined by Landlock (landlock_restrict_self(2)); not supported";
+#endif
+	/* Restored tasks carry the restarter's label, keyrings likewise. */
+	security_current_getsecid_subj(&mine);
+	security_task_getsecid_obj(t, &theirs);
+	if (mine != theirs)
+		return "has an LSM label other than the checkpointer's; not supported";
+#ifdef CONFIG_KEYS
+	{
+		const struct cred *cred;
+
+		rcu_read_lock();
+		cred = __task_cred(t);
+		if (cred->thread_keyring || cred->process_keyring ||
+		    cred->session_keyring != current_cred()->session_keyring ||
+		    cred->jit_keyring != KEY_REQKEY_DEFL_DEFAULT)
+			why = "has keyrings or a request-key default of its own; not supported";
+		rcu_read_unlock();
+	}
+#endif
+	if (!why && !t->exit_state)
+		why = ckpt_arch_task_refused(t);
+	return why;
+}
+
 /**
  * ckpt_collect_task - check one task and collect what it uses
  * @ctx:	checkpoint context, before anything is written.
@@ -168,6 +240,7 @@ int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	/* An exited leader holds none of its own; its thread counts them. */
 	bool borrowed = src != ct->task;
 	struct ckpt_task *pt = ct->parent;
+	const char *why;
 	int ret;
 
 	/* Restored without its filters, it would run unconfined. */
@@ -175,6 +248,10 @@ int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"task %d (%s) runs under seccomp; not supported yet",
 				ct->entry.pid, ct->task->comm);
+	why = ckpt_task_refused(ct->task);
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP, "task %d (%s) %s",
+				ct->entry.pid, ct->task->comm, why);
 	ckpt_pin_task_objs(ct, src);
 	/* In the order they are written: credentials first. */
 	ret = ckpt_task_cred(ctx, ct) ?:
@@ -214,7 +291,15 @@ static int ckpt_save_sigstate(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	if (!lock_task_sighand(t, &flags))
 		return ckpt_err(ctx, -ESRCH, "task %d exited during checkpoint",
 				ct->entry.pid);
-	rec->blocked = t->blocked.sig[0];
+	/*
+	 * Parked in sigsuspend(), ppoll(), pselect6() or epoll_pwait(),
+	 * it blocks the call's temporary mask; the mask it goes back to is
+	 * saved_sigmask.  The image re-issues the call (or returns its
+	 * -EINTR), which sets the temporary one again: save the mask it
+	 * had around the call, which user mode sees after it.
+	 */
+	rec->blocked = test_tsk_restore_sigmask(t) ? t->saved_sigmask.sig[0] :
+						     t->blocked.sig[0];
 	rec->altstack_sp = t->sas_ss_sp;
 	rec->altstack_size = t->sas_ss_size;
 	rec->altstack_flags = t->sas_ss_flags;
@@ -735,6 +820,10 @@ int ckpt_restore_task_fn(void *arg)
 	ckpt_pidns_enter(ctx, ct);
 
 	if (zombie && !ckpt_leads_threads(ctx, ct)) {
+		/* What ps(1) shows for it: its name, its parent's ids. */
+		set_task_comm(current, ct->entry.comm);
+		if (ct->parent && ct->parent->cred)
+			ckpt_commit_creds(ct, ct->parent->cred);
 		/* Exit signal 0 for now: see ckpt_link_groups(). */
 		ct->err = 0;
 		complete(&ct->done);

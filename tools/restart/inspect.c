@@ -137,9 +137,12 @@ static json_object *record_json(const struct ckpt_rec *r)
 			if (te[i].flags & CKPT_TREE_STOPPED)
 				json_object_object_add(x, "stopped",
 						       json_object_new_boolean(1));
-			if (te[i].flags & CKPT_TREE_ZOMBIE)
+			if (te[i].flags & CKPT_TREE_ZOMBIE) {
 				json_object_object_add(x, "zombie_status",
 						       jint(te[i].exit_code));
+				json_object_object_add(x, "comm",
+						       jstr(te[i].comm, sizeof(te[i].comm)));
+			}
 			json_object_array_add(a, x);
 		}
 		json_object_object_add(o, "tasks", a);
@@ -174,6 +177,7 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "start", juint(v->start));
 		json_object_object_add(o, "end", juint(v->end));
 		json_object_object_add(o, "prot", jint(v->prot));
+		json_object_object_add(o, "maxprot", jint(v->maxprot));
 		json_object_object_add(o, "kind", jint(v->kind));
 		if (v->kind == CKPT_VMA_SHMEM)
 			json_object_object_add(o, "shmem", jint(v->obj_ref));
@@ -503,6 +507,7 @@ static json_object *mapping_json(const struct mapping *m)
 	json_object_object_add(o, "start", juint(vma->start));
 	json_object_object_add(o, "end", juint(vma->end));
 	json_object_object_add(o, "prot", prot_json(vma->prot));
+	json_object_object_add(o, "maxprot", prot_json(vma->maxprot));
 	json_object_object_add(o, "kind",
 			       json_object_new_string(name_of(vma_kinds,
 							      ARRAY_SIZE(vma_kinds),

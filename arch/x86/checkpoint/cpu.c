@@ -17,8 +17,10 @@
 #include <linux/regset.h>
 #include <linux/restart_block.h>
 #include <linux/sched/task_stack.h>
+#include <linux/seccomp.h>
 #include <linux/slab.h>
 #include <linux/prctl.h>
+#include <asm/desc.h>
 #include <asm/fpu/types.h>
 #include <asm/io_bitmap.h>
 #include <asm/prctl.h>
@@ -324,4 +326,72 @@ void ckpt_arch_clean_slate(void)
 	set_tsc_mode(PR_TSC_ENABLE);
 	/* -ENODEV without CPUID faulting, which then was never on. */
 	do_arch_prctl_common(ARCH_SET_CPUID, 1);
+}
+
+/**
+ * ckpt_arch_task_refused - the x86 thread state no record holds
+ * @t:		a frozen task of the container, not exited.
+ *
+ * Checked before anything is written.  Each of these a restored task
+ * would silently lose, since it starts from the clean slate above.
+ *
+ * Return: why @t cannot be saved, or NULL.
+ */
+const char *ckpt_arch_task_refused(struct task_struct *t)
+{
+	unsigned int i;
+
+	if (test_tsk_thread_flag(t, TIF_ADDR32) ||
+	    !user_64bit_mode(task_pt_regs(t)))
+		return "32-bit (ia32 or x32) code is not supported";
+	for (i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++)
+		if (!desc_empty(&t->thread.tls_array[i]))
+			return "set_thread_area(2) TLS entries are not supported";
+	/* Strict seccomp disables the TSC itself, and is restored so. */
+	if (test_tsk_thread_flag(t, TIF_NOTSC) &&
+	    seccomp_mode(&t->seccomp) != SECCOMP_MODE_STRICT)
+		return "prctl(PR_SET_TSC, PR_TSC_SIGSEGV) is not supported";
+	if (test_tsk_thread_flag(t, TIF_NOCPUID))
+		return "arch_prctl(ARCH_SET_CPUID, 0) is not supported";
+	if (t->group_leader->thread.fpu.perm.__state_perm &
+	    ~fpu_kernel_cfg.default_features)
+		return "arch_prctl(ARCH_REQ_XCOMP_PERM) permissions (AMX) are not supported";
+#ifdef CONFIG_X86_IOPL_IOPERM
+	if (t->thread.iopl_emul || t->thread.io_bitmap)
+		return "iopl(2) and ioperm(2) port access is not supported";
+#endif
+#ifdef CONFIG_X86_USER_SHADOW_STACK
+	if (t->thread.features || t->thread.features_locked)
+		return "arch_prctl(ARCH_SHSTK_*) shadow stack state is not supported";
+#endif
+#ifdef CONFIG_HAVE_HW_BREAKPOINT
+	for (i = 0; i < HBP_NUM; i++)
+		if (t->thread.ptrace_bps[i])
+			return "debug registers set through ptrace(2) are not supported";
+#endif
+	return NULL;
+}
+
+/**
+ * ckpt_arch_mm_refused - the x86 address space state no record holds
+ * @mm:		an address space of the container.
+ *
+ * Return: why @mm cannot be saved, or NULL.
+ */
+const char *ckpt_arch_mm_refused(struct mm_struct *mm)
+{
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+	if (READ_ONCE(mm->context.ldt))
+		return "a local descriptor table from modify_ldt(2) is not supported";
+#endif
+#ifdef CONFIG_ADDRESS_MASKING
+	if (mm->context.lam_cr3_mask ||
+	    test_bit(MM_CONTEXT_FORCE_TAGGED_SVA, &mm->context.flags))
+		return "linear address masking (ARCH_ENABLE_TAGGED_ADDR) is not supported";
+#endif
+#ifdef CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS
+	if (mm->context.pkey_allocation_map & ~1U)
+		return "protection keys (pkey_alloc(2), execute-only memory) are not supported";
+#endif
+	return NULL;
 }

@@ -196,6 +196,8 @@ struct ckpt_rec_trailer {
 #define CKPT_TREE_FLAGS		(CKPT_TREE_CLONE_FLAGS | CKPT_TREE_STOPPED | \
 				 CKPT_TREE_ZOMBIE)
 
+#define CKPT_TASK_COMM_LEN	16
+
 /**
  * struct ckpt_tree_entry - one task of the container, in creation order
  * @pid:	pid in the container's pid namespace.
@@ -213,6 +215,8 @@ struct ckpt_rec_trailer {
  *		an index into the CKPT_REC_PIDNS table.
  * @child_pidns: the pid namespace its children are created in, likewise
  *		(it differs from @pidns after unshare(CLONE_NEWPID)).
+ * @comm:	CKPT_TREE_ZOMBIE: its name, NUL-padded, as ps(1) shows it;
+ *		all zero for other tasks, whose task record has it.
  *
  * The entries are in depth-first preorder from the init: a task's parent
  * comes before it, and its descendants follow it without a break.
@@ -228,6 +232,7 @@ struct ckpt_tree_entry {
 	__s32 exit_signal;
 	__u32 pidns;
 	__u32 child_pidns;
+	char comm[CKPT_TASK_COMM_LEN];
 };
 
 #define CKPT_UTS_LEN		65
@@ -302,7 +307,6 @@ struct ckpt_rec_obj {
 	__u32 obj_type;
 };
 
-#define CKPT_TASK_COMM_LEN	16
 
 /**
  * struct ckpt_rec_task - one task's own state and the objects it uses
@@ -450,14 +454,19 @@ enum ckpt_vma_kind {
  * @end:	address after the last.
  * @pgoff:	file offset in pages.
  * @prot:	PROT_* bits.
- * @flags:	MAP_SHARED/MAP_PRIVATE, MAP_GROWSDOWN, MAP_NORESERVE.
+ * @flags:	MAP_SHARED (VM_MAYSHARE: mapped MAP_SHARED, even of a file
+ *		opened read-only) or MAP_PRIVATE, MAP_GROWSDOWN,
+ *		MAP_NORESERVE.
  * @kind:	enum ckpt_vma_kind.
  * @path_len:	bytes of path following.
  * @obj_ref:	CKPT_VMA_SHMEM: the memory, written before; @pgoff is into it.
  * @cred_ref:	a file-backed VMA: objref of the credentials its file was
  *		opened with; zero otherwise.
  * @advice:	CKPT_VMA_* bits: what madvise(2) and mlock(2) set on it.
- * @__pad:	zero.
+ * @maxprot:	PROT_* bits mprotect(2) may give it (its VM_MAYREAD,
+ *		VM_MAYWRITE, VM_MAYEXEC); a superset of @prot.  A MAP_SHARED
+ *		file mapping without PROT_WRITE here had its file opened
+ *		read-only, and comes back that way.
  * @id:		a file-backed VMA: the file's identity; zero otherwise.
  */
 struct ckpt_rec_vma {
@@ -472,7 +481,7 @@ struct ckpt_rec_vma {
 	__u32 obj_ref;
 	__u32 cred_ref;
 	__u32 advice;
-	__u32 __pad;
+	__u32 maxprot;
 	struct ckpt_file_id id;
 };
 

@@ -396,10 +396,10 @@ TEST(counts_that_do_not_fit)
 
 	c = synth_at(&s, 1);
 	c->nr_tasks = 2;
-	DAMAGE_AT(&s, 1, "2 tasks and 0 pids do not fit a 192-byte record");
+	DAMAGE_AT(&s, 1, "2 tasks and 0 pids do not fit a 208-byte record");
 	c->nr_tasks = 0;
 	c->nr_pids = 7;
-	DAMAGE_AT(&s, 1, "0 tasks and 7 pids do not fit a 192-byte record");
+	DAMAGE_AT(&s, 1, "0 tasks and 7 pids do not fit a 208-byte record");
 	synth_free(&s);
 }
 

@@ -157,6 +157,10 @@ static void synth_vma(struct synth *s, uint64_t start, uint64_t end,
 		.path_len = path ? strlen(path) : 0,
 	};
 
+	/* What mmap(2) allows a private mapping; the vdso's is not saved. */
+	if (kind != CKPT_VMA_VDSO && kind != CKPT_VMA_VVAR)
+		v.maxprot = PROT_READ | PROT_WRITE | PROT_EXEC;
+
 	if (path) {
 		v.id = synth_id(path);
 		v.cred_ref = s->cred;
@@ -515,11 +519,13 @@ void synth_threads(struct synth *s)
 	struct ckpt_rec_vma text = {
 		.start = 0x401000, .end = 0x402000,
 		.prot = PROT_READ | PROT_EXEC, .flags = MAP_PRIVATE,
+		.maxprot = PROT_READ | PROT_WRITE | PROT_EXEC,
 		.kind = CKPT_VMA_FILE_PRIVATE, .path_len = mm.exe_len,
 	};
 	struct ckpt_rec_vma shared = {
 		.start = 0x7ffff7ff0000, .end = 0x7ffff7ff2000,
 		.prot = PROT_READ | PROT_WRITE, .flags = MAP_SHARED,
+		.maxprot = PROT_READ | PROT_WRITE | PROT_EXEC,
 		.kind = CKPT_VMA_SHMEM,
 	};
 	struct ckpt_rec_shmem shm = { .size = 2 * SYNTH_PAGE_SIZE };

@@ -140,6 +140,8 @@ static const struct kf_field kf_tree_f[] = {
 	KF_F(ckpt_tree_entry, exit_signal, K_SIG),
 	KF_F(ckpt_tree_entry, pidns, K_NSIDX),
 	KF_F(ckpt_tree_entry, child_pidns, K_NSIDX),
+	/* The first 8 bytes: kf_put() writes at most a u64. */
+	{ "comm", offsetof(struct ckpt_tree_entry, comm), 8, K_NUM },
 };
 
 static const struct kf_field kf_container_f[] = {
@@ -284,7 +286,7 @@ static const struct kf_field kf_vma_f[] = {
 	KF_F(ckpt_rec_vma, obj_ref, K_REF),
 	KF_F(ckpt_rec_vma, cred_ref, K_REF),
 	KF_F(ckpt_rec_vma, advice, K_FLAGS),
-	KF_F(ckpt_rec_vma, __pad, K_PAD),
+	KF_F(ckpt_rec_vma, maxprot, K_FLAGS),
 	KF_F(ckpt_rec_vma, id.ino, K_NUM),
 	KF_F(ckpt_rec_vma, id.dev, K_NUM),
 	KF_F(ckpt_rec_vma, id.generation, K_NUM),

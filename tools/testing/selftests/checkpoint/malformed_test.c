@@ -609,6 +609,11 @@ TEST_F_TIMEOUT(tree_image, malformed_entries, 120)
 	e[b].flags |= 1U << 31;
 	try_tree(_metadata, self, size, "B's flags", e[b].flags,
 		 "malformed tree entry");
+	/* A name is a zombie's only; the others' are in their records. */
+	e = tree_copy(self);
+	e[b].comm[0] = 'x';
+	try_tree(_metadata, self, size, "B's name in its tree entry", 'x',
+		 "bad name in its tree entry");
 	assert_all_refused(_metadata, &self->im);
 }
 
@@ -1150,10 +1155,6 @@ TEST_F_TIMEOUT(image, file_identities, 120)
 	try_refused(_metadata, im, "mapping with unknown advice", EINVAL,
 		    "malformed mapping record");
 	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
-	v->__pad = 1;
-	try_refused(_metadata, im, "mapping padding", EINVAL,
-		    "malformed mapping record");
-	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
 	v->advice = CKPT_VMA_WIPEONFORK;
 	try_refused(_metadata, im, "WIPEONFORK on a shared file mapping", EINVAL,
 		    "madvise");
@@ -1182,6 +1183,21 @@ TEST_F_TIMEOUT(image, file_identities, 120)
 	v->start = 0;
 	v->end = 4096;
 	try_refused(_metadata, im, "mapping at 0", EPERM, "lies below mmap_min_addr");
+	v = fresh_vma(im, CKPT_VMA_ANON);
+	v->maxprot |= 1U << 3;
+	try_refused(_metadata, im, "mapping ceiling with unknown bits", EINVAL,
+		    "malformed mapping record");
+	v = fresh_vma(im, CKPT_VMA_ANON);
+	ASSERT_NE(0U, v->prot);
+	v->maxprot = 0;
+	try_refused(_metadata, im, "mapping beyond its ceiling", EINVAL,
+		    "malformed mapping record");
+	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
+	ASSERT_EQ(0U, v->prot & PROT_EXEC);
+	/* Whether its mount is noexec or not, the other answer. */
+	v->maxprot ^= PROT_EXEC;
+	try_refused(_metadata, im, "mapping ceiling mmap(2) would not give", EACCES,
+		    "mprotect(2) could grant");
 	assert_all_refused(_metadata, im);
 }
 

@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The long tail of task state (issue 11, R1..R46): what is saved comes
+ * back, and what is not is refused by name with the container left
+ * running.
+ *
+ * Saved, checked by the restored container's init itself:
+ * - the access ceiling of file mappings (VM_MAY*): a PROT_READ
+ *   MAP_SHARED mapping of a file opened O_RDWR may still be made
+ *   writable, one of a file opened O_RDONLY may not and stays shared,
+ *   and a PROT_READ private one may be made writable (copy on write);
+ * - the signal mask around sigsuspend(2): a task parked in it gets its
+ *   own mask back after the handler, not the call's temporary one;
+ * - a zombie's name, as /proc shows it.
+ *
+ * Refused at checkpoint: POSIX message queues, a time namespace pending
+ * for children, F_SETOWN, F_SETSIG, a lease, io_uring, PR_SET_TSC,
+ * syscall user dispatch, and a zombie whose ids are not its parent's.
+ * (TLS entries: set_thread_area(2) is ia32-only, and ia32 is not built.)
+ *
+ * The container's init is this program again (see maybe_container()),
+ * meeting the test through a shared control file.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <linux/io_uring.h>
+#include <mqueue.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+
+#include "checkpoint_util.h"
+#include "../kselftest_harness.h"
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH	59
+#define PR_SYS_DISPATCH_ON		1
+#endif
+#ifndef SYSCALL_DISPATCH_FILTER_ALLOW
+#define SYSCALL_DISPATCH_FILTER_ALLOW	0
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME			0x00000080
+#endif
+
+#define READY_OFF	0
+#define GO_OFF		64
+#define ZOMBIE_NAME	"tail-zombie"
+#define ZOMBIE_CODE	7
+#define ZOMBIE_UID	1000
+
+enum mode {
+	M_MAPS,
+	M_SIGSUSPEND,
+	M_ZOMBIE,
+	M_MQUEUE,
+	M_TIMENS,
+	M_SETOWN,
+	M_SETSIG,
+	M_LEASE,
+	M_IO_URING,
+	M_TSC,
+	M_SUD,
+	M_ZOMBIE_CRED,
+};
+
+static enum mode mode;
+static char ctl_path[64];
+static char *ctl;
+static long page;
+
+static char *map_ctl(void)
+{
+	int fd = open(ctl_path, O_RDWR);
+	char *p;
+
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* A file of one page of @c next to the control file. */
+static int data_file(const char *tag, char c, int flags)
+{
+	char path[96], buf[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s-%s", ctl_path, tag);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -1;
+	memset(buf, c, sizeof(buf));
+	if (write(fd, buf, sizeof(buf)) != sizeof(buf)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return open(path, flags);
+}
+
+/* The VmFlags line of the mapping that starts at @addr, or "". */
+static void vmflags(void *addr, char *out, size_t len)
+{
+	char line[512], want[32];
+	bool in = false;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	out[0] = '\0';
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, want, strlen(want)))
+			in = true;
+		else if (in && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(out, len, "%s", line + 8);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static bool has_flag(const char *flags, const char *flag)
+{
+	char word[5];
+
+	snprintf(word, sizeof(word), " %s", flag);
+	return strstr(flags, word) != NULL;
+}
+
+/* R4: shared of O_RDWR, shared of O_RDONLY, private of O_RDONLY. */
+static char *maps[3];
+
+static int set_up_maps(void)
+{
+	static const struct {
+		const char *tag;
+		int flags, map;
+	} m[3] = {
+		{ "rw", O_RDWR, MAP_SHARED },
+		{ "ro", O_RDONLY, MAP_SHARED },
+		{ "priv", O_RDONLY, MAP_PRIVATE },
+	};
+	int i, fd;
+
+	for (i = 0; i < 3; i++) {
+		fd = data_file(m[i].tag, 'a' + i, m[i].flags);
+		if (fd < 0)
+			return 10 + i;
+		maps[i] = mmap(NULL, page, PROT_READ, m[i].map, fd, 0);
+		close(fd);
+		if (maps[i] == MAP_FAILED)
+			return 13 + i;
+	}
+	/* The ceiling as mmap(2) set it, checked before it is saved. */
+	if (mprotect(maps[1], page, PROT_READ | PROT_WRITE) != -1 || errno != EACCES)
+		return 16;
+	return 0;
+}
+
+static int check_maps(void)
+{
+	char flags[512], path[96], c;
+	int i, fd;
+
+	for (i = 0; i < 3; i++)
+		if (maps[i][0] != 'a' + i)
+			return 20 + i;
+	/* Shared, writable file: may be made writable, and writes through. */
+	vmflags(maps[0], flags, sizeof(flags));
+	if (!has_flag(flags, "sh") || !has_flag(flags, "mw"))
+		return 23;
+	if (mprotect(maps[0], page, PROT_READ | PROT_WRITE))
+		return 24;
+	maps[0][0] = 'A';
+	snprintf(path, sizeof(path), "%s-rw", ctl_path);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || read(fd, &c, 1) != 1 || c != 'A')
+		return 25;
+	close(fd);
+	/* Shared, read-only file: still shared, never writable. */
+	vmflags(maps[1], flags, sizeof(flags));
+	if (!has_flag(flags, "ms") || has_flag(flags, "mw") || has_flag(flags, "sh"))
+		return 26;
+	if (mprotect(maps[1], page, PROT_READ | PROT_WRITE) != -1 || errno != EACCES)
+		return 27;
+	/* Private: copy on write, the file untouched. */
+	vmflags(maps[2], flags, sizeof(flags));
+	if (!has_flag(flags, "mw") || has_flag(flags, "ms"))
+		return 28;
+	if (mprotect(maps[2], page, PROT_READ | PROT_WRITE))
+		return 29;
+	maps[2][0] = 'C';
+	snprintf(path, sizeof(path), "%s-priv", ctl_path);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || read(fd, &c, 1) != 1 || c != 'c')
+		return 30;
+	close(fd);
+	return 0;
+}
+
+/* R1: parked in sigsuspend() with SIGUSR2 blocked around it. */
+static volatile sig_atomic_t got_usr1;
+
+static void on_usr1(int sig)
+{
+	got_usr1 = 1;
+}
+
+static int run_sigsuspend(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	sigset_t mask, none, now;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR2);
+	sigemptyset(&none);
+	if (sigaction(SIGUSR1, &sa, NULL) || sigprocmask(SIG_SETMASK, &mask, NULL))
+		return 40;
+	strcpy(ctl + READY_OFF, "ready");
+	/* The test checkpoints it once /proc shows the empty mask. */
+	while (!got_usr1)
+		sigsuspend(&none);
+	if (sigprocmask(SIG_SETMASK, NULL, &now))
+		return 41;
+	if (!sigismember(&now, SIGUSR2))
+		return 42;
+	if (sigismember(&now, SIGUSR1))
+		return 43;
+	return 0;
+}
+
+/*
+ * R46: a child that exited under its own name and ids, not yet reaped;
+ * its parent takes the same ids (M_ZOMBIE) or keeps root's.
+ */
+static pid_t zombie;
+
+static int become(uid_t id)
+{
+	return setresgid(id, id, id) || setresuid(id, id, id);
+}
+
+static int set_up_zombie(void)
+{
+	siginfo_t si;
+
+	zombie = fork();
+	if (zombie < 0)
+		return 50;
+	if (zombie == 0) {
+		prctl(PR_SET_NAME, ZOMBIE_NAME, 0, 0, 0);
+		_exit(become(ZOMBIE_UID) ? 1 : ZOMBIE_CODE);
+	}
+	if (waitid(P_PID, zombie, &si, WEXITED | WNOWAIT))
+		return 51;
+	if (mode == M_ZOMBIE && become(ZOMBIE_UID))
+		return 55;
+	return 0;
+}
+
+/* Its name is checked from outside: /proc is not the container's. */
+static int check_zombie(void)
+{
+	int status;
+
+	if (waitpid(zombie, &status, 0) != zombie || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != ZOMBIE_CODE)
+		return 54;
+	return 0;
+}
+
+/* Set up what a refusal mode is about; 0 or a setup failure. */
+static int set_up_refused(void)
+{
+	static unsigned char selector = SYSCALL_DISPATCH_FILTER_ALLOW;
+	struct io_uring_params params = { };
+	mqd_t q;
+	int fd;
+
+	switch (mode) {
+	case M_MQUEUE:
+		/* In an ipc namespace of its own, gone with it. */
+		if (unshare(CLONE_NEWIPC))
+			return 60;
+		q = mq_open("/tail", O_CREAT | O_RDWR, 0600, NULL);
+		return q == (mqd_t)-1 ? 61 : 0;
+	case M_TIMENS:
+		return unshare(CLONE_NEWTIME) ? 60 : 0;
+	case M_SETOWN:
+		fd = data_file("own", 'o', O_RDONLY);
+		return fd < 0 || fcntl(fd, F_SETOWN, getpid()) ? 60 : 0;
+	case M_SETSIG:
+		fd = data_file("sig", 's', O_RDONLY);
+		return fd < 0 || fcntl(fd, F_SETSIG, SIGUSR1) ? 60 : 0;
+	case M_LEASE:
+		fd = data_file("lease", 'l', O_RDONLY);
+		return fd < 0 || fcntl(fd, F_SETLEASE, F_RDLCK) ? 60 : 0;
+	case M_IO_URING:
+		fd = syscall(__NR_io_uring_setup, 4, &params);
+		if (fd < 0)
+			return 60;
+		/* The ring is gone; the task's io_uring context is not. */
+		close(fd);
+		return 0;
+	case M_TSC:
+		return prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) ? 60 : 0;
+	case M_SUD:
+		return prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
+			     0, 0, &selector) ? 60 : 0;
+	default:
+		return 0;
+	}
+}
+
+static int container(void *arg)
+{
+	char m[16];
+
+	syscall(__NR_close_range, 0, ~0U, 0);
+	snprintf(m, sizeof(m), "%d", mode);
+	setenv("TAIL_MODE", m, 1);
+	setenv("TAIL_CTL", ctl_path, 1);
+	execl("/proc/self/exe", "tailstate_test", NULL);
+	return 127;
+}
+
+static int container_main(void)
+{
+	int ret;
+
+	page = sysconf(_SC_PAGESIZE);
+	ctl = map_ctl();
+	if (!ctl)
+		return 2;
+	switch (mode) {
+	case M_MAPS:
+		ret = set_up_maps();
+		break;
+	case M_SIGSUSPEND:
+		return run_sigsuspend();
+	case M_ZOMBIE:
+	case M_ZOMBIE_CRED:
+		ret = set_up_zombie();
+		break;
+	default:
+		ret = set_up_refused();
+		break;
+	}
+	if (ret)
+		return ret;
+	strcpy(ctl + READY_OFF, "ready");
+	/* usleep(): no syscall here that the modes above forbid. */
+	while (strcmp(ctl + GO_OFF, "go"))
+		usleep(10000);
+	if (mode == M_MAPS)
+		return check_maps();
+	if (mode == M_ZOMBIE)
+		return check_zombie();
+	return 0;
+}
+
+static void __attribute__((constructor)) maybe_container(void)
+{
+	const char *m = getenv("TAIL_MODE"), *c = getenv("TAIL_CTL");
+
+	if (!m || !c)
+		return;
+	mode = atoi(m);
+	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
+	unsetenv("TAIL_MODE");
+	unsetenv("TAIL_CTL");
+	exit(container_main());
+}
+
+struct box {
+	pid_t init;
+	int image, log;
+	char *ctl;
+};
+
+static void box_set_up(struct __test_metadata *_metadata, struct box *self)
+{
+	int fd;
+
+	page = sysconf(_SC_PAGESIZE);
+	snprintf(ctl_path, sizeof(ctl_path), "/tmp/tail-%d", getpid());
+	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, 4096));
+	close(fd);
+	self->ctl = map_ctl();
+	ASSERT_NE(NULL, self->ctl);
+	self->image = scratch_file(O_RDWR);
+	self->log = scratch_file(O_RDWR);
+	ASSERT_GE(self->image, 0);
+	ASSERT_GE(self->log, 0);
+	self->init = 0;
+}
+
+static void box_tear_down(struct box *self)
+{
+	static const char *const tags[] = { "rw", "ro", "priv", "own", "sig", "lease" };
+	char path[96];
+	unsigned int i;
+
+	if (self->init > 0)
+		container_stop(self->init);
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		snprintf(path, sizeof(path), "%s-%s", ctl_path, tags[i]);
+		unlink(path);
+	}
+	unlink(ctl_path);
+}
+
+static void start(struct __test_metadata *_metadata, struct box *self, enum mode m)
+{
+	int i, status;
+
+	mode = m;
+	self->init = container_start(container, NULL);
+	ASSERT_GT(self->init, 0);
+	for (i = 0; i < 1000 && strcmp(self->ctl + READY_OFF, "ready"); i++) {
+		if (waitpid(self->init, &status, WNOHANG) == self->init) {
+			self->init = 0;
+			ASSERT_TRUE(0) TH_LOG("the container exited while setting up: %#x",
+					      status);
+		}
+		usleep(10000);
+	}
+	ASSERT_LT(i, 1000) TH_LOG("the container did not set up");
+}
+
+static int checkpoint(struct box *self, uint64_t flags, char *log, size_t len)
+{
+	long ret;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		ftruncate(self->image, 0);
+		lseek(self->image, 0, SEEK_SET);
+		ftruncate(self->log, 0);
+		lseek(self->log, 0, SEEK_SET);
+		ret = ckpt(self->init, self->image, self->log, flags);
+		if (!ret || (errno != EAGAIN && errno != EBUSY))
+			break;
+		usleep(100000);
+	}
+	read_log(self->log, log, len);
+	if (ret)
+		return errno;
+	if (flags & CHECKPOINT_KILL) {
+		waitpid(self->init, NULL, 0);
+		self->init = 0;
+	}
+	return 0;
+}
+
+/* Restart the image; the restored init's pid, the log in @log. */
+static long restart(struct box *self, char *log, size_t len)
+{
+	long pid;
+
+	lseek(self->image, 0, SEEK_SET);
+	ftruncate(self->log, 0);
+	lseek(self->log, 0, SEEK_SET);
+	pid = rstrt(self->image, self->log, 0);
+	read_log(self->log, log, len);
+	return pid;
+}
+
+/* The SigBlk line of /proc/PID/status, or ~0. */
+static unsigned long long sigblk(pid_t pid)
+{
+	unsigned long long v = ~0ULL;
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigBlk: %llx", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+FIXTURE(saved) {
+	struct box b;
+};
+
+FIXTURE_SETUP(saved)
+{
+	box_set_up(_metadata, &self->b);
+}
+
+FIXTURE_TEARDOWN(saved)
+{
+	box_tear_down(&self->b);
+}
+
+/* Restart @b's image, say go, and return the restored init's status. */
+static int restore_and_wait(struct __test_metadata *_metadata, struct box *b,
+			    int sig, int (*check)(struct __test_metadata *, pid_t))
+{
+	char log[4096];
+	int i, status = -1;
+	long pid;
+
+	pid = restart(b, log, sizeof(log));
+	if (pid <= 0) {
+		TH_LOG("restart: %s; log: %s", strerror(errno), log);
+		return -1;
+	}
+	/* The teardown kills it if it is left waiting. */
+	b->init = pid;
+	if (check && check(_metadata, pid))
+		return -2;
+	strcpy(b->ctl + GO_OFF, "go");
+	/*
+	 * Again and again: one that comes before the restored task is back
+	 * in sigsuspend() runs its handler before the call.
+	 */
+	for (i = 0; sig && i < 1000; i++) {
+		kill(pid, sig);
+		usleep(20000);
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			goto done;
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		status = -1;
+done:
+	if (status != -1)
+		b->init = 0;
+	if (!WIFEXITED(status)) {
+		TH_LOG("restored init: status %#x", status);
+		return -1;
+	}
+	return WEXITSTATUS(status);
+}
+
+/* R4: 20-30, see check_maps(). */
+TEST_F_TIMEOUT(saved, mapping_ceiling, 60)
+{
+	char log[4096];
+
+	start(_metadata, &self->b, M_MAPS);
+	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, NULL));
+}
+
+/* R1: 40-43, see run_sigsuspend(). */
+TEST_F_TIMEOUT(saved, sigsuspend_mask, 60)
+{
+	struct box *b = &self->b;
+	char log[4096];
+	int i;
+
+	start(_metadata, b, M_SIGSUSPEND);
+	/* Inside sigsuspend() /proc shows its temporary, empty mask. */
+	for (i = 0; i < 500 && sigblk(b->init) != 0; i++)
+		usleep(10000);
+	ASSERT_LT(i, 500) TH_LOG("the container did not enter sigsuspend()");
+	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	EXPECT_EQ(0, restore_and_wait(_metadata, b, SIGUSR1, NULL));
+}
+
+/* The Uid line /proc/@pid/status shows, or -1. */
+static long status_uid(const char *pid)
+{
+	char path[300], line[256];
+	long uid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %ld", &uid) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return uid;
+}
+
+/* The name and ids /proc gives the zombie child of @init: 0 if ours. */
+static int zombie_named(struct __test_metadata *_metadata, pid_t init)
+{
+	char path[300], line[512], *close;
+	struct dirent *d;
+	int found = 0, ppid;
+	char state;
+	DIR *dir = opendir("/proc");
+	FILE *f;
+
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(line, sizeof(line), f) && (close = strrchr(line, ')')) &&
+		    sscanf(close + 1, " %c %d", &state, &ppid) == 2 &&
+		    ppid == init && state == 'Z') {
+			found = 1;
+			if (!strstr(line, "(" ZOMBIE_NAME ")"))
+				TH_LOG("the zombie came back as %s", line);
+			else if (status_uid(d->d_name) != ZOMBIE_UID)
+				TH_LOG("the zombie came back with uid %ld",
+				       status_uid(d->d_name));
+			else
+				found = 2;
+		}
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	if (!found)
+		TH_LOG("no zombie child of %d", init);
+	return found == 2 ? 0 : -1;
+}
+
+/* R46: the name from outside, the status from the init (52-54). */
+TEST_F_TIMEOUT(saved, zombie_name, 60)
+{
+	char log[4096];
+
+	start(_metadata, &self->b, M_ZOMBIE);
+	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, zombie_named));
+}
+
+FIXTURE(refused) {
+	struct box b;
+};
+
+FIXTURE_VARIANT(refused) {
+	enum mode mode;
+	const char *reason;
+};
+
+FIXTURE_VARIANT_ADD(refused, mqueue) {
+	.mode = M_MQUEUE, .reason = "POSIX message queues",
+};
+FIXTURE_VARIANT_ADD(refused, timens_for_children) {
+	.mode = M_TIMENS, .reason = "time namespace pending for its children",
+};
+FIXTURE_VARIANT_ADD(refused, f_setown) {
+	.mode = M_SETOWN, .reason = "F_SETOWN",
+};
+FIXTURE_VARIANT_ADD(refused, f_setsig) {
+	.mode = M_SETSIG, .reason = "F_SETSIG",
+};
+FIXTURE_VARIANT_ADD(refused, lease) {
+	.mode = M_LEASE, .reason = "F_SETLEASE",
+};
+FIXTURE_VARIANT_ADD(refused, io_uring) {
+	.mode = M_IO_URING, .reason = "io_uring",
+};
+FIXTURE_VARIANT_ADD(refused, tsc) {
+	.mode = M_TSC, .reason = "PR_SET_TSC",
+};
+FIXTURE_VARIANT_ADD(refused, syscall_user_dispatch) {
+	.mode = M_SUD, .reason = "syscall user dispatch",
+};
+FIXTURE_VARIANT_ADD(refused, zombie_of_other_ids) {
+	.mode = M_ZOMBIE_CRED, .reason = "credentials other than its parent's",
+};
+
+FIXTURE_SETUP(refused)
+{
+	box_set_up(_metadata, &self->b);
+}
+
+FIXTURE_TEARDOWN(refused)
+{
+	box_tear_down(&self->b);
+}
+
+TEST_F_TIMEOUT(refused, by_name_and_unharmed, 60)
+{
+	struct box *b = &self->b;
+	char log[4096];
+	int err, status;
+
+	start(_metadata, b, variant->mode);
+	err = checkpoint(b, CHECKPOINT_KILL, log, sizeof(log));
+	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
+	EXPECT_NE(NULL, strstr(log, variant->reason))
+		TH_LOG("not refused for \"%s\"; log: %s", variant->reason, log);
+	EXPECT_EQ(0, waitpid(b->init, &status, WNOHANG));
+	EXPECT_EQ(0, kill(b->init, 0));
+}
+
+TEST_HARNESS_MAIN
