@@ -30,6 +30,8 @@ struct vm_area_struct;
 struct ckpt_objhash;
 struct ckpt_pidns;
 struct ckpt_sigqueue;
+struct seccomp_filter;
+struct ckpt_locks;
 
 /**
  * struct ckpt_task - one task of the container being saved or rebuilt
@@ -48,6 +50,8 @@ struct ckpt_sigqueue;
  * @ctx:	restart: the operation it belongs to.
  * @err:	restart: how restoring it and its descendants went.
  * @sigpending:	restart: its queued signals, sent once its children exist.
+ * @itimer:	restart, a thread group leader: its process's interval
+ *		timers, armed once its signals are queued.
  * @cpu_restored: restart: its registers have been written.
  * @cred:	restart: the credentials it will have, once known: its own
  *		cred object, or its creator's.  It looks its working
@@ -56,6 +60,14 @@ struct ckpt_sigqueue;
  *		longer change.
  * @no_new_privs: restart: its record says it had no_new_privs, set
  *		with its credentials.
+ * @nofile_max:	restart: its RLIMIT_NOFILE hard limit as created, before
+ *		the clean slate opened it wide.
+ * @attr:	restart: its task record, kept for what is set once its
+ *		children exist (attr.c: its scheduling policy).
+ * @seccomp_mode: restart: its seccomp mode, entered once its children
+ *		exist (seccomp.c).
+ * @seccomp_filter: restart: the top of its filter chain, held by the
+ *		objhash; NULL unless @seccomp_mode is SECCOMP_MODE_FILTER.
  * @done:	restart: it and its descendants have read their state.
  * @gone:	restart: it no longer touches @ctx.
  */
@@ -77,10 +89,15 @@ struct ckpt_task {
 	struct ckpt_ctx *ctx;
 	int err;
 	struct ckpt_sigqueue *sigpending;
+	struct ckpt_itimer itimer[CKPT_NR_ITIMERS];
 	bool cpu_restored;
 	struct cred *cred;
 	bool opened;
 	bool no_new_privs;
+	unsigned long nofile_max;
+	int seccomp_mode;
+	struct seccomp_filter *seccomp_filter;
+	struct ckpt_rec_task *attr;
 	struct completion done;
 	struct completion gone;
 };
@@ -129,6 +146,8 @@ struct ckpt_task {
  * @reader:	restart: the task reading its part of the image now.
  * @kcov_handle: restart: the caller's KCOV common handle; each restored
  *		task collects coverage for it while it reads the image.
+ * @locks:	checkpoint: the file locks the container holds, found
+ *		while its files are collected (locks.c).
  */
 struct ckpt_ctx {
 	struct file *file;
@@ -173,6 +192,7 @@ struct ckpt_ctx {
 	struct path root;
 	struct ckpt_task *reader;
 	u64 kcov_handle;
+	struct ckpt_locks *locks;
 };
 
 __printf(3, 4)
@@ -241,6 +261,7 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 			enum ckpt_obj_type type);
 int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr);
 bool ckpt_obj_known(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
+u32 ckpt_obj_written(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
 /* A set of object kinds, as ckpt_obj_restore_here() takes it. */
 #define CKPT_OBJ_KIND(type)	(1U << (type))
 int ckpt_obj_restore_here(struct ckpt_ctx *ctx, u32 kinds, const char *site,

@@ -45,12 +45,71 @@ static inline bool ckpt_is_thread(const struct ckpt_task *ct)
 
 struct task_struct *ckpt_obj_source(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 
+/* attr.c */
+int ckpt_collect_task_attr(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_save_task_attr(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			struct ckpt_rec_task *rec);
+int ckpt_check_task_attr(struct ckpt_ctx *ctx, const struct ckpt_rec_task *r);
+int ckpt_restore_task_attr(struct ckpt_task *ct, const struct ckpt_rec_task *r);
+int ckpt_restore_task_sched(struct ckpt_task *ct);
+
 /* signal.c */
 int ckpt_collect_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_read_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_send_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 void ckpt_free_sigpending(struct ckpt_task *ct);
+
+/* timers.c */
+int ckpt_collect_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_checkpoint_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_read_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_restore_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+
+/* seccomp.c */
+int ckpt_collect_seccomp(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_checkpoint_seccomp(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_read_seccomp(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_restore_seccomp(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+
+/* locks.c */
+struct files_struct;
+#ifdef CONFIG_FILE_LOCKING
+int ckpt_collect_file_locks(struct ckpt_ctx *ctx, struct file *file,
+			    const char *path);
+int ckpt_collect_posix_locks(struct ckpt_ctx *ctx, struct files_struct *files);
+int ckpt_checkpoint_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_restore_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+void ckpt_locks_free(struct ckpt_ctx *ctx);
+#else
+/* Without file locking there are none to save, and none to take. */
+static inline int ckpt_collect_file_locks(struct ckpt_ctx *ctx,
+					  struct file *file, const char *path)
+{
+	return 0;
+}
+
+static inline int ckpt_collect_posix_locks(struct ckpt_ctx *ctx,
+					   struct files_struct *files)
+{
+	return 0;
+}
+
+static inline int ckpt_checkpoint_locks(struct ckpt_ctx *ctx,
+					struct ckpt_task *ct)
+{
+	return 0;
+}
+
+static inline int ckpt_restore_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	return 0;
+}
+
+static inline void ckpt_locks_free(struct ckpt_ctx *ctx)
+{
+}
+#endif
 
 /* fs.c */
 struct fs_struct;
@@ -141,5 +200,6 @@ extern const struct ckpt_obj_ops ckpt_cred_ops;
 extern const struct ckpt_obj_ops ckpt_pipe_ops;
 extern const struct ckpt_obj_ops ckpt_shmem_ops;
 extern const struct ckpt_obj_ops ckpt_fifo_ops;
+extern const struct ckpt_obj_ops ckpt_seccomp_ops;
 
 #endif /* _KERNEL_CHECKPOINT_H */

@@ -12,6 +12,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/ksm.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mount.h>
@@ -78,13 +79,29 @@ static const char *ckpt_mm_refused(struct mm_struct *mm)
 		return "mlockall(MCL_FUTURE) is not supported";
 	if (mm->def_flags)
 		return "default mapping flags are not supported";
-	if (test_bit(MMF_DISABLE_THP, &mm->flags))
-		return "prctl(PR_SET_THP_DISABLE) is not supported";
-	if (test_bit(MMF_VM_MERGE_ANY, &mm->flags))
-		return "prctl(PR_SET_MEMORY_MERGE) is not supported";
-	if (test_bit(MMF_HAS_MDWE, &mm->flags))
-		return "prctl(PR_SET_MDWE) is not supported";
 	return ckpt_arch_mm_refused(mm);
+}
+
+/* The mm-wide prctl(2) settings that CKPT_REC_MM holds. */
+static const struct {
+	unsigned int mmf;
+	u32 bit;
+} ckpt_mm_prctls[] = {
+	{ MMF_DISABLE_THP,		CKPT_MM_THP_DISABLE },
+	{ MMF_VM_MERGE_ANY,		CKPT_MM_MERGE_ANY },
+	{ MMF_HAS_MDWE,			CKPT_MM_MDWE },
+	{ MMF_HAS_MDWE_NO_INHERIT,	CKPT_MM_MDWE_NO_INHERIT },
+};
+
+static u32 ckpt_mm_prctl_flags(struct mm_struct *mm)
+{
+	unsigned int i;
+	u32 bits = 0;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_mm_prctls); i++)
+		if (test_bit(ckpt_mm_prctls[i].mmf, &mm->flags))
+			bits |= ckpt_mm_prctls[i].bit;
+	return bits;
 }
 
 static u32 ckpt_vma_advice_bits(vm_flags_t flags)
@@ -103,6 +120,14 @@ static u32 ckpt_vma_prot(struct vm_area_struct *vma)
 	return (vma->vm_flags & VM_READ ? PROT_READ : 0) |
 	       (vma->vm_flags & VM_WRITE ? PROT_WRITE : 0) |
 	       (vma->vm_flags & VM_EXEC ? PROT_EXEC : 0);
+}
+
+/* What mprotect(2) may grant: the VM_MAY* bits, as PROT_* bits. */
+static u32 ckpt_vma_maxprot(vm_flags_t flags)
+{
+	return (flags & VM_MAYREAD ? PROT_READ : 0) |
+	       (flags & VM_MAYWRITE ? PROT_WRITE : 0) |
+	       (flags & VM_MAYEXEC ? PROT_EXEC : 0);
 }
 
 /*
@@ -130,14 +155,6 @@ static char *ckpt_file_path(struct ckpt_ctx *ctx, struct file *file,
 					"mapped file %s is deleted", path));
 	*len = strlen(path);
 	return path;
-}
-
-/* What mprotect(2) may grant: the VM_MAY* bits, as PROT_* bits. */
-static u32 ckpt_vma_maxprot(vm_flags_t flags)
-{
-	return (flags & VM_MAYREAD ? PROT_READ : 0) |
-	       (flags & VM_MAYWRITE ? PROT_WRITE : 0) |
-	       (flags & VM_MAYEXEC ? PROT_EXEC : 0);
 }
 
 /*
@@ -408,6 +425,7 @@ static int ckpt_snap_mm(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	rec->dumpable = get_dumpable(mm);
 	rec->coredump_filter = (mm->flags & MMF_DUMP_FILTER_MASK) >>
 			       MMF_DUMP_FILTER_SHIFT;
+	rec->prctl_flags = ckpt_mm_prctl_flags(mm);
 	BUILD_BUG_ON(sizeof(rec->auxv) < sizeof(mm->saved_auxv));
 	memcpy(rec->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
 	rec->auxv_len = sizeof(mm->saved_auxv);
@@ -805,6 +823,38 @@ out:
 	return ret;
 }
 
+#define CKPT_MM_PRCTL_FLAGS	(CKPT_MM_THP_DISABLE | CKPT_MM_MERGE_ANY | \
+				 CKPT_MM_MDWE | CKPT_MM_MDWE_NO_INHERIT)
+
+/*
+ * Once every VMA is mapped, under the mmap lock: what
+ * prctl(PR_SET_MEMORY_MERGE) and prctl(PR_SET_MDWE) set.  Merge-any marks
+ * the VMAs there are mergeable, as the prctl did; deny-write-execute,
+ * set before, would have refused mapping the task's own executable and
+ * writable pages back.  THP disable was set on the new mm.
+ */
+static int ckpt_restore_mm_prctls(struct ckpt_ctx *ctx, struct mm_struct *mm,
+				  u32 flags)
+{
+	int ret;
+
+	if (flags & CKPT_MM_MERGE_ANY) {
+#ifdef CONFIG_KSM
+		ret = ksm_enable_merge_any(mm);
+#else
+		ret = -EOPNOTSUPP;
+#endif
+		if (ret)
+			return ckpt_err(ctx, ret,
+					"address space: cannot set prctl(PR_SET_MEMORY_MERGE) here");
+	}
+	if (flags & CKPT_MM_MDWE)
+		set_bit(MMF_HAS_MDWE, &mm->flags);
+	if (flags & CKPT_MM_MDWE_NO_INHERIT)
+		set_bit(MMF_HAS_MDWE_NO_INHERIT, &mm->flags);
+	return 0;
+}
+
 static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
 {
 	if (r->auxv_len > sizeof(r->auxv) || r->auxv_len % 16 ||
@@ -817,6 +867,10 @@ static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
 	    r->start_stack > TASK_SIZE || r->mmap_base > TASK_SIZE ||
 	    r->nr_vmas > sysctl_max_map_count ||
 	    r->coredump_filter > (MMF_DUMP_FILTER_MASK >> MMF_DUMP_FILTER_SHIFT) ||
+	    r->prctl_flags & ~CKPT_MM_PRCTL_FLAGS || r->__pad ||
+	    /* What prctl(PR_SET_MDWE) takes: no NO_INHERIT alone. */
+	    (r->prctl_flags & CKPT_MM_MDWE_NO_INHERIT &&
+	     !(r->prctl_flags & CKPT_MM_MDWE)) ||
 	    !r->exe_cred_ref == !!r->exe_len ||
 	    !ckpt_file_id_valid(&r->exe_id, r->exe_len))
 		return ckpt_err(ctx, -EINVAL, "malformed mm record at offset %llu",
@@ -891,6 +945,8 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 	mm->flags &= ~(MMF_DUMP_FILTER_MASK | MMF_DISABLE_THP_MASK |
 		       MMF_VM_MERGE_ANY_MASK);
 	mm->flags |= (unsigned long)rec.coredump_filter << MMF_DUMP_FILTER_SHIFT;
+	if (rec.prctl_flags & CKPT_MM_THP_DISABLE)
+		set_bit(MMF_DISABLE_THP, &mm->flags);
 	/* From here on current runs on @mm, which its exit will free. */
 	ret = exec_mm_replace(mm);
 	if (ret) {
@@ -923,6 +979,8 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 	       min_t(size_t, rec.auxv_len, sizeof(mm->saved_auxv)));
 	if (exe)
 		ret = set_mm_exe_file(mm, exe);
+	if (!ret)
+		ret = ckpt_restore_mm_prctls(ctx, mm, rec.prctl_flags);
 	mmap_write_unlock(mm);
 	set_dumpable(mm, rec.dumpable);
 out:

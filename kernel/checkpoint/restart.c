@@ -562,8 +562,10 @@ static void ckpt_restart_cleanup(struct ckpt_ctx *ctx)
 {
 	unsigned int i;
 
-	for (i = 0; i < ctx->nr_tasks; i++)
+	for (i = 0; i < ctx->nr_tasks; i++) {
 		ckpt_free_sigpending(&ctx->tasks[i]);
+		kfree(ctx->tasks[i].attr);
+	}
 	ckpt_objhash_free(ctx);
 	ckpt_pidns_free(ctx);
 	xa_destroy(&ctx->by_pid);
@@ -592,11 +594,11 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 	/* The tasks restart creates report coverage to the caller's KCOV. */
 	ctx->kcov_handle = kcov_common_handle();
 
-	ret = ckpt_read_header(ctx);
-	if (ret)
-		return ret;
 	/* Paths in the image are looked up where the checkpointer's were. */
 	get_fs_root(current->fs, &ctx->root);
+	ret = ckpt_read_header(ctx);
+	if (ret)
+		goto out;
 	ret = ckpt_objhash_alloc(ctx);
 	if (!ret)
 		ret = ckpt_read_container(ctx);

@@ -243,11 +243,6 @@ int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	const char *why;
 	int ret;
 
-	/* Restored without its filters, it would run unconfined. */
-	if (seccomp_mode(&ct->task->seccomp) != SECCOMP_MODE_DISABLED)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"task %d (%s) runs under seccomp; not supported yet",
-				ct->entry.pid, ct->task->comm);
 	why = ckpt_task_refused(ct->task);
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP, "task %d (%s) %s",
@@ -264,7 +259,10 @@ int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	      ckpt_task_obj(ctx, ct, ct->objs.sighand,
 			    pt ? pt->objs.sighand : NULL,
 			    CKPT_OBJ_SIGHAND, CKPT_TREE_CLONE_SIGHAND, false) ?:
-	      ckpt_collect_sigpending(ctx, ct);
+	      ckpt_collect_sigpending(ctx, ct) ?:
+	      ckpt_collect_task_attr(ctx, ct) ?:
+	      ckpt_collect_seccomp(ctx, ct) ?:
+	      (ckpt_is_thread(ct) ? 0 : ckpt_collect_timers(ctx, ct));
 	ckpt_unpin_task_objs(ctx, ct);
 	if (ret)
 		memset(&ct->objs, 0, sizeof(ct->objs));
@@ -358,12 +356,17 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	      ckpt_task_ref(ctx, ct->objs.files, CKPT_OBJ_FILES, &rec.files_ref) ?:
 	      ckpt_task_ref(ctx, ct->objs.sighand, CKPT_OBJ_SIGHAND,
 			    &rec.sighand_ref) ?:
-	      ckpt_save_sigstate(ctx, ct, &rec);
+	      ckpt_save_sigstate(ctx, ct, &rec) ?:
+	      ckpt_save_task_attr(ctx, ct, &rec);
 	if (ret)
 		return ret;
 	get_task_comm(rec.comm, t);
-	ret = ckpt_write_rec(ctx, &rec, CKPT_REC_TASK, sizeof(rec));
-	return ret ?: ckpt_checkpoint_sigpending(ctx, ct);
+	ret = ckpt_write_rec(ctx, &rec, CKPT_REC_TASK, sizeof(rec)) ?:
+	      ckpt_checkpoint_sigpending(ctx, ct);
+	/* The process's own state goes with its leader. */
+	return ret ?: (ckpt_is_thread(ct) ? 0 : ckpt_checkpoint_timers(ctx, ct)) ?:
+	       ckpt_checkpoint_seccomp(ctx, ct) ?:
+	       ckpt_checkpoint_locks(ctx, ct);
 }
 
 /* ---- restart ---- */
@@ -371,10 +374,11 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 /*
  * The restarter's confinement, which restored tasks inherit through
  * kernel_clone() and which no record can take back: a task must not come
- * out of restart less confined than its restarter.  A seccomp filter is
- * not in the image (checkpoint refuses a task under one), so a restarter
- * under seccomp restarts nothing; one with no_new_privs only tasks that
- * had it too (checked against the task record).
+ * out of restart less confined than its restarter.  Seccomp filters can
+ * only be added to, never taken away: the restarter's would sit under
+ * each restored task's own chain, where the image has none, so a
+ * restarter under seccomp restarts nothing; one with no_new_privs only
+ * tasks that had it too (checked against the task record).
  */
 static int ckpt_task_confinement(struct ckpt_task *ct)
 {
@@ -453,6 +457,7 @@ static int ckpt_task_clean_slate(struct ckpt_task *ct)
 	if (!(ct->entry.flags & CKPT_TREE_CLONE_SIGHAND))
 		flush_signal_handlers(current, 1);
 	task_lock(current->group_leader);
+	ct->nofile_max = nofile->rlim_max;
 	nofile->rlim_cur = sysctl_nr_open;
 	nofile->rlim_max = sysctl_nr_open;
 	task_unlock(current->group_leader);
@@ -481,7 +486,6 @@ static int ckpt_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	if (!valid_signal(r->pdeath_signal) || r->pdeath_signal < 0)
 		return ckpt_err(ctx, -EINVAL, "task %d: bad pdeath signal", r->pid);
 	if (r->nice < MIN_NICE || r->nice > MAX_NICE ||
-	    r->flags & ~CKPT_TASK_NO_NEW_PRIVS ||
 	    r->nr_rlimits != RLIM_NLIMITS || !memchr(r->comm, 0, sizeof(r->comm)))
 		return ckpt_err(ctx, -EINVAL, "task %d: malformed task record", r->pid);
 	/* What sigaltstack(2) itself would accept, or the reset state. */
@@ -505,7 +509,8 @@ static int ckpt_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			!IS_ALIGNED(r->rseq, CKPT_RSEQ_MIN_LEN) ||
 			!ckpt_user_ptr_ok(r->rseq, r->rseq_len)))
 		return ckpt_err(ctx, -EINVAL, "task %d: bad rseq registration", r->pid);
-	return 0;
+	/* Its flags, scheduling and process attributes. */
+	return ckpt_check_task_attr(ctx, r);
 }
 
 /* Per-thread registrations: set_tid_address, robust futexes, rseq. */
@@ -541,6 +546,34 @@ static int ckpt_check_own(struct ckpt_ctx *ctx, const struct ckpt_rec_task *r,
 		return ckpt_err(ctx, -EINVAL,
 				"task %d: its %s (objref %u) is neither its own nor its parent's",
 				r->pid, ckpt_obj_ops(type)->name, ref);
+	return 0;
+}
+
+/*
+ * The limits are set as setrlimit(2) would let the task's creator set
+ * them (the restarter, for the init): a hard limit above the creator's
+ * takes CAP_SYS_RESOURCE, and the LSM has its say.  Run with the
+ * restarter's credentials, before any limit is written.
+ */
+static int ckpt_check_rlimits(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			      const struct ckpt_rec_task *r)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		struct rlimit new = { r->rlim[i].cur, r->rlim[i].max };
+		unsigned long max = i == RLIMIT_NOFILE ? ct->nofile_max :
+				    READ_ONCE(current->signal->rlim[i].rlim_max);
+
+		if (new.rlim_max > max && !capable(CAP_SYS_RESOURCE))
+			return ckpt_err(ctx, -EPERM,
+					"task %d: limit %u above its creator's needs CAP_SYS_RESOURCE",
+					r->pid, i);
+		ret = security_task_setrlimit(current, i, &new);
+		if (ret)
+			return ckpt_err(ctx, ret, "task %d: limit %u refused", r->pid, i);
+	}
 	return 0;
 }
 
@@ -614,12 +647,18 @@ static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 				"task %d: the restarter has no_new_privs set, which the task did not have",
 				rec.pid);
 
+	ret = ckpt_check_rlimits(ctx, ct, &rec);
+	if (ret)
+		return ret;
 	if (fs != current->fs)
 		ckpt_install_fs(fs);
 	current->personality = rec.personality;
 	current->pdeath_signal = rec.pdeath_signal;
-	set_user_nice(current, rec.nice);
 	set_task_comm(current, rec.comm);
+	/* With the restarter's credentials; nice goes with the policy. */
+	ret = ckpt_restore_task_attr(ct, &rec);
+	if (ret)
+		return ret;
 	/*
 	 * Set with the credentials, after the children are created: they
 	 * inherit it from the restarter only, never from a parent that
@@ -705,7 +744,10 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	if (ret)
 		return ret;
 	return ckpt_restore_task_rec(ctx, ct, refs, credp) ?:
-	       ckpt_read_sigpending(ctx, ct);
+	       ckpt_read_sigpending(ctx, ct) ?:
+	       (ckpt_is_thread(ct) ? 0 : ckpt_read_timers(ctx, ct)) ?:
+	       ckpt_read_seccomp(ctx, ct) ?:
+	       ckpt_restore_locks(ctx, ct);
 }
 
 static int ckpt_create_child(struct ckpt_ctx *ctx, struct ckpt_task *child)
@@ -840,7 +882,10 @@ int ckpt_restore_task_fn(void *arg)
 	ret = ckpt_restore_task(ctx, ct, &cred) ?:
 	      ckpt_create_children(ctx, ct) ?:
 	      ckpt_pidns_restore_children(ctx, ct) ?:
-	      ckpt_send_sigpending(ctx, ct);
+	      ckpt_send_sigpending(ctx, ct) ?:
+	      (ckpt_is_thread(ct) ? 0 : ckpt_restore_timers(ctx, ct)) ?:
+	      ckpt_restore_task_sched(ct) ?:
+	      ckpt_restore_seccomp(ctx, ct);
 	kcov_remote_stop();
 	if (!ret)
 		ckpt_commit_creds(ct, cred);

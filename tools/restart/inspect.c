@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "image.h"
 
 #define PAYLOAD(r, type)	((const void *)((const type *)(r) + 1))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static json_object *jstr(const char *s, size_t max)
 {
@@ -74,6 +76,54 @@ static void add_pidns(json_object *o, const struct ckpt_rec_pidns *r)
 	for (i = 0; i < r->nr_nested; i++)
 		json_object_array_add(a, jint(nr[i]));
 	json_object_object_add(o, "nested_pids", a);
+}
+
+/* A process's interval timers, by the names getitimer(2) gives them. */
+static void add_itimers(json_object *o, const struct ckpt_rec_timers *r)
+{
+	static const char *const names[CKPT_NR_ITIMERS] = {
+		"real", "virtual", "prof",
+	};
+	json_object *x = json_object_new_object();
+	unsigned int i;
+
+	for (i = 0; i < CKPT_NR_ITIMERS; i++) {
+		json_object *t = json_object_new_object();
+
+		json_object_object_add(t, "value_ns", juint(r->itimer[i].value_ns));
+		json_object_object_add(t, "interval_ns", juint(r->itimer[i].interval_ns));
+		json_object_object_add(x, names[i], t);
+	}
+	json_object_object_add(o, "itimers", x);
+}
+
+/* The file locks a task's part of an image takes again, one object each. */
+static json_object *locks_json(const struct ckpt_rec_locks *r)
+{
+	static const char *const kinds[] = { "?", "flock", "posix", "ofd" };
+	static const char *const types[] = { "?", "read", "write" };
+	const struct ckpt_lock *l = (const void *)(r + 1);
+	json_object *a = json_object_new_array();
+	uint32_t i;
+
+	for (i = 0; i < r->nr; i++, l++) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "kind",
+				       json_object_new_string(l->kind < ARRAY_SIZE(kinds) ?
+							      kinds[l->kind] : "?"));
+		json_object_object_add(x, "type",
+				       json_object_new_string(l->type < ARRAY_SIZE(types) ?
+							      types[l->type] : "?"));
+		json_object_object_add(x, "file", jint(l->file_ref));
+		if (l->files_ref)
+			json_object_object_add(x, "files", jint(l->files_ref));
+		json_object_object_add(x, "pid", jint(l->pid));
+		json_object_object_add(x, "start", juint(l->start));
+		json_object_object_add(x, "end", juint(l->end));
+		json_object_array_add(a, x);
+	}
+	return a;
 }
 
 /* What a task shares with its parent, as clone flags would say it. */
@@ -207,6 +257,27 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "bytes",
 				       jint(((const struct ckpt_rec_pipe *)r)->data_len));
 		break;
+	case CKPT_REC_TIMERS:
+		add_itimers(o, (const void *)r);
+		break;
+	case CKPT_REC_SECCOMP:
+		json_object_object_add(o, "mode",
+				       jint(((const struct ckpt_rec_seccomp *)r)->mode));
+		json_object_object_add(o, "filter",
+				       jint(((const struct ckpt_rec_seccomp *)r)->filter_ref));
+		break;
+	case CKPT_REC_LOCKS:
+		/* The walk checked that the locks fit the record. */
+		json_object_object_add(o, "locks", locks_json((const void *)r));
+		break;
+	case CKPT_REC_SECCOMP_FILTER:
+		json_object_object_add(o, "prev",
+				       jint(((const struct ckpt_rec_seccomp_filter *)r)->prev_ref));
+		json_object_object_add(o, "flags",
+				       jint(((const struct ckpt_rec_seccomp_filter *)r)->flags));
+		json_object_object_add(o, "insns",
+				       jint(((const struct ckpt_rec_seccomp_filter *)r)->len));
+		break;
 	case CKPT_REC_PAGES:
 		json_object_object_add(o, "addr", juint(p->addr));
 		json_object_object_add(o, "pages", jint(p->nr));
@@ -262,8 +333,6 @@ static const char *const file_kinds[] = {
 	[CKPT_FILE_PIPE]	= "pipe",
 	[CKPT_FILE_FIFO]	= "fifo",
 };
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *name_of(const char *const *names, size_t n, uint32_t i)
 {
@@ -569,6 +638,105 @@ static json_object *fds_json(struct view *v, const struct obj *files,
 	return a;
 }
 
+/* Names of the set bits of @flags, from @names (one per bit, from bit 0). */
+static json_object *bit_names(uint32_t flags, const char *const *names, unsigned int n)
+{
+	json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < 32; i++) {
+		if (!(flags & (1U << i)))
+			continue;
+		if (i < n && names[i])
+			json_object_array_add(a, json_object_new_string(names[i]));
+		else
+			json_object_array_add(a, jint(1U << i));
+	}
+	return a;
+}
+
+/* CPUs of an affinity mask as "0-3,6" (the form cpuset and taskset use). */
+static json_object *cpu_list(const struct ckpt_rec_task *t)
+{
+	char buf[256] = "";
+	size_t len = 0;
+	uint32_t cpu, first;
+
+	if (t->flags & CKPT_TASK_ALL_CPUS)
+		return json_object_new_string("all");
+	for (cpu = 0; cpu < t->nr_cpus && cpu < CKPT_TASK_CPU_WORDS * 64; cpu++) {
+		if (!(t->cpus[cpu / 64] & (1ULL << (cpu % 64))))
+			continue;
+		first = cpu;
+		while (cpu + 1 < t->nr_cpus && cpu + 1 < CKPT_TASK_CPU_WORDS * 64 &&
+		       t->cpus[(cpu + 1) / 64] & (1ULL << ((cpu + 1) % 64)))
+			cpu++;
+		if (len < sizeof(buf))
+			len += snprintf(buf + len, sizeof(buf) - len,
+					first == cpu ? "%s%u" : "%s%u-%u",
+					len ? "," : "", first, cpu);
+	}
+	return json_object_new_string(buf);
+}
+
+/* A task's scheduling and process attributes, as the syscalls name them. */
+static void add_task_attr(json_object *o, const struct ckpt_rec_task *t)
+{
+	static const char *const task_flags[] = {
+		"no_new_privs", "child_subreaper", "has_child_subreaper",
+		"mce_kill", "mce_kill_early", "io_flusher", "all_cpus",
+	};
+	static const char *const sched_flags[] = {
+		"reset_on_fork", "reclaim", "dl_overrun", NULL, NULL,
+		"util_clamp_min", "util_clamp_max",
+	};
+	static const char *const spec[] = {
+		NULL, "enable", "disable", "force_disable", "disable_noexec",
+	};
+	static const char *const spec_names[] = {
+		"store_bypass", "indirect_branch", "l1d_flush",
+	};
+	json_object *x = json_object_new_object();
+	json_object *sp = json_object_new_object();
+	unsigned int i;
+
+	json_object_object_add(x, "policy", jint(t->sched_policy));
+	json_object_object_add(x, "priority", jint(t->sched_priority));
+	json_object_object_add(x, "nice", jint(t->nice));
+	json_object_object_add(x, "flags", bit_names(t->sched_flags, sched_flags,
+						     ARRAY_SIZE(sched_flags)));
+	if (t->sched_runtime || t->sched_deadline || t->sched_period) {
+		json_object_object_add(x, "runtime", juint(t->sched_runtime));
+		json_object_object_add(x, "deadline", juint(t->sched_deadline));
+		json_object_object_add(x, "period", juint(t->sched_period));
+	}
+	if (t->sched_flags & (3ULL << 5)) {
+		json_object_object_add(x, "util_min", jint(t->sched_util_min));
+		json_object_object_add(x, "util_max", jint(t->sched_util_max));
+	}
+	json_object_object_add(o, "sched", x);
+	json_object_object_add(o, "cpus", cpu_list(t));
+	json_object_object_add(o, "timer_slack_ns", juint(t->timer_slack_ns));
+	json_object_object_add(o, "default_timer_slack_ns",
+			       juint(t->default_timer_slack_ns));
+	json_object_object_add(o, "oom_score_adj", jint(t->oom_score_adj));
+	json_object_object_add(o, "oom_score_adj_min", jint(t->oom_score_adj_min));
+	json_object_object_add(o, "ioprio_class", jint(t->ioprio >> 13));
+	json_object_object_add(o, "ioprio_level", jint(t->ioprio & 7));
+	json_object_object_add(o, "flags", bit_names(t->flags, task_flags,
+						     ARRAY_SIZE(task_flags)));
+	for (i = 0; i < 3; i++) {
+		uint32_t v = t->spec_ctrl[i];
+
+		if (v)
+			json_object_object_add(sp, spec_names[i],
+					       v & (v - 1) || v > 16 || !spec[__builtin_ctz(v)] ?
+					       jint(v) :
+					       json_object_new_string(spec[__builtin_ctz(v)]));
+	}
+	json_object_object_add(o, "speculation", sp);
+}
+
 /* The walker has checked the task's refs: each names an object of its kind. */
 static void add_task(struct view *v, unsigned int index, size_t off,
 		     const struct ckpt_rec_task *t)
@@ -591,6 +759,7 @@ static void add_task(struct view *v, unsigned int index, size_t off,
 	json_object_object_add(o, "fs", jint(t->fs_ref));
 	json_object_object_add(o, "sighand", jint(t->sighand_ref));
 	json_object_object_add(o, "cred", jint(t->cred_ref));
+	add_task_attr(o, t);
 	for (i = 0; i < ARRAY_SIZE(direct); i++)
 		use_ref(v, &uses, direct[i]);
 	maps = mappings_json(v, find_obj(v, t->mm_ref), &uses);
@@ -625,7 +794,37 @@ static const uint32_t rec_obj_kind[CKPT_REC_MAX] = {
 	[CKPT_REC_CRED]		= CKPT_OBJ_CRED,
 	[CKPT_REC_PIPE]		= CKPT_OBJ_PIPE,
 	[CKPT_REC_SHMEM]	= CKPT_OBJ_SHMEM,
+	[CKPT_REC_SECCOMP_FILTER] = CKPT_OBJ_SECCOMP,
 };
+
+/* A task's seccomp record follows its task record: it is the last task. */
+static void add_task_seccomp(struct view *v, const struct ckpt_rec_seccomp *s)
+{
+	static const char *const modes[] = { "disabled", "strict", "filter" };
+	size_t n = json_object_array_length(v->tasks);
+	json_object *t = n ? json_object_array_get_idx(v->tasks, n - 1) : NULL;
+	json_object *o;
+
+	if (!t)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "mode",
+			       s->mode < ARRAY_SIZE(modes) ?
+			       json_object_new_string(modes[s->mode]) : jint(s->mode));
+	if (s->filter_ref)
+		json_object_object_add(o, "filter", jint(s->filter_ref));
+	json_object_object_add(t, "seccomp", o);
+}
+
+/* A task's locks end its part of the image: it is the last task. */
+static void add_task_locks(struct view *v, const struct ckpt_rec_locks *r)
+{
+	size_t n = json_object_array_length(v->tasks);
+	json_object *t = n ? json_object_array_get_idx(v->tasks, n - 1) : NULL;
+
+	if (t)
+		json_object_object_add(t, "locks", locks_json(r));
+}
 
 static int add_record(struct cr_image *img, unsigned int index, size_t off,
 		      const struct ckpt_rec *r, void *arg)
@@ -650,6 +849,12 @@ static int add_record(struct cr_image *img, unsigned int index, size_t off,
 		break;
 	case CKPT_REC_TASK:
 		add_task(v, index, off, (const void *)r);
+		break;
+	case CKPT_REC_SECCOMP:
+		add_task_seccomp(v, (const void *)r);
+		break;
+	case CKPT_REC_LOCKS:
+		add_task_locks(v, (const void *)r);
 		break;
 	}
 	if (r->type == CKPT_REC_SHMEM)
@@ -688,6 +893,15 @@ static json_object *obj_json(const struct obj *ob)
 			add_id(o, "exe_id", &mm->exe_id);
 		}
 		json_object_object_add(o, "mappings", jint(ob->nr_maps));
+		{
+			static const char *const names[] = {
+				"thp_disable", "memory_merge", "mdwe", "mdwe_no_inherit",
+			};
+
+			json_object_object_add(o, "prctl",
+					       bit_names(mm->prctl_flags, names,
+							 ARRAY_SIZE(names)));
+		}
 		break;
 	case CKPT_OBJ_FILES:
 		json_object_object_add(o, "fds",
@@ -722,6 +936,15 @@ static json_object *obj_json(const struct obj *ob)
 		json_object_object_add(o, "size",
 				       juint(((const struct ckpt_rec_shmem *)r)->size));
 		json_object_object_add(o, "pages", juint(ob->pages));
+		break;
+	case CKPT_OBJ_SECCOMP:
+		json_object_object_add(o, "prev",
+				       jint(((const struct ckpt_rec_seccomp_filter *)r)->prev_ref));
+		json_object_object_add(o, "log",
+				       json_object_new_boolean(((const struct ckpt_rec_seccomp_filter *)r)->flags &
+							       SECCOMP_FILTER_FLAG_LOG));
+		json_object_object_add(o, "insns",
+				       jint(((const struct ckpt_rec_seccomp_filter *)r)->len));
 		break;
 	}
 	json_object_object_add(o, "used_by", json_object_get(ob->used_by));
@@ -901,6 +1124,18 @@ static void print_task(FILE *f, json_object *t)
 		print_file(f, o);
 		fprintf(f, "%s\n", json_object_get_boolean(get(o, "cloexec")) ?
 			", cloexec" : "");
+	}
+	n = get(t, "locks") ? json_object_array_length(get(t, "locks")) : 0;
+	if (n)
+		fprintf(f, "  takes file locks again:\n");
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(get(t, "locks"), i);
+		fprintf(f, "    %s %s lock on file %lld", str(o, "kind"),
+			str(o, "type"), num(o, "file"));
+		if (get(o, "files"))
+			fprintf(f, " for files %lld", num(o, "files"));
+		fprintf(f, ", bytes %llu-%llu, pid %lld\n", unum(o, "start"),
+			unum(o, "end"), num(o, "pid"));
 	}
 }
 

@@ -88,6 +88,10 @@ enum ckpt_rec_type {
 	CKPT_REC_PIPE,		/* struct ckpt_rec_pipe + buffered bytes */
 	CKPT_REC_SHMEM,		/* struct ckpt_rec_shmem, then its pages */
 	CKPT_REC_PIDNS,		/* struct ckpt_rec_pidns + namespaces + pids */
+	CKPT_REC_TIMERS,	/* struct ckpt_rec_timers, per process */
+	CKPT_REC_SECCOMP,	/* struct ckpt_rec_seccomp, per task */
+	CKPT_REC_SECCOMP_FILTER, /* struct ckpt_rec_seccomp_filter + insns */
+	CKPT_REC_LOCKS,		/* struct ckpt_rec_locks + struct ckpt_lock entries */
 	CKPT_REC_MAX
 };
 
@@ -102,6 +106,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_PIPE,		/* a pipe, both its ends and its contents */
 	CKPT_OBJ_SHMEM,		/* shared anonymous memory and its contents */
 	CKPT_OBJ_FIFO,		/* a named pipe's contents; its files have its path */
+	CKPT_OBJ_SECCOMP,	/* a seccomp filter, on top of the one before it */
 	CKPT_OBJ_MAX
 };
 
@@ -307,6 +312,7 @@ struct ckpt_rec_obj {
 	__u32 obj_type;
 };
 
+#define CKPT_TASK_CPU_WORDS	16	/* CPUs 0-1023 in an affinity mask */
 
 /**
  * struct ckpt_rec_task - one task's own state and the objects it uses
@@ -333,6 +339,28 @@ struct ckpt_rec_obj {
  * @rseq:	rseq(2) area; 0 when not registered.
  * @rseq_len:	its registered length.
  * @rseq_sig:	its abort signature.
+ * @sched_policy: SCHED_* policy, as sched_getattr(2) reports it.
+ * @sched_priority: real-time priority (SCHED_FIFO, SCHED_RR); else 0.
+ * @sched_flags: SCHED_FLAG_RESET_ON_FORK, _RECLAIM, _DL_OVERRUN, and
+ *		_UTIL_CLAMP_MIN/_MAX for a clamp the task asked for.
+ * @sched_runtime: SCHED_DEADLINE runtime, or the slice a SCHED_OTHER or
+ *		SCHED_BATCH task asked for (0: the default); ns.
+ * @sched_deadline: SCHED_DEADLINE relative deadline, ns; else 0.
+ * @sched_period: SCHED_DEADLINE period, ns; else 0.
+ * @sched_util_min: uclamp minimum asked for (with SCHED_FLAG_UTIL_CLAMP_MIN).
+ * @sched_util_max: uclamp maximum asked for (with SCHED_FLAG_UTIL_CLAMP_MAX).
+ * @timer_slack_ns: prctl(PR_SET_TIMERSLACK) value in use.
+ * @default_timer_slack_ns: what PR_SET_TIMERSLACK 0 goes back to.
+ * @oom_score_adj: the process's /proc/PID/oom_score_adj.
+ * @oom_score_adj_min: the floor below which only CAP_SYS_RESOURCE may go.
+ * @ioprio:	ioprio_set(2) value; IOPRIO_CLASS_NONE: follows the nice value.
+ * @spec_ctrl:	PR_GET_SPECULATION_CTRL state (PR_SPEC_ENABLE, _DISABLE,
+ *		_FORCE_DISABLE, _DISABLE_NOEXEC) of PR_SPEC_STORE_BYPASS,
+ *		PR_SPEC_INDIRECT_BRANCH and PR_SPEC_L1D_FLUSH, in that
+ *		order; 0 where the task could not set it (not PR_SPEC_PRCTL).
+ * @nr_cpus:	bits of @cpus in use; 0 with CKPT_TASK_ALL_CPUS.
+ * @__pad:	zero.
+ * @cpus:	CPU affinity, bit n for CPU n, as sched_setaffinity(2) takes it.
  */
 struct ckpt_rec_task {
 	struct ckpt_rec rec;
@@ -361,10 +389,33 @@ struct ckpt_rec_task {
 	__aligned_u64 rseq;
 	__u32 rseq_len;
 	__u32 rseq_sig;
+	__u32 sched_policy;
+	__u32 sched_priority;
+	__aligned_u64 sched_flags;
+	__aligned_u64 sched_runtime;
+	__aligned_u64 sched_deadline;
+	__aligned_u64 sched_period;
+	__u32 sched_util_min;
+	__u32 sched_util_max;
+	__aligned_u64 timer_slack_ns;
+	__aligned_u64 default_timer_slack_ns;
+	__s32 oom_score_adj;
+	__s32 oom_score_adj_min;
+	__u32 ioprio;
+	__u32 spec_ctrl[3];
+	__u32 nr_cpus;
+	__u32 __pad;
+	__aligned_u64 cpus[CKPT_TASK_CPU_WORDS];
 };
 
 /* struct ckpt_rec_task flags */
 #define CKPT_TASK_NO_NEW_PRIVS	(1U << 0)
+#define CKPT_TASK_SUBREAPER	(1U << 1)	/* PR_SET_CHILD_SUBREAPER */
+#define CKPT_TASK_HAS_SUBREAPER	(1U << 2)	/* an ancestor was one */
+#define CKPT_TASK_MCE_KILL	(1U << 3)	/* PR_MCE_KILL_SET: own policy */
+#define CKPT_TASK_MCE_EARLY	(1U << 4)	/* ... PR_MCE_KILL_EARLY */
+#define CKPT_TASK_IO_FLUSHER	(1U << 5)	/* PR_SET_IO_FLUSHER */
+#define CKPT_TASK_ALL_CPUS	(1U << 6)	/* affinity: every CPU there is */
 
 /**
  * struct ckpt_x86_regs - x86_64 user registers, as in struct user_regs_struct
@@ -418,6 +469,8 @@ struct ckpt_rec_cpu {
  * @exe_cred_ref: objref of the credentials the executable was opened
  *		with (exec(2)'s caller's); zero without one.
  * @coredump_filter: the bits /proc/PID/coredump_filter shows.
+ * @prctl_flags: CKPT_MM_*: what prctl(2) set for the whole mm.
+ * @__pad:	zero.
  */
 struct ckpt_rec_mm {
 	struct ckpt_rec rec;
@@ -433,7 +486,15 @@ struct ckpt_rec_mm {
 	struct ckpt_file_id exe_id;
 	__u32 exe_cred_ref;
 	__u32 coredump_filter;
+	__u32 prctl_flags;
+	__u32 __pad;
 };
+
+/* struct ckpt_rec_mm @prctl_flags */
+#define CKPT_MM_THP_DISABLE	(1U << 0)	/* PR_SET_THP_DISABLE */
+#define CKPT_MM_MERGE_ANY	(1U << 1)	/* PR_SET_MEMORY_MERGE */
+#define CKPT_MM_MDWE		(1U << 2)	/* PR_MDWE_REFUSE_EXEC_GAIN */
+#define CKPT_MM_MDWE_NO_INHERIT	(1U << 3)	/* PR_MDWE_NO_INHERIT */
 
 /* struct ckpt_rec_vma kinds */
 enum ckpt_vma_kind {
@@ -678,6 +739,143 @@ struct ckpt_rec_sigpending {
 	struct ckpt_rec rec;
 	__u32 shared;
 	__u32 nr;
+};
+
+/* Interval timers, in the order of ITIMER_REAL, _VIRTUAL and _PROF. */
+#define CKPT_NR_ITIMERS		3
+
+/**
+ * struct ckpt_itimer - one interval timer of a process
+ * @value_ns:	nanoseconds left before it fires (of wall-clock time for
+ *		ITIMER_REAL, of the process's CPU time for the others);
+ *		0 when it is not armed.
+ * @interval_ns: what it is reloaded with when it fires; 0 for a
+ *		one-shot timer.  ITIMER_REAL may keep an interval with
+ *		@value_ns 0: it fired, and its SIGALRM, still queued,
+ *		reloads it when taken.
+ */
+struct ckpt_itimer {
+	__aligned_u64 value_ns;
+	__aligned_u64 interval_ns;
+};
+
+/**
+ * struct ckpt_rec_timers - the timers of one process, after the task
+ *	record and signal queues of its thread group leader
+ * @rec:	CKPT_REC_TIMERS.
+ * @itimer:	setitimer(2) and alarm(2) timers, indexed by ITIMER_*.
+ *		Times are relative: a restored timer has as long left as
+ *		it had when checkpointed.
+ */
+struct ckpt_rec_timers {
+	struct ckpt_rec rec;
+	struct ckpt_itimer itimer[CKPT_NR_ITIMERS];
+};
+
+/**
+ * struct ckpt_rec_seccomp - a task's seccomp state, after its task
+ *	record, signal queues and timers; the filters it names come first
+ * @rec:	CKPT_REC_SECCOMP.
+ * @mode:	SECCOMP_MODE_DISABLED, SECCOMP_MODE_STRICT or
+ *		SECCOMP_MODE_FILTER.
+ * @filter_ref:	SECCOMP_MODE_FILTER: the CKPT_OBJ_SECCOMP its syscalls
+ *		meet first, the last filter it attached or inherited;
+ *		0 in the other modes.
+ */
+struct ckpt_rec_seccomp {
+	struct ckpt_rec rec;
+	__u32 mode;
+	__u32 filter_ref;
+};
+
+/**
+ * struct ckpt_sock_filter - one classic BPF instruction, as struct
+ *	sock_filter has it
+ */
+struct ckpt_sock_filter {
+	__u16 code;
+	__u8 jt;
+	__u8 jf;
+	__u32 k;
+};
+
+/**
+ * struct ckpt_rec_seccomp_filter - one seccomp filter, a CKPT_OBJ_SECCOMP;
+ *	@len struct ckpt_sock_filter follow, the program as seccomp(2)
+ *	was given it
+ * @rec:	CKPT_REC_SECCOMP_FILTER.
+ * @prev_ref:	the CKPT_OBJ_SECCOMP attached before it, written before
+ *		it; 0 for the first filter of a chain.  Filters shared by
+ *		tasks (fork, threads, SECCOMP_FILTER_FLAG_TSYNC) are one
+ *		object.
+ * @flags:	SECCOMP_FILTER_FLAG_LOG, or 0.
+ * @len:	instructions, 1 to BPF_MAXINSNS.
+ * @__pad:	zero.
+ */
+struct ckpt_rec_seccomp_filter {
+	struct ckpt_rec rec;
+	__u32 prev_ref;
+	__u32 flags;
+	__u32 len;
+	__u32 __pad;
+};
+
+/* struct ckpt_lock kinds */
+enum ckpt_lock_kind {
+	CKPT_LOCK_FLOCK = 1,	/* flock(2): owned by the open file */
+	CKPT_LOCK_POSIX,	/* F_SETLK: owned by an fd table and process */
+	CKPT_LOCK_OFD,		/* F_OFD_SETLK: owned by the open file */
+};
+
+/* struct ckpt_lock types */
+#define CKPT_LOCK_READ		1	/* LOCK_SH, F_RDLCK */
+#define CKPT_LOCK_WRITE		2	/* LOCK_EX, F_WRLCK */
+
+/* struct ckpt_lock @end of a lock that runs to the end of the file */
+#define CKPT_LOCK_EOF		0x7fffffffffffffffULL
+
+/**
+ * struct ckpt_lock - one file lock held by the container
+ * @kind:	enum ckpt_lock_kind.
+ * @type:	CKPT_LOCK_READ or CKPT_LOCK_WRITE.
+ * @file_ref:	objref of the open file it is taken through, written
+ *		before: for flock and OFD locks, its owner; for a POSIX
+ *		lock, a file of the owning fd table on the same inode.
+ * @files_ref:	CKPT_LOCK_POSIX: objref of the fd table that owns it,
+ *		written before; zero otherwise.
+ * @pid:	flock and POSIX: the process that took it, in the
+ *		container's pid namespace, created no later than the task
+ *		whose part of the image holds the record; 0 when that
+ *		process has exited (or, for POSIX, no longer uses the fd
+ *		table).  Always 0 for OFD locks.
+ * @__pad:	zero.
+ * @start:	first byte locked; 0 for flock.
+ * @end:	last byte locked, at least @start; CKPT_LOCK_EOF for a
+ *		lock to the end of the file and for flock.
+ */
+struct ckpt_lock {
+	__u32 kind;
+	__u32 type;
+	__u32 file_ref;
+	__u32 files_ref;
+	__s32 pid;
+	__u32 __pad;
+	__aligned_u64 start;
+	__aligned_u64 end;
+};
+
+/**
+ * struct ckpt_rec_locks - file locks, at the end of a task's part of the
+ *	image, once what they stand on has been written and their taker
+ *	is created; absent when there are none
+ * @rec:	CKPT_REC_LOCKS; @nr struct ckpt_lock follow.
+ * @nr:		at least 1.
+ * @__pad:	zero.
+ */
+struct ckpt_rec_locks {
+	struct ckpt_rec rec;
+	__u32 nr;
+	__u32 __pad;
 };
 
 #endif /* _UAPI_LINUX_CHECKPOINT_H */

@@ -362,6 +362,10 @@ unsigned int synth_task(struct synth *s, int32_t pid, const char *comm,
 		.sighand_ref = refs->sighand,
 		.cred_ref = refs->cred,
 		.nr_rlimits = 16,
+		/* What a fresh task has. */
+		.flags = CKPT_TASK_ALL_CPUS,
+		.timer_slack_ns = 50000,
+		.default_timer_slack_ns = 50000,
 	};
 	struct ckpt_rec_sigpending own = { .shared = 0 }, shared = { .shared = 1 };
 	unsigned int i, index;
@@ -375,6 +379,15 @@ unsigned int synth_task(struct synth *s, int32_t pid, const char *comm,
 	synth_rec(s, CKPT_REC_SIGPENDING, &own, sizeof(own), NULL, 0);
 	synth_rec(s, CKPT_REC_SIGPENDING, &shared, sizeof(shared), NULL, 0);
 	return index;
+}
+
+/* A process's timers, after its leader's queues: an alarm, or none. */
+void synth_timers(struct synth *s, uint64_t alarm_ns)
+{
+	struct ckpt_rec_timers t = { };
+
+	t.itimer[0].value_ns = alarm_ns;	/* ITIMER_REAL */
+	synth_rec(s, CKPT_REC_TIMERS, &t, sizeof(t), NULL, 0);
 }
 
 void synth_cpu(struct synth *s, int32_t pid)
@@ -438,6 +451,7 @@ static void build_single(struct synth *s, int damaged)
 	if (damaged)
 		r.files = r.fs;
 	synth_task(s, 1, "counter", &r);
+	synth_timers(s, 97000000000ULL);
 	synth_cpu(s, 1);
 	synth_trailer(s);
 }
@@ -481,6 +495,7 @@ void synth_pipe_tree(struct synth *s)
 	r1.files = synth_files(s, fds, 2);
 	r1.sighand = synth_sighand(s);
 	synth_task(s, 1, "sh", &r1);
+	synth_timers(s, 0);
 
 	r2.cred = r1.cred;
 	r2.fs = synth_fs(s, "/", "/");
@@ -488,6 +503,7 @@ void synth_pipe_tree(struct synth *s)
 	r2.files = synth_files(s, fds, 2);
 	r2.sighand = synth_sighand(s);
 	synth_task(s, 2, "writer", &r2);
+	synth_timers(s, 0);
 
 	synth_cpu(s, 1);
 	synth_cpu(s, 2);
@@ -559,6 +575,7 @@ void synth_threads(struct synth *s)
 	r.files = synth_files(s, fds, 3);
 	r.sighand = synth_sighand(s);
 	synth_task(s, 1, "worker", &r);
+	synth_timers(s, 0);
 	synth_task(s, 2, "worker-1", &r);
 	synth_cpu(s, 1);
 	synth_cpu(s, 2);
@@ -597,6 +614,7 @@ void synth_pidns_fifo(struct synth *s)
 	r1.files = synth_files(s, fds, 2);
 	r1.sighand = synth_sighand(s);
 	synth_task(s, 1, "supervisor", &r1);
+	synth_timers(s, 0);
 
 	r2.cred = r1.cred;
 	r2.fs = synth_fs(s, "/", "/run");
@@ -604,6 +622,7 @@ void synth_pidns_fifo(struct synth *s)
 	r2.files = synth_files(s, fds, 2);
 	r2.sighand = synth_sighand(s);
 	synth_task(s, 2, "nested-init", &r2);
+	synth_timers(s, 0);
 
 	synth_cpu(s, 1);
 	synth_cpu(s, 2);

@@ -198,6 +198,24 @@ static const struct kf_field kf_task_f[] = {
 	KF_F(ckpt_rec_task, rseq, K_ADDR),
 	KF_F(ckpt_rec_task, rseq_len, K_SIZE),
 	KF_F(ckpt_rec_task, rseq_sig, K_NUM),
+	KF_F(ckpt_rec_task, sched_policy, K_NUM),
+	KF_F(ckpt_rec_task, sched_priority, K_NUM),
+	KF_F(ckpt_rec_task, sched_flags, K_FLAGS),
+	KF_F(ckpt_rec_task, sched_runtime, K_NUM),
+	KF_F(ckpt_rec_task, sched_deadline, K_NUM),
+	KF_F(ckpt_rec_task, sched_period, K_NUM),
+	KF_F(ckpt_rec_task, sched_util_min, K_NUM),
+	KF_F(ckpt_rec_task, sched_util_max, K_NUM),
+	KF_F(ckpt_rec_task, timer_slack_ns, K_NUM),
+	KF_F(ckpt_rec_task, default_timer_slack_ns, K_NUM),
+	KF_F(ckpt_rec_task, oom_score_adj, K_NUM),
+	KF_F(ckpt_rec_task, oom_score_adj_min, K_NUM),
+	KF_F(ckpt_rec_task, ioprio, K_NUM),
+	KF_F(ckpt_rec_task, spec_ctrl[0], K_FLAGS),
+	KF_F(ckpt_rec_task, spec_ctrl[1], K_FLAGS),
+	KF_F(ckpt_rec_task, spec_ctrl[2], K_FLAGS),
+	KF_F(ckpt_rec_task, nr_cpus, K_COUNT),
+	KF_F(ckpt_rec_task, __pad, K_NUM),
 };
 
 static const struct kf_field kf_rlim_f[] = {
@@ -208,6 +226,7 @@ static const struct kf_field kf_rlim_f[] = {
 static const struct kf_seg kf_task_s[] = {
 	KF_FIX("rlim", ckpt_rec_task, rlim, K_NUM, kf_rlim_f),
 	KF_FIXS("comm", ckpt_rec_task, comm, K_BYTES),
+	KF_FIXS("cpus", ckpt_rec_task, cpus, K_FLAGS),
 };
 
 /* The XSAVE area follows the record; its header words are fields too. */
@@ -268,6 +287,8 @@ static const struct kf_field kf_mm_f[] = {
 	KF_F(ckpt_rec_mm, exe_id.generation, K_NUM),
 	KF_F(ckpt_rec_mm, exe_cred_ref, K_REF),
 	KF_F(ckpt_rec_mm, coredump_filter, K_FLAGS),
+	KF_F(ckpt_rec_mm, prctl_flags, K_FLAGS),
+	KF_F(ckpt_rec_mm, __pad, K_NUM),
 };
 
 static const struct kf_seg kf_mm_s[] = {
@@ -418,6 +439,64 @@ static const struct kf_field kf_shmem_f[] = {
 	KF_F(ckpt_rec_shmem, size, K_SIZE),
 };
 
+/* Named plainly: a mutation names its field as SEL.name=value. */
+#define KF_ITIMER(n, i, f) \
+	{ n, offsetof(struct ckpt_rec_timers, itimer) + \
+	  (i) * sizeof(struct ckpt_itimer) + offsetof(struct ckpt_itimer, f), 8, K_NUM }
+static const struct kf_field kf_timers_f[] = {
+	KF_ITIMER("real_value", 0, value_ns),
+	KF_ITIMER("real_interval", 0, interval_ns),
+	KF_ITIMER("virtual_value", 1, value_ns),
+	KF_ITIMER("virtual_interval", 1, interval_ns),
+	KF_ITIMER("prof_value", 2, value_ns),
+	KF_ITIMER("prof_interval", 2, interval_ns),
+};
+
+static const struct kf_field kf_seccomp_f[] = {
+	KF_F(ckpt_rec_seccomp, mode, K_ENUM),
+	KF_F(ckpt_rec_seccomp, filter_ref, K_REF),
+};
+
+static const struct kf_field kf_seccomp_filter_f[] = {
+	KF_F(ckpt_rec_seccomp_filter, prev_ref, K_REF),
+	KF_F(ckpt_rec_seccomp_filter, flags, K_FLAGS),
+	KF_F(ckpt_rec_seccomp_filter, len, K_COUNT),
+	KF_F(ckpt_rec_seccomp_filter, __pad, K_PAD),
+};
+
+static const struct kf_field kf_sock_filter_f[] = {
+	KF_F(ckpt_sock_filter, code, K_NUM),
+	KF_F(ckpt_sock_filter, jt, K_NUM),
+	KF_F(ckpt_sock_filter, jf, K_NUM),
+	KF_F(ckpt_sock_filter, k, K_NUM),
+};
+
+static const struct kf_seg kf_seccomp_filter_s[] = {
+	KF_VAR("insn", ckpt_rec_seccomp_filter, len,
+	       sizeof(struct ckpt_sock_filter), K_NUM, kf_sock_filter_f),
+};
+
+static const struct kf_field kf_lock_f[] = {
+	KF_F(ckpt_lock, kind, K_ENUM),
+	KF_F(ckpt_lock, type, K_ENUM),
+	KF_F(ckpt_lock, file_ref, K_REF),
+	KF_F(ckpt_lock, files_ref, K_REF),
+	KF_F(ckpt_lock, pid, K_PID),
+	KF_F(ckpt_lock, __pad, K_PAD),
+	KF_F(ckpt_lock, start, K_NUM),
+	KF_F(ckpt_lock, end, K_NUM),
+};
+
+static const struct kf_field kf_locks_f[] = {
+	KF_F(ckpt_rec_locks, nr, K_COUNT),
+	KF_F(ckpt_rec_locks, __pad, K_PAD),
+};
+
+static const struct kf_seg kf_locks_s[] = {
+	KF_VAR("lock", ckpt_rec_locks, nr, sizeof(struct ckpt_lock), K_NUM,
+	       kf_lock_f),
+};
+
 static const struct kf_rtype kf_rtypes[] = {
 	KF_RT0(CKPT_REC_HEADER, "HEADER", ckpt_rec_header, kf_header_f),
 	KF_RT(CKPT_REC_CONTAINER, "CONTAINER", ckpt_rec_container,
@@ -438,6 +517,11 @@ static const struct kf_rtype kf_rtypes[] = {
 	      kf_sigpending_f, kf_sigpending_s),
 	KF_RT(CKPT_REC_PIPE, "PIPE", ckpt_rec_pipe, kf_pipe_f, kf_pipe_s),
 	KF_RT0(CKPT_REC_SHMEM, "SHMEM", ckpt_rec_shmem, kf_shmem_f),
+	KF_RT0(CKPT_REC_TIMERS, "TIMERS", ckpt_rec_timers, kf_timers_f),
+	KF_RT0(CKPT_REC_SECCOMP, "SECCOMP", ckpt_rec_seccomp, kf_seccomp_f),
+	KF_RT(CKPT_REC_SECCOMP_FILTER, "SECCOMP_FILTER", ckpt_rec_seccomp_filter,
+	      kf_seccomp_filter_f, kf_seccomp_filter_s),
+	KF_RT(CKPT_REC_LOCKS, "LOCKS", ckpt_rec_locks, kf_locks_f, kf_locks_s),
 };
 
 /* Object kinds by name, and the record each opens with after its nested objects. */
@@ -455,6 +539,7 @@ static const struct {
 	{ "PIPE", CKPT_OBJ_PIPE, CKPT_REC_PIPE },
 	{ "SHMEM", CKPT_OBJ_SHMEM, CKPT_REC_SHMEM },
 	{ "FIFO", CKPT_OBJ_FIFO, CKPT_REC_PIPE },
+	{ "SECCOMP", CKPT_OBJ_SECCOMP, CKPT_REC_SECCOMP_FILTER },
 };
 
 /* Paths a path mutation puts in a record: odd, or naming other things. */
