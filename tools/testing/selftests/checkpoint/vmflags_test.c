@@ -14,24 +14,19 @@
  * first check that failed.
  *
  * Refused at checkpoint, with the container left running: an mm under
- * mlockall(MCL_FUTURE), PR_SET_THP_DISABLE, PR_SET_MEMORY_MERGE or
- * PR_SET_MDWE, a mapping locked with MLOCK_ONFAULT or sealed with
- * mseal(2), and a task under seccomp (strict or a filter).  Refused at
- * restart: a restarter under PR_SET_MDWE, which the restored address
- * space would not keep.
+ * mlockall(MCL_FUTURE), a mapping locked with MLOCK_ONFAULT or sealed
+ * with mseal(2).  Refused at restart: a restarter under PR_SET_MDWE,
+ * which the restored address space would not keep.  (Seccomp is saved
+ * now: seccomp_test; PR_SET_THP_DISABLE, PR_SET_MEMORY_MERGE and
+ * PR_SET_MDWE too: attr_test.)
  */
 #define _GNU_SOURCE
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
 
-#ifndef PR_SET_MEMORY_MERGE
-#define PR_SET_MEMORY_MERGE	67
-#endif
 #ifndef PR_SET_MDWE
 #define PR_SET_MDWE		65
 #define PR_MDWE_REFUSE_EXEC_GAIN	(1UL << 0)
@@ -188,25 +183,11 @@ static int check_regions(void)
 enum mode {
 	M_ADVISED,
 	M_MLOCKALL,
-	M_THP_DISABLE,
-	M_MEMORY_MERGE,
-	M_MDWE,
 	M_ONFAULT,
 	M_MSEAL,
-	M_SECCOMP_FILTER,
-	M_SECCOMP_STRICT,
 };
 
 static enum mode mode;
-
-static int seccomp_allow_all(void)
-{
-	struct sock_filter insn = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	struct sock_fprog prog = { .len = 1, .filter = &insn };
-
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	       syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
-}
 
 /* What the refusal modes set up; 0 or a setup failure. */
 static int set_up_refused(void)
@@ -219,18 +200,10 @@ static int set_up_refused(void)
 	switch (mode) {
 	case M_MLOCKALL:
 		return mlockall(MCL_FUTURE) ? 31 : 0;
-	case M_THP_DISABLE:
-		return prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) ? 31 : 0;
-	case M_MEMORY_MERGE:
-		return prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0) ? 31 : 0;
-	case M_MDWE:
-		return prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) ? 31 : 0;
 	case M_ONFAULT:
 		return syscall(__NR_mlock2, p, page, MLOCK_ONFAULT) ? 31 : 0;
 	case M_MSEAL:
 		return syscall(__NR_mseal, p, page, 0) ? 31 : 0;
-	case M_SECCOMP_FILTER:
-		return seccomp_allow_all() ? 31 : 0;
 	default:
 		return 0;
 	}
@@ -251,7 +224,6 @@ static int container(void *arg)
 
 static int container_main(void)
 {
-	char c;
 	int ret;
 
 	page = sysconf(_SC_PAGESIZE);
@@ -261,17 +233,6 @@ static int container_main(void)
 	ret = mode == M_ADVISED ? set_up_regions() : set_up_refused();
 	if (ret)
 		return ret;
-	if (mode == M_SECCOMP_STRICT) {
-		int p[2];
-
-		/* Strict mode leaves read(): wait in it for ever. */
-		if (pipe(p))
-			return 32;
-		strcpy(ctl + READY_OFF, "ready");
-		prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT);
-		read(p[0], &c, 1);
-		syscall(__NR_exit, 99);
-	}
 	strcpy(ctl + READY_OFF, "ready");
 	while (strcmp(ctl + GO_OFF, "go"))
 		usleep(10000);
@@ -453,26 +414,11 @@ FIXTURE_VARIANT(refused) {
 FIXTURE_VARIANT_ADD(refused, mlockall_future) {
 	.mode = M_MLOCKALL, .reason = "mlockall(MCL_FUTURE)",
 };
-FIXTURE_VARIANT_ADD(refused, thp_disable) {
-	.mode = M_THP_DISABLE, .reason = "PR_SET_THP_DISABLE",
-};
-FIXTURE_VARIANT_ADD(refused, memory_merge) {
-	.mode = M_MEMORY_MERGE, .reason = "PR_SET_MEMORY_MERGE",
-};
-FIXTURE_VARIANT_ADD(refused, mdwe) {
-	.mode = M_MDWE, .reason = "PR_SET_MDWE",
-};
 FIXTURE_VARIANT_ADD(refused, mlock_onfault) {
 	.mode = M_ONFAULT, .reason = "MLOCK_ONFAULT",
 };
 FIXTURE_VARIANT_ADD(refused, mseal) {
 	.mode = M_MSEAL, .reason = "mseal",
-};
-FIXTURE_VARIANT_ADD(refused, seccomp_filter) {
-	.mode = M_SECCOMP_FILTER, .reason = "seccomp",
-};
-FIXTURE_VARIANT_ADD(refused, seccomp_strict) {
-	.mode = M_SECCOMP_STRICT, .reason = "seccomp",
 };
 
 FIXTURE_SETUP(refused)
