@@ -426,6 +426,7 @@ int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	ckpt_thaw(ctx, !ret && (ctx->flags & CHECKPOINT_KILL));
 out:
 	ckpt_objhash_free(ctx);
+	ckpt_locks_free(ctx);
 	ckpt_pidns_free(ctx);
 	kvfree(ctx->pids);
 	ckpt_release_container(ctx);

@@ -287,6 +287,13 @@ static int ckpt_file_collect(struct ckpt_ctx *ctx, void *ptr)
 		goto out;
 	}
 	kind = ckpt_file_kinds[k];
+	/*
+	 * Its flock and OFD locks; a lease refused by name before the
+	 * FASYNC it sets on the file is.
+	 */
+	ret = ckpt_collect_file_locks(ctx, file, path);
+	if (ret)
+		goto out;
 	why = ckpt_file_fcntl_refused(file);
 	if (why) {
 		ret = ckpt_err(ctx, -EOPNOTSUPP, "open file %s: %s", path, why);
@@ -518,7 +525,8 @@ static int ckpt_files_collect(struct ckpt_ctx *ctx, void *ptr)
 			ckpt_err(ctx, ret, "fd %u cannot be saved", snap[i].fd);
 	}
 	ckpt_files_unsnap(snap, n);
-	return ret;
+	/* The POSIX locks the table owns, once its files are known. */
+	return ret ?: ckpt_collect_posix_locks(ctx, ptr);
 }
 
 static int ckpt_files_checkpoint(struct ckpt_ctx *ctx, void *ptr)

@@ -233,6 +233,21 @@ bool ckpt_obj_known(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type)
 }
 
 /**
+ * ckpt_obj_written - the objref of an object already in the image
+ * @ctx:	checkpoint context.
+ * @ptr:	the object.
+ * @type:	its kind.
+ *
+ * Return: its objref once ckpt_obj_checkpoint() has written it, else 0.
+ */
+u32 ckpt_obj_written(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type)
+{
+	struct ckpt_obj *obj = ckpt_obj_find(ctx->objhash, ptr, type);
+
+	return obj ? obj->objref : 0;
+}
+
+/**
  * ckpt_obj_note - count a reference to @ptr held inside the container
  * @ctx:	checkpoint context.
  * @ptr:	an object that may or may not be (or become) in the objhash,

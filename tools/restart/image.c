@@ -32,6 +32,10 @@ static const char *const rec_names[CKPT_REC_MAX] = {
 	[CKPT_REC_PIPE]		= "pipe",
 	[CKPT_REC_SHMEM]	= "shmem",
 	[CKPT_REC_PIDNS]	= "pidns",
+	[CKPT_REC_TIMERS]	= "timers",
+	[CKPT_REC_SECCOMP]	= "seccomp",
+	[CKPT_REC_SECCOMP_FILTER] = "seccomp_filter",
+	[CKPT_REC_LOCKS]	= "locks",
 };
 
 /* Size of each record's fixed part; variable records may be longer. */
@@ -57,6 +61,10 @@ static const struct {
 	[CKPT_REC_PIPE]		= { sizeof(struct ckpt_rec_pipe), 1 },
 	[CKPT_REC_SHMEM]	= { sizeof(struct ckpt_rec_shmem), 0 },
 	[CKPT_REC_PIDNS]	= { sizeof(struct ckpt_rec_pidns), 1 },
+	[CKPT_REC_TIMERS]	= { sizeof(struct ckpt_rec_timers), 0 },
+	[CKPT_REC_SECCOMP]	= { sizeof(struct ckpt_rec_seccomp), 0 },
+	[CKPT_REC_SECCOMP_FILTER] = { sizeof(struct ckpt_rec_seccomp_filter), 1 },
+	[CKPT_REC_LOCKS]	= { sizeof(struct ckpt_rec_locks), 1 },
 };
 
 static const char *const obj_names[CKPT_OBJ_MAX] = {
@@ -69,6 +77,7 @@ static const char *const obj_names[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_PIPE]		= "pipe",
 	[CKPT_OBJ_SHMEM]	= "shmem",
 	[CKPT_OBJ_FIFO]		= "fifo",
+	[CKPT_OBJ_SECCOMP]	= "seccomp",
 };
 
 /* objrefs name objects in a dense range; more than this is corruption. */
@@ -231,6 +240,36 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 			return fail(w->img, i, off,
 				    "%u tasks and %u pids do not fit a %u-byte record",
 				    n, np, r->len);
+		return 0;
+	case CKPT_REC_SECCOMP:
+		n = ((const struct ckpt_rec_seccomp *)r)->filter_ref;
+		return n && check_ref(w, i, off, n, CKPT_OBJ_SECCOMP, "seccomp filter") ?
+		       -1 : 0;
+	case CKPT_REC_SECCOMP_FILTER:
+		n = ((const struct ckpt_rec_seccomp_filter *)r)->len;
+		if ((uint64_t)n * sizeof(struct ckpt_sock_filter) !=
+		    r->len - sizeof(struct ckpt_rec_seccomp_filter))
+			return fail(w->img, i, off,
+				    "%u instructions do not fit a %u-byte record",
+				    n, r->len);
+		n = ((const struct ckpt_rec_seccomp_filter *)r)->prev_ref;
+		return n && check_ref(w, i, off, n, CKPT_OBJ_SECCOMP,
+				      "previous seccomp filter") ? -1 : 0;
+	case CKPT_REC_LOCKS:
+		n = ((const struct ckpt_rec_locks *)r)->nr;
+		if ((uint64_t)n * sizeof(struct ckpt_lock) !=
+		    r->len - sizeof(struct ckpt_rec_locks))
+			return fail(w->img, i, off, "%u locks do not fit a %u-byte record",
+				    n, r->len);
+		for (np = 0; np < n; np++) {
+			const struct ckpt_lock *l =
+				(const struct ckpt_lock *)((const struct ckpt_rec_locks *)r + 1) + np;
+
+			if (check_ref(w, i, off, l->file_ref, CKPT_OBJ_FILE, "locked file") ||
+			    (l->files_ref && check_ref(w, i, off, l->files_ref,
+						       CKPT_OBJ_FILES, "lock's fd table")))
+				return -1;
+		}
 		return 0;
 	case CKPT_REC_PIDNS:
 		n = ((const struct ckpt_rec_pidns *)r)->nr_pidns;

@@ -4,6 +4,8 @@
  * each kind of damage is reported at the record and byte offset where
  * it is, since that is what someone holding a broken image needs.
  */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +402,81 @@ TEST(counts_that_do_not_fit)
 	c->nr_tasks = 0;
 	c->nr_pids = 7;
 	DAMAGE_AT(&s, 1, "0 tasks and 7 pids do not fit a 208-byte record");
+	synth_free(&s);
+}
+
+/*
+ * A task holding a POSIX lock through its fd table and a flock on the
+ * same file: the locks end its part of the image, and each names a file
+ * and (POSIX) an fd table written before.
+ */
+static unsigned int synth_locked(struct synth *s, uint32_t nr_locks)
+{
+	static const struct ckpt_tree_entry init = {
+		.pid = 1, .tgid = 1, .pgid = 1, .sid = 1, .exit_signal = SIGCHLD,
+	};
+	struct {
+		struct ckpt_rec_locks rec;
+		struct ckpt_lock l[2];
+	} locks = { };
+	struct ckpt_fd_entry fd = { .fd = 3 };
+	struct synth_refs r;
+	unsigned int at;
+
+	synth_header(s);
+	synth_container(s, &init, 1, "locked");
+	r.cred = synth_cred(s, 0);
+	r.fs = synth_fs(s, "/", "/tmp");
+	r.mm = synth_mm(s, "/bin/sh", 0);
+	fd.file_ref = synth_file(s, CKPT_FILE_PATH, O_RDWR, "/tmp/lock");
+	r.files = synth_files(s, &fd, 1);
+	r.sighand = synth_sighand(s);
+	synth_task(s, 1, "sh", &r);
+	locks.rec.nr = nr_locks;
+	locks.l[0] = (struct ckpt_lock){
+		.kind = CKPT_LOCK_POSIX, .type = CKPT_LOCK_WRITE,
+		.file_ref = fd.file_ref, .files_ref = r.files, .pid = 1,
+		.start = 10, .end = 29,
+	};
+	locks.l[1] = (struct ckpt_lock){
+		.kind = CKPT_LOCK_FLOCK, .type = CKPT_LOCK_READ,
+		.file_ref = fd.file_ref, .pid = 1, .end = CKPT_LOCK_EOF,
+	};
+	at = synth_rec(s, CKPT_REC_LOCKS, &locks, sizeof(locks), NULL, 0);
+	synth_cpu(s, 1);
+	synth_trailer(s);
+	return at;
+}
+
+TEST(lock_records)
+{
+	struct cr_image img = { };
+	struct ckpt_rec_locks *rl;
+	struct ckpt_lock *l;
+	struct synth s;
+	unsigned int at;
+
+	synth_init(&s);
+	at = synth_locked(&s, 2);
+	img.data = s.buf;
+	img.size = s.len;
+	ASSERT_EQ(0, cr_image_walk(&img, NULL, NULL)) TH_LOG("%s", img.error);
+
+	rl = synth_at(&s, at);
+	l = (struct ckpt_lock *)(rl + 1);
+	rl->nr = 3;
+	DAMAGE_AT(&s, at, "3 locks do not fit a %zu-byte record",
+		  sizeof(*rl) + 2 * sizeof(*l));
+	rl->nr = 2;
+	l[1].file_ref = l[0].files_ref;
+	DAMAGE_AT(&s, at, "locked file objref %u is a files, used as a file",
+		  l[0].files_ref);
+	l[1].file_ref = 99;
+	DAMAGE_AT(&s, at, "locked file objref 99 is used before it is defined");
+	l[1].file_ref = l[0].file_ref;
+	l[0].files_ref = l[0].file_ref;
+	DAMAGE_AT(&s, at, "lock's fd table objref %u is a file, used as a files",
+		  l[0].file_ref);
 	synth_free(&s);
 }
 
