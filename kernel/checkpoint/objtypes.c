@@ -18,6 +18,9 @@ static const struct ckpt_obj_ops *const ckpt_obj_table[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_PIPE]		= &ckpt_pipe_ops,
 	[CKPT_OBJ_SHMEM]	= &ckpt_shmem_ops,
 	[CKPT_OBJ_FIFO]		= &ckpt_fifo_ops,
+#ifdef CONFIG_SECCOMP_FILTER
+	[CKPT_OBJ_SECCOMP]	= &ckpt_seccomp_ops,
+#endif
 };
 
 /**
