@@ -62,6 +62,7 @@ uint32_t synth_sighand(struct synth *s);
 uint32_t synth_cred(struct synth *s, uint32_t uid);
 unsigned int synth_task(struct synth *s, int32_t pid, const char *comm,
 			const struct synth_refs *refs);
+void synth_timers(struct synth *s, uint64_t alarm_ns);
 void synth_cpu(struct synth *s, int32_t pid);
 unsigned int synth_trailer(struct synth *s);
 
