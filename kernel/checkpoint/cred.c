@@ -19,6 +19,7 @@
 #include <linux/key.h>
 #include <linux/sched/user.h>
 #include <linux/securebits.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 
@@ -267,11 +268,42 @@ static int ckpt_set_ids(struct cred *new, const struct ckpt_rec_cred *r)
 	    !gid_valid(new->gid) || !gid_valid(new->egid) ||
 	    !gid_valid(new->sgid) || !gid_valid(new->fsgid))
 		return -EINVAL;
+	return 0;
+}
+
+/*
+ * What the LSMs say of the ids, groups and capabilities, as they would
+ * of setresuid(2), setfsuid(2), setresgid(2), setfsgid(2), setgroups(2)
+ * and capset(2) by the restarter (@old): SafeSetID, for one, lets
+ * ns_capable_setid() pass and decides here.  The setid hooks may
+ * rewrite @new's capabilities (commoncap's setuid fixup), so the
+ * image's are set after them, and checked by capset's own hook.
+ */
+static int ckpt_lsm_allowed(struct ckpt_ctx *ctx, struct cred *new,
+			    const struct cred *old, const struct ckpt_rec_cred *r)
+{
+	pid_t pid = ctx->reader->entry.pid;
+	kernel_cap_t eff = { r->cap_effective }, inh = { r->cap_inheritable };
+	kernel_cap_t prm = { r->cap_permitted };
+	int ret;
+
+	ret = security_task_fix_setuid(new, old, LSM_SETID_RES) ?:
+	      security_task_fix_setuid(new, old, LSM_SETID_FS) ?:
+	      security_task_fix_setgid(new, old, LSM_SETID_RES) ?:
+	      security_task_fix_setgid(new, old, LSM_SETID_FS) ?:
+	      security_task_fix_setgroups(new, old);
+	if (ret)
+		return ckpt_err(ctx, ret, "task %d: its ids or groups are refused", pid);
 	new->securebits = r->securebits;
-	new->cap_inheritable.val = r->cap_inheritable;
-	new->cap_permitted.val = r->cap_permitted;
-	new->cap_effective.val = r->cap_effective;
 	new->cap_bset.val = r->cap_bset;
+	new->cap_ambient.val = r->cap_ambient;
+	ret = security_capset(new, old, &eff, &inh, &prm);
+	if (ret)
+		return ckpt_err(ctx, ret, "task %d: its capabilities are refused", pid);
+	/* capset's hook sets the three sets, and trims the ambient set. */
+	new->cap_effective = eff;
+	new->cap_inheritable = inh;
+	new->cap_permitted = prm;
 	new->cap_ambient.val = r->cap_ambient;
 	return 0;
 }
@@ -360,7 +392,8 @@ static void *ckpt_cred_restore(struct ckpt_ctx *ctx)
 		goto out_groups;
 	}
 	set_groups(new, gi);
-	ret = ckpt_ids_allowed(ctx, new, current_cred());
+	ret = ckpt_ids_allowed(ctx, new, current_cred()) ?:
+	      ckpt_lsm_allowed(ctx, new, current_cred(), &rec);
 	if (ret) {
 		abort_creds(new);
 		goto out_groups;
