@@ -62,6 +62,8 @@ struct ckpt_locks;
  *		with its credentials.
  * @nofile_max:	restart: its RLIMIT_NOFILE hard limit as created, before
  *		the clean slate opened it wide.
+ * @pf_acct:	restart: PF_FORKNOEXEC and PF_SUPERPRIV as its record has
+ *		them, set last: restoring it forks and uses privilege.
  * @attr:	restart: its task record, kept for what is set once its
  *		children exist (attr.c: its scheduling policy).
  * @seccomp_mode: restart: its seccomp mode, entered once its children
@@ -95,6 +97,7 @@ struct ckpt_task {
 	bool opened;
 	bool no_new_privs;
 	unsigned long nofile_max;
+	unsigned int pf_acct;
 	int seccomp_mode;
 	struct seccomp_filter *seccomp_filter;
 	struct ckpt_rec_task *attr;

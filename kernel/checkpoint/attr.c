@@ -33,7 +33,8 @@
 /* The flags of struct ckpt_rec_task this file owns. */
 #define CKPT_TASK_ATTR_FLAGS	(CKPT_TASK_SUBREAPER | CKPT_TASK_HAS_SUBREAPER | \
 				 CKPT_TASK_MCE_KILL | CKPT_TASK_MCE_EARLY | \
-				 CKPT_TASK_IO_FLUSHER | CKPT_TASK_ALL_CPUS)
+				 CKPT_TASK_IO_FLUSHER | CKPT_TASK_ALL_CPUS | \
+				 CKPT_TASK_FORKNOEXEC | CKPT_TASK_SUPERPRIV)
 
 /* prctl(PR_SET_IO_FLUSHER) sets both (kernel/sys.c PR_IO_FLUSHER). */
 #define CKPT_PF_IO_FLUSHER	(PF_MEMALLOC_NOIO | PF_LOCAL_THROTTLE)
@@ -196,6 +197,11 @@ int ckpt_save_task_attr(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		rec->flags |= CKPT_TASK_MCE_EARLY;
 	if ((t->flags & CKPT_PF_IO_FLUSHER) == CKPT_PF_IO_FLUSHER)
 		rec->flags |= CKPT_TASK_IO_FLUSHER;
+	/* What ps(1) and process accounting show of its past. */
+	if (t->flags & PF_FORKNOEXEC)
+		rec->flags |= CKPT_TASK_FORKNOEXEC;
+	if (t->flags & PF_SUPERPRIV)
+		rec->flags |= CKPT_TASK_SUPERPRIV;
 
 	BUILD_BUG_ON(ARRAY_SIZE(ckpt_spec_ctrls) != ARRAY_SIZE(rec->spec_ctrl));
 	for (i = 0; i < ARRAY_SIZE(ckpt_spec_ctrls); i++) {

@@ -665,6 +665,8 @@ static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	 * may have set it after forking them.
 	 */
 	ct->no_new_privs = rec.flags & CKPT_TASK_NO_NEW_PRIVS;
+	ct->pf_acct = (rec.flags & CKPT_TASK_FORKNOEXEC ? PF_FORKNOEXEC : 0) |
+		      (rec.flags & CKPT_TASK_SUPERPRIV ? PF_SUPERPRIV : 0);
 	ckpt_restore_thread_ptrs(&rec);
 	ckpt_restore_sigstate(&rec);
 	*credp = cred;
@@ -834,6 +836,13 @@ static void ckpt_commit_creds(struct ckpt_task *ct, struct cred *cred)
 	current->pdeath_signal = pdeath;
 }
 
+/* Last of all: restoring the task forked it and used privilege. */
+static void ckpt_restore_acct_flags(struct ckpt_task *ct)
+{
+	current->flags &= ~(PF_FORKNOEXEC | PF_SUPERPRIV);
+	current->flags |= ct->pf_acct;
+}
+
 /**
  * ckpt_restore_task_fn - body of a task created by restart(2)
  * @arg:	its struct ckpt_task.
@@ -887,8 +896,10 @@ int ckpt_restore_task_fn(void *arg)
 	      ckpt_restore_task_sched(ct) ?:
 	      ckpt_restore_seccomp(ctx, ct);
 	kcov_remote_stop();
-	if (!ret)
+	if (!ret) {
 		ckpt_commit_creds(ct, cred);
+		ckpt_restore_acct_flags(ct);
+	}
 	ct->err = ret;
 	complete(&ct->done);
 	if (zombie && !ret) {

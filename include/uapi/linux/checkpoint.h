@@ -416,6 +416,8 @@ struct ckpt_rec_task {
 #define CKPT_TASK_MCE_EARLY	(1U << 4)	/* ... PR_MCE_KILL_EARLY */
 #define CKPT_TASK_IO_FLUSHER	(1U << 5)	/* PR_SET_IO_FLUSHER */
 #define CKPT_TASK_ALL_CPUS	(1U << 6)	/* affinity: every CPU there is */
+#define CKPT_TASK_FORKNOEXEC	(1U << 7)	/* forked, not exec'd since */
+#define CKPT_TASK_SUPERPRIV	(1U << 8)	/* used superuser privileges */
 
 /**
  * struct ckpt_x86_regs - x86_64 user registers, as in struct user_regs_struct

@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The same state after a restart, as /proc shows it.
+ *
+ * Each container runs until it is idle; the test reads what /proc
+ * shows of every one of its tasks, checkpoints it with CHECKPOINT_KILL,
+ * restarts it, lets it settle, and reads the same again.  Every line
+ * that differs fails the test, unless the list of expected differences
+ * below names it, with the reason it differs.  Tasks are matched by
+ * their pid inside the container.
+ *
+ * What is read, per task (thread):
+ *   status       every line but counters and pids of the test's own
+ *                namespace (the NS* lines give the container's)
+ *   stat         the fields that persist (state, flags, nice, policy,
+ *                layout, exit signal...)
+ *   limits, sched (policy, prio), timerslack_ns, oom_score_adj,
+ *   personality, coredump_filter, comm, cmdline
+ *   timers       the process's POSIX timers
+ *   smaps        each mapping's line and VmFlags
+ *   fd, fdinfo   every fd: what it leads to and its fdinfo
+ * and /proc/locks, for the locks the container's tasks hold.
+ *
+ * Containers: "settings", one process with what this series saves set
+ * away from its default; "tree", processes and threads with a zombie;
+ * "shell", busybox sh waiting for its sleep.  A container is this
+ * program again (re-executed through a constructor), or busybox.
+ *
+ * This test keeps Documentation/checkpoint.rst's inventory honest: new
+ * state that is not saved shows up here as a difference.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "checkpoint_util.h"
+#include "../kselftest_harness.h"
+
+#define CTL_READY	0
+#define CTL_GO		64
+
+static char ctl_path[64];
+static char *ctl;
+
+/* ---- the containers ---- */
+
+static char *map_ctl(void)
+{
+	int fd = open(ctl_path, O_RDWR);
+	char *p;
+
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void idle_until_go(void)
+{
+	while (strcmp(ctl + CTL_GO, "go"))
+		usleep(20000);
+}
+
+static void *thread_idle(void *arg)
+{
+	idle_until_go();
+	return NULL;
+}
+
+/* One process, with what the series saves set away from its default. */
+static int settings(void)
+{
+	static char altstack[65536];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct rlimit nofile = { 200, 1000 };
+	long page = sysconf(_SC_PAGESIZE);
+	sigset_t set;
+	int fd, p[2];
+	char *m;
+
+	if (nice(5) == -1 && errno)
+		return 10;
+	if (setrlimit(RLIMIT_NOFILE, &nofile) || sigaltstack(&ss, NULL))
+		return 11;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGRTMIN + 3);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) || raise(SIGUSR1) ||
+	    signal(SIGUSR2, SIG_IGN) == SIG_ERR)
+		return 12;
+	umask(027);
+	if (prctl(PR_SET_PDEATHSIG, SIGHUP) || prctl(PR_SET_NAME, "settings"))
+		return 13;
+	/* Mappings with advice, locked, and a file mapped privately. */
+	m = mmap(NULL, 8 * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED || madvise(m, 2 * page, MADV_DONTFORK) ||
+	    madvise(m + 2 * page, 2 * page, MADV_DONTDUMP) ||
+	    madvise(m + 4 * page, 2 * page, MADV_NOHUGEPAGE) ||
+	    mlock(m + 6 * page, 2 * page))
+		return 14;
+	fd = open(ctl_path, O_RDONLY);
+	if (fd < 0 || mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED)
+		return 15;
+	/* Files: one at an offset, one appending, a pipe with bytes in it. */
+	if (lseek(fd, 100, SEEK_SET) != 100 || open(ctl_path, O_WRONLY | O_APPEND) < 0 ||
+	    pipe(p) || write(p[1], "left", 4) != 4)
+		return 16;
+	if (chdir("/tmp"))
+		return 17;
+	{
+		int cf = open("/proc/self/coredump_filter", O_WRONLY);
+
+		if (cf < 0 || write(cf, "0x3b", 4) != 4)
+			return 18;
+		close(cf);
+	}
+	return 0;
+}
+
+/* Processes and threads: init, A with two threads, A's child B, a zombie Z. */
+static int tree(void)
+{
+	pthread_t t[2];
+	pid_t a, z;
+
+	z = fork();
+	if (z == 0)
+		_exit(7);
+	a = fork();
+	if (a < 0 || z < 0)
+		return 20;
+	if (a == 0) {
+		if (fork() == 0) {
+			idle_until_go();
+			_exit(0);
+		}
+		if (pthread_create(&t[0], NULL, thread_idle, NULL) ||
+		    pthread_create(&t[1], NULL, thread_idle, NULL))
+			_exit(21);
+		idle_until_go();
+		_exit(0);
+	}
+	/* The zombie stays one until the end. */
+	{
+		siginfo_t si;
+
+		if (waitid(P_PID, z, &si, WEXITED | WNOWAIT))
+			return 22;
+	}
+	return 0;
+}
+
+enum mode { M_SETTINGS, M_TREE };
+
+static int container_main(enum mode mode)
+{
+	int ret;
+
+	ctl = map_ctl();
+	if (!ctl)
+		return 2;
+	ret = mode == M_SETTINGS ? settings() : tree();
+	if (ret)
+		return ret;
+	/* Let the others settle: ready once every task is in its wait. */
+	usleep(200000);
+	strcpy(ctl + CTL_READY, "ready");
+	idle_until_go();
+	return 0;
+}
+
+static void __attribute__((constructor)) maybe_container(void)
+{
+	const char *m = getenv("SAMESTATE_MODE"), *c = getenv("SAMESTATE_CTL");
+
+	if (!m || !c)
+		return;
+	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
+	unsetenv("SAMESTATE_MODE");
+	unsetenv("SAMESTATE_CTL");
+	exit(container_main(atoi(m)));
+}
+
+static const char *start_mode;
+
+static int container_exec(void *arg)
+{
+	syscall(__NR_close_range, 0, ~0U, 0);
+	if (!strcmp(start_mode, "shell")) {
+		int fd = open("/dev/null", O_RDWR);
+
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+		execl("/bin/busybox", "sh", "-c", "while :; do sleep 1000; done", NULL);
+		return 127;
+	}
+	setenv("SAMESTATE_MODE", !strcmp(start_mode, "settings") ? "0" : "1", 1);
+	setenv("SAMESTATE_CTL", ctl_path, 1);
+	execl("/proc/self/exe", "samestate", NULL);
+	return 127;
+}
+
+/* ---- reading /proc ---- */
+
+#define MAX_LINES	20000
+
+struct snap {
+	char *line[MAX_LINES];
+	int n;
+	/* Outer pid -> pid in the container, for /proc/locks. */
+	pid_t outer[256], inner[256];
+	int nr_tasks;
+	/* Pipe and anon inode numbers, by order of first sight. */
+	unsigned long ino[256];
+	int nr_ino;
+};
+
+static void add(struct snap *s, pid_t tid, const char *what, const char *line)
+{
+	char buf[1024];
+	int len;
+
+	if (s->n == MAX_LINES)
+		return;
+	snprintf(buf, sizeof(buf), "%d %s: %s", tid, what, line);
+	len = strlen(buf);
+	while (len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	s->line[s->n++] = strdup(buf);
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n < 0 ? -1 : 0;
+}
+
+/* The last field of an NS* line: the pid inside the container. */
+static pid_t last_pid(const char *status, const char *key)
+{
+	const char *p = strstr(status, key), *e;
+
+	if (!p)
+		return -1;
+	e = strchr(p, '\n');
+	while (e && e > p && e[-1] != '\t' && e[-1] != ' ')
+		e--;
+	return e ? atoi(e) : -1;
+}
+
+/* status lines that are counters, or pids of the test's namespace. */
+static const char *const status_skip[] = {
+	"Pid:", "PPid:", "Tgid:", "TracerPid:", "Ngid:", "VmPeak:", "VmHWM:",
+	"VmRSS:", "RssAnon:", "RssFile:", "RssShmem:", "VmPTE:", "VmSwap:",
+	"HugetlbPages:", "voluntary_ctxt_switches:",
+	"nonvoluntary_ctxt_switches:", "CoreDumping:",
+};
+
+static void take_status(struct snap *s, const char *dir, pid_t tid)
+{
+	char path[300], buf[8192], *line, *save;
+	unsigned int i;
+
+	snprintf(path, sizeof(path), "%s/status", dir);
+	read_file(path, buf, sizeof(buf));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		bool skip = false;
+
+		for (i = 0; i < sizeof(status_skip) / sizeof(status_skip[0]); i++)
+			skip |= !strncmp(line, status_skip[i], strlen(status_skip[i]));
+		if (skip)
+			continue;
+		if (!strncmp(line, "NS", 2)) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "%.*s", (int)strcspn(line, "\t"), line);
+			snprintf(path, sizeof(path), "%s %d", key, last_pid(line, key));
+			add(s, tid, "status", path);
+			continue;
+		}
+		/* Running or sleeping is a matter of the moment. */
+		if (!strncmp(line, "State:", 6) && (strchr(line, 'R') || strchr(line, 'S')))
+			line = "State:\tR or S";
+		add(s, tid, "status", line);
+	}
+}
+
+/* stat fields (1-based, as proc(5) numbers them) that persist. */
+static const int stat_keep[] = {
+	3, 7, 9, 18, 19, 20, 23, 25, 26, 27, 28, 31, 32, 33, 34, 38, 40, 41,
+	45, 46, 47, 48, 49, 50, 51, 52,
+};
+
+static void take_stat(struct snap *s, const char *dir, pid_t tid)
+{
+	char path[300], buf[2048], *f[64], *p, *save;
+	unsigned int i, n = 2;
+
+	snprintf(path, sizeof(path), "%s/stat", dir);
+	read_file(path, buf, sizeof(buf));
+	p = strrchr(buf, ')');
+	if (!p)
+		return;
+	for (p = strtok_r(p + 1, " \n", &save); p && n < 63; p = strtok_r(NULL, " \n", &save))
+		f[++n] = p;
+	for (i = 0; i < sizeof(stat_keep) / sizeof(stat_keep[0]); i++) {
+		int k = stat_keep[i];
+		char v[64];
+
+		if (k > (int)n)
+			continue;
+		snprintf(v, sizeof(v), "field %d = %s", k,
+			 k == 3 && (*f[k] == 'R' || *f[k] == 'S') ? "R or S" : f[k]);
+		add(s, tid, "stat", v);
+	}
+}
+
+/* Whole small files, line by line. */
+static void take_lines(struct snap *s, const char *dir, pid_t tid, const char *name,
+		       const char *only)
+{
+	char path[300], buf[16384], *line, *save;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (read_file(path, buf, sizeof(buf))) {
+		add(s, tid, name, "(cannot read)");
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (!only || !strncmp(line, only, strlen(only)))
+			add(s, tid, name, line);
+}
+
+static void take_cmdline(struct snap *s, const char *dir, pid_t tid)
+{
+	char path[300], buf[1024];
+	int fd, n, i;
+
+	snprintf(path, sizeof(path), "%s/cmdline", dir);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? 0 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < n; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	buf[n > 0 ? n : 0] = '\0';
+	add(s, tid, "cmdline", buf);
+}
+
+static int ino_index(struct snap *s, unsigned long ino);
+
+/*
+ * smaps: each mapping with its VmFlags, nothing that counts pages.
+ * Expected differences, left out of the comparison:
+ * - shared anonymous memory is a new shmem object after a restart: its
+ *   inode number is given by order of first sight, and its commit
+ *   charge is the object's (shmem_kernel_file_setup() takes it), not
+ *   the mapping's VM_ACCOUNT ("ac");
+ * - a private mapping that was writable once and is no longer (RELRO)
+ *   keeps the commit charge it took ("ac"); restart maps it read-only,
+ *   uncharged, and it is charged if made writable again (to be fixed:
+ *   charge it at restart);
+ * - every restored mapping is new to the soft-dirty tracker ("sd"):
+ *   all of it reads as written since the last clear_refs, the answer a
+ *   tracker can act on safely.
+ */
+static void take_smaps(struct snap *s, const char *dir, pid_t tid)
+{
+	char path[300], line[512], head[512] = "", *p;
+	unsigned long ino;
+	bool anon_shared = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/smaps", dir);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		unsigned long lo, hi;
+
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			/* start-end perms offset dev inode path */
+			char range[64], perms[8], off[16], dev[16], name[300] = "";
+
+			if (sscanf(line, "%63s %7s %15s %15s %lu %299[^\n]", range, perms,
+				   off, dev, &ino, name) < 5)
+				continue;
+			anon_shared = strstr(name, "/dev/zero (deleted)") != NULL;
+			if (anon_shared)
+				snprintf(head, sizeof(head), "%s %s %s %s #%d %s", range, perms,
+					 off, dev, ino_index(s, ino), name);
+			else
+				snprintf(head, sizeof(head), "%s %s %s %s %lu %s", range, perms,
+					 off, dev, ino, name);
+		} else if (!strncmp(line, "VmFlags:", 8)) {
+			bool ro_private = strstr(head, " r--p ") || strstr(head, " r-xp ") ||
+					  strstr(head, " ---p ");
+
+			if ((anon_shared || ro_private) && (p = strstr(line, " ac")) &&
+			    (!p[3] || p[3] == ' '))
+				memmove(p, p + 3, strlen(p + 3) + 1);
+			p = strstr(line, " sd");
+			if (p && (!p[3] || p[3] == ' '))
+				memmove(p, p + 3, strlen(p + 3) + 1);
+			snprintf(path, sizeof(path), "%.200s |%.90s", head, line + 8);
+			add(s, tid, "smaps", path);
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* A pipe's or an anonymous inode's number, by order of first sight. */
+static int ino_index(struct snap *s, unsigned long ino)
+{
+	int i;
+
+	for (i = 0; i < s->nr_ino; i++)
+		if (s->ino[i] == ino)
+			return i;
+	if (s->nr_ino < 256)
+		s->ino[s->nr_ino++] = ino;
+	return s->nr_ino - 1;
+}
+
+static void take_fds(struct snap *s, const char *dir, pid_t tid)
+{
+	char path[600], target[300], buf[4096], what[300], *line, *save, *lb;
+	struct dirent *d;
+	unsigned long ino;
+	DIR *fds;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/fd", dir);
+	fds = opendir(path);
+	while (fds && (d = readdir(fds))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/fd/%s", dir, d->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		lb = strchr(target, '[');
+		if (lb && sscanf(lb + 1, "%lu", &ino) == 1)
+			snprintf(lb, sizeof(target) - (lb - target), "#%d", ino_index(s, ino));
+		snprintf(what, sizeof(what), "fd %s", d->d_name);
+		add(s, tid, what, target);
+		snprintf(path, sizeof(path), "%s/fdinfo/%s", dir, d->d_name);
+		read_file(path, buf, sizeof(buf));
+		snprintf(what, sizeof(what), "fdinfo %s", d->d_name);
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (!strncmp(line, "ino:", 4) && sscanf(line + 4, "%lu", &ino) == 1 &&
+			    (strstr(target, "pipe:") || strstr(target, "anon_inode:")))
+				snprintf(line, strlen(line) + 1, "ino:\t#%d", ino_index(s, ino));
+			add(s, tid, what, line);
+		}
+	}
+	if (fds)
+		closedir(fds);
+}
+
+static void take_task(struct snap *s, pid_t pid, pid_t tid, bool leader)
+{
+	char dir[64], status[8192];
+	pid_t in;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task/%d", pid, tid);
+	{
+		char path[80];
+
+		snprintf(path, sizeof(path), "%s/status", dir);
+		read_file(path, status, sizeof(status));
+	}
+	in = last_pid(status, "NSpid:");
+	if (s->nr_tasks < 256) {
+		s->outer[s->nr_tasks] = tid;
+		s->inner[s->nr_tasks++] = in;
+	}
+	take_status(s, dir, in);
+	take_stat(s, dir, in);
+	take_lines(s, dir, in, "sched", "policy");
+	take_lines(s, dir, in, "sched", "prio");
+	take_lines(s, dir, in, "comm", NULL);
+	take_lines(s, dir, in, "timerslack_ns", NULL);
+	if (!leader)
+		return;
+	/* What a process has, read once, through its leader. */
+	snprintf(dir, sizeof(dir), "/proc/%d", pid);
+	take_lines(s, dir, in, "limits", NULL);
+	take_lines(s, dir, in, "oom_score_adj", NULL);
+	take_lines(s, dir, in, "personality", NULL);
+	take_lines(s, dir, in, "coredump_filter", NULL);
+	take_lines(s, dir, in, "timers", NULL);
+	take_cmdline(s, dir, in);
+	take_smaps(s, dir, in);
+	take_fds(s, dir, in);
+}
+
+/* @pid and every task below it: threads, then children of each. */
+static void take_tree(struct snap *s, pid_t pid)
+{
+	char path[64], buf[4096], *p, *save;
+	struct dirent *d;
+	DIR *tasks;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	tasks = opendir(path);
+	while (tasks && (d = readdir(tasks))) {
+		pid_t tid = atoi(d->d_name);
+
+		if (tid <= 0)
+			continue;
+		take_task(s, pid, tid, tid == pid);
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, tid);
+		read_file(path, buf, sizeof(buf));
+		for (p = strtok_r(buf, " \n", &save); p; p = strtok_r(NULL, " \n", &save))
+			take_tree(s, atoi(p));
+	}
+	if (tasks)
+		closedir(tasks);
+}
+
+/* The container's lines of /proc/locks, their pids made the container's. */
+static void take_locks(struct snap *s)
+{
+	char line[512], rest[512];
+	int i, id, pid;
+	FILE *f = fopen("/proc/locks", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char kind[64], type[64], rw[64];
+
+		if (sscanf(line, "%d: %63s %63s %63s %d %511[^\n]", &id, kind, type, rw,
+			   &pid, rest) != 6)
+			continue;
+		for (i = 0; i < s->nr_tasks; i++) {
+			char out[1024];
+
+			if (s->outer[i] == pid) {
+				snprintf(out, sizeof(out), "%s %s %s %d %s", kind, type,
+					 rw, s->inner[i], rest);
+				add(s, 0, "locks", out);
+			}
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void take(struct snap *s, pid_t init)
+{
+	memset(s, 0, sizeof(*s));
+	take_tree(s, init);
+	take_locks(s);
+	qsort(s->line, s->n, sizeof(s->line[0]), cmp_lines);
+}
+
+static void snap_free(struct snap *s)
+{
+	while (s->n)
+		free(s->line[--s->n]);
+}
+
+/*
+ * Differences that are expected, each with its reason.  A line that
+ * differs and contains @what (in the part after the task) is not a
+ * failure.
+ */
+static const struct {
+	const char *what;
+	const char *why;
+} expected[] = {
+	{ ": mnt_id:",
+	  "restart gives the container a copy of the restarter's mount namespace, whose mounts have ids of their own" },
+};
+
+static const char *expected_why(const char *line)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(expected) / sizeof(expected[0]); i++)
+		if (strstr(line, expected[i].what))
+			return expected[i].why;
+	return NULL;
+}
+
+/* Lines of @a not in @b (both sorted); how many are unexpected. */
+static int diff(struct __test_metadata *_metadata, const struct snap *a,
+		const struct snap *b, const char *sign)
+{
+	int i = 0, j = 0, bad = 0, c;
+
+	while (i < a->n) {
+		c = j < b->n ? strcmp(a->line[i], b->line[j]) : -1;
+		if (c == 0) {
+			i++;
+			j++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			if (!expected_why(a->line[i])) {
+				bad++;
+				TH_LOG("%s %s", sign, a->line[i]);
+			}
+			i++;
+		}
+	}
+	return bad;
+}
+
+/* ---- the test ---- */
+
+FIXTURE(same) {
+	pid_t init;
+	int image, log;
+	char *ctl;
+	struct snap before, after;
+};
+
+FIXTURE_VARIANT(same) {
+	const char *mode;
+};
+
+FIXTURE_VARIANT_ADD(same, settings) { .mode = "settings" };
+FIXTURE_VARIANT_ADD(same, tree) { .mode = "tree" };
+FIXTURE_VARIANT_ADD(same, shell) { .mode = "shell" };
+
+FIXTURE_SETUP(same)
+{
+	int fd;
+
+	snprintf(ctl_path, sizeof(ctl_path), "/tmp/samestate-%d", getpid());
+	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, 4096));
+	close(fd);
+	self->ctl = map_ctl();
+	ASSERT_NE(NULL, self->ctl);
+	self->image = scratch_file(O_RDWR);
+	self->log = scratch_file(O_RDWR);
+	ASSERT_GE(self->image, 0);
+	ASSERT_GE(self->log, 0);
+	self->init = 0;
+}
+
+FIXTURE_TEARDOWN(same)
+{
+	if (self->init > 0)
+		container_stop(self->init);
+	snap_free(&self->before);
+	snap_free(&self->after);
+	unlink(ctl_path);
+}
+
+/* Until the container is set up and idle. */
+static void settle(struct __test_metadata *_metadata, FIXTURE_DATA(same) *self,
+		   const char *mode)
+{
+	int i, status;
+
+	if (!strcmp(mode, "shell")) {
+		/* sh, and the sleep it waits for. */
+		char path[64], buf[64] = "";
+
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/children", self->init,
+			 self->init);
+		for (i = 0; i < 500 && !buf[0]; i++) {
+			usleep(20000);
+			read_file(path, buf, sizeof(buf));
+		}
+		ASSERT_NE(0, buf[0]) TH_LOG("busybox sh started no sleep");
+		usleep(300000);
+		return;
+	}
+	for (i = 0; i < 1000 && strcmp(self->ctl + CTL_READY, "ready"); i++) {
+		if (waitpid(self->init, &status, WNOHANG) == self->init) {
+			self->init = 0;
+			ASSERT_TRUE(0) TH_LOG("the %s container exited while setting up: %#x",
+					      mode, status);
+		}
+		usleep(10000);
+	}
+	ASSERT_LT(i, 1000) TH_LOG("the %s container did not set up", mode);
+	/* Its other tasks reach their waits a little later. */
+	usleep(300000);
+}
+
+TEST_F_TIMEOUT(same, proc_shows_the_same, 90)
+{
+	char log[4096];
+	long pid, ret = -1;
+	int i, bad;
+
+	start_mode = variant->mode;
+	self->init = container_start(container_exec, NULL);
+	ASSERT_GT(self->init, 0);
+	settle(_metadata, self, variant->mode);
+	take(&self->before, self->init);
+	ASSERT_GT(self->before.nr_tasks, 0);
+
+	for (i = 0; i < 50; i++) {
+		ftruncate(self->image, 0);
+		lseek(self->image, 0, SEEK_SET);
+		ftruncate(self->log, 0);
+		lseek(self->log, 0, SEEK_SET);
+		ret = ckpt(self->init, self->image, self->log, CHECKPOINT_KILL);
+		if (!ret || (errno != EAGAIN && errno != EBUSY))
+			break;
+		usleep(100000);
+	}
+	read_log(self->log, log, sizeof(log));
+	ASSERT_EQ(0, ret) TH_LOG("checkpoint: %s; log: %s", strerror(errno), log);
+	ASSERT_EQ(self->init, waitpid(self->init, NULL, 0));
+	self->init = 0;
+
+	lseek(self->image, 0, SEEK_SET);
+	ftruncate(self->log, 0);
+	lseek(self->log, 0, SEEK_SET);
+	pid = rstrt(self->image, self->log, 0);
+	read_log(self->log, log, sizeof(log));
+	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(errno), log);
+	self->init = pid;
+	usleep(300000);
+	take(&self->after, self->init);
+
+	TH_LOG("%s: %d tasks, %d lines compared", variant->mode,
+	       self->before.nr_tasks, self->before.n);
+	bad = diff(_metadata, &self->before, &self->after, "-") +
+	      diff(_metadata, &self->after, &self->before, "+");
+	EXPECT_EQ(0, bad) TH_LOG("%d lines differ (-: before, +: after restart)", bad);
+	strcpy(self->ctl + CTL_GO, "go");
+}
+
+TEST_HARNESS_MAIN
