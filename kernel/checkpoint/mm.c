@@ -22,6 +22,8 @@
 #include <linux/security.h>
 #include <linux/slab.h>
 
+#include <asm/tlb.h>
+
 #include "checkpoint.h"
 
 /*
@@ -49,7 +51,7 @@ static const struct {
 				 CKPT_VMA_DONTDUMP | CKPT_VMA_HUGEPAGE |   \
 				 CKPT_VMA_NOHUGEPAGE | CKPT_VMA_MERGEABLE | \
 				 CKPT_VMA_SEQUENTIAL | CKPT_VMA_RANDOM |   \
-				 CKPT_VMA_LOCKED)
+				 CKPT_VMA_LOCKED | CKPT_VMA_CHARGED)
 
 /* VMA flags whose meaning survives a checkpoint as saved. */
 #define CKPT_VM_KNOWN	(VM_READ | VM_WRITE | VM_EXEC | VM_SHARED |	\
@@ -108,6 +110,9 @@ static u32 ckpt_vma_advice_bits(vm_flags_t flags)
 {
 	u32 bits = flags & VM_LOCKED ? CKPT_VMA_LOCKED : 0;
 	unsigned int i;
+
+	if ((flags & (VM_ACCOUNT | VM_WRITE | VM_MAYSHARE)) == VM_ACCOUNT)
+		bits |= CKPT_VMA_CHARGED;
 
 	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice); i++)
 		if (flags & ckpt_vma_advice[i].vm)
@@ -687,6 +692,44 @@ static int ckpt_check_maxprot(struct ckpt_ctx *ctx,
 	return 0;
 }
 
+/*
+ * A CKPT_VMA_CHARGED mapping was mapped writable, which charged it, and
+ * had its pages written: take PROT_WRITE away as mprotect(2) does,
+ * which keeps the charge (VM_ACCOUNT).
+ */
+static int ckpt_drop_write(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			   const struct ckpt_rec_vma *rec)
+{
+	VMA_ITERATOR(vmi, mm, rec->start);
+	struct vm_area_struct *vma, *prev;
+	struct mmu_gather tlb;
+	int ret;
+
+	ret = mmap_write_lock_killable(mm);
+	if (ret)
+		return ret;
+	/* It may have merged with a writable neighbour: mprotect splits. */
+	vma = vma_find(&vmi, rec->end);
+	if (!vma || vma->vm_start > rec->start || vma->vm_end < rec->end ||
+	    !(vma->vm_flags & VM_ACCOUNT) || (vma->vm_ops && vma->vm_ops->mprotect)) {
+		mmap_write_unlock(mm);
+		return ckpt_err(ctx, -EINVAL, "mapping %#llx-%#llx: cannot keep its commit charge",
+				rec->start, rec->end);
+	}
+	/* As do_mprotect_pkey() walks them. */
+	prev = vma_prev(&vmi);
+	if (rec->start > vma->vm_start)
+		prev = vma;
+	vma = vma_find(&vmi, rec->end);
+	tlb_gather_mmu(&tlb, mm);
+	ret = mprotect_fixup(&vmi, &tlb, vma, &prev, rec->start, rec->end,
+			     vma->vm_flags & ~VM_WRITE);
+	tlb_finish_mmu(&tlb);
+	mmap_write_unlock(mm);
+	return ret ? ckpt_err(ctx, ret, "mapping %#llx-%#llx: mprotect failed",
+			      rec->start, rec->end) : 0;
+}
+
 static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 {
 	struct ckpt_rec_vma rec;
@@ -739,7 +782,10 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 		return ret ?: ckpt_arch_restore_vma(ctx, &rec);
 	}
 	/* What mprotect(2) could grant covers what the mapping has. */
-	if (rec.prot & ~rec.maxprot)
+	if (rec.prot & ~rec.maxprot ||
+	    (rec.advice & CKPT_VMA_CHARGED &&
+	     ((rec.flags & MAP_TYPE) != MAP_PRIVATE || rec.prot & PROT_WRITE ||
+	      !(rec.maxprot & PROT_WRITE) || rec.flags & MAP_NORESERVE)))
 		return ckpt_err(ctx, -EINVAL, "malformed mapping record at offset %llu",
 				ctx->rec_start);
 	if (named) {
@@ -796,8 +842,9 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 		ret = ckpt_err(ctx, -EINVAL, "shared anonymous mapping in image");
 		goto out;
 	}
-	addr = vm_mmap(file, rec.start, len, rec.prot, flags,
-		       file ? rec.pgoff << PAGE_SHIFT : 0);
+	addr = vm_mmap(file, rec.start, len,
+		       rec.prot | (rec.advice & CKPT_VMA_CHARGED ? PROT_WRITE : 0),
+		       flags, file ? rec.pgoff << PAGE_SHIFT : 0);
 	if (IS_ERR_VALUE(addr)) {
 		ret = ckpt_err(ctx, (long)addr, "cannot map %#llx-%#llx%s%s",
 			       rec.start, rec.end, path ? " of " : "",
@@ -814,6 +861,8 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	if (!ret && (rec.kind == CKPT_VMA_ANON || rec.kind == CKPT_VMA_FILE_PRIVATE))
 		ret = ckpt_read_page_runs(ctx, rec.start, rec.end,
 					  ckpt_put_user_page, mm);
+	if (!ret && rec.advice & CKPT_VMA_CHARGED)
+		ret = ckpt_drop_write(ctx, mm, &rec);
 	if (!ret)
 		ret = ckpt_restore_advice(ctx, &rec);
 out:

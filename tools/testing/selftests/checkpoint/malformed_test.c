@@ -1155,6 +1155,10 @@ TEST_F_TIMEOUT(image, file_identities, 120)
 	try_refused(_metadata, im, "mapping with unknown advice", EINVAL,
 		    "malformed mapping record");
 	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
+	v->advice = CKPT_VMA_CHARGED;
+	try_refused(_metadata, im, "a kept commit charge on a shared mapping", EINVAL,
+		    "malformed mapping record");
+	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
 	v->advice = CKPT_VMA_WIPEONFORK;
 	try_refused(_metadata, im, "WIPEONFORK on a shared file mapping", EINVAL,
 		    "madvise");

@@ -375,10 +375,6 @@ static int ino_index(struct snap *s, unsigned long ino);
  *   inode number is given by order of first sight, and its commit
  *   charge is the object's (shmem_kernel_file_setup() takes it), not
  *   the mapping's VM_ACCOUNT ("ac");
- * - a private mapping that was writable once and is no longer (RELRO)
- *   keeps the commit charge it took ("ac"); restart maps it read-only,
- *   uncharged, and it is charged if made writable again (to be fixed:
- *   charge it at restart);
  * - every restored mapping is new to the soft-dirty tracker ("sd"):
  *   all of it reads as written since the last clear_refs, the answer a
  *   tracker can act on safely.
@@ -411,10 +407,7 @@ static void take_smaps(struct snap *s, const char *dir, pid_t tid)
 				snprintf(head, sizeof(head), "%s %s %s %s %lu %s", range, perms,
 					 off, dev, ino, name);
 		} else if (!strncmp(line, "VmFlags:", 8)) {
-			bool ro_private = strstr(head, " r--p ") || strstr(head, " r-xp ") ||
-					  strstr(head, " ---p ");
-
-			if ((anon_shared || ro_private) && (p = strstr(line, " ac")) &&
+			if (anon_shared && (p = strstr(line, " ac")) &&
 			    (!p[3] || p[3] == ' '))
 				memmove(p, p + 3, strlen(p + 3) + 1);
 			p = strstr(line, " sd");
