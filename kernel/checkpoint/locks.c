@@ -48,8 +48,16 @@ struct ckpt_lock_ent {
 
 struct ckpt_locks {
 	struct list_head list;
+	unsigned int nr;
 	bool resolved;
 };
+
+/*
+ * Locks of one container: beyond this, refused before anything is
+ * written.  It keeps every CKPT_REC_LOCKS within CKPT_REC_MAX_LEN and
+ * the walks of the inodes' lock lists short.
+ */
+#define CKPT_LOCKS_MAX	4096
 
 /* What a lock holds, copied out from under flc_lock. */
 struct ckpt_lock_copy {
@@ -188,9 +196,17 @@ static int ckpt_note_locks(struct ckpt_ctx *ctx, struct file *file,
 				e->file = file;
 			continue;
 		}
-		e = kzalloc(sizeof(*e), GFP_KERNEL);
+		BUILD_BUG_ON(sizeof(struct ckpt_rec_locks) +
+			     CKPT_LOCKS_MAX * sizeof(struct ckpt_lock) > CKPT_REC_MAX_LEN);
+		if (ctx->locks->nr == CKPT_LOCKS_MAX)
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"more than %u file locks; not supported",
+					CKPT_LOCKS_MAX);
+		cond_resched();
+		e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 		if (!e)
 			return -ENOMEM;
+		ctx->locks->nr++;
 		e->fl = c.fl;
 		e->file = file;
 		e->files = files;

@@ -982,17 +982,20 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 		goto out;
 	}
 	/*
-	 * mm_alloc() gave it the restarter's inheritable mm flags.  Its
-	 * deny-write-execute is a restriction the restarter put on what it
-	 * creates: dropping it would be an escape, keeping it a change.
+	 * mm_alloc() gave it its creator's inheritable mm flags: the
+	 * restarter's, for the init.  The restarter's deny-write-execute is
+	 * a restriction it put on what it creates: dropping it would be an
+	 * escape, keeping it a change.  A restored creator's is its own;
+	 * the record says whether this mm had it too.
 	 */
-	if (test_bit(MMF_HAS_MDWE, &mm->flags)) {
+	if (!ctx->reader->parent && test_bit(MMF_HAS_MDWE, &mm->flags)) {
 		mmput(mm);
 		ret = ckpt_err(ctx, -EPERM, "the restarter runs under prctl(PR_SET_MDWE)");
 		goto out;
 	}
 	mm->flags &= ~(MMF_DUMP_FILTER_MASK | MMF_DISABLE_THP_MASK |
-		       MMF_VM_MERGE_ANY_MASK);
+		       MMF_VM_MERGE_ANY_MASK | MMF_HAS_MDWE_MASK |
+		       BIT(MMF_HAS_MDWE_NO_INHERIT));
 	mm->flags |= (unsigned long)rec.coredump_filter << MMF_DUMP_FILTER_SHIFT;
 	if (rec.prctl_flags & CKPT_MM_THP_DISABLE)
 		set_bit(MMF_DISABLE_THP, &mm->flags);

@@ -41,7 +41,11 @@
 enum mode {
 	M_HELD,
 	M_LEASE,
+	M_MANY,
 };
+
+/* One more than checkpoint takes (locks.c CKPT_LOCKS_MAX). */
+#define TOO_MANY_LOCKS	4097
 
 static enum mode mode;
 static char ctl_path[64];
@@ -318,6 +322,23 @@ static int set_up_lease(void)
 	return fd < 0 || fcntl(fd, F_SETLEASE, F_RDLCK) ? 50 : 0;
 }
 
+/* POSIX locks on every other byte of one file: none of them merge. */
+static int set_up_many(void)
+{
+	int fd = open(path_of("many"), O_RDWR | O_CREAT, 0600);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1 };
+	int i;
+
+	if (fd < 0)
+		return 60;
+	for (i = 0; i < TOO_MANY_LOCKS; i++) {
+		fl.l_start = 2 * i;
+		if (fcntl(fd, F_SETLK, &fl))
+			return 61;
+	}
+	return 0;
+}
+
 /* The container's init: this program again, with nothing of the harness. */
 static int container(void *arg)
 {
@@ -338,7 +359,8 @@ static int container_main(void)
 	ctl = map_ctl();
 	if (!ctl)
 		return 2;
-	ret = mode == M_HELD ? set_up_held() : set_up_lease();
+	ret = mode == M_HELD ? set_up_held() :
+	      mode == M_LEASE ? set_up_lease() : set_up_many();
 	if (ret)
 		return ret;
 	strcpy(ctl + READY_OFF, "ready");
@@ -386,7 +408,7 @@ FIXTURE_SETUP(locks)
 FIXTURE_TEARDOWN(locks)
 {
 	static const char *const names[] = {
-		"flock", "posix", "ofd", "shared", "forked", "lease",
+		"flock", "posix", "ofd", "shared", "forked", "lease", "many",
 	};
 	unsigned int i;
 
@@ -529,6 +551,23 @@ TEST_F_TIMEOUT(locks, lease_refused_by_name, 60)
 	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
 	EXPECT_NE(NULL, strstr(log, "leases (F_SETLEASE)")) TH_LOG("log: %s", log);
 	/* Unharmed: still there, and still running. */
+	EXPECT_EQ(0, waitpid(self->init, &status, WNOHANG));
+	EXPECT_EQ(0, kill(self->init, 0));
+}
+
+/*
+ * A container can hold more locks than a record takes: refused before
+ * anything is written, by name, never a kernel warning.
+ */
+TEST_F_TIMEOUT(locks, too_many_refused_by_name, 60)
+{
+	char log[4096];
+	int err, status;
+
+	start(_metadata, self, M_MANY);
+	err = checkpoint(self, CHECKPOINT_KILL, log, sizeof(log));
+	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
+	EXPECT_NE(NULL, strstr(log, "file locks; not supported")) TH_LOG("log: %s", log);
 	EXPECT_EQ(0, waitpid(self->init, &status, WNOHANG));
 	EXPECT_EQ(0, kill(self->init, 0));
 }

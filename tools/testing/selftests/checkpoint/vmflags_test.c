@@ -29,6 +29,7 @@
 
 #ifndef PR_SET_MDWE
 #define PR_SET_MDWE		65
+#define PR_GET_MDWE		66
 #define PR_MDWE_REFUSE_EXEC_GAIN	(1UL << 0)
 #endif
 #ifndef MLOCK_ONFAULT
@@ -185,6 +186,7 @@ enum mode {
 	M_MLOCKALL,
 	M_ONFAULT,
 	M_MSEAL,
+	M_MDWE_TREE,
 };
 
 static enum mode mode;
@@ -222,6 +224,36 @@ static int container(void *arg)
 	return 127;
 }
 
+/*
+ * An init under deny-write-execute and a child that inherited it, each
+ * with its own mm: both come back with it (the child's mm is built by
+ * its restored parent, not by the restarter).
+ */
+static int mdwe_tree(void)
+{
+	int status;
+	pid_t child;
+
+	if (prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0))
+		return 70;
+	child = fork();
+	if (child < 0)
+		return 71;
+	if (child == 0) {
+		while (strcmp(ctl + GO_OFF, "go"))
+			usleep(10000);
+		_exit(prctl(PR_GET_MDWE, 0, 0, 0, 0) == PR_MDWE_REFUSE_EXEC_GAIN ? 0 : 72);
+	}
+	strcpy(ctl + READY_OFF, "ready");
+	while (strcmp(ctl + GO_OFF, "go"))
+		usleep(10000);
+	if (prctl(PR_GET_MDWE, 0, 0, 0, 0) != PR_MDWE_REFUSE_EXEC_GAIN)
+		return 73;
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return 74;
+	return WEXITSTATUS(status);
+}
+
 static int container_main(void)
 {
 	int ret;
@@ -230,6 +262,8 @@ static int container_main(void)
 	ctl = map_ctl();
 	if (!ctl)
 		return 2;
+	if (mode == M_MDWE_TREE)
+		return mdwe_tree();
 	ret = mode == M_ADVISED ? set_up_regions() : set_up_refused();
 	if (ret)
 		return ret;
@@ -366,6 +400,30 @@ TEST_F_TIMEOUT(vmflags, advice_and_locks_come_back, 60)
 	/* 20+i: region i lost its flag; 40+i: its contents; 60-63: see above. */
 	EXPECT_EQ(0, WEXITSTATUS(status))
 		TH_LOG("restored init failed check %d", WEXITSTATUS(status));
+}
+
+/* A tree under deny-write-execute comes back under it, every process. */
+TEST_F_TIMEOUT(vmflags, mdwe_tree_comes_back, 60)
+{
+	struct box *b = &self->b;
+	char log[4096];
+	int status;
+	long pid;
+
+	start(_metadata, b, M_MDWE_TREE);
+	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	lseek(b->image, 0, SEEK_SET);
+	ftruncate(b->log, 0);
+	lseek(b->log, 0, SEEK_SET);
+	pid = rstrt(b->image, b->log, 0);
+	read_log(b->log, log, sizeof(log));
+	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(errno), log);
+	strcpy(b->ctl + GO_OFF, "go");
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("restored init: status %#x", status);
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("restored tree failed check %d", WEXITSTATUS(status));
 }
 
 /* A restarter under deny-write-execute restores nothing that lacks it. */
