@@ -307,6 +307,15 @@ int ckpt_collect_posix_locks(struct ckpt_ctx *ctx, struct files_struct *files)
 			break;
 		if (!file)
 			continue;
+		/*
+		 * Only files the objhash holds: a table shared with a task
+		 * outside (refused later) may have gained one since, which
+		 * the entry would point to once this fput() let it go.
+		 */
+		if (!ckpt_obj_known(ctx, file, CKPT_OBJ_FILE)) {
+			fput(file);
+			continue;
+		}
 		flctx = locks_inode_context(file_inode(file));
 		if (flctx)
 			ret = ckpt_note_locks(ctx, file, &flctx->flc_posix,
