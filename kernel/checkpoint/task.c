@@ -892,7 +892,7 @@ int ckpt_restore_task_fn(void *arg)
 	      ckpt_create_children(ctx, ct) ?:
 	      ckpt_pidns_restore_children(ctx, ct) ?:
 	      ckpt_send_sigpending(ctx, ct) ?:
-	      (ckpt_is_thread(ct) ? 0 : ckpt_restore_timers(ctx, ct)) ?:
+	      (ckpt_is_thread(ct) || !zombie ? 0 : ckpt_restore_timers(ctx, ct)) ?:
 	      ckpt_restore_task_sched(ct) ?:
 	      ckpt_restore_seccomp(ctx, ct);
 	kcov_remote_stop();
@@ -912,6 +912,14 @@ int ckpt_restore_task_fn(void *arg)
 		go = false;
 	else
 		go = !READ_ONCE(ctx->abort);
+	/*
+	 * Its process's timers run from release on: armed before, one
+	 * about to fire would send a signal whose default action kills the
+	 * process in the middle of the restart.  An exited leader arms
+	 * them above, for its threads.
+	 */
+	if (go && !ckpt_is_thread(ct))
+		ckpt_restore_timers(ctx, ct);
 	/* The coordinator may free ctx as soon as it sees this. */
 	complete(&ct->gone);
 	if (!go)
