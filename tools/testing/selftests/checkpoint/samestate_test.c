@@ -407,8 +407,8 @@ static void take_smaps(struct snap *s, const char *dir, pid_t tid)
 				snprintf(head, sizeof(head), "%s %s %s %s %lu %s", range, perms,
 					 off, dev, ino, name);
 		} else if (!strncmp(line, "VmFlags:", 8)) {
-			if (anon_shared && (p = strstr(line, " ac")) &&
-			    (!p[3] || p[3] == ' '))
+			p = anon_shared ? strstr(line, " ac") : NULL;
+			if (p && (!p[3] || p[3] == ' '))
 				memmove(p, p + 3, strlen(p + 3) + 1);
 			p = strstr(line, " sd");
 			if (p && (!p[3] || p[3] == ' '))

@@ -602,8 +602,8 @@ static int zombie_named(struct __test_metadata *_metadata, pid_t init)
 		f = fopen(path, "r");
 		if (!f)
 			continue;
-		if (fgets(line, sizeof(line), f) && (close = strrchr(line, ')')) &&
-		    sscanf(close + 1, " %c %d", &state, &ppid) == 2 &&
+		close = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+		if (close && sscanf(close + 1, " %c %d", &state, &ppid) == 2 &&
 		    ppid == init && state == 'Z') {
 			found = 1;
 			if (!strstr(line, "(" ZOMBIE_NAME ")"))
