@@ -558,8 +558,10 @@ struct ckpt_rec_vma {
 #define CKPT_VMA_SEQUENTIAL	(1U << 6)	/* MADV_SEQUENTIAL */
 #define CKPT_VMA_RANDOM		(1U << 7)	/* MADV_RANDOM */
 #define CKPT_VMA_LOCKED		(1U << 8)	/* mlock(2), mapped MAP_LOCKED */
-/* A private mapping, not writable now, that keeps the commit charge
- * PROT_WRITE once took (VM_ACCOUNT): mprotect(2) leaves it so. */
+/*
+ * A private mapping, not writable now, that keeps the commit charge
+ * PROT_WRITE once took (VM_ACCOUNT): mprotect(2) leaves it so.
+ */
 #define CKPT_VMA_CHARGED	(1U << 9)
 
 #define CKPT_PAGES_MAX		64	/* pages in one CKPT_REC_PAGES */
