@@ -8,22 +8,24 @@
 # before it grew (its seed pass runs every input of it again), with a
 # random seed of its own, and runs at nice 19 beside other work.
 #
-# The campaign lives in out/fuzz-campaign/: corpus, segments.log (one
-# line per finished segment: when, the commit, its figures) and each
-# segment's logs in seg-N/.  Prints the campaign's totals; fails as
-# fuzz-kernel.sh does on any finding.
+# The campaign's record is kept in git, in notes/fuzz-campaign/ (the
+# machine that runs a segment may be a new one): corpus (one input a
+# line, recipes of a few dozen bytes) and segments.log (one line per
+# finished segment: when, the commit, its figures); commit both after a
+# segment.  Each segment's logs go to out/fuzz-campaign/seg-N/.  Prints
+# the campaign's totals; fails as fuzz-kernel.sh does on any finding.
 #
 # usage: fuzz-campaign.sh SECONDS
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-dir=$top/out/fuzz-campaign
+dir=$top/notes/fuzz-campaign
 secs=$1
-mkdir -p "$dir"
+mkdir -p "$dir" "$top/out/fuzz-campaign"
 touch "$dir/segments.log"
 [ -f "$dir/corpus" ] ||
 	cp "$top/tools/testing/selftests/checkpoint/kfuzz.corpus" "$dir/corpus"
 n=$(($(wc -l <"$dir/segments.log") + 1))
-seg=$dir/seg-$n
+seg=$top/out/fuzz-campaign/seg-$n
 commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 
 FUZZ_CORPUS=$dir/corpus FUZZ_SEED=$(($(date +%s) + n)) FUZZ_LOGDIR=$seg \
