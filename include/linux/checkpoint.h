@@ -32,6 +32,7 @@ struct ckpt_pidns;
 struct ckpt_sigqueue;
 struct seccomp_filter;
 struct ckpt_locks;
+struct ckpt_mm_locks;
 
 /**
  * struct ckpt_task - one task of the container being saved or rebuilt
@@ -70,6 +71,8 @@ struct ckpt_locks;
  *		exist (seccomp.c).
  * @seccomp_filter: restart: the top of its filter chain, held by the
  *		objhash; NULL unless @seccomp_mode is SECCOMP_MODE_FILTER.
+ * @mm_locks:	restart: what the mm it rebuilt had locked, locked once
+ *		its limits are restored (mm.c); NULL otherwise.
  * @done:	restart: it and its descendants have read their state.
  * @gone:	restart: it no longer touches @ctx.
  */
@@ -101,6 +104,7 @@ struct ckpt_task {
 	int seccomp_mode;
 	struct seccomp_filter *seccomp_filter;
 	struct ckpt_rec_task *attr;
+	struct ckpt_mm_locks *mm_locks;
 	struct completion done;
 	struct completion gone;
 };

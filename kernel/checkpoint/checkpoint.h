@@ -190,6 +190,11 @@ int ckpt_file_may_open(struct file *file);
 extern const struct ckpt_file_kind_ops ckpt_pipe_file;
 extern const struct ckpt_file_kind_ops ckpt_fifo_file;
 
+/* mm.c: mlock(2) and mlockall(2), bounded by the task's own limits */
+int ckpt_collect_mm_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_restore_mm_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			  const struct cred *cred);
+
 /* One ops table per object kind, each in its own file. */
 extern const struct ckpt_obj_ops ckpt_mm_ops;
 extern const struct ckpt_obj_ops ckpt_files_ops;

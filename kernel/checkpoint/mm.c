@@ -8,11 +8,14 @@
  * its old address, and writes the saved pages back.
  */
 #include <linux/binfmts.h>
+#include <linux/capability.h>
 #include <linux/checkpoint.h>
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/ksm.h>
+#include <linux/membarrier.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mount.h>
@@ -27,10 +30,11 @@
 #include "checkpoint.h"
 
 /*
- * What madvise(2) and mlock(2) leave in vm_flags, and the advice that
- * sets each again: restart asks madvise(2) itself, so every check and
- * side effect (khugepaged, ksmd) is the syscall's own.  VM_LOCKED is
- * mapped with MAP_LOCKED instead, which charges it the same way.
+ * What madvise(2) leaves in vm_flags, and the advice that sets each
+ * again: restart asks madvise(2) itself, so every check and side effect
+ * (khugepaged, ksmd) is the syscall's own.  VM_LOCKED and VM_LOCKONFAULT
+ * are locked again as mlock2(2) does, once the task's own limits are in
+ * place: ckpt_restore_mm_locks().
  */
 static const struct {
 	vm_flags_t vm;
@@ -51,7 +55,8 @@ static const struct {
 				 CKPT_VMA_DONTDUMP | CKPT_VMA_HUGEPAGE |   \
 				 CKPT_VMA_NOHUGEPAGE | CKPT_VMA_MERGEABLE | \
 				 CKPT_VMA_SEQUENTIAL | CKPT_VMA_RANDOM |   \
-				 CKPT_VMA_LOCKED | CKPT_VMA_CHARGED)
+				 CKPT_VMA_LOCKED | CKPT_VMA_CHARGED |	   \
+				 CKPT_VMA_LOCKONFAULT)
 
 /* VMA flags whose meaning survives a checkpoint as saved. */
 #define CKPT_VM_KNOWN	(VM_READ | VM_WRITE | VM_EXEC | VM_SHARED |	\
@@ -60,26 +65,28 @@ static const struct {
 			 VM_SOFTDIRTY | VM_STACK_INCOMPLETE_SETUP |	\
 			 VM_DONTCOPY | VM_WIPEONFORK | VM_DONTDUMP |	\
 			 VM_HUGEPAGE | VM_NOHUGEPAGE | VM_MERGEABLE |	\
-			 VM_SEQ_READ | VM_RAND_READ | VM_LOCKED)
+			 VM_SEQ_READ | VM_RAND_READ | VM_LOCKED |	\
+			 VM_LOCKONFAULT)
 
 /* Flags userspace can set that are not saved, by what set them. */
 static const struct {
 	vm_flags_t vm;
 	const char *why;
 } ckpt_vma_refused[] = {
-	{ VM_LOCKONFAULT, "mlock2(MLOCK_ONFAULT) is not supported" },
 	{ VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR,
 	  "userfaultfd registrations are not supported" },
 	{ VM_DROPPABLE, "MAP_DROPPABLE is not supported" },
 	{ VM_SEALED, "mseal(2) is not supported" },
 };
 
-/* What prctl(2) and mlockall(2) set for a whole mm that is not saved. */
+/*
+ * What prctl(2) sets for a whole mm that is not saved.  mlockall(2)'s
+ * MCL_FUTURE and MCL_ONFAULT are (CKPT_MM_LOCK_*); nothing else sets
+ * default flags on x86.
+ */
 static const char *ckpt_mm_refused(struct mm_struct *mm)
 {
-	if (mm->def_flags & VM_LOCKED_MASK)
-		return "mlockall(MCL_FUTURE) is not supported";
-	if (mm->def_flags)
+	if (mm->def_flags & ~VM_LOCKED_MASK)
 		return "default mapping flags are not supported";
 	return ckpt_arch_mm_refused(mm);
 }
@@ -95,10 +102,33 @@ static const struct {
 	{ MMF_HAS_MDWE_NO_INHERIT,	CKPT_MM_MDWE_NO_INHERIT },
 };
 
+/* membarrier(2)'s registrations of an mm, as CKPT_REC_MM holds them. */
+static const struct {
+	int cmd;
+	u32 bit;
+} ckpt_mm_membarrier[] = {
+	{ MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED,	CKPT_MM_MEMBARRIER_GLOBAL },
+	{ MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,	CKPT_MM_MEMBARRIER_PRIVATE },
+	{ MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE,
+	  CKPT_MM_MEMBARRIER_SYNC_CORE },
+	{ MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ, CKPT_MM_MEMBARRIER_RSEQ },
+};
+
 static u32 ckpt_mm_prctl_flags(struct mm_struct *mm)
 {
+	int registered = membarrier_mm_registrations(mm);
 	unsigned int i;
 	u32 bits = 0;
+
+	if (mm->def_flags & VM_LOCKED)
+		bits |= CKPT_MM_LOCK_FUTURE;
+	if (mm->def_flags & VM_LOCKONFAULT)
+		bits |= CKPT_MM_LOCK_ONFAULT;
+	if (!test_bit(MMF_TOPDOWN, &mm->flags))
+		bits |= CKPT_MM_LEGACY_LAYOUT;
+	for (i = 0; i < ARRAY_SIZE(ckpt_mm_membarrier); i++)
+		if (registered & ckpt_mm_membarrier[i].cmd)
+			bits |= ckpt_mm_membarrier[i].bit;
 
 	for (i = 0; i < ARRAY_SIZE(ckpt_mm_prctls); i++)
 		if (test_bit(ckpt_mm_prctls[i].mmf, &mm->flags))
@@ -110,6 +140,9 @@ static u32 ckpt_vma_advice_bits(vm_flags_t flags)
 {
 	u32 bits = flags & VM_LOCKED ? CKPT_VMA_LOCKED : 0;
 	unsigned int i;
+
+	if (flags & VM_LOCKONFAULT)
+		bits |= CKPT_VMA_LOCKONFAULT;
 
 	if ((flags & (VM_ACCOUNT | VM_WRITE | VM_MAYSHARE)) == VM_ACCOUNT)
 		bits |= CKPT_VMA_CHARGED;
@@ -330,6 +363,9 @@ static const char *ckpt_snap_vma(struct vm_area_struct *vma,
 			return ckpt_vma_refused[i].why;
 	if (vma->vm_flags & ~CKPT_VM_KNOWN)
 		return "it has unsupported flags";
+	/* mlock2(2) sets it only with VM_LOCKED, and restart so. */
+	if ((vma->vm_flags & VM_LOCKED_MASK) == VM_LOCKONFAULT)
+		return "VM_LOCKONFAULT without VM_LOCKED is not supported";
 	if (anon_vma_name(vma))
 		return "a name from PR_SET_VMA_ANON_NAME is not supported";
 	if (vma_policy(vma))
@@ -524,6 +560,36 @@ static int ckpt_collect_mapped_file(struct ckpt_ctx *ctx, struct file *file,
 	return ckpt_obj_note(ctx, file);
 }
 
+/**
+ * ckpt_collect_mm_locks - refuse locked memory restart could not lock again
+ * @ctx:	checkpoint context, before anything is written.
+ * @ct:		the first task of the container to use its mm, pinned.
+ *
+ * Restart locks the mm's locked ranges again, and sets mlockall(2)'s
+ * MCL_FUTURE, as @ct would with mlock2(2) and mlockall(2): within its
+ * RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK.  setrlimit(2) may have
+ * lowered the limit below what was locked before; such a task would
+ * fail to restart, so it is refused here.
+ *
+ * Return: 0 or -EOPNOTSUPP (logged).
+ */
+int ckpt_collect_mm_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	struct mm_struct *mm = ct->objs.mm;
+	unsigned long limit = task_rlimit(ct->task, RLIMIT_MEMLOCK);
+	unsigned long locked = READ_ONCE(mm->locked_vm);
+
+	if (!locked && !(READ_ONCE(mm->def_flags) & VM_LOCKED))
+		return 0;
+	if ((limit && locked <= limit >> PAGE_SHIFT) ||
+	    has_capability(ct->task, CAP_IPC_LOCK))
+		return 0;
+	return ckpt_err(ctx, -EOPNOTSUPP,
+			"task %d (%s) has %lu KiB locked by mlock(2) or mlockall(2) above its RLIMIT_MEMLOCK of %lu KiB, lowered since; not supported",
+			ct->entry.pid, ct->task->comm, locked << (PAGE_SHIFT - 10),
+			limit >> 10);
+}
+
 /*
  * Everything that can refuse an mm, before anything is written: each
  * VMA's kind and flags, the files it maps and runs, and its shared
@@ -660,6 +726,121 @@ static int ckpt_restore_advice(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *
 }
 
 /*
+ * Restart: what the mm had locked, locked again by
+ * ckpt_restore_mm_locks() once the task's limits and credentials are in
+ * place.  Mapped MAP_LOCKED here, the ranges would be bounded by the
+ * restarter's RLIMIT_MEMLOCK and CAP_IPC_LOCK instead.
+ */
+struct ckpt_mm_locks {
+	vm_flags_t def_flags;
+	unsigned int nr, max;
+	struct {
+		unsigned long start, end;
+		vm_flags_t flags;
+	} range[] __counted_by(max);
+};
+
+/* @left: VMA records still to read, this one included. */
+static int ckpt_defer_lock(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec,
+			   u32 left)
+{
+	struct ckpt_mm_locks *locks = ctx->reader->mm_locks;
+	vm_flags_t flags = VM_LOCKED |
+			   (rec->advice & CKPT_VMA_LOCKONFAULT ? VM_LOCKONFAULT : 0);
+
+	if (!locks) {
+		locks = kvzalloc(struct_size(locks, range, left), GFP_KERNEL);
+		if (!locks)
+			return -ENOMEM;
+		locks->max = left;
+		ctx->reader->mm_locks = locks;
+	}
+	/* Neighbours locked alike: one call, as the task likely made. */
+	if (locks->nr && locks->range[locks->nr - 1].end == rec->start &&
+	    locks->range[locks->nr - 1].flags == flags) {
+		locks->range[locks->nr - 1].end = rec->end;
+		return 0;
+	}
+	if (WARN_ON_ONCE(locks->nr == locks->max))
+		return -EINVAL;
+	locks->range[locks->nr].start = rec->start;
+	locks->range[locks->nr].end = rec->end;
+	locks->range[locks->nr].flags = flags;
+	locks->nr++;
+	return 0;
+}
+
+/* mlockall(MCL_FUTURE), set by ckpt_restore_mm_locks() after the VMAs. */
+static int ckpt_defer_lock_future(struct ckpt_ctx *ctx, u32 prctl_flags)
+{
+	struct ckpt_mm_locks *locks = ctx->reader->mm_locks;
+
+	if (!locks) {
+		locks = kvzalloc(sizeof(*locks), GFP_KERNEL);
+		if (!locks)
+			return -ENOMEM;
+		ctx->reader->mm_locks = locks;
+	}
+	locks->def_flags = VM_LOCKED |
+			   (prctl_flags & CKPT_MM_LOCK_ONFAULT ? VM_LOCKONFAULT : 0);
+	return 0;
+}
+
+/**
+ * ckpt_restore_mm_locks - lock again what the restored mm had locked
+ * @ctx:	restart context.
+ * @ct:		the task that rebuilt its mm, its limits restored.
+ * @cred:	the credentials it is about to take.
+ *
+ * As the task itself would with mlock2(2) and mlockall(MCL_FUTURE):
+ * do_mlock() and can_do_mlock() check its RLIMIT_MEMLOCK and, under
+ * @cred, its CAP_IPC_LOCK -- neither the restarter's.  Every VMA is
+ * mapped by now, so the default flags reach only what the task maps
+ * after the restart.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_restore_mm_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			  const struct cred *cred)
+{
+	struct ckpt_mm_locks *locks = ct->mm_locks;
+	struct mm_struct *mm = current->mm;
+	const struct cred *old;
+	unsigned int i;
+	int ret = 0;
+
+	if (!locks)
+		return 0;
+	old = override_creds(cred);
+	for (i = 0; i < locks->nr && !ret; i++) {
+		ret = do_mlock(locks->range[i].start,
+			       locks->range[i].end - locks->range[i].start,
+			       locks->range[i].flags);
+		if (ret)
+			ckpt_err(ctx, ret, "task %d: cannot lock %#lx-%#lx again within its RLIMIT_MEMLOCK",
+				 ct->entry.pid, locks->range[i].start,
+				 locks->range[i].end);
+	}
+	if (!ret && locks->def_flags) {
+		if (!can_do_mlock()) {
+			ret = ckpt_err(ctx, -EPERM,
+				       "task %d: mlockall(MCL_FUTURE) needs a RLIMIT_MEMLOCK or CAP_IPC_LOCK",
+				       ct->entry.pid);
+		} else {
+			ret = mmap_write_lock_killable(mm);
+			if (!ret) {
+				mm->def_flags |= locks->def_flags;
+				mmap_write_unlock(mm);
+			}
+		}
+	}
+	revert_creds(old);
+	kvfree(locks);
+	ct->mm_locks = NULL;
+	return ret;
+}
+
+/*
  * What mprotect(2) may later grant the new VMA is what it could grant
  * the saved one: mmap(2) derived it from the file's open mode, the
  * mapping type and the mount (noexec), and a mount that changed since
@@ -730,7 +911,8 @@ static int ckpt_drop_write(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			      rec->start, rec->end) : 0;
 }
 
-static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
+static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			    u32 left)
 {
 	struct ckpt_rec_vma rec;
 	struct file *file = NULL, *shmem = NULL;
@@ -763,6 +945,8 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	    (rec.flags & MAP_TYPE) == (MAP_SHARED | MAP_PRIVATE) ||
 	    rec.pgoff > (ULONG_MAX >> PAGE_SHIFT) ||
 	    rec.advice & ~CKPT_VMA_ADVICE_ALL ||
+	    (rec.advice & (CKPT_VMA_LOCKED | CKPT_VMA_LOCKONFAULT)) ==
+	    CKPT_VMA_LOCKONFAULT ||
 	    rec.maxprot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
 	    !ckpt_file_id_valid(&rec.id, named))
 		return ckpt_err(ctx, -EINVAL, "malformed mapping record at offset %llu",
@@ -836,8 +1020,7 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 	len = rec.end - rec.start;
 	if (shmem)
 		file = get_file(shmem);
-	flags = rec.flags | MAP_FIXED_NOREPLACE | (file ? 0 : MAP_ANONYMOUS) |
-		(rec.advice & CKPT_VMA_LOCKED ? MAP_LOCKED : 0);
+	flags = rec.flags | MAP_FIXED_NOREPLACE | (file ? 0 : MAP_ANONYMOUS);
 	if ((rec.flags & MAP_TYPE) == MAP_SHARED && !file) {
 		ret = ckpt_err(ctx, -EINVAL, "shared anonymous mapping in image");
 		goto out;
@@ -865,6 +1048,8 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm)
 		ret = ckpt_drop_write(ctx, mm, &rec);
 	if (!ret)
 		ret = ckpt_restore_advice(ctx, &rec);
+	if (!ret && rec.advice & CKPT_VMA_LOCKED)
+		ret = ckpt_defer_lock(ctx, &rec, left);
 out:
 	if (file)
 		fput(file);
@@ -873,7 +1058,13 @@ out:
 }
 
 #define CKPT_MM_PRCTL_FLAGS	(CKPT_MM_THP_DISABLE | CKPT_MM_MERGE_ANY | \
-				 CKPT_MM_MDWE | CKPT_MM_MDWE_NO_INHERIT)
+				 CKPT_MM_MDWE | CKPT_MM_MDWE_NO_INHERIT | \
+				 CKPT_MM_LOCK_FUTURE | CKPT_MM_LOCK_ONFAULT | \
+				 CKPT_MM_LEGACY_LAYOUT |			\
+				 CKPT_MM_MEMBARRIER_GLOBAL |		\
+				 CKPT_MM_MEMBARRIER_PRIVATE |		\
+				 CKPT_MM_MEMBARRIER_SYNC_CORE |		\
+				 CKPT_MM_MEMBARRIER_RSEQ)
 
 /*
  * Once every VMA is mapped, under the mmap lock: what
@@ -904,6 +1095,27 @@ static int ckpt_restore_mm_prctls(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	return 0;
 }
 
+/*
+ * membarrier(2)'s registrations, for current's mm, the one rebuilt: with
+ * the command's own code, as anyone may register their own; not under
+ * the mmap lock, which membarrier(2) does not take either.
+ */
+static int ckpt_restore_membarrier(struct ckpt_ctx *ctx, u32 flags)
+{
+	unsigned int i;
+	int ret, cmds = 0;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_mm_membarrier); i++)
+		if (flags & ckpt_mm_membarrier[i].bit)
+			cmds |= ckpt_mm_membarrier[i].cmd;
+	ret = membarrier_register(cmds);
+	if (ret)
+		return ckpt_err(ctx, ret,
+				"address space: cannot register membarrier(2) commands %#x here",
+				cmds);
+	return 0;
+}
+
 static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
 {
 	if (r->auxv_len > sizeof(r->auxv) || r->auxv_len % 16 ||
@@ -920,6 +1132,9 @@ static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
 	    /* What prctl(PR_SET_MDWE) takes: no NO_INHERIT alone. */
 	    (r->prctl_flags & CKPT_MM_MDWE_NO_INHERIT &&
 	     !(r->prctl_flags & CKPT_MM_MDWE)) ||
+	    /* What mlockall(2) takes: no MCL_ONFAULT alone. */
+	    (r->prctl_flags & CKPT_MM_LOCK_ONFAULT &&
+	     !(r->prctl_flags & CKPT_MM_LOCK_FUTURE)) ||
 	    !r->exe_cred_ref == !!r->exe_len ||
 	    !ckpt_file_id_valid(&r->exe_id, r->exe_len))
 		return ckpt_err(ctx, -EINVAL, "malformed mm record at offset %llu",
@@ -1007,8 +1222,16 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 	}
 	arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
 
+	/* A second mm in the task's part replaced the first, and its locks. */
+	kvfree(ctx->reader->mm_locks);
+	ctx->reader->mm_locks = NULL;
 	for (i = 0; i < rec.nr_vmas; i++) {
-		ret = ckpt_restore_vma(ctx, mm);
+		ret = ckpt_restore_vma(ctx, mm, rec.nr_vmas - i);
+		if (ret)
+			goto out;
+	}
+	if (rec.prctl_flags & CKPT_MM_LOCK_FUTURE) {
+		ret = ckpt_defer_lock_future(ctx, rec.prctl_flags);
 		if (ret)
 			goto out;
 	}
@@ -1026,6 +1249,19 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 	mm->env_start = rec.env_start;
 	mm->env_end = rec.env_end;
 	mm->mmap_base = rec.mmap_base;
+	/*
+	 * Placement as exec(2) chose it, from the task's personality and
+	 * vm.legacy_va_layout then; arch_pick_mmap_layout() above went by
+	 * the restarter's.  Bottom-up, it starts at mmap_base, where
+	 * arch_pick_mmap_base() puts both bases; top-down, the base of the
+	 * bottom-up fallback stays as freshly randomized as exec's.
+	 */
+	if (rec.prctl_flags & CKPT_MM_LEGACY_LAYOUT) {
+		clear_bit(MMF_TOPDOWN, &mm->flags);
+		mm->mmap_legacy_base = rec.mmap_base;
+	} else {
+		set_bit(MMF_TOPDOWN, &mm->flags);
+	}
 	memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
 	memcpy(mm->saved_auxv, rec.auxv,
 	       min_t(size_t, rec.auxv_len, sizeof(mm->saved_auxv)));
@@ -1035,6 +1271,8 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
 		ret = ckpt_restore_mm_prctls(ctx, mm, rec.prctl_flags);
 	mmap_write_unlock(mm);
 	set_dumpable(mm, rec.dumpable);
+	if (!ret)
+		ret = ckpt_restore_membarrier(ctx, rec.prctl_flags);
 out:
 	if (exe)
 		fput(exe);

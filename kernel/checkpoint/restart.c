@@ -565,6 +565,7 @@ static void ckpt_restart_cleanup(struct ckpt_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		ckpt_free_sigpending(&ctx->tasks[i]);
 		kfree(ctx->tasks[i].attr);
+		kvfree(ctx->tasks[i].mm_locks);
 	}
 	ckpt_objhash_free(ctx);
 	ckpt_pidns_free(ctx);

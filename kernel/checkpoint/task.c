@@ -252,6 +252,8 @@ int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	ret = ckpt_task_cred(ctx, ct) ?:
 	      ckpt_task_obj(ctx, ct, ct->objs.mm, pt ? pt->objs.mm : NULL,
 			    CKPT_OBJ_MM, 0, borrowed) ?:
+	      (pt && ct->objs.mm == pt->objs.mm ? 0 :
+	       ckpt_collect_mm_locks(ctx, ct)) ?:
 	      ckpt_task_obj(ctx, ct, ct->objs.files, pt ? pt->objs.files : NULL,
 			    CKPT_OBJ_FILES, CKPT_TREE_CLONE_FILES, borrowed) ?:
 	      ckpt_task_obj(ctx, ct, ct->objs.fs, pt ? pt->objs.fs : NULL,
@@ -746,6 +748,7 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	if (ret)
 		return ret;
 	return ckpt_restore_task_rec(ctx, ct, refs, credp) ?:
+	       ckpt_restore_mm_locks(ctx, ct, *credp) ?:
 	       ckpt_read_sigpending(ctx, ct) ?:
 	       (ckpt_is_thread(ct) ? 0 : ckpt_read_timers(ctx, ct)) ?:
 	       ckpt_read_seccomp(ctx, ct) ?:

@@ -896,6 +896,9 @@ static json_object *obj_json(const struct obj *ob)
 		{
 			static const char *const names[] = {
 				"thp_disable", "memory_merge", "mdwe", "mdwe_no_inherit",
+				"mlockall_future", "mlockall_onfault", "legacy_layout",
+				"membarrier_global", "membarrier_private",
+				"membarrier_sync_core", "membarrier_rseq",
 			};
 
 			json_object_object_add(o, "prctl",

@@ -463,7 +463,8 @@ struct ckpt_rec_cpu {
  * @nr_vmas:	number of VMAs.
  * @exe_len:	bytes of the executable's path at the end of the record.
  * @start_code: .. @env_end: the mm's layout, as prctl(PR_SET_MM_MAP).
- * @mmap_base:	where top-down mmap() placement starts.
+ * @mmap_base:	where mmap() placement starts: top-down, or bottom-up
+ *		with CKPT_MM_LEGACY_LAYOUT.
  * @auxv_len:	bytes of @auxv in use.
  * @dumpable:	SUID_DUMP_* value of the mm.
  * @auxv:	the ELF auxiliary vector.
@@ -471,7 +472,8 @@ struct ckpt_rec_cpu {
  * @exe_cred_ref: objref of the credentials the executable was opened
  *		with (exec(2)'s caller's); zero without one.
  * @coredump_filter: the bits /proc/PID/coredump_filter shows.
- * @prctl_flags: CKPT_MM_*: what prctl(2) set for the whole mm.
+ * @prctl_flags: CKPT_MM_*: what prctl(2), mlockall(2) and membarrier(2)
+ *		set for the whole mm, and how exec(2) laid it out.
  * @__pad:	zero.
  */
 struct ckpt_rec_mm {
@@ -497,6 +499,18 @@ struct ckpt_rec_mm {
 #define CKPT_MM_MERGE_ANY	(1U << 1)	/* PR_SET_MEMORY_MERGE */
 #define CKPT_MM_MDWE		(1U << 2)	/* PR_MDWE_REFUSE_EXEC_GAIN */
 #define CKPT_MM_MDWE_NO_INHERIT	(1U << 3)	/* PR_MDWE_NO_INHERIT */
+#define CKPT_MM_LOCK_FUTURE	(1U << 4)	/* mlockall(MCL_FUTURE) */
+#define CKPT_MM_LOCK_ONFAULT	(1U << 5)	/* with MCL_ONFAULT */
+/*
+ * Bottom-up mmap() placement from @mmap_base, as exec(2) chose it under
+ * personality(ADDR_COMPAT_LAYOUT) or vm.legacy_va_layout.
+ */
+#define CKPT_MM_LEGACY_LAYOUT	(1U << 6)
+/* membarrier(2) registrations: MEMBARRIER_CMD_REGISTER_... */
+#define CKPT_MM_MEMBARRIER_GLOBAL	(1U << 7)	/* _GLOBAL_EXPEDITED */
+#define CKPT_MM_MEMBARRIER_PRIVATE	(1U << 8)	/* _PRIVATE_EXPEDITED */
+#define CKPT_MM_MEMBARRIER_SYNC_CORE	(1U << 9)	/* ..._SYNC_CORE */
+#define CKPT_MM_MEMBARRIER_RSEQ		(1U << 10)	/* ..._RSEQ */
 
 /* struct ckpt_rec_vma kinds */
 enum ckpt_vma_kind {
@@ -557,12 +571,17 @@ struct ckpt_rec_vma {
 #define CKPT_VMA_MERGEABLE	(1U << 5)	/* MADV_MERGEABLE */
 #define CKPT_VMA_SEQUENTIAL	(1U << 6)	/* MADV_SEQUENTIAL */
 #define CKPT_VMA_RANDOM		(1U << 7)	/* MADV_RANDOM */
-#define CKPT_VMA_LOCKED		(1U << 8)	/* mlock(2), mapped MAP_LOCKED */
+/*
+ * mlock(2), and mlock2(MLOCK_ONFAULT) with CKPT_VMA_LOCKONFAULT: locked
+ * again once the task's own limits and credentials are restored.
+ */
+#define CKPT_VMA_LOCKED		(1U << 8)
 /*
  * A private mapping, not writable now, that keeps the commit charge
  * PROT_WRITE once took (VM_ACCOUNT): mprotect(2) leaves it so.
  */
 #define CKPT_VMA_CHARGED	(1U << 9)
+#define CKPT_VMA_LOCKONFAULT	(1U << 10)
 
 #define CKPT_PAGES_MAX		64	/* pages in one CKPT_REC_PAGES */
 
