@@ -1145,6 +1145,10 @@ TEST_F_TIMEOUT(image, file_identities, 120)
 	try_refused(_metadata, im, "coredump filter bits past the mask", EINVAL,
 		    "malformed mm record");
 	mm = fresh(im, CKPT_REC_MM);
+	mm->prctl_flags = CKPT_MM_LOCK_ONFAULT;
+	try_refused(_metadata, im, "MCL_ONFAULT without MCL_FUTURE", EINVAL,
+		    "malformed mm record");
+	mm = fresh(im, CKPT_REC_MM);
 	mm->exe_id.dev ^= 1;
 	try_refused(_metadata, im, "exe on another device", ESTALE,
 		    "is not the file it was");
@@ -1176,6 +1180,10 @@ TEST_F_TIMEOUT(image, file_identities, 120)
 		    "is not the file it was");
 	v = fresh_vma(im, CKPT_VMA_ANON);
 	ASSERT_NE(NULL, v);
+	v->advice = CKPT_VMA_LOCKONFAULT;
+	try_refused(_metadata, im, "MLOCK_ONFAULT without a lock", EINVAL,
+		    "malformed mapping record");
+	v = fresh_vma(im, CKPT_VMA_ANON);
 	v->id.dev = 1;
 	try_refused(_metadata, im, "anonymous mapping with a device", EINVAL,
 		    "malformed mapping record");
