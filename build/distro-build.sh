@@ -91,6 +91,13 @@ grep -v '^#' "$top/patches/series" | sed '/^$/d' | while read -r p; do
 done | sort -u >"$kdir/touched"
 while read -r f; do
 	case "$f" in
+	# kernel/sched/ compiles most of its files as parts of a few units
+	# (build_utility.c, build_policy.c) that #include them.
+	kernel/sched/*.c)
+		u=$(cd "$src" && grep -l "^#[[:space:]]*include \"$(basename "$f")\"" \
+			kernel/sched/build_*.c || true)
+		[ -n "$u" ] || u=$f
+		objs="$objs ${u%.c}.o" ;;
 	*.c | *.S)
 		objs="$objs ${f%.[cS]}.o" ;;
 	# The syscall table becomes headers that the syscall_*.c files
