@@ -30,6 +30,7 @@ struct vm_area_struct;
 struct ckpt_objhash;
 struct ckpt_pidns;
 struct ckpt_sigqueue;
+struct ckpt_ptimers;
 struct seccomp_filter;
 struct ckpt_locks;
 struct ckpt_mm_locks;
@@ -51,8 +52,10 @@ struct ckpt_mm_locks;
  * @ctx:	restart: the operation it belongs to.
  * @err:	restart: how restoring it and its descendants went.
  * @sigpending:	restart: its queued signals, sent once its children exist.
- * @itimer:	restart, a thread group leader: its process's interval
- *		timers, armed once its signals are queued.
+ * @itimer:	a thread group leader: its process's interval timers; at
+ *		checkpoint ITIMER_REAL only, read with the shared queue.
+ * @ptimers:	a thread group leader: its process's POSIX timers, read at
+ *		collection or from the image (timers.c); NULL if none.
  * @cpu_restored: restart: its registers have been written.
  * @cred:	restart: the credentials it will have, once known: its own
  *		cred object, or its creator's.  It looks its working
@@ -95,6 +98,7 @@ struct ckpt_task {
 	int err;
 	struct ckpt_sigqueue *sigpending;
 	struct ckpt_itimer itimer[CKPT_NR_ITIMERS];
+	struct ckpt_ptimers *ptimers;
 	bool cpu_restored;
 	struct cred *cred;
 	bool opened;

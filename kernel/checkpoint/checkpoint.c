@@ -423,6 +423,7 @@ int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	if (ret)
 		goto out;
 	ret = ckpt_write_image(ctx);
+	ckpt_timers_free(ctx);
 	ckpt_thaw(ctx, !ret && (ctx->flags & CHECKPOINT_KILL));
 out:
 	ckpt_objhash_free(ctx);

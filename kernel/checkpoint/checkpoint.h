@@ -65,6 +65,15 @@ int ckpt_collect_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_checkpoint_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_read_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_restore_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+void ckpt_timers_free(struct ckpt_ctx *ctx);
+struct kernel_siginfo;
+struct sigqueue;
+int ckpt_timer_signal(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+		      const struct sigqueue *q);
+bool ckpt_snap_real_itimer(struct ckpt_task *ct, struct task_struct *t);
+int ckpt_queue_timer_signal(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			    const struct kernel_siginfo *info, bool shared);
+int ckpt_timers_queued(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 
 /* seccomp.c */
 int ckpt_collect_seccomp(struct ckpt_ctx *ctx, struct ckpt_task *ct);

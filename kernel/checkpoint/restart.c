@@ -567,6 +567,7 @@ static void ckpt_restart_cleanup(struct ckpt_ctx *ctx)
 		kfree(ctx->tasks[i].attr);
 		kvfree(ctx->tasks[i].mm_locks);
 	}
+	ckpt_timers_free(ctx);
 	ckpt_objhash_free(ctx);
 	ckpt_pidns_free(ctx);
 	xa_destroy(&ctx->by_pid);

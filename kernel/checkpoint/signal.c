@@ -6,7 +6,9 @@
  *
  * Queued signals are restored by the task sending them to itself, after
  * its handlers and mask are back, so that they are neither dropped as
- * ignored nor delivered early; siginfo is kept as it was.
+ * ignored nor delivered early; siginfo is kept as it was.  The signal of
+ * a POSIX timer is its timer's own sigqueue, saved in place and marked,
+ * and queued again by timers.c.
  */
 #include <linux/checkpoint.h>
 #include <linux/sched/signal.h>
@@ -109,22 +111,36 @@ const struct ckpt_obj_ops ckpt_sighand_ops = {
 };
 
 /*
- * Copy one queue.  Bits set without a queue entry (a signal queued when
- * no siginfo could be allocated) come back as kernel-sent signals.
+ * Copy one queue, and in @links the indices of the entries that are POSIX
+ * timers' own signals.  Bits set without a queue entry (a signal queued
+ * when no siginfo could be allocated) come back as kernel-sent signals.
  */
-static unsigned int ckpt_snap_queue(struct sigpending *p, siginfo_t *out,
-				    unsigned int max)
+static unsigned int ckpt_snap_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+				    struct sigpending *p, siginfo_t *out,
+				    u32 *links, unsigned int max,
+				    unsigned int *nr_links)
 {
 	struct sigqueue *q;
 	sigset_t seen;
-	unsigned int n = 0;
-	int sig;
+	unsigned int n = 0, l = 0;
+	int sig, timer;
 
 	sigemptyset(&seen);
 	list_for_each_entry(q, &p->list, list) {
-		if (n < max)
-			copy_siginfo_to_external(&out[n], &q->info);
 		sigaddset(&seen, q->info.si_signo);
+		timer = ckpt_timer_signal(ctx, ct, q);
+		/* Fired since its timer was read, which sends it again. */
+		if (timer < 0)
+			continue;
+		if (n < max) {
+			copy_siginfo_to_external(&out[n], &q->info);
+			if (timer) {
+				/* The timer's reload state is in its record. */
+				out[n].si_sys_private = 0;
+				links[l] = n;
+			}
+		}
+		l += timer;
 		n++;
 	}
 	for (sig = 1; sig <= CKPT_NSIG; sig++) {
@@ -137,27 +153,41 @@ static unsigned int ckpt_snap_queue(struct sigpending *p, siginfo_t *out,
 		}
 		n++;
 	}
+	*nr_links = l;
 	return n;
 }
 
 /*
  * Copy up to @max entries of one of @ct's queues into @infos (which may
- * be NULL when @max is 0), and return how long it is; -ESRCH once the
- * task has exited.  The process-wide queue goes with the leader only.
+ * be NULL when @max is 0) and the indices of timers' signals into @links,
+ * and return how long it is; -ESRCH once the task has exited.  The
+ * process-wide queue goes with the leader only, and ITIMER_REAL, whose
+ * SIGALRM goes to that queue, is read with it.
  */
 static int ckpt_read_task_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
-				bool shared, siginfo_t *infos, unsigned int max)
+				bool shared, siginfo_t *infos, u32 *links,
+				unsigned int max, unsigned int *nr_links)
 {
 	struct task_struct *t = ct->task;
 	unsigned long flags;
 	int n;
 
-	if (!lock_task_sighand(t, &flags))
-		return ckpt_err(ctx, -ESRCH, "task %d exited during checkpoint",
-				ct->entry.pid);
+	*nr_links = 0;
+	for (;;) {
+		if (!lock_task_sighand(t, &flags))
+			return ckpt_err(ctx, -ESRCH,
+					"task %d exited during checkpoint",
+					ct->entry.pid);
+		if (!shared || !thread_group_leader(t) ||
+		    ckpt_snap_real_itimer(ct, t))
+			break;
+		unlock_task_sighand(t, &flags);
+		cpu_relax();
+	}
 	n = shared && !thread_group_leader(t) ? 0 :
-	    ckpt_snap_queue(shared ? &t->signal->shared_pending : &t->pending,
-			    infos, max);
+	    ckpt_snap_queue(ctx, ct,
+			    shared ? &t->signal->shared_pending : &t->pending,
+			    infos, links, max, nr_links);
 	unlock_task_sighand(t, &flags);
 	if (n > CKPT_SIGPENDING_MAX)
 		return ckpt_err(ctx, -E2BIG, "task %d: more than %u queued signals",
@@ -170,19 +200,25 @@ static int ckpt_write_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 {
 	struct ckpt_rec_sigpending rec = { .shared = shared };
 	/* Room for a short queue; a long one is measured, then copied. */
-	unsigned int cap = 16;
+	unsigned int cap = 16, nr_links;
 	siginfo_t *infos;
+	u32 *links;
 	int n, ret;
 
 	for (;;) {
 		infos = kvmalloc_array(cap, sizeof(*infos), GFP_KERNEL);
-		if (!infos)
-			return -ENOMEM;
-		n = ckpt_read_task_queue(ctx, ct, shared, infos, cap);
+		links = kvmalloc_array(cap, sizeof(*links), GFP_KERNEL);
+		if (!infos || !links) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		n = ckpt_read_task_queue(ctx, ct, shared, infos, links, cap,
+					 &nr_links);
 		/* Signals from outside may still arrive: measure again. */
 		if (n <= (int)cap)
 			break;
 		kvfree(infos);
+		kvfree(links);
 		cap = n;
 	}
 	if (n < 0) {
@@ -190,14 +226,18 @@ static int ckpt_write_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		goto out;
 	}
 	rec.nr = n;
+	rec.nr_timers = nr_links;
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_SIGPENDING, sizeof(rec),
-			       n * CKPT_SIGINFO_SIZE);
+			       n * CKPT_SIGINFO_SIZE + nr_links * sizeof(u32));
 	if (!ret)
 		ret = ckpt_write_data(ctx, infos, n * CKPT_SIGINFO_SIZE);
+	if (!ret)
+		ret = ckpt_write_data(ctx, links, nr_links * sizeof(u32));
 	if (!ret)
 		ret = ckpt_write_end(ctx);
 out:
 	kvfree(infos);
+	kvfree(links);
 	return ret;
 }
 
@@ -210,11 +250,13 @@ out:
  */
 int ckpt_collect_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
+	unsigned int nr_links;
 	int ret;
 
-	ret = ckpt_read_task_queue(ctx, ct, false, NULL, 0);
+	ret = ckpt_read_task_queue(ctx, ct, false, NULL, NULL, 0, &nr_links);
 	if (ret >= 0)
-		ret = ckpt_read_task_queue(ctx, ct, true, NULL, 0);
+		ret = ckpt_read_task_queue(ctx, ct, true, NULL, NULL, 0,
+					   &nr_links);
 	return ret < 0 ? ret : 0;
 }
 
@@ -239,6 +281,8 @@ int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 struct ckpt_sigqueue {
 	u32 nr[2];
 	kernel_siginfo_t *info[2];
+	u32 nr_timers[2];
+	u32 *timer[2];
 };
 
 static int ckpt_read_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
@@ -251,17 +295,24 @@ static int ckpt_read_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	int ret;
 
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_SIGPENDING, sizeof(rec),
-			      CKPT_SIGPENDING_MAX * CKPT_SIGINFO_SIZE);
+			      CKPT_SIGPENDING_MAX * (CKPT_SIGINFO_SIZE + sizeof(u32)));
 	if (ret < 0)
 		return ret;
 	if (rec.shared != shared || rec.nr > CKPT_SIGPENDING_MAX ||
-	    ret != rec.nr * CKPT_SIGINFO_SIZE ||
+	    rec.nr_timers > rec.nr || rec.__pad ||
+	    ret != rec.nr * CKPT_SIGINFO_SIZE + rec.nr_timers * sizeof(u32) ||
 	    (shared && rec.nr && ct->entry.tgid != ct->entry.pid))
 		return ckpt_err(ctx, -EINVAL, "malformed signal queue record");
 	if (rec.nr) {
 		q->info[shared] = kvcalloc(rec.nr, sizeof(kernel_siginfo_t),
 					   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!q->info[shared])
+			return -ENOMEM;
+	}
+	if (rec.nr_timers) {
+		q->timer[shared] = kvcalloc(rec.nr_timers, sizeof(u32),
+					    GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!q->timer[shared])
 			return -ENOMEM;
 	}
 	for (i = 0; i < rec.nr; i++) {
@@ -273,6 +324,17 @@ static int ckpt_read_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 					info.si_signo);
 		memcpy(&q->info[shared][i], &info, sizeof(kernel_siginfo_t));
 		q->nr[shared]++;
+	}
+	for (i = 0; i < rec.nr_timers; i++) {
+		ret = ckpt_read_data(ctx, &q->timer[shared][i], sizeof(u32));
+		if (ret)
+			return ret;
+		/* Increasing: each entry is at most one timer's signal. */
+		if (q->timer[shared][i] >= rec.nr ||
+		    (i && q->timer[shared][i] <= q->timer[shared][i - 1]))
+			return ckpt_err(ctx, -EINVAL,
+					"malformed signal queue record: timer signal index");
+		q->nr_timers[shared]++;
 	}
 	return ckpt_read_end(ctx);
 }
@@ -304,12 +366,17 @@ int ckpt_send_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
 	struct ckpt_sigqueue *q = ct->sigpending;
 	int shared, ret = 0;
-	u32 i;
+	u32 i, l;
 
 	for (shared = 0; shared < 2 && !ret; shared++) {
-		for (i = 0; i < q->nr[shared] && !ret; i++) {
+		for (i = 0, l = 0; i < q->nr[shared] && !ret; i++) {
 			kernel_siginfo_t *info = &q->info[shared][i];
 
+			if (l < q->nr_timers[shared] && q->timer[shared][l] == i) {
+				l++;
+				ret = ckpt_queue_timer_signal(ctx, ct, info, shared);
+				continue;
+			}
 			spin_lock_irq(&current->sighand->siglock);
 			ret = send_signal_locked(info->si_signo, info, current,
 						 shared ? PIDTYPE_TGID : PIDTYPE_PID);
@@ -335,6 +402,8 @@ void ckpt_free_sigpending(struct ckpt_task *ct)
 		return;
 	kvfree(q->info[0]);
 	kvfree(q->info[1]);
+	kvfree(q->timer[0]);
+	kvfree(q->timer[1]);
 	kfree(q);
 	ct->sigpending = NULL;
 }

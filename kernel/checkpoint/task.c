@@ -750,7 +750,7 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	return ckpt_restore_task_rec(ctx, ct, refs, credp) ?:
 	       ckpt_restore_mm_locks(ctx, ct, *credp) ?:
 	       ckpt_read_sigpending(ctx, ct) ?:
-	       (ckpt_is_thread(ct) ? 0 : ckpt_read_timers(ctx, ct)) ?:
+	       ckpt_read_timers(ctx, ct) ?:
 	       ckpt_read_seccomp(ctx, ct) ?:
 	       ckpt_restore_locks(ctx, ct);
 }
@@ -895,7 +895,7 @@ int ckpt_restore_task_fn(void *arg)
 	      ckpt_create_children(ctx, ct) ?:
 	      ckpt_pidns_restore_children(ctx, ct) ?:
 	      ckpt_send_sigpending(ctx, ct) ?:
-	      (ckpt_is_thread(ct) || !zombie ? 0 : ckpt_restore_timers(ctx, ct)) ?:
+	      (ckpt_is_thread(ct) ? 0 : ckpt_timers_queued(ctx, ct)) ?:
 	      ckpt_restore_task_sched(ct) ?:
 	      ckpt_restore_seccomp(ctx, ct);
 	kcov_remote_stop();
@@ -918,10 +918,10 @@ int ckpt_restore_task_fn(void *arg)
 	/*
 	 * Its process's timers run from release on: armed before, one
 	 * about to fire would send a signal whose default action kills the
-	 * process in the middle of the restart.  An exited leader arms
-	 * them above, for its threads.
+	 * process in the middle of the restart.  Its leader arms them, or
+	 * its first thread if the leader has exited.
 	 */
-	if (go && !ckpt_is_thread(ct))
+	if (go)
 		ckpt_restore_timers(ctx, ct);
 	/* The coordinator may free ctx as soon as it sees this. */
 	complete(&ct->gone);

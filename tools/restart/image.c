@@ -36,6 +36,7 @@ static const char *const rec_names[CKPT_REC_MAX] = {
 	[CKPT_REC_SECCOMP]	= "seccomp",
 	[CKPT_REC_SECCOMP_FILTER] = "seccomp_filter",
 	[CKPT_REC_LOCKS]	= "locks",
+	[CKPT_REC_POSIX_TIMER]	= "posix_timer",
 };
 
 /* Size of each record's fixed part; variable records may be longer. */
@@ -65,6 +66,7 @@ static const struct {
 	[CKPT_REC_SECCOMP]	= { sizeof(struct ckpt_rec_seccomp), 0 },
 	[CKPT_REC_SECCOMP_FILTER] = { sizeof(struct ckpt_rec_seccomp_filter), 1 },
 	[CKPT_REC_LOCKS]	= { sizeof(struct ckpt_rec_locks), 1 },
+	[CKPT_REC_POSIX_TIMER]	= { sizeof(struct ckpt_rec_posix_timer), 0 },
 };
 
 static const char *const obj_names[CKPT_OBJ_MAX] = {

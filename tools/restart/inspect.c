@@ -260,6 +260,23 @@ static json_object *record_json(const struct ckpt_rec *r)
 	case CKPT_REC_TIMERS:
 		add_itimers(o, (const void *)r);
 		break;
+	case CKPT_REC_POSIX_TIMER: {
+		const struct ckpt_rec_posix_timer *t = (const void *)r;
+
+		json_object_object_add(o, "id", jint(t->id));
+		json_object_object_add(o, "clock", jint(t->clock));
+		json_object_object_add(o, "notify", jint(t->notify));
+		json_object_object_add(o, "signo", jint(t->signo));
+		if (t->thread)
+			json_object_object_add(o, "thread", jint(t->thread));
+		if (t->clock_pid)
+			json_object_object_add(o, "clock_pid", jint(t->clock_pid));
+		json_object_object_add(o, "flags", jint(t->flags));
+		json_object_object_add(o, "value_ns", juint(t->value_ns));
+		json_object_object_add(o, "interval_ns", juint(t->interval_ns));
+		json_object_object_add(o, "overrun_last", juint(t->overrun_last));
+		break;
+	}
 	case CKPT_REC_SECCOMP:
 		json_object_object_add(o, "mode",
 				       jint(((const struct ckpt_rec_seccomp *)r)->mode));

@@ -92,6 +92,7 @@ enum ckpt_rec_type {
 	CKPT_REC_SECCOMP,	/* struct ckpt_rec_seccomp, per task */
 	CKPT_REC_SECCOMP_FILTER, /* struct ckpt_rec_seccomp_filter + insns */
 	CKPT_REC_LOCKS,		/* struct ckpt_rec_locks + struct ckpt_lock entries */
+	CKPT_REC_POSIX_TIMER,	/* struct ckpt_rec_posix_timer, per POSIX timer */
 	CKPT_REC_MAX
 };
 
@@ -760,11 +761,21 @@ struct ckpt_rec_cred {
  *		(the siginfo_t layout) follow, oldest first.
  * @shared:	1 for the process-wide queue, 0 for the task's own.
  * @nr:		queued signals.
+ * @nr_timers:	of these, the signals that are POSIX timers' own (each the
+ *		one preallocated signal of the timer its si_timerid names,
+ *		taken as it would have been before the checkpoint, reloading
+ *		the timer and counting its overruns); @nr_timers __u32
+ *		indices into the queue follow the siginfos, in increasing
+ *		order.  Other SI_TIMER signals are plain copies (of deleted
+ *		timers, or sent with rt_sigqueueinfo(2)).
+ * @__pad:	zero.
  */
 struct ckpt_rec_sigpending {
 	struct ckpt_rec rec;
 	__u32 shared;
 	__u32 nr;
+	__u32 nr_timers;
+	__u32 __pad;
 };
 
 /* Interval timers, in the order of ITIMER_REAL, _VIRTUAL and _PROF. */
@@ -788,14 +799,76 @@ struct ckpt_itimer {
 /**
  * struct ckpt_rec_timers - the timers of one process, after the task
  *	record and signal queues of its thread group leader
- * @rec:	CKPT_REC_TIMERS.
+ * @rec:	CKPT_REC_TIMERS; @nr_posix_timers CKPT_REC_POSIX_TIMER
+ *		records follow, in increasing order of id.
  * @itimer:	setitimer(2) and alarm(2) timers, indexed by ITIMER_*.
  *		Times are relative: a restored timer has as long left as
  *		it had when checkpointed.
+ * @nr_posix_timers: timers of timer_create(2), at most
+ *		CKPT_POSIX_TIMERS_MAX.
+ * @next_posix_timer_id: the id timer_create(2) tries first next time.
  */
 struct ckpt_rec_timers {
 	struct ckpt_rec rec;
 	struct ckpt_itimer itimer[CKPT_NR_ITIMERS];
+	__u32 nr_posix_timers;
+	__s32 next_posix_timer_id;
+};
+
+#define CKPT_POSIX_TIMERS_MAX	4096
+/* Overrun counts above this are refused: no timer gets that far behind. */
+#define CKPT_TIMER_OVERRUN_MAX	(1LL << 62)
+
+/* struct ckpt_rec_posix_timer flags */
+#define CKPT_PTIMER_ABSTIME	(1U << 0)	/* @value_ns is an absolute
+						 * CLOCK_REALTIME time */
+#define CKPT_PTIMER_QUEUED	(1U << 1)	/* its signal is queued */
+#define CKPT_PTIMER_REQUEUE	(1U << 2)	/* taking it reloads the timer */
+
+/**
+ * struct ckpt_rec_posix_timer - one timer of timer_create(2), after its
+ *	process's CKPT_REC_TIMERS
+ * @rec:	CKPT_REC_POSIX_TIMER.
+ * @id:		its timer id, kept.
+ * @clock:	its clock id: CLOCK_REALTIME, _MONOTONIC, _BOOTTIME, _TAI,
+ *		_REALTIME_ALARM, _BOOTTIME_ALARM, or a CPU clock of the
+ *		process or one of its threads (clock_getcpuclockid(3)'s
+ *		encoding, its pid as the process sees it, or 0 for itself).
+ * @notify:	sigev_notify: SIGEV_NONE, SIGEV_SIGNAL, SIGEV_THREAD (as the
+ *		kernel sees it: SIGEV_SIGNAL), SIGEV_SIGNAL|SIGEV_THREAD_ID.
+ * @signo:	sigev_signo.
+ * @thread:	SIGEV_THREAD_ID: the thread it signals, a pid in the
+ *		container of a live thread of the same process; else 0.
+ * @clock_pid:	CPU clocks: the task whose clock it is, a pid in the
+ *		container (the leader for a process clock); else 0.
+ * @flags:	CKPT_PTIMER_*.
+ * @__pad:	zero.
+ * @value:	sigev_value.
+ * @value_ns:	nanoseconds to its next expiry, as timer_gettime(2) told,
+ *		counted from restart on (of the clock's own time for a CPU
+ *		clock); with CKPT_PTIMER_ABSTIME the expiry itself, on
+ *		CLOCK_REALTIME, which a clock_settime(2) still moves.  0:
+ *		disarmed.
+ * @interval_ns: its interval; 0 for a one-shot timer.
+ * @overrun:	expiries it missed since its signal was last queued, less
+ *		one (-1: none).
+ * @overrun_last: what timer_getoverrun(2) returns.
+ */
+struct ckpt_rec_posix_timer {
+	struct ckpt_rec rec;
+	__s32 id;
+	__s32 clock;
+	__s32 notify;
+	__s32 signo;
+	__s32 thread;
+	__s32 clock_pid;
+	__u32 flags;
+	__u32 __pad;
+	__aligned_u64 value;
+	__aligned_u64 value_ns;
+	__aligned_u64 interval_ns;
+	__aligned_u64 overrun;
+	__aligned_u64 overrun_last;
 };
 
 /**

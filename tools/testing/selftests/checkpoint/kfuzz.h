@@ -419,11 +419,14 @@ static const struct kf_field kf_siginfo_f[] = {
 static const struct kf_field kf_sigpending_f[] = {
 	KF_F(ckpt_rec_sigpending, shared, K_NUM),
 	KF_F(ckpt_rec_sigpending, nr, K_COUNT),
+	KF_F(ckpt_rec_sigpending, nr_timers, K_COUNT),
+	KF_F(ckpt_rec_sigpending, __pad, K_PAD),
 };
 
 static const struct kf_seg kf_sigpending_s[] = {
 	KF_VAR("si", ckpt_rec_sigpending, nr, CKPT_SIGINFO_SIZE, K_NUM,
 	       kf_siginfo_f),
+	KF_VARS("timer", ckpt_rec_sigpending, nr_timers, sizeof(__u32), K_NUM),
 };
 
 static const struct kf_field kf_pipe_f[] = {
@@ -450,6 +453,24 @@ static const struct kf_field kf_timers_f[] = {
 	KF_ITIMER("virtual_interval", 1, interval_ns),
 	KF_ITIMER("prof_value", 2, value_ns),
 	KF_ITIMER("prof_interval", 2, interval_ns),
+	KF_F(ckpt_rec_timers, nr_posix_timers, K_NUM),
+	KF_F(ckpt_rec_timers, next_posix_timer_id, K_NUM),
+};
+
+static const struct kf_field kf_posix_timer_f[] = {
+	KF_F(ckpt_rec_posix_timer, id, K_NUM),
+	KF_F(ckpt_rec_posix_timer, clock, K_NUM),
+	KF_F(ckpt_rec_posix_timer, notify, K_ENUM),
+	KF_F(ckpt_rec_posix_timer, signo, K_SIG),
+	KF_F(ckpt_rec_posix_timer, thread, K_PID),
+	KF_F(ckpt_rec_posix_timer, clock_pid, K_PID),
+	KF_F(ckpt_rec_posix_timer, flags, K_FLAGS),
+	KF_F(ckpt_rec_posix_timer, __pad, K_PAD),
+	KF_F(ckpt_rec_posix_timer, value, K_NUM),
+	KF_F(ckpt_rec_posix_timer, value_ns, K_NUM),
+	KF_F(ckpt_rec_posix_timer, interval_ns, K_NUM),
+	KF_F(ckpt_rec_posix_timer, overrun, K_NUM),
+	KF_F(ckpt_rec_posix_timer, overrun_last, K_NUM),
 };
 
 static const struct kf_field kf_seccomp_f[] = {
@@ -518,6 +539,8 @@ static const struct kf_rtype kf_rtypes[] = {
 	KF_RT(CKPT_REC_PIPE, "PIPE", ckpt_rec_pipe, kf_pipe_f, kf_pipe_s),
 	KF_RT0(CKPT_REC_SHMEM, "SHMEM", ckpt_rec_shmem, kf_shmem_f),
 	KF_RT0(CKPT_REC_TIMERS, "TIMERS", ckpt_rec_timers, kf_timers_f),
+	KF_RT0(CKPT_REC_POSIX_TIMER, "POSIX_TIMER", ckpt_rec_posix_timer,
+	       kf_posix_timer_f),
 	KF_RT0(CKPT_REC_SECCOMP, "SECCOMP", ckpt_rec_seccomp, kf_seccomp_f),
 	KF_RT(CKPT_REC_SECCOMP_FILTER, "SECCOMP_FILTER", ckpt_rec_seccomp_filter,
 	      kf_seccomp_filter_f, kf_seccomp_filter_s),
