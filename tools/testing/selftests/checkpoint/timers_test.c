@@ -2,8 +2,8 @@
 /*
  * A process's interval timers -- setitimer(2)'s ITIMER_REAL, _VIRTUAL
  * and _PROF, and alarm(2) -- come back after a restart with the time
- * they had left and their intervals, and go on firing.  POSIX timers,
- * not saved yet, are refused by name.
+ * they had left and their intervals, and go on firing.  POSIX timers
+ * are posix_timers_test.c's.
  *
  * The container's init (a clone of this test) arms its timers and says
  * it is ready through a shared file mapping.  It is checkpointed and
@@ -34,7 +34,6 @@ enum mode {
 	M_ITIMERS,	/* REAL, VIRTUAL and PROF, long and periodic */
 	M_ALARM,	/* alarm(100) */
 	M_FIRES,	/* all three short and periodic: they must fire */
-	M_POSIX,	/* a POSIX timer: refused */
 };
 
 static enum mode mode;
@@ -85,8 +84,6 @@ static const int64_t itimers[3][2] = {
 static int set_up(void)
 {
 	struct sigaction sa = { .sa_handler = on_timer };
-	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
-	timer_t id;
 	int i;
 
 	if (sigaction(SIGALRM, &sa, NULL) || sigaction(SIGVTALRM, &sa, NULL) ||
@@ -106,8 +103,6 @@ static int set_up(void)
 		return set_timer(ITIMER_REAL, SEC, SEC / 2) ||
 		       set_timer(ITIMER_VIRTUAL, SEC / 50, SEC / 50) ||
 		       set_timer(ITIMER_PROF, SEC / 50, SEC / 50) ? 11 : 0;
-	case M_POSIX:
-		return timer_create(CLOCK_MONOTONIC, &sev, &id) ? 11 : 0;
 	}
 	return 12;
 }
@@ -357,23 +352,6 @@ TEST_F_TIMEOUT(timers, come_back, 90)
 		TH_LOG("restored init failed check %d", WEXITSTATUS(status));
 }
 
-/* A POSIX timer is refused by name, the container left running. */
-TEST_F_TIMEOUT(timers, posix_refused, 60)
-{
-	struct box *b = &self->b;
-	char log[4096];
-	int err, status;
-
-	if (variant->mode != M_ITIMERS)
-		SKIP(return, "once is enough");
-	start(_metadata, b, M_POSIX);
-	err = checkpoint(b, CHECKPOINT_KILL, log, sizeof(log));
-	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
-	EXPECT_NE(NULL, strstr(log, "timer_create")) TH_LOG("log: %s", log);
-	EXPECT_EQ(0, waitpid(b->init, &status, WNOHANG));
-	EXPECT_EQ(0, kill(b->init, 0));
-}
-
 /* Each record of an image in memory, in turn; NULL at the end. */
 static struct ckpt_rec *next_rec(unsigned char *img, size_t size, size_t *off)
 {
@@ -388,8 +366,23 @@ static struct ckpt_rec *next_rec(unsigned char *img, size_t size, size_t *off)
 	return r;
 }
 
+/* Malformed images need one container, not one per variant. */
+FIXTURE(timers_image) {
+	struct box b;
+};
+
+FIXTURE_SETUP(timers_image)
+{
+	box_set_up(_metadata, &self->b);
+}
+
+FIXTURE_TEARDOWN(timers_image)
+{
+	box_tear_down(&self->b);
+}
+
 /* Timers out of setitimer(2)'s range: refused, saying which. */
-TEST_F_TIMEOUT(timers, malformed, 60)
+TEST_F_TIMEOUT(timers_image, malformed, 60)
 {
 	static const struct {
 		unsigned int timer;
@@ -411,8 +404,6 @@ TEST_F_TIMEOUT(timers, malformed, 60)
 	unsigned int i;
 	long pid;
 
-	if (variant->mode != M_ITIMERS)
-		SKIP(return, "once is enough");
 	start(_metadata, b, M_ITIMERS);
 	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
