@@ -95,22 +95,6 @@ static bool ckpt_pid_nested(struct ckpt_ctx *ctx, struct pid *pid)
 }
 
 /*
- * A zombie with no records of its own exits on restart with its parent's
- * credentials, which /proc shows for it: they must be the ones it had.
- */
-static bool ckpt_zombie_cred_ok(struct ckpt_ctx *ctx, struct ckpt_task *ct)
-{
-	bool same;
-
-	if (!ct->parent || ckpt_leads_threads(ctx, ct))
-		return true;
-	rcu_read_lock();
-	same = ckpt_cred_same(__task_cred(ct->task), __task_cred(ct->parent->task));
-	rcu_read_unlock();
-	return same;
-}
-
-/*
  * Complete each tree entry now that the tasks hold still: its process
  * group and session, its exit signal, whether it is stopped.  Which
  * tasks are zombies was settled by the freeze; the clone flags come
@@ -146,10 +130,6 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 				return ckpt_err(ctx, -ESRCH, "the container's init has exited");
 			ct->entry.exit_code = t->exit_code;
 			get_task_comm(ct->entry.comm, t);
-			if (!ckpt_zombie_cred_ok(ctx, ct))
-				return ckpt_err(ctx, -EOPNOTSUPP,
-						"zombie %d (%s) has credentials other than its parent's; not supported",
-						ct->entry.pid, ct->entry.comm);
 			continue;
 		}
 		/*
@@ -287,11 +267,13 @@ static int ckpt_collect(struct ckpt_ctx *ctx)
 	ret = ckpt_check_access(ctx) ?: ckpt_pidns_collect(ctx) ?:
 	      ckpt_fill_tree(ctx) ?: ckpt_pin_namespaces(ctx) ?:
 	      ckpt_check_namespaces(ctx);
-	/* A zombie is all in its tree entry, unless it leads threads. */
+	/* A zombie has its credentials only, unless it leads threads. */
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE) ||
 		    ckpt_leads_threads(ctx, &ctx->tasks[i]))
 			ret = ckpt_collect_task(ctx, &ctx->tasks[i]);
+		else
+			ret = ckpt_collect_zombie(ctx, &ctx->tasks[i]);
 	return ret ?: ckpt_objhash_verify(ctx) ?: ckpt_check_alive(ctx);
 }
 
@@ -340,6 +322,8 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE) ||
 		    ckpt_leads_threads(ctx, &ctx->tasks[i]))
 			ret = ckpt_checkpoint_task(ctx, &ctx->tasks[i]);
+		else
+			ret = ckpt_checkpoint_zombie(ctx, &ctx->tasks[i]);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE))
 			ret = ckpt_arch_checkpoint_cpu(ctx, &ctx->tasks[i]);

@@ -35,6 +35,8 @@ void ckpt_pidns_free(struct ckpt_ctx *ctx);
 /* task.c */
 int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_collect_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_checkpoint_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_restore_task_fn(void *arg);
 bool ckpt_leads_threads(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 

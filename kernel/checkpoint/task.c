@@ -371,6 +371,53 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	       ckpt_checkpoint_locks(ctx, ct);
 }
 
+/**
+ * ckpt_collect_zombie - collect the credentials a zombie exited with
+ * @ctx:	checkpoint context, before anything is written.
+ * @ct:		the zombie, which leads no threads; its parent is collected.
+ *
+ * A zombie's pid, name and exit status are in its tree entry; its ids
+ * show in /proc and in the si_uid its parent's wait returns, and a
+ * setuid program's zombie has other ids than its parent.  Ids equal to
+ * the parent's are the parent's object, as most zombies have them.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_collect_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	const struct cred *pcred = ct->parent->objs.cred;
+	const struct cred *cred = get_task_cred(ct->task);
+	int ret;
+
+	if (ckpt_cred_same(cred, pcred)) {
+		put_cred(cred);
+		cred = get_cred(pcred);
+	}
+	ct->objs.cred = cred;
+	ret = ckpt_task_cred(ctx, ct);
+	/* The objhash holds its own reference. */
+	put_cred(ct->objs.cred);
+	if (ret)
+		ct->objs.cred = NULL;
+	return ret;
+}
+
+/**
+ * ckpt_checkpoint_zombie - write a zombie's credentials and its record
+ * @ctx:	checkpoint context.
+ * @ct:		the zombie, collected by ckpt_collect_zombie().
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_checkpoint_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	struct ckpt_rec_zombie rec = { .pid = ct->entry.pid };
+
+	return ckpt_task_ref(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED,
+			     &rec.cred_ref) ?:
+	       ckpt_write_rec(ctx, &rec, CKPT_REC_ZOMBIE, sizeof(rec));
+}
+
 /* ---- restart ---- */
 
 /*
@@ -755,9 +802,53 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	       ckpt_restore_locks(ctx, ct);
 }
 
+/*
+ * A zombie's part of the image: its credentials, if they are not its
+ * parent's, and its record.  Nothing else of it is left to rebuild.
+ */
+static int ckpt_restore_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			       struct cred **credp)
+{
+	u32 refs[CKPT_OBJ_MAX] = { };
+	struct ckpt_rec_zombie rec;
+	struct cred *cred;
+	char site[32];
+	int ret;
+
+	ctx->reader = ct;
+	ct->cred = ct->parent->cred;
+	snprintf(site, sizeof(site), "zombie %d", ct->entry.pid);
+	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_CRED), site,
+				    refs) ?:
+	      ckpt_read_rec(ctx, &rec, CKPT_REC_ZOMBIE, sizeof(rec));
+	if (ret)
+		return ret;
+	if (rec.pid != ct->entry.pid)
+		return ckpt_err(ctx, -EINVAL,
+				"the record of zombie %d says pid %d",
+				ct->entry.pid, rec.pid);
+	cred = ckpt_obj_fetch(ctx, rec.cred_ref, CKPT_OBJ_CRED);
+	if (IS_ERR(cred))
+		return PTR_ERR(cred);
+	if (cred != ct->cred)
+		return ckpt_err(ctx, -EINVAL,
+				"zombie %d: its cred (objref %u) is neither its own nor its parent's",
+				rec.pid, rec.cred_ref);
+	*credp = cred;
+	return 0;
+}
+
 static int ckpt_create_child(struct ckpt_ctx *ctx, struct ckpt_task *child)
 {
-	u32 flags = child->entry.flags;
+	/*
+	 * A zombie that leads no threads exits at once: with its creator's
+	 * fd table and fs shared, not copied, so that its exit closes
+	 * nothing (a FUSE or NFS flush could block the restart).
+	 */
+	u32 flags = child->entry.flags |
+		    (child->entry.flags & CKPT_TREE_ZOMBIE &&
+		     !ckpt_leads_threads(ctx, child) ?
+		     CKPT_TREE_CLONE_FILES | CKPT_TREE_CLONE_FS : 0);
 	struct kernel_clone_args args = {
 		/*
 		 * CLONE_VM so that nothing is copied: a child that does
@@ -874,15 +965,18 @@ int ckpt_restore_task_fn(void *arg)
 	ckpt_pidns_enter(ctx, ct);
 
 	if (zombie && !ckpt_leads_threads(ctx, ct)) {
-		/* What ps(1) shows for it: its name, its parent's ids. */
+		/* What ps(1) and its parent's wait see: its name and ids. */
 		set_task_comm(current, ct->entry.comm);
-		if (ct->parent && ct->parent->cred)
-			ckpt_commit_creds(ct, ct->parent->cred);
+		kcov_remote_start_common(ctx->kcov_handle);
+		ret = ckpt_restore_zombie(ctx, ct, &cred);
+		kcov_remote_stop();
+		if (!ret)
+			ckpt_commit_creds(ct, cred);
 		/* Exit signal 0 for now: see ckpt_link_groups(). */
-		ct->err = 0;
+		ct->err = ret;
 		complete(&ct->done);
 		complete(&ct->gone);
-		do_exit(code);
+		do_exit(ret ? SIGKILL : code);
 	}
 
 	/*

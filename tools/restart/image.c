@@ -37,6 +37,7 @@ static const char *const rec_names[CKPT_REC_MAX] = {
 	[CKPT_REC_SECCOMP_FILTER] = "seccomp_filter",
 	[CKPT_REC_LOCKS]	= "locks",
 	[CKPT_REC_POSIX_TIMER]	= "posix_timer",
+	[CKPT_REC_ZOMBIE]	= "zombie",
 };
 
 /* Size of each record's fixed part; variable records may be longer. */
@@ -67,6 +68,7 @@ static const struct {
 	[CKPT_REC_SECCOMP_FILTER] = { sizeof(struct ckpt_rec_seccomp_filter), 1 },
 	[CKPT_REC_LOCKS]	= { sizeof(struct ckpt_rec_locks), 1 },
 	[CKPT_REC_POSIX_TIMER]	= { sizeof(struct ckpt_rec_posix_timer), 0 },
+	[CKPT_REC_ZOMBIE]	= { sizeof(struct ckpt_rec_zombie), 0 },
 };
 
 static const char *const obj_names[CKPT_OBJ_MAX] = {
@@ -199,6 +201,9 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 		       check_ref(w, i, off, t->fs_ref, CKPT_OBJ_FS, "fs") ||
 		       check_ref(w, i, off, t->sighand_ref, CKPT_OBJ_SIGHAND, "sighand") ||
 		       check_ref(w, i, off, t->cred_ref, CKPT_OBJ_CRED, "cred") ? -1 : 0;
+	case CKPT_REC_ZOMBIE:
+		n = ((const struct ckpt_rec_zombie *)r)->cred_ref;
+		return check_ref(w, i, off, n, CKPT_OBJ_CRED, "zombie's cred") ? -1 : 0;
 	case CKPT_REC_MM:
 		n = ((const struct ckpt_rec_mm *)r)->exe_cred_ref;
 		return n && check_ref(w, i, off, n, CKPT_OBJ_CRED, "executable's opener") ?

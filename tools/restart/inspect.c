@@ -260,6 +260,11 @@ static json_object *record_json(const struct ckpt_rec *r)
 	case CKPT_REC_TIMERS:
 		add_itimers(o, (const void *)r);
 		break;
+	case CKPT_REC_ZOMBIE:
+		json_object_object_add(o, "pid", jint(((const struct ckpt_rec_zombie *)r)->pid));
+		json_object_object_add(o, "cred",
+				       jint(((const struct ckpt_rec_zombie *)r)->cred_ref));
+		break;
 	case CKPT_REC_POSIX_TIMER: {
 		const struct ckpt_rec_posix_timer *t = (const void *)r;
 

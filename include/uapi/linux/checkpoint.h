@@ -92,6 +92,7 @@ enum ckpt_rec_type {
 	CKPT_REC_SECCOMP,	/* struct ckpt_rec_seccomp, per task */
 	CKPT_REC_SECCOMP_FILTER, /* struct ckpt_rec_seccomp_filter + insns */
 	CKPT_REC_LOCKS,		/* struct ckpt_rec_locks + struct ckpt_lock entries */
+	CKPT_REC_ZOMBIE,	/* struct ckpt_rec_zombie */
 	CKPT_REC_POSIX_TIMER,	/* struct ckpt_rec_posix_timer, per POSIX timer */
 	CKPT_REC_MAX
 };
@@ -975,6 +976,21 @@ struct ckpt_rec_locks {
 	struct ckpt_rec rec;
 	__u32 nr;
 	__u32 __pad;
+};
+
+/**
+ * struct ckpt_rec_zombie - a zombie's own part of the image, after the
+ *	objects it is the first to use; a zombie that leads threads has a
+ *	task record instead
+ * @rec:	CKPT_REC_ZOMBIE.
+ * @pid:	the zombie's pid, as in its tree entry.
+ * @cred_ref:	the credentials it exited with, which /proc and its
+ *		parent's wait (si_uid) show: its parent's, or opened here.
+ */
+struct ckpt_rec_zombie {
+	struct ckpt_rec rec;
+	__s32 pid;
+	__u32 cred_ref;
 };
 
 #endif /* _UAPI_LINUX_CHECKPOINT_H */

@@ -478,6 +478,11 @@ static const struct kf_field kf_seccomp_f[] = {
 	KF_F(ckpt_rec_seccomp, filter_ref, K_REF),
 };
 
+static const struct kf_field kf_zombie_f[] = {
+	KF_F(ckpt_rec_zombie, pid, K_PID),
+	KF_F(ckpt_rec_zombie, cred_ref, K_REF),
+};
+
 static const struct kf_field kf_seccomp_filter_f[] = {
 	KF_F(ckpt_rec_seccomp_filter, prev_ref, K_REF),
 	KF_F(ckpt_rec_seccomp_filter, flags, K_FLAGS),
@@ -545,6 +550,7 @@ static const struct kf_rtype kf_rtypes[] = {
 	KF_RT(CKPT_REC_SECCOMP_FILTER, "SECCOMP_FILTER", ckpt_rec_seccomp_filter,
 	      kf_seccomp_filter_f, kf_seccomp_filter_s),
 	KF_RT(CKPT_REC_LOCKS, "LOCKS", ckpt_rec_locks, kf_locks_f, kf_locks_s),
+	KF_RT0(CKPT_REC_ZOMBIE, "ZOMBIE", ckpt_rec_zombie, kf_zombie_f),
 };
 
 /* Object kinds by name, and the record each opens with after its nested objects. */

@@ -11,11 +11,13 @@
  *   and a PROT_READ private one may be made writable (copy on write);
  * - the signal mask around sigsuspend(2): a task parked in it gets its
  *   own mask back after the handler, not the call's temporary one;
- * - a zombie's name, as /proc shows it.
+ * - a zombie's name and ids, as /proc and its parent's waitid() show
+ *   them, with its parent's ids and with ids of its own (a setuid
+ *   program's zombie).
  *
  * Refused at checkpoint: POSIX message queues, a time namespace pending
  * for children, F_SETOWN, F_SETSIG, a lease, io_uring, PR_SET_TSC,
- * syscall user dispatch, and a zombie whose ids are not its parent's.
+ * syscall user dispatch.
  * (TLS entries: set_thread_area(2) is ia32-only, and ia32 is not built.)
  *
  * The container's init is this program again (see maybe_container()),
@@ -232,7 +234,8 @@ static int run_sigsuspend(void)
 
 /*
  * R46: a child that exited under its own name and ids, not yet reaped;
- * its parent takes the same ids (M_ZOMBIE) or keeps root's.
+ * its parent takes the same ids (M_ZOMBIE) or keeps root's
+ * (M_ZOMBIE_CRED).
  */
 static pid_t zombie;
 
@@ -262,8 +265,13 @@ static int set_up_zombie(void)
 /* Its name is checked from outside: /proc is not the container's. */
 static int check_zombie(void)
 {
+	siginfo_t si = { };
 	int status;
 
+	/* What its parent's wait says of it: the zombie's own uid. */
+	if (waitid(P_PID, zombie, &si, WEXITED | WNOWAIT) ||
+	    si.si_pid != zombie || si.si_uid != ZOMBIE_UID)
+		return 53;
 	if (waitpid(zombie, &status, 0) != zombie || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != ZOMBIE_CODE)
 		return 54;
@@ -355,7 +363,7 @@ static int container_main(void)
 		usleep(10000);
 	if (mode == M_MAPS)
 		return check_maps();
-	if (mode == M_ZOMBIE)
+	if (mode == M_ZOMBIE || mode == M_ZOMBIE_CRED)
 		return check_zombie();
 	return 0;
 }
@@ -568,18 +576,22 @@ TEST_F_TIMEOUT(saved, sigsuspend_mask, 60)
 	EXPECT_EQ(0, restore_and_wait(_metadata, b, SIGUSR1, NULL));
 }
 
-/* The Uid line /proc/@pid/status shows, or -1. */
-static long status_uid(const char *pid)
+/* The Uid (all four the same) and CapEff /proc/@pid/status shows, or -1. */
+static long status_uid(const char *pid, unsigned long long *capeff)
 {
 	char path[300], line[256];
-	long uid = -1;
+	long uid = -1, r, s, f4;
+	long id = -1;
 	FILE *f;
 
+	*capeff = ~0ULL;
 	snprintf(path, sizeof(path), "/proc/%s/status", pid);
 	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Uid: %ld", &uid) == 1)
-			break;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Uid: %ld %ld %ld %ld", &id, &r, &s, &f4) == 4)
+			uid = id == r && r == s && s == f4 ? id : -2;
+		sscanf(line, "CapEff: %llx", capeff);
+	}
 	if (f)
 		fclose(f);
 	return uid;
@@ -589,6 +601,7 @@ static long status_uid(const char *pid)
 static int zombie_named(struct __test_metadata *_metadata, pid_t init)
 {
 	char path[300], line[512], *close;
+	unsigned long long capeff;
 	struct dirent *d;
 	int found = 0, ppid;
 	char state;
@@ -608,9 +621,10 @@ static int zombie_named(struct __test_metadata *_metadata, pid_t init)
 			found = 1;
 			if (!strstr(line, "(" ZOMBIE_NAME ")"))
 				TH_LOG("the zombie came back as %s", line);
-			else if (status_uid(d->d_name) != ZOMBIE_UID)
-				TH_LOG("the zombie came back with uid %ld",
-				       status_uid(d->d_name));
+			else if (status_uid(d->d_name, &capeff) != ZOMBIE_UID ||
+				 capeff)
+				TH_LOG("the zombie came back with uid %ld, CapEff %llx",
+				       status_uid(d->d_name, &capeff), capeff);
 			else
 				found = 2;
 		}
@@ -629,6 +643,20 @@ TEST_F_TIMEOUT(saved, zombie_name, 60)
 	char log[4096];
 
 	start(_metadata, &self->b, M_ZOMBIE);
+	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, zombie_named));
+}
+
+/*
+ * A zombie whose ids are not its parent's, as a setuid program leaves:
+ * its own cred object, and its uid in /proc and in its parent's wait.
+ */
+TEST_F_TIMEOUT(saved, zombie_of_other_ids, 60)
+{
+	char log[4096];
+
+	start(_metadata, &self->b, M_ZOMBIE_CRED);
 	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, zombie_named));
@@ -666,9 +694,6 @@ FIXTURE_VARIANT_ADD(refused, tsc) {
 };
 FIXTURE_VARIANT_ADD(refused, syscall_user_dispatch) {
 	.mode = M_SUD, .reason = "syscall user dispatch",
-};
-FIXTURE_VARIANT_ADD(refused, zombie_of_other_ids) {
-	.mode = M_ZOMBIE_CRED, .reason = "credentials other than its parent's",
 };
 
 FIXTURE_SETUP(refused)
