@@ -15,14 +15,17 @@
  *   stat         the fields that persist (state, flags, nice, policy,
  *                layout, exit signal...)
  *   limits, sched (policy, prio), timerslack_ns, oom_score_adj,
- *   personality, coredump_filter, comm, cmdline
+ *   personality, coredump_filter, comm, cmdline, ksm_stat's merge_any
  *   timers       the process's POSIX timers
  *   smaps        each mapping's line and VmFlags
  *   fd, fdinfo   every fd: what it leads to and its fdinfo
  * and /proc/locks, for the locks the container's tasks hold.
  *
  * Containers: "settings", one process with what this series saves set
- * away from its default; "tree", processes and threads with a zombie;
+ * away from its default (issue 11's list of what is common: scheduling,
+ * affinity, the per-task knobs, itimers, advice and mlock on mappings,
+ * the mm prctls, the three kinds of file lock, a seccomp filter); "tree",
+ * processes and threads with a zombie of other ids than its parent's;
  * "shell", busybox sh waiting for its sleep.  A container is this
  * program again (re-executed through a constructor), or busybox.
  *
@@ -31,12 +34,17 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <linux/filter.h>
+#include <linux/ioprio.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
@@ -73,6 +81,71 @@ static void *thread_idle(void *arg)
 	return NULL;
 }
 
+#ifndef PR_SET_MEMORY_MERGE
+#define PR_SET_MEMORY_MERGE	67
+#endif
+#ifndef PR_SET_MDWE
+#define PR_SET_MDWE		65
+#define PR_MDWE_REFUSE_EXEC_GAIN	(1UL << 0)
+#endif
+
+/*
+ * What issue 11 lists as common, beyond the basics: scheduling and the
+ * per-task knobs, interval timers, the mm prctls, advice on mappings,
+ * file locks of the three kinds, and a seccomp filter (last: after it,
+ * only what the filter allows).  Speculation control is set where the
+ * CPU has it.
+ */
+static int settings_common(char *m, long page)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+	struct itimerval itv = { { 300, 0 }, { 600, 0 } };
+	struct flock pl = { .l_type = F_WRLCK, .l_start = 10, .l_len = 20 };
+	struct flock ol = { .l_type = F_RDLCK, .l_start = 100, .l_len = 0 };
+	struct sched_param sp = { 0 };
+	cpu_set_t cpus;
+	int fd, lf;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (sched_setscheduler(0, SCHED_BATCH, &sp) ||
+	    sched_setaffinity(0, sizeof(cpus), &cpus) ||
+	    prctl(PR_SET_CHILD_SUBREAPER, 1) || prctl(PR_SET_TIMERSLACK, 12345) ||
+	    syscall(__NR_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+		    IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 3)) ||
+	    prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0) ||
+	    prctl(PR_SET_IO_FLUSHER, 1, 0, 0, 0))
+		return 30;
+	fd = open("/proc/self/oom_score_adj", O_WRONLY);
+	if (fd < 0 || write(fd, "123", 3) != 3)
+		return 31;
+	close(fd);
+	prctl(PR_SET_SPECULATION_CTRL, PR_SPEC_STORE_BYPASS, PR_SPEC_DISABLE, 0, 0);
+	if (setitimer(ITIMER_REAL, &itv, NULL) || setitimer(ITIMER_VIRTUAL, &itv, NULL) ||
+	    setitimer(ITIMER_PROF, &itv, NULL))
+		return 32;
+	if (madvise(m, page, MADV_WIPEONFORK) || madvise(m + page, page, MADV_MERGEABLE) ||
+	    madvise(m + 2 * page, 2 * page, MADV_HUGEPAGE) ||
+	    madvise(m + 4 * page, page, MADV_RANDOM))
+		return 33;
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) || prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0) ||
+	    prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0))
+		return 34;
+	/* flock, a POSIX lock and an OFD lock, on files of its own. */
+	lf = open("/tmp/samestate-locks", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (lf < 0 || ftruncate(lf, 4096) || flock(lf, LOCK_EX) ||
+	    fcntl(lf, F_SETLK, &pl))
+		return 35;
+	fd = open("/tmp/samestate-locks", O_RDWR);
+	if (fd < 0 || fcntl(fd, F_OFD_SETLK, &ol))
+		return 36;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		return 37;
+	return 0;
+}
+
 /* One process, with what the series saves set away from its default. */
 static int settings(void)
 {
@@ -82,7 +155,7 @@ static int settings(void)
 	long page = sysconf(_SC_PAGESIZE);
 	sigset_t set;
 	int fd, p[2];
-	char *m;
+	char *m, *a;
 
 	if (nice(5) == -1 && errno)
 		return 10;
@@ -100,6 +173,10 @@ static int settings(void)
 	/* Mappings with advice, locked, and a file mapped privately. */
 	m = mmap(NULL, 8 * page, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	a = mmap(NULL, 8 * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (a == MAP_FAILED)
+		return 14;
 	if (m == MAP_FAILED || madvise(m, 2 * page, MADV_DONTFORK) ||
 	    madvise(m + 2 * page, 2 * page, MADV_DONTDUMP) ||
 	    madvise(m + 4 * page, 2 * page, MADV_NOHUGEPAGE) ||
@@ -121,7 +198,7 @@ static int settings(void)
 			return 18;
 		close(cf);
 	}
-	return 0;
+	return settings_common(a, page);
 }
 
 /* Processes and threads: init, A with two threads, A's child B, a zombie Z. */
@@ -130,9 +207,10 @@ static int tree(void)
 	pthread_t t[2];
 	pid_t a, z;
 
+	/* A zombie with ids of its own, as a setuid program leaves. */
 	z = fork();
 	if (z == 0)
-		_exit(7);
+		_exit(setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000) ? 1 : 7);
 	a = fork();
 	if (a < 0 || z < 0)
 		return 20;
@@ -434,6 +512,28 @@ static int ino_index(struct snap *s, unsigned long ino)
 	return s->nr_ino - 1;
 }
 
+/*
+ * A lock line as /proc/locks and fdinfo print it ("1: FLOCK ADVISORY
+ * WRITE pid dev:ino start end"), its taker's pid made the container's:
+ * /proc here is the test's, which numbers it with its outer pid.
+ */
+static void add_lock(struct snap *s, pid_t tid, const char *what, const char *line)
+{
+	char kind[64], type[64], rw[64], rest[512], out[1024];
+	int i, id, pid, in = -1;
+
+	if (sscanf(line, " %d: %63s %63s %63s %d %511[^\n]", &id, kind, type, rw,
+		   &pid, rest) != 6) {
+		add(s, tid, what, line);
+		return;
+	}
+	for (i = 0; i < s->nr_tasks; i++)
+		if (s->outer[i] == pid)
+			in = s->inner[i];
+	snprintf(out, sizeof(out), "lock: %s %s %s %d %s", kind, type, rw, in, rest);
+	add(s, tid, what, out);
+}
+
 static void take_fds(struct snap *s, const char *dir, pid_t tid)
 {
 	char path[600], target[300], buf[4096], what[300], *line, *save, *lb;
@@ -462,6 +562,10 @@ static void take_fds(struct snap *s, const char *dir, pid_t tid)
 			if (!strncmp(line, "ino:", 4) && sscanf(line + 4, "%lu", &ino) == 1 &&
 			    (strstr(target, "pipe:") || strstr(target, "anon_inode:")))
 				snprintf(line, strlen(line) + 1, "ino:\t#%d", ino_index(s, ino));
+			if (!strncmp(line, "lock:", 5)) {
+				add_lock(s, tid, what, line + 5);
+				continue;
+			}
 			add(s, tid, what, line);
 		}
 	}
@@ -501,6 +605,7 @@ static void take_task(struct snap *s, pid_t pid, pid_t tid, bool leader)
 	take_lines(s, dir, in, "personality", NULL);
 	take_lines(s, dir, in, "coredump_filter", NULL);
 	take_lines(s, dir, in, "timers", NULL);
+	take_lines(s, dir, in, "ksm_stat", "ksm_merge_any");
 	take_cmdline(s, dir, in);
 	take_smaps(s, dir, in);
 	take_fds(s, dir, in);
