@@ -740,7 +740,7 @@ TEST_F_TIMEOUT(attr, malformed, 60)
 	mm->prctl_flags = CKPT_MM_MDWE_NO_INHERIT;
 	try_bad(_metadata, b, &im, "MDWE_NO_INHERIT alone", "malformed mm record");
 	mm = fresh(&im, CKPT_REC_MM);
-	mm->prctl_flags |= 1U << 7;
+	mm->prctl_flags |= 1U << 31;
 	try_bad(_metadata, b, &im, "unknown mm prctl flag", "malformed mm record");
 	mm = fresh(&im, CKPT_REC_MM);
 	mm->__pad = 1;
