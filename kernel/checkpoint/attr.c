@@ -16,6 +16,7 @@
  * (a SCHED_DEADLINE task may not) and its timer slack, only once its
  * children have been created.
  */
+#include <linux/cgroup.h>
 #include <linux/checkpoint.h>
 #include <linux/cpumask.h>
 #include <linux/iocontext.h>
@@ -24,6 +25,7 @@
 #include <linux/oom.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
+#include <linux/sched/cputime.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <uapi/linux/sched/types.h>
@@ -66,24 +68,82 @@ static void ckpt_task_cpus(struct task_struct *t, struct cpumask *mask)
 	raw_spin_unlock_irqrestore(&t->pi_lock, flags);
 }
 
+/*
+ * Restart puts the whole container in the restarter's cgroups (and
+ * resctrl group): where a container goes is its manager's choice, as
+ * for a new one.  Tasks the container had spread over cgroups of their
+ * own would lose that, so every task must be in the init's cgroups, on
+ * every hierarchy (a css_set is the one set of cgroups its tasks are
+ * in), and in its resctrl group.
+ */
+static const char *ckpt_task_cgroups_differ(struct ckpt_ctx *ctx,
+					    struct task_struct *t)
+{
+	struct task_struct *init = ctx->tasks[0].task;
+	bool differ = false;
+
+#ifdef CONFIG_CGROUPS
+	rcu_read_lock();
+	differ = task_css_set(t) != task_css_set(init);
+	rcu_read_unlock();
+#endif
+	if (differ)
+		return "is not in the cgroups of the container's init; not supported";
+#ifdef CONFIG_X86_CPU_RESCTRL
+	if (READ_ONCE(t->closid) != READ_ONCE(init->closid) ||
+	    READ_ONCE(t->rmid) != READ_ONCE(init->rmid))
+		return "is not in the resctrl group of the container's init; not supported";
+#endif
+	return NULL;
+}
+
+/*
+ * A session the container leads may have a controlling terminal: a
+ * terminal device, which no image holds (and /dev/tty reopens nothing
+ * of it).  Restart would bring the session back without it, and its job
+ * control with it, so refuse.  A session led from outside (entry.sid
+ * 0, as for a container started from a shell) is not the container's:
+ * its terminal stays with it, and restart never lends the restarter's.
+ */
+static bool ckpt_task_has_ctty(struct ckpt_task *ct)
+{
+	unsigned long flags;
+	bool ctty;
+
+	if (!ct->entry.sid || !lock_task_sighand(ct->task, &flags))
+		return false;
+	ctty = ct->task->signal->tty;
+	unlock_task_sighand(ct->task, &flags);
+	return ctty;
+}
+
 /**
  * ckpt_collect_task_attr - refuse what the task record cannot hold
  * @ctx:	checkpoint context, before anything is written.
- * @ct:		a frozen task.
+ * @ct:		a frozen task, its tree entry filled in.
  *
  * An I/O context shared through CLONE_IO: restart gives each task its
  * own.  An affinity naming a CPU beyond the record's mask, unless the
- * task may run on every CPU there is.
+ * task may run on every CPU there is.  Cgroups other than the init's,
+ * and a controlling terminal of a session of the container's own.
  *
  * Return: 0 or a negative errno (logged).
  */
 int ckpt_collect_task_attr(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
 	struct task_struct *t = ct->task;
+	const char *why = ckpt_task_cgroups_differ(ctx, t);
 	cpumask_var_t mask;
 	bool shared = false;
 	unsigned int last;
 
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP, "task %d (%s) %s",
+				ct->entry.pid, t->comm, why);
+	if (ckpt_task_has_ctty(ct))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"task %d (%s) has a controlling terminal; not supported yet",
+				ct->entry.pid, t->comm);
 	task_lock(t);
 	if (t->io_context)
 		shared = atomic_read(&t->io_context->active_ref) > 1;
@@ -170,6 +230,7 @@ int ckpt_save_task_attr(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 {
 	struct task_struct *t = ct->task;
 	unsigned long flags;
+	u64 utime, stime;
 	unsigned int i;
 	int val;
 
@@ -189,7 +250,19 @@ int ckpt_save_task_attr(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		rec->flags |= CKPT_TASK_SUBREAPER;
 	if (t->signal->has_child_subreaper)
 		rec->flags |= CKPT_TASK_HAS_SUBREAPER;
+	/* Written under siglock, as __exit_signal() and wait do. */
+	if (thread_group_leader(t)) {
+		rec->dead_utime = t->signal->utime;
+		rec->dead_stime = t->signal->stime;
+		rec->dead_runtime = t->signal->sum_sched_runtime;
+		rec->children_utime = t->signal->cutime;
+		rec->children_stime = t->signal->cstime;
+	}
 	unlock_task_sighand(t, &flags);
+	task_cputime(t, &utime, &stime);
+	rec->utime = utime;
+	rec->stime = stime;
+	rec->runtime = task_sched_runtime(t);
 
 	if (t->flags & PF_MCE_PROCESS)
 		rec->flags |= CKPT_TASK_MCE_KILL;
@@ -210,6 +283,27 @@ int ckpt_save_task_attr(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			rec->spec_ctrl[i] = val & CKPT_SPEC_STATE;
 	}
 	return ckpt_save_cpus(t, rec);
+}
+
+/*
+ * CPU times are counters only ever added to, by the scheduler and at
+ * exit; none is bounded by the others (getrusage(2) scales the tick-based
+ * @utime and @stime to @runtime).  Keep each far from overflowing when
+ * added to.  The process-wide sums are in the leader's record only.
+ */
+static int ckpt_check_cputime(struct ckpt_ctx *ctx, const struct ckpt_rec_task *r)
+{
+	const u64 times[] = {
+		r->utime, r->stime, r->runtime, r->dead_utime, r->dead_stime,
+		r->dead_runtime, r->children_utime, r->children_stime,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(times); i++)
+		if (times[i] > CKPT_CPUTIME_MAX)
+			return ckpt_err(ctx, -EINVAL, "task %d: bad CPU time %llu ns",
+					r->pid, times[i]);
+	return 0;
 }
 
 /**
@@ -260,7 +354,7 @@ int ckpt_check_task_attr(struct ckpt_ctx *ctx, const struct ckpt_rec_task *r)
 		if (r->cpus[i / 64] & (1ULL << (i % 64)))
 			return ckpt_err(ctx, -EINVAL, "task %d: bad CPU affinity",
 					r->pid);
-	return 0;
+	return ckpt_check_cputime(ctx, r);
 }
 
 /* What prctl(PR_SET_SPECULATION_CTRL) would set, where it differs. */
@@ -313,6 +407,52 @@ static int ckpt_restore_process_attr(struct ckpt_task *ct,
 	return 0;
 }
 
+/*
+ * A task's CPU clocks go on from where they were: the time it had used
+ * is added to what it has used since restart created it, with its rq
+ * locked and interrupts off, so that neither update_curr() nor the tick
+ * adds to the same counters meanwhile.  A process CPU timer (an
+ * RLIMIT_CPU limit inherited from the creator) counts it too, as
+ * account_group_*() would.  prev_sum_exec_runtime follows, so that the
+ * scheduler does not take the jump for time this slice ran.
+ */
+static int ckpt_add_cputime(struct task_struct *p, void *arg)
+{
+	const struct ckpt_rec_task *r = arg;
+
+	p->utime += r->utime;
+	p->stime += r->stime;
+	p->se.sum_exec_runtime += r->runtime;
+	p->se.prev_sum_exec_runtime += r->runtime;
+	account_group_user_time(p, r->utime);
+	account_group_system_time(p, r->stime);
+	account_group_exec_runtime(p, r->runtime);
+	return 0;
+}
+
+/*
+ * What the process's exited threads and waited-for children used, added
+ * under the locks __exit_signal() and wait_task_zombie() take to add to
+ * them.  The process is the restored task alone so far.
+ */
+static void ckpt_restore_process_cputime(const struct ckpt_rec_task *r)
+{
+	struct signal_struct *sig = current->signal;
+
+	spin_lock_irq(&current->sighand->siglock);
+	write_seqlock(&sig->stats_lock);
+	sig->utime += r->dead_utime;
+	sig->stime += r->dead_stime;
+	sig->sum_sched_runtime += r->dead_runtime;
+	sig->cutime += r->children_utime;
+	sig->cstime += r->children_stime;
+	write_sequnlock(&sig->stats_lock);
+	spin_unlock_irq(&current->sighand->siglock);
+	account_group_user_time(current, r->dead_utime);
+	account_group_system_time(current, r->dead_stime);
+	account_group_exec_runtime(current, r->dead_runtime);
+}
+
 /**
  * ckpt_restore_task_attr - set the attributes a task record holds
  * @ct:		the task being restored (current), with the restarter's
@@ -332,7 +472,14 @@ int ckpt_restore_task_attr(struct ckpt_task *ct, const struct ckpt_rec_task *r)
 		ret = ckpt_restore_process_attr(ct, r);
 		if (ret)
 			return ret;
+		ckpt_restore_process_cputime(r);
+	} else if (r->dead_utime || r->dead_stime || r->dead_runtime ||
+		   r->children_utime || r->children_stime) {
+		return ckpt_err(ct->ctx, -EINVAL,
+				"task %d: a thread's record holds its process's CPU times",
+				r->pid);
 	}
+	task_call_func(current, ckpt_add_cputime, (void *)r);
 	if (r->ioprio != IOPRIO_DEFAULT) {
 		/* ioprio_set(2)'s checks: CAP_SYS_ADMIN or _NICE for RT. */
 #ifdef CONFIG_BLOCK

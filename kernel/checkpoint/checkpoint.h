@@ -25,7 +25,9 @@ const struct ckpt_obj_ops *ckpt_obj_ops(u32 type);
 struct kernel_clone_args;
 int ckpt_pidns_collect(struct ckpt_ctx *ctx);
 int ckpt_pidns_write(struct ckpt_ctx *ctx);
-int ckpt_pidns_read(struct ckpt_ctx *ctx, u32 nr_pidns);
+int ckpt_pidns_read(struct ckpt_ctx *ctx, const struct ckpt_rec_container *rec);
+void ckpt_pidns_fill_container(struct ckpt_ctx *ctx,
+			       struct ckpt_rec_container *rec);
 void ckpt_pidns_enter(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_pidns_clone_args(struct ckpt_ctx *ctx, struct ckpt_task *child,
 			  struct kernel_clone_args *args, pid_t *set_tid);

@@ -15,8 +15,14 @@
  * pid namespace pointed there first.  Last, each task gets back the pid
  * namespace its own children go to, which differs from its own after
  * unshare(CLONE_NEWPID) or setns(2).
+ *
+ * Each namespace also keeps the two sysctls it has of its own: the pid
+ * its next fork goes on from (ns_last_pid: the pids restart chooses
+ * with set_tid leave it where a new namespace has it, and the next fork
+ * would take the lowest free pid), and vm.memfd_noexec.
  */
 #include <linux/checkpoint.h>
+#include <linux/idr.h>
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/task.h>
@@ -210,7 +216,27 @@ int ckpt_pidns_collect(struct ckpt_ctx *ctx)
 			return ret;
 		ctx->tasks[i].entry.child_pidns = ret;
 	}
+
+	/* The tasks are frozen: nothing forks in these namespaces now. */
+	for (i = 0; i <= ctx->nr_pidns; i++) {
+		struct pid_namespace *ns = ctx->pidns[i].ns;
+
+		ctx->pidns[i].entry.last_pid = (int)idr_get_cursor(&ns->idr) - 1;
+		ctx->pidns[i].entry.memfd_noexec = pidns_memfd_noexec_scope(ns);
+	}
 	return 0;
+}
+
+/**
+ * ckpt_pidns_fill_container - the container namespace's part of its record
+ * @ctx:	checkpoint context after ckpt_pidns_collect().
+ * @rec:	the container record.
+ */
+void ckpt_pidns_fill_container(struct ckpt_ctx *ctx,
+			       struct ckpt_rec_container *rec)
+{
+	rec->last_pid = ctx->pidns[0].entry.last_pid;
+	rec->memfd_noexec = ctx->pidns[0].entry.memfd_noexec;
 }
 
 /**
@@ -243,6 +269,55 @@ int ckpt_pidns_write(struct ckpt_ctx *ctx)
 }
 
 /* ---- restart ---- */
+
+/*
+ * ns_last_pid as its sysctl takes it; vm.memfd_noexec never below the
+ * parent namespace's, which the sysctl does not allow either.
+ */
+static int ckpt_pidns_check_sysctls(struct ckpt_ctx *ctx, unsigned int i)
+{
+	const struct ckpt_pidns_entry *e = &ctx->pidns[i].entry;
+	u32 above = i ? ctx->pidns[e->parent].entry.memfd_noexec : 0;
+
+	if (e->last_pid < -1 || e->last_pid > READ_ONCE(pid_max))
+		return ckpt_err(ctx, -EINVAL, "pid namespace %u: bad ns_last_pid %d",
+				i, e->last_pid);
+	if (e->memfd_noexec > MEMFD_NOEXEC_SCOPE_NOEXEC_ENFORCED ||
+	    e->memfd_noexec < above)
+		return ckpt_err(ctx, -EINVAL, "pid namespace %u: bad vm.memfd_noexec %u",
+				i, e->memfd_noexec);
+	return 0;
+}
+
+/*
+ * The container's namespace is created below the restarter's, whose
+ * vm.memfd_noexec it gets and cannot go below: a container that had
+ * less is not restarted under more, nor anywhere without the sysctl.
+ */
+static int ckpt_pidns_check_root(struct ckpt_ctx *ctx,
+				 const struct ckpt_rec_container *rec)
+{
+	u32 here = pidns_memfd_noexec_scope(task_active_pid_ns(current));
+	bool settable = IS_ENABLED(CONFIG_SYSCTL) && IS_ENABLED(CONFIG_MEMFD_CREATE);
+	unsigned int i;
+	int ret;
+
+	ctx->pidns[0].entry.last_pid = rec->last_pid;
+	ctx->pidns[0].entry.memfd_noexec = rec->memfd_noexec;
+	for (i = 0; i <= ctx->nr_pidns; i++) {
+		u32 want = ctx->pidns[i].entry.memfd_noexec;
+
+		ret = ckpt_pidns_check_sysctls(ctx, i);
+		if (ret)
+			return ret;
+		/* Nested ones never below the container's (just checked). */
+		if (want < here || (want > here && !settable))
+			return ckpt_err(ctx, -EPERM,
+					"the container had vm.memfd_noexec %u, which cannot be set here",
+					want);
+	}
+	return 0;
+}
 
 static int ckpt_pidns_read_table(struct ckpt_ctx *ctx, u32 nr_pidns)
 {
@@ -334,12 +409,14 @@ static int ckpt_pidns_check_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 /**
  * ckpt_pidns_read - read and check the container's pid namespaces
  * @ctx:	restart context with the task tree read and linked.
- * @nr_pidns:	namespaces nested in the container's, from its record.
+ * @rec:	the container record: how many namespaces are nested in
+ *		the container's, and that one's sysctls.
  *
  * Return: 0, or a negative errno, logged for a malformed image.
  */
-int ckpt_pidns_read(struct ckpt_ctx *ctx, u32 nr_pidns)
+int ckpt_pidns_read(struct ckpt_ctx *ctx, const struct ckpt_rec_container *rec)
 {
+	u32 nr_pidns = rec->nr_pidns;
 	unsigned long *created;
 	unsigned int i, n = 0;
 	int ret;
@@ -348,6 +425,8 @@ int ckpt_pidns_read(struct ckpt_ctx *ctx, u32 nr_pidns)
 		return ckpt_err(ctx, -EINVAL, "more pid namespaces than tasks");
 	ret = nr_pidns ? ckpt_pidns_read_table(ctx, nr_pidns) :
 			 ckpt_pidns_alloc(ctx, 0, 0);
+	if (!ret)
+		ret = ckpt_pidns_check_root(ctx, rec);
 	if (ret)
 		return ret;
 	created = bitmap_zalloc(nr_pidns + 1, GFP_KERNEL);
@@ -396,9 +475,19 @@ int ckpt_pidns_read(struct ckpt_ctx *ctx, u32 nr_pidns)
  */
 void ckpt_pidns_enter(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
-	if (!ct->parent || ckpt_pidns_init_of(ctx, ct))
-		ctx->pidns[ct->entry.pidns].ns =
-			get_pid_ns(task_active_pid_ns(current));
+	struct ckpt_pidns *p = &ctx->pidns[ct->entry.pidns];
+
+	if (ct->parent && !ckpt_pidns_init_of(ctx, ct))
+		return;
+	p->ns = get_pid_ns(task_active_pid_ns(current));
+	/*
+	 * As the sysctls would set them; set_tid, which every restored
+	 * task is created with, moves no cursor.
+	 */
+	idr_set_cursor(&p->ns->idr, p->entry.last_pid + 1);
+#if defined(CONFIG_SYSCTL) && defined(CONFIG_MEMFD_CREATE)
+	WRITE_ONCE(p->ns->memfd_noexec_scope, p->entry.memfd_noexec);
+#endif
 }
 
 /**

@@ -219,7 +219,7 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 	if (ret)
 		return ret;
 	ctx->nr_pids = rec.nr_pids;
-	ret = ckpt_read_end(ctx) ?: ckpt_pidns_read(ctx, rec.nr_pidns);
+	ret = ckpt_read_end(ctx) ?: ckpt_pidns_read(ctx, &rec);
 	if (ret)
 		return ret;
 

@@ -69,6 +69,8 @@ static void add_pidns(json_object *o, const struct ckpt_rec_pidns *r)
 		json_object_object_add(x, "index", jint(i + 1));
 		json_object_object_add(x, "parent", jint(e[i].parent));
 		json_object_object_add(x, "init_pid", jint(e[i].init_pid));
+		json_object_object_add(x, "ns_last_pid", jint(e[i].last_pid));
+		json_object_object_add(x, "memfd_noexec", jint(e[i].memfd_noexec));
 		json_object_array_add(a, x);
 	}
 	json_object_object_add(o, "namespaces", a);
@@ -200,6 +202,8 @@ static json_object *record_json(const struct ckpt_rec *r)
 		for (i = 0; i < ct->nr_pids; i++)
 			json_object_array_add(a, jint(((const int32_t *)&te[ct->nr_tasks])[i]));
 		json_object_object_add(o, "detached_pids", a);
+		json_object_object_add(o, "ns_last_pid", jint(ct->last_pid));
+		json_object_object_add(o, "memfd_noexec", jint(ct->memfd_noexec));
 		break;
 	case CKPT_REC_PIDNS:
 		add_pidns(o, (const void *)r);
@@ -757,6 +761,16 @@ static void add_task_attr(json_object *o, const struct ckpt_rec_task *t)
 					       json_object_new_string(spec[__builtin_ctz(v)]));
 	}
 	json_object_object_add(o, "speculation", sp);
+	x = json_object_new_object();
+	json_object_object_add(x, "user", juint(t->utime));
+	json_object_object_add(x, "system", juint(t->stime));
+	json_object_object_add(x, "runtime", juint(t->runtime));
+	json_object_object_add(x, "exited_threads_user", juint(t->dead_utime));
+	json_object_object_add(x, "exited_threads_system", juint(t->dead_stime));
+	json_object_object_add(x, "exited_threads_runtime", juint(t->dead_runtime));
+	json_object_object_add(x, "children_user", juint(t->children_utime));
+	json_object_object_add(x, "children_system", juint(t->children_stime));
+	json_object_object_add(o, "cpu_time_ns", x);
 }
 
 /* The walker has checked the task's refs: each names an object of its kind. */

@@ -256,6 +256,9 @@ struct ckpt_tree_entry {
  * @nodename:	the init's uts namespace: hostname, NUL-terminated.
  * @domainname:	and NIS domain name.
  * @__pad2:	zero.
+ * @last_pid:	the container's pid namespace: its ns_last_pid sysctl, the
+ *		pid its next fork goes on from (-1: none allocated yet).
+ * @memfd_noexec: its vm.memfd_noexec sysctl, MEMFD_NOEXEC_SCOPE_*.
  */
 struct ckpt_rec_container {
 	struct ckpt_rec rec;
@@ -265,6 +268,8 @@ struct ckpt_rec_container {
 	char nodename[CKPT_UTS_LEN];
 	char domainname[CKPT_UTS_LEN];
 	__u8 __pad2[2];
+	__s32 last_pid;
+	__u32 memfd_noexec;
 };
 
 #define CKPT_MAX_TASKS		16384
@@ -278,10 +283,14 @@ struct ckpt_rec_container {
  *		else the index of an earlier entry (entries count from 1).
  * @init_pid:	its init, by pid in the container's namespace; restart
  *		creates the namespace when it creates that task.
+ * @last_pid:	its ns_last_pid, as in struct ckpt_rec_container.
+ * @memfd_noexec: its vm.memfd_noexec, never below its parent's.
  */
 struct ckpt_pidns_entry {
 	__u32 parent;
 	__s32 init_pid;
+	__s32 last_pid;
+	__u32 memfd_noexec;
 };
 
 /**
@@ -363,6 +372,16 @@ struct ckpt_rec_obj {
  * @nr_cpus:	bits of @cpus in use; 0 with CKPT_TASK_ALL_CPUS.
  * @__pad:	zero.
  * @cpus:	CPU affinity, bit n for CPU n, as sched_setaffinity(2) takes it.
+ * @utime:	user CPU time the task had used, ns (its CLOCK_THREAD_CPUTIME_ID
+ *		is @runtime; getrusage(2) splits it as @utime and @stime).
+ * @stime:	system CPU time, ns.
+ * @runtime:	CPU time the scheduler counted for it, ns.
+ * @dead_utime: .. @dead_runtime: the same, summed over the exited threads
+ *		of the process; 0 in a thread's record.  With the live
+ *		threads' they make CLOCK_PROCESS_CPUTIME_ID.
+ * @children_utime: CPU time of the children the process waited for
+ *		(times(2) tms_cutime), ns; 0 in a thread's record.
+ * @children_stime: their system time (tms_cstime), ns.
  */
 struct ckpt_rec_task {
 	struct ckpt_rec rec;
@@ -408,7 +427,18 @@ struct ckpt_rec_task {
 	__u32 nr_cpus;
 	__u32 __pad;
 	__aligned_u64 cpus[CKPT_TASK_CPU_WORDS];
+	__aligned_u64 utime;
+	__aligned_u64 stime;
+	__aligned_u64 runtime;
+	__aligned_u64 dead_utime;
+	__aligned_u64 dead_stime;
+	__aligned_u64 dead_runtime;
+	__aligned_u64 children_utime;
+	__aligned_u64 children_stime;
 };
+
+/* More CPU time than any task has used: 2^62 ns is 146 years. */
+#define CKPT_CPUTIME_MAX	(1ULL << 62)
 
 /* struct ckpt_rec_task flags */
 #define CKPT_TASK_NO_NEW_PRIVS	(1U << 0)

@@ -396,12 +396,15 @@ TEST(counts_that_do_not_fit)
 	DAMAGE_AT(&s, i, "4294967295 fds do not fit a 64-byte record");
 	f->nr_fds = 3;
 
+	/* One task in the record. */
 	c = synth_at(&s, 1);
 	c->nr_tasks = 2;
-	DAMAGE_AT(&s, 1, "2 tasks and 0 pids do not fit a 208-byte record");
+	DAMAGE_AT(&s, 1, "2 tasks and 0 pids do not fit a %zu-byte record",
+		  sizeof(*c) + sizeof(struct ckpt_tree_entry));
 	c->nr_tasks = 0;
 	c->nr_pids = 7;
-	DAMAGE_AT(&s, 1, "0 tasks and 7 pids do not fit a 208-byte record");
+	DAMAGE_AT(&s, 1, "0 tasks and 7 pids do not fit a %zu-byte record",
+		  sizeof(*c) + sizeof(struct ckpt_tree_entry));
 	synth_free(&s);
 }
 

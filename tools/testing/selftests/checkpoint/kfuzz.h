@@ -148,6 +148,8 @@ static const struct kf_field kf_container_f[] = {
 	KF_F(ckpt_rec_container, nr_tasks, K_COUNT),
 	KF_F(ckpt_rec_container, nr_pids, K_COUNT),
 	KF_F(ckpt_rec_container, nr_pidns, K_COUNT),
+	KF_F(ckpt_rec_container, last_pid, K_PID),
+	KF_F(ckpt_rec_container, memfd_noexec, K_NUM),
 };
 
 static const struct kf_seg kf_container_s[] = {
@@ -159,6 +161,8 @@ static const struct kf_seg kf_container_s[] = {
 static const struct kf_field kf_pidns_entry_f[] = {
 	KF_F(ckpt_pidns_entry, parent, K_NSIDX),
 	KF_F(ckpt_pidns_entry, init_pid, K_PID),
+	KF_F(ckpt_pidns_entry, last_pid, K_PID),
+	KF_F(ckpt_pidns_entry, memfd_noexec, K_NUM),
 };
 
 static const struct kf_field kf_pidns_f[] = {
@@ -216,6 +220,14 @@ static const struct kf_field kf_task_f[] = {
 	KF_F(ckpt_rec_task, spec_ctrl[2], K_FLAGS),
 	KF_F(ckpt_rec_task, nr_cpus, K_COUNT),
 	KF_F(ckpt_rec_task, __pad, K_NUM),
+	KF_F(ckpt_rec_task, utime, K_NUM),
+	KF_F(ckpt_rec_task, stime, K_NUM),
+	KF_F(ckpt_rec_task, runtime, K_NUM),
+	KF_F(ckpt_rec_task, dead_utime, K_NUM),
+	KF_F(ckpt_rec_task, dead_stime, K_NUM),
+	KF_F(ckpt_rec_task, dead_runtime, K_NUM),
+	KF_F(ckpt_rec_task, children_utime, K_NUM),
+	KF_F(ckpt_rec_task, children_stime, K_NUM),
 };
 
 static const struct kf_field kf_rlim_f[] = {

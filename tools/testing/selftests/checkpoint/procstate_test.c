@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process state of issue 11's inventory that had been silently dropped:
+ * now saved, or refused by name with the container left running.
+ *
+ * Saved, checked by the restored container's init itself:
+ * - CPU clocks go on from where they were, never back: the process's
+ *   (with a thread that exited before the checkpoint), each live
+ *   thread's, times(2) and getrusage(2) for the process and for the
+ *   children it waited for;
+ * - the pid namespace's ns_last_pid (the next fork takes the pid after
+ *   it, not the lowest free one) and vm.memfd_noexec.
+ *
+ * Refused at checkpoint: a task in a cgroup other than the init's, a
+ * controlling terminal of a session the container leads.
+ *
+ * The container's init is this program again (see maybe_container()),
+ * meeting the test through a shared control file.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/times.h>
+#include <time.h>
+
+#include "checkpoint_util.h"
+#include "../kselftest_harness.h"
+
+#define READY_OFF	0
+#define GO_OFF		64
+#define CHILD_OFF	128	/* M_CGROUP: the idle child is up */
+#define SAYS_OFF	256	/* what the restored init says went wrong */
+
+enum mode {
+	M_CLOCKS,
+	M_PIDNS,
+	M_CGROUP,
+	M_CTTY,
+};
+
+static enum mode mode;
+static char ctl_path[64];
+static char *ctl;
+
+static char *map_ctl(void)
+{
+	int fd = open(ctl_path, O_RDWR);
+	char *p;
+
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static bool go(void)
+{
+	return !strcmp(ctl + GO_OFF, "go");
+}
+
+static uint64_t clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts))
+		return 0;
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static uint64_t tv_ns(struct timeval tv)
+{
+	return tv.tv_sec * 1000000000ULL + tv.tv_usec * 1000ULL;
+}
+
+/* Use @ms of CPU time in the calling thread. */
+static void burn(unsigned int ms)
+{
+	uint64_t end = clock_ns(CLOCK_THREAD_CPUTIME_ID) + ms * 1000000ULL;
+
+	while (clock_ns(CLOCK_THREAD_CPUTIME_ID) < end)
+		;
+}
+
+/* ---- M_CLOCKS ---- */
+
+struct clocks {
+	uint64_t process, main, live;	/* ns */
+	uint64_t self_rusage, children_rusage;	/* ns */
+	clock_t self_ticks, children_ticks;	/* times(2) */
+};
+
+static volatile int live_burnt, clocks_read;
+static pthread_t live;
+
+static void *exiting_thread(void *arg)
+{
+	burn(300);
+	return NULL;
+}
+
+static void *live_thread(void *arg)
+{
+	burn(100);
+	live_burnt = 1;
+	/* Alive until the restored init has read its clock. */
+	while (!clocks_read)
+		usleep(10000);
+	return NULL;
+}
+
+static int read_clocks(struct clocks *c)
+{
+	struct rusage self, children;
+	clockid_t live_clk;
+	struct tms t;
+
+	if (pthread_getcpuclockid(live, &live_clk) ||
+	    getrusage(RUSAGE_SELF, &self) || getrusage(RUSAGE_CHILDREN, &children) ||
+	    times(&t) == (clock_t)-1)
+		return -1;
+	c->process = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	c->main = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	c->live = clock_ns(live_clk);
+	if (!c->process || !c->main || !c->live)
+		return -1;
+	c->self_rusage = tv_ns(self.ru_utime) + tv_ns(self.ru_stime);
+	c->children_rusage = tv_ns(children.ru_utime) + tv_ns(children.ru_stime);
+	c->self_ticks = t.tms_utime + t.tms_stime;
+	c->children_ticks = t.tms_cutime + t.tms_cstime;
+	return 0;
+}
+
+static struct clocks before;
+
+/*
+ * A thread that used 300 ms and exited, one that used 100 ms and lives,
+ * a child that used 200 ms and was waited for, the main thread 50 ms.
+ */
+static int set_up_clocks(void)
+{
+	pthread_t t;
+	pid_t child;
+	int status;
+
+	if (pthread_create(&t, NULL, exiting_thread, NULL) || pthread_join(t, NULL) ||
+	    pthread_create(&live, NULL, live_thread, NULL))
+		return 10;
+	child = fork();
+	if (child == 0) {
+		burn(200);
+		_exit(0);
+	}
+	if (child < 0 || waitpid(child, &status, 0) != child || status)
+		return 11;
+	burn(50);
+	while (!live_burnt)
+		usleep(10000);
+	if (read_clocks(&before) || before.process < 450000000ULL)
+		return 12;
+	return 0;
+}
+
+/* Each clock at least where it was; 20 + which went back. */
+static int check_clocks(void)
+{
+	struct clocks after;
+
+	if (read_clocks(&after))
+		return 19;
+	clocks_read = 1;
+	snprintf(ctl + SAYS_OFF, 4096 - SAYS_OFF,
+		 "process %llu -> %llu, main %llu -> %llu, live thread %llu -> %llu, "
+		 "rusage %llu -> %llu, children %llu -> %llu, ticks %ld -> %ld, children %ld -> %ld",
+		 (unsigned long long)before.process, (unsigned long long)after.process,
+		 (unsigned long long)before.main, (unsigned long long)after.main,
+		 (unsigned long long)before.live, (unsigned long long)after.live,
+		 (unsigned long long)before.self_rusage, (unsigned long long)after.self_rusage,
+		 (unsigned long long)before.children_rusage,
+		 (unsigned long long)after.children_rusage,
+		 (long)before.self_ticks, (long)after.self_ticks,
+		 (long)before.children_ticks, (long)after.children_ticks);
+	if (after.process < before.process)
+		return 20;
+	if (after.main < before.main)
+		return 21;
+	if (after.live < before.live)
+		return 22;
+	if (after.self_rusage < before.self_rusage)
+		return 23;
+	if (after.children_rusage < before.children_rusage)
+		return 24;
+	if (after.self_ticks < before.self_ticks)
+		return 25;
+	if (after.children_ticks < before.children_ticks)
+		return 26;
+	return pthread_join(live, NULL) ? 27 : 0;
+}
+
+/* ---- M_PIDNS ---- */
+
+static long read_long(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -100;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -100;
+}
+
+static long last_pid;
+
+/* Six children gone, so the next pid is 8, not the lowest free (2). */
+static int set_up_pidns(void)
+{
+	int i, fd;
+
+	for (i = 0; i < 6; i++) {
+		pid_t c = fork();
+
+		if (c == 0)
+			_exit(0);
+		if (c < 0 || waitpid(c, NULL, 0) != c)
+			return 40;
+	}
+	fd = open("/proc/sys/vm/memfd_noexec", O_WRONLY);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		return 41;
+	close(fd);
+	last_pid = read_long("/proc/sys/kernel/ns_last_pid");
+	return last_pid == 7 ? 0 : 42;
+}
+
+static int check_pidns(void)
+{
+	pid_t c;
+
+	if (read_long("/proc/sys/kernel/ns_last_pid") != last_pid)
+		return 50;
+	if (read_long("/proc/sys/vm/memfd_noexec") != 1)
+		return 51;
+	c = fork();
+	if (c == 0)
+		_exit(0);
+	if (c < 0 || waitpid(c, NULL, 0) != c)
+		return 52;
+	return c == last_pid + 1 ? 0 : 53;
+}
+
+/* ---- refusals ---- */
+
+/* A child the test moves to a cgroup of its own. */
+static int set_up_cgroup(void)
+{
+	pid_t c = fork();
+
+	if (c == 0) {
+		for (;;)
+			pause();
+	}
+	if (c < 0)
+		return 60;
+	strcpy(ctl + CHILD_OFF, "up");
+	return 0;
+}
+
+/*
+ * Lead a session and take the pty the test holds the master of as
+ * controlling terminal, then close it: no fd is left to be refused, the
+ * terminal stays the session's.
+ */
+static int set_up_ctty(void)
+{
+	const char *pts = getenv("PROC_PTS");
+	int fd;
+
+	if (!pts || setsid() < 0)
+		return 70;
+	fd = open(pts, O_RDWR);
+	if (fd < 0 || ioctl(fd, TIOCSCTTY, 0))
+		return 71;
+	close(fd);
+	return 0;
+}
+
+static int container(void *arg)
+{
+	char m[16];
+
+	syscall(__NR_close_range, 0, ~0U, 0);
+	snprintf(m, sizeof(m), "%d", mode);
+	setenv("PROC_MODE", m, 1);
+	setenv("PROC_CTL", ctl_path, 1);
+	execl("/proc/self/exe", "procstate_test", NULL);
+	return 127;
+}
+
+static int container_main(void)
+{
+	int ret;
+
+	ctl = map_ctl();
+	if (!ctl)
+		return 2;
+	switch (mode) {
+	case M_CLOCKS:
+		ret = set_up_clocks();
+		break;
+	case M_PIDNS:
+		ret = set_up_pidns();
+		break;
+	case M_CGROUP:
+		ret = set_up_cgroup();
+		break;
+	case M_CTTY:
+		ret = set_up_ctty();
+		break;
+	default:
+		ret = 3;
+	}
+	if (ret)
+		return ret;
+	strcpy(ctl + READY_OFF, "ready");
+	while (!go())
+		usleep(10000);
+	if (mode == M_CLOCKS)
+		return check_clocks();
+	if (mode == M_PIDNS)
+		return check_pidns();
+	return 0;
+}
+
+static void __attribute__((constructor)) maybe_container(void)
+{
+	const char *m = getenv("PROC_MODE"), *c = getenv("PROC_CTL");
+
+	if (!m || !c)
+		return;
+	mode = atoi(m);
+	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
+	unsetenv("PROC_MODE");
+	unsetenv("PROC_CTL");
+	exit(container_main());
+}
+
+struct box {
+	pid_t init;
+	int image, log;
+	char *ctl;
+};
+
+static void box_set_up(struct __test_metadata *_metadata, struct box *self)
+{
+	int fd;
+
+	snprintf(ctl_path, sizeof(ctl_path), "/tmp/procstate-%d", getpid());
+	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, 4096));
+	close(fd);
+	self->ctl = map_ctl();
+	ASSERT_NE(NULL, self->ctl);
+	self->image = scratch_file(O_RDWR);
+	self->log = scratch_file(O_RDWR);
+	ASSERT_GE(self->image, 0);
+	ASSERT_GE(self->log, 0);
+	self->init = 0;
+}
+
+static void box_tear_down(struct box *self)
+{
+	if (self->init > 0)
+		container_stop(self->init);
+	unlink(ctl_path);
+}
+
+static void start(struct __test_metadata *_metadata, struct box *self, enum mode m)
+{
+	int i, status;
+
+	mode = m;
+	self->init = container_start(container, NULL);
+	ASSERT_GT(self->init, 0);
+	for (i = 0; i < 2000 && strcmp(self->ctl + READY_OFF, "ready"); i++) {
+		if (waitpid(self->init, &status, WNOHANG) == self->init) {
+			self->init = 0;
+			ASSERT_TRUE(0) TH_LOG("the container exited while setting up: %#x",
+					      status);
+		}
+		usleep(10000);
+	}
+	ASSERT_LT(i, 2000) TH_LOG("the container did not set up");
+}
+
+static int checkpoint(struct box *self, uint64_t flags, char *log, size_t len)
+{
+	long ret;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		ftruncate(self->image, 0);
+		lseek(self->image, 0, SEEK_SET);
+		ftruncate(self->log, 0);
+		lseek(self->log, 0, SEEK_SET);
+		ret = ckpt(self->init, self->image, self->log, flags);
+		if (!ret || (errno != EAGAIN && errno != EBUSY))
+			break;
+		usleep(100000);
+	}
+	read_log(self->log, log, len);
+	if (ret)
+		return errno;
+	if (flags & CHECKPOINT_KILL) {
+		waitpid(self->init, NULL, 0);
+		self->init = 0;
+	}
+	return 0;
+}
+
+/* Restart the image, say go, and return the restored init's status. */
+static int restore_and_wait(struct __test_metadata *_metadata, struct box *b)
+{
+	char log[4096];
+	int status;
+	long pid;
+
+	lseek(b->image, 0, SEEK_SET);
+	ftruncate(b->log, 0);
+	lseek(b->log, 0, SEEK_SET);
+	pid = rstrt(b->image, b->log, 0);
+	read_log(b->log, log, sizeof(log));
+	if (pid <= 0) {
+		TH_LOG("restart: %s; log: %s", strerror(errno), log);
+		return -1;
+	}
+	b->init = pid;
+	strcpy(b->ctl + GO_OFF, "go");
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	b->init = 0;
+	if (!WIFEXITED(status)) {
+		TH_LOG("restored init: status %#x", status);
+		return -1;
+	}
+	return WEXITSTATUS(status);
+}
+
+FIXTURE(saved) {
+	struct box b;
+};
+
+FIXTURE_SETUP(saved)
+{
+	box_set_up(_metadata, &self->b);
+}
+
+FIXTURE_TEARDOWN(saved)
+{
+	box_tear_down(&self->b);
+}
+
+/* R33: 20-27, see check_clocks(). */
+TEST_F_TIMEOUT(saved, cpu_clocks_go_on, 90)
+{
+	char log[4096];
+
+	start(_metadata, &self->b, M_CLOCKS);
+	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b))
+		TH_LOG("%s", self->b.ctl + SAYS_OFF);
+}
+
+/* R41: 50-53, see check_pidns(). */
+TEST_F_TIMEOUT(saved, pid_namespace_sysctls, 60)
+{
+	char log[4096];
+
+	start(_metadata, &self->b, M_PIDNS);
+	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b));
+}
+
+/* Restart @b's image from a pid namespace whose vm.memfd_noexec is 2. */
+static int restart_under_enforced_noexec(struct box *b)
+{
+	int fd, status;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID))
+		return 10;
+	pid = fork();
+	if (pid == 0) {
+		fd = open("/proc/sys/vm/memfd_noexec", O_WRONLY);
+		if (fd < 0 || write(fd, "2", 1) != 1)
+			_exit(11);
+		lseek(b->image, 0, SEEK_SET);
+		ftruncate(b->log, 0);
+		if (rstrt(b->image, b->log, 0) >= 0)
+			_exit(12);
+		_exit(errno == EPERM ? 0 : 13);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 14;
+	return WEXITSTATUS(status);
+}
+
+/* R41: a restarter under a stricter vm.memfd_noexec restarts nothing. */
+TEST_F_TIMEOUT(saved, stricter_memfd_noexec_refused, 60)
+{
+	char log[4096];
+	int status;
+	pid_t pid;
+
+	start(_metadata, &self->b, M_PIDNS);
+	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(restart_under_enforced_noexec(&self->b));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	read_log(self->b.log, log, sizeof(log));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("log: %s", log);
+	EXPECT_NE(NULL, strstr(log, "vm.memfd_noexec 1, which cannot be set here"))
+		TH_LOG("log: %s", log);
+}
+
+FIXTURE(refused) {
+	struct box b;
+	char cgroup[256], mnt[96], sub[320];
+	int master;
+};
+
+FIXTURE_SETUP(refused)
+{
+	box_set_up(_metadata, &self->b);
+	self->cgroup[0] = '\0';
+	self->mnt[0] = '\0';
+	self->sub[0] = '\0';
+	self->master = -1;
+}
+
+FIXTURE_TEARDOWN(refused)
+{
+	int i;
+
+	box_tear_down(&self->b);
+	if (self->master >= 0)
+		close(self->master);
+	for (i = 0; self->sub[0] && rmdir(self->sub) && errno == EBUSY && i < 100; i++)
+		usleep(10000);
+	if (self->mnt[0]) {
+		umount2(self->mnt, MNT_DETACH);
+		rmdir(self->mnt);
+	}
+}
+
+static void refused_and_unharmed(struct __test_metadata *_metadata,
+				 struct box *b, const char *reason)
+{
+	char log[4096];
+	int err, status;
+
+	err = checkpoint(b, CHECKPOINT_KILL, log, sizeof(log));
+	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
+	EXPECT_NE(NULL, strstr(log, reason))
+		TH_LOG("not refused for \"%s\"; log: %s", reason, log);
+	EXPECT_EQ(0, waitpid(b->init, &status, WNOHANG));
+	EXPECT_EQ(0, kill(b->init, 0));
+}
+
+/* A cgroup2 hierarchy: the one mounted, or one we mount. */
+static void find_cgroup2(struct __test_metadata *_metadata, char *dir, size_t len,
+			 char *mnt, size_t mlen)
+{
+	char line[512], path[256], type[64];
+	FILE *f = fopen("/proc/self/mounts", "r");
+
+	dir[0] = '\0';
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %255s %63s", path, type) == 2 &&
+		    !strcmp(type, "cgroup2")) {
+			snprintf(dir, len, "%s", path);
+			break;
+		}
+	if (f)
+		fclose(f);
+	if (dir[0])
+		return;
+	snprintf(mnt, mlen, "/tmp/procstate-cg-%d", getpid());
+	ASSERT_EQ(0, mkdir(mnt, 0700));
+	ASSERT_EQ(0, mount("cgroup2", mnt, "cgroup2", 0, NULL)) TH_LOG("mount cgroup2: %m");
+	snprintf(dir, len, "%s", mnt);
+}
+
+/* R29 */
+TEST_F_TIMEOUT(refused, task_in_another_cgroup, 60)
+{
+	char path[400], pid[32];
+	FILE *f;
+	int fd, i;
+
+	find_cgroup2(_metadata, self->cgroup, sizeof(self->cgroup),
+		     self->mnt, sizeof(self->mnt));
+	snprintf(self->sub, sizeof(self->sub), "%s/procstate-%d", self->cgroup, getpid());
+	ASSERT_EQ(0, mkdir(self->sub, 0755)) TH_LOG("mkdir %s: %m", self->sub);
+	start(_metadata, &self->b, M_CGROUP);
+	for (i = 0; i < 500 && strcmp(self->b.ctl + CHILD_OFF, "up"); i++)
+		usleep(10000);
+	/* The init's only child, by its pid here. */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", self->b.init, self->b.init);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%31s", pid));
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", self->sub);
+	fd = open(path, O_WRONLY);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ((ssize_t)strlen(pid), write(fd, pid, strlen(pid))) TH_LOG("move %s: %m", pid);
+	close(fd);
+	refused_and_unharmed(_metadata, &self->b, "is not in the cgroups of the container's init");
+}
+
+/* R31 */
+TEST_F_TIMEOUT(refused, controlling_terminal, 60)
+{
+	char pts[160];
+	int n, unlock = 0;
+
+	snprintf(self->mnt, sizeof(self->mnt), "/tmp/procstate-pts-%d", getpid());
+	ASSERT_EQ(0, mkdir(self->mnt, 0700));
+	ASSERT_EQ(0, mount("devpts", self->mnt, "devpts", 0, "newinstance,ptmxmode=0666"))
+		TH_LOG("mount devpts: %m");
+	snprintf(pts, sizeof(pts), "%s/ptmx", self->mnt);
+	self->master = open(pts, O_RDWR | O_NOCTTY);
+	ASSERT_GE(self->master, 0);
+	ASSERT_EQ(0, ioctl(self->master, TIOCSPTLCK, &unlock));
+	ASSERT_EQ(0, ioctl(self->master, TIOCGPTN, &n));
+	snprintf(pts, sizeof(pts), "%s/%d", self->mnt, n);
+	setenv("PROC_PTS", pts, 1);
+	start(_metadata, &self->b, M_CTTY);
+	unsetenv("PROC_PTS");
+	refused_and_unharmed(_metadata, &self->b, "has a controlling terminal");
+}
+
+TEST_HARNESS_MAIN
