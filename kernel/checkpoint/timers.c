@@ -213,7 +213,7 @@ static int ckpt_collect_ptimer(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			 * exist when the earlier one queues its signal.
 			 */
 			if (cct && nct && st->queued && cct > nct)
-				why = "has its signal queued for a thread created before its clock's";
+				why = "has a signal queued for an earlier thread than its clock's";
 		}
 	}
 	put_pid(st->pid);

@@ -851,8 +851,7 @@ struct ckpt_rec_timers {
 #define CKPT_TIMER_OVERRUN_MAX	(1LL << 62)
 
 /* struct ckpt_rec_posix_timer flags */
-#define CKPT_PTIMER_ABSTIME	(1U << 0)	/* @value_ns is an absolute
-						 * CLOCK_REALTIME time */
+#define CKPT_PTIMER_ABSTIME	(1U << 0)	/* @value_ns: CLOCK_REALTIME time */
 #define CKPT_PTIMER_QUEUED	(1U << 1)	/* its signal is queued */
 #define CKPT_PTIMER_REQUEUE	(1U << 2)	/* taking it reloads the timer */
 
