@@ -62,7 +62,7 @@ define kconfig
 endef
 
 TEST_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/container.config $(TOP)/build/configs/debug.config
-NOCR_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/container.config $(TOP)/build/configs/nocr.config
+NOCR_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/nocr.config
 PERF_FRAGS := $(TOP)/build/configs/base.config $(TOP)/build/configs/container.config $(TOP)/build/configs/perf.config
 
 kernel: tree
