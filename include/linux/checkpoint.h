@@ -76,6 +76,8 @@ struct ckpt_mm_locks;
  *		objhash; NULL unless @seccomp_mode is SECCOMP_MODE_FILTER.
  * @mm_locks:	restart: what the mm it rebuilt had locked, locked once
  *		its limits are restored (mm.c); NULL otherwise.
+ * @cputime:	restart, a leader's: its process's user, system and run
+ *		time added up over the records read so far (attr.c).
  * @done:	restart: it and its descendants have read their state.
  * @gone:	restart: it no longer touches @ctx.
  */
@@ -108,6 +110,7 @@ struct ckpt_task {
 	int seccomp_mode;
 	struct seccomp_filter *seccomp_filter;
 	struct ckpt_rec_task *attr;
+	u64 cputime[3];
 	struct ckpt_mm_locks *mm_locks;
 	struct completion done;
 	struct completion gone;

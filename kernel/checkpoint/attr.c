@@ -424,6 +424,10 @@ static int ckpt_add_cputime(struct task_struct *p, void *arg)
 	p->stime += r->stime;
 	p->se.sum_exec_runtime += r->runtime;
 	p->se.prev_sum_exec_runtime += r->runtime;
+#ifdef CONFIG_NUMA_BALANCING
+	/* NUMA scanning paces itself on runtime since its last scan. */
+	p->node_stamp += r->runtime;
+#endif
 	account_group_user_time(p, r->utime);
 	account_group_system_time(p, r->stime);
 	account_group_exec_runtime(p, r->runtime);
@@ -464,20 +468,53 @@ static void ckpt_restore_process_cputime(const struct ckpt_rec_task *r)
  *
  * Return: 0 or a negative errno (logged).
  */
+/*
+ * The scheduler adds a process's CPU times up over its threads and its
+ * exited ones (thread_group_cputime()) and divides by utime + stime
+ * (cputime_adjust()): bound the process's totals, not each record's
+ * fields alone, or threads that each hold a large value wrap the sum
+ * and the division traps.  Threads are read one after the other,
+ * after their leader.
+ */
+static int ckpt_sum_cputime(struct ckpt_task *ct, const struct ckpt_rec_task *r)
+{
+	struct ckpt_task *lt = ckpt_find_task(ct->ctx, ct->entry.tgid) ?: ct;
+	/* Each field is at most CKPT_CPUTIME_MAX: no pair wraps. */
+	const u64 add[ARRAY_SIZE(lt->cputime)] = {
+		r->utime + r->dead_utime, r->stime + r->dead_stime,
+		r->runtime + r->dead_runtime,
+	};
+	u64 sum[ARRAY_SIZE(lt->cputime)];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sum); i++)
+		if (check_add_overflow(lt->cputime[i], add[i], &sum[i]) ||
+		    sum[i] > CKPT_CPUTIME_MAX)
+			return ckpt_err(ct->ctx, -EINVAL,
+					"process %d: its CPU times add up to more than %llu ns",
+					lt->entry.pid, CKPT_CPUTIME_MAX);
+	memcpy(lt->cputime, sum, sizeof(sum));
+	return 0;
+}
+
 int ckpt_restore_task_attr(struct ckpt_task *ct, const struct ckpt_rec_task *r)
 {
 	int ret;
 
+	if (ckpt_is_thread(ct) &&
+	    (r->dead_utime || r->dead_stime || r->dead_runtime ||
+	     r->children_utime || r->children_stime))
+		return ckpt_err(ct->ctx, -EINVAL,
+				"task %d: a thread's record holds its process's CPU times",
+				r->pid);
+	ret = ckpt_sum_cputime(ct, r);
+	if (ret)
+		return ret;
 	if (!ckpt_is_thread(ct)) {
 		ret = ckpt_restore_process_attr(ct, r);
 		if (ret)
 			return ret;
 		ckpt_restore_process_cputime(r);
-	} else if (r->dead_utime || r->dead_stime || r->dead_runtime ||
-		   r->children_utime || r->children_stime) {
-		return ckpt_err(ct->ctx, -EINVAL,
-				"task %d: a thread's record holds its process's CPU times",
-				r->pid);
 	}
 	task_call_func(current, ckpt_add_cputime, (void *)r);
 	if (r->ioprio != IOPRIO_DEFAULT) {

@@ -749,7 +749,8 @@ static int ckpt_defer_lock(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec,
 			   (rec->advice & CKPT_VMA_LOCKONFAULT ? VM_LOCKONFAULT : 0);
 
 	if (!locks) {
-		locks = kvzalloc(struct_size(locks, range, left), GFP_KERNEL);
+		locks = kvzalloc(struct_size(locks, range, left),
+				 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!locks)
 			return -ENOMEM;
 		locks->max = left;

@@ -732,6 +732,18 @@ TEST_F_TIMEOUT(attr, malformed, 60)
 	t = fresh(&im, CKPT_REC_TASK);
 	t->__pad = 1;
 	try_bad(_metadata, b, &im, "task padding", "bad CPU affinity");
+	t = fresh(&im, CKPT_REC_TASK);
+	t->utime = CKPT_CPUTIME_MAX + 1;
+	try_bad(_metadata, b, &im, "utime above the bound", "bad CPU time");
+	/*
+	 * Each field within the bound, their process sums not: utime +
+	 * stime would wrap, and cputime_adjust() divide by the wrapped sum
+	 * (a divide error) as soon as the process is read or reaped.
+	 */
+	t = fresh(&im, CKPT_REC_TASK);
+	t->utime = t->dead_utime = t->stime = t->dead_stime = CKPT_CPUTIME_MAX;
+	try_bad(_metadata, b, &im, "process CPU times that wrap",
+		"CPU times add up to more than");
 
 	mm = fresh(&im, CKPT_REC_MM);
 	ASSERT_NE(NULL, mm);
