@@ -457,17 +457,6 @@ static void ckpt_restore_process_cputime(const struct ckpt_rec_task *r)
 	account_group_exec_runtime(current, r->dead_runtime);
 }
 
-/**
- * ckpt_restore_task_attr - set the attributes a task record holds
- * @ct:		the task being restored (current), with the restarter's
- *		credentials still.
- * @r:		its task record, checked.
- *
- * Sets what may be set before the task creates its children and keeps
- * the record's scheduling part for ckpt_restore_task_sched().
- *
- * Return: 0 or a negative errno (logged).
- */
 /*
  * The scheduler adds a process's CPU times up over its threads and its
  * exited ones (thread_group_cputime()) and divides by utime + stime
@@ -497,6 +486,17 @@ static int ckpt_sum_cputime(struct ckpt_task *ct, const struct ckpt_rec_task *r)
 	return 0;
 }
 
+/**
+ * ckpt_restore_task_attr - set the attributes a task record holds
+ * @ct:		the task being restored (current), with the restarter's
+ *		credentials still.
+ * @r:		its task record, checked.
+ *
+ * Sets what may be set before the task creates its children and keeps
+ * the record's scheduling part for ckpt_restore_task_sched().
+ *
+ * Return: 0 or a negative errno (logged).
+ */
 int ckpt_restore_task_attr(struct ckpt_task *ct, const struct ckpt_rec_task *r)
 {
 	int ret;
