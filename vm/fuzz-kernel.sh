@@ -26,10 +26,16 @@ initrd=$out/initramfs.cpio.gz
 mkdir -p "$logdir"
 if [ -n "${FUZZ_CORPUS:-}" ]; then
 	# A second archive after the first: its /etc/kfuzz.corpus wins.
+	# Without "." in it: that entry would give the guest's / the mode
+	# of mktemp's directory, 0700, and a restored task whose
+	# capabilities are not the init namespace's could no longer look up
+	# its working directory (the "cannot find /tmp again: -13" of the
+	# campaign's first two segments).
 	stage=$(mktemp -d)
-	mkdir "$stage/etc"
+	mkdir -m 755 "$stage/etc"
 	cp "$FUZZ_CORPUS" "$stage/etc/kfuzz.corpus"
-	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+	chmod 644 "$stage/etc/kfuzz.corpus"
+	(cd "$stage" && find etc | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 		gzip -1 | cat "$initrd" - >"$logdir/initramfs.cpio.gz"
 	rm -rf "$stage"
 	initrd=$logdir/initramfs.cpio.gz
