@@ -411,14 +411,19 @@ static int ckpt_restore_process_attr(struct ckpt_task *ct,
  * A task's CPU clocks go on from where they were: the time it had used
  * is added to what it has used since restart created it, with its rq
  * locked and interrupts off, so that neither update_curr() nor the tick
- * adds to the same counters meanwhile.  A process CPU timer (an
- * RLIMIT_CPU limit inherited from the creator) counts it too, as
- * account_group_*() would.  prev_sum_exec_runtime follows, so that the
- * scheduler does not take the jump for time this slice ran.
+ * adds to the same counters meanwhile.  prev_sum_exec_runtime follows,
+ * so that the scheduler does not take the jump for time this slice ran.
+ * A live task's process CPU timers (an RLIMIT_CPU limit inherited from
+ * the creator) count it too: its caller adds it as account_group_*()
+ * would.
  */
+struct ckpt_cputime {
+	u64 utime, stime, runtime;
+};
+
 static int ckpt_add_cputime(struct task_struct *p, void *arg)
 {
-	const struct ckpt_rec_task *r = arg;
+	const struct ckpt_cputime *r = arg;
 
 	p->utime += r->utime;
 	p->stime += r->stime;
@@ -428,9 +433,6 @@ static int ckpt_add_cputime(struct task_struct *p, void *arg)
 	/* NUMA scanning paces itself on runtime since its last scan. */
 	p->node_stamp += r->runtime;
 #endif
-	account_group_user_time(p, r->utime);
-	account_group_system_time(p, r->stime);
-	account_group_exec_runtime(p, r->runtime);
 	return 0;
 }
 
@@ -487,6 +489,78 @@ static int ckpt_sum_cputime(struct ckpt_task *ct, const struct ckpt_rec_task *r)
 }
 
 /**
+ * ckpt_save_zombie_cputime - what a zombie's CPU clocks say
+ * @ctx:	checkpoint context.
+ * @ct:		the zombie, which leads no threads.
+ * @rec:	its record, to fill.
+ *
+ * The process's totals, its exited threads' included: once a process is
+ * a zombie, /proc and its parent's wait4() see only them.  Nothing adds
+ * to them any more; siglock keeps its parent's wait from reaping it
+ * meanwhile.
+ *
+ * Return: 0, or -ESRCH (logged) if it was reaped.
+ */
+int ckpt_save_zombie_cputime(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			     struct ckpt_rec_zombie *rec)
+{
+	struct task_struct *t = ct->task;
+	struct task_cputime times;
+	unsigned long flags;
+
+	if (!lock_task_sighand(t, &flags))
+		return ckpt_err(ctx, -ESRCH, "zombie %d was reaped during checkpoint",
+				ct->entry.pid);
+	thread_group_cputime(t, &times);
+	rec->utime = times.utime;
+	rec->stime = times.stime;
+	rec->runtime = times.sum_exec_runtime;
+	rec->children_utime = t->signal->cutime;
+	rec->children_stime = t->signal->cstime;
+	unlock_task_sighand(t, &flags);
+	return 0;
+}
+
+/**
+ * ckpt_restore_zombie_cputime - give a restored zombie its CPU times
+ * @ct:		the zombie (current), about to exit.
+ * @r:		its record.
+ *
+ * Its own clocks take the process's totals, and its children's times go
+ * where wait_task_zombie() finds them, so that its parent's wait4()
+ * adds to the parent's what it would have added.  Not counted against
+ * a process CPU timer: a zombie has none left to fire.
+ *
+ * Return: 0, or -EINVAL (logged) for a time out of bounds.
+ */
+int ckpt_restore_zombie_cputime(struct ckpt_task *ct,
+				const struct ckpt_rec_zombie *r)
+{
+	struct signal_struct *sig = current->signal;
+	const u64 times[] = {
+		r->utime, r->stime, r->runtime, r->children_utime,
+		r->children_stime,
+	};
+	unsigned int i;
+
+	/* Each at most CKPT_CPUTIME_MAX: utime + stime cannot wrap. */
+	for (i = 0; i < ARRAY_SIZE(times); i++)
+		if (times[i] > CKPT_CPUTIME_MAX)
+			return ckpt_err(ct->ctx, -EINVAL,
+					"zombie %d: bad CPU time %llu ns",
+					r->pid, times[i]);
+	task_call_func(current, ckpt_add_cputime,
+		       &(struct ckpt_cputime){ r->utime, r->stime, r->runtime });
+	spin_lock_irq(&current->sighand->siglock);
+	write_seqlock(&sig->stats_lock);
+	sig->cutime += r->children_utime;
+	sig->cstime += r->children_stime;
+	write_sequnlock(&sig->stats_lock);
+	spin_unlock_irq(&current->sighand->siglock);
+	return 0;
+}
+
+/**
  * ckpt_restore_task_attr - set the attributes a task record holds
  * @ct:		the task being restored (current), with the restarter's
  *		credentials still.
@@ -516,7 +590,11 @@ int ckpt_restore_task_attr(struct ckpt_task *ct, const struct ckpt_rec_task *r)
 			return ret;
 		ckpt_restore_process_cputime(r);
 	}
-	task_call_func(current, ckpt_add_cputime, (void *)r);
+	task_call_func(current, ckpt_add_cputime,
+		       &(struct ckpt_cputime){ r->utime, r->stime, r->runtime });
+	account_group_user_time(current, r->utime);
+	account_group_system_time(current, r->stime);
+	account_group_exec_runtime(current, r->runtime);
 	if (r->ioprio != IOPRIO_DEFAULT) {
 		/* ioprio_set(2)'s checks: CAP_SYS_ADMIN or _NICE for RT. */
 #ifdef CONFIG_BLOCK

@@ -56,6 +56,10 @@ int ckpt_save_task_attr(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 int ckpt_check_task_attr(struct ckpt_ctx *ctx, const struct ckpt_rec_task *r);
 int ckpt_restore_task_attr(struct ckpt_task *ct, const struct ckpt_rec_task *r);
 int ckpt_restore_task_sched(struct ckpt_task *ct);
+int ckpt_save_zombie_cputime(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			     struct ckpt_rec_zombie *rec);
+int ckpt_restore_zombie_cputime(struct ckpt_task *ct,
+				const struct ckpt_rec_zombie *r);
 
 /* signal.c */
 int ckpt_collect_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);

@@ -415,6 +415,7 @@ int ckpt_checkpoint_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 
 	return ckpt_task_ref(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED,
 			     &rec.cred_ref) ?:
+	       ckpt_save_zombie_cputime(ctx, ct, &rec) ?:
 	       ckpt_write_rec(ctx, &rec, CKPT_REC_ZOMBIE, sizeof(rec));
 }
 
@@ -804,7 +805,8 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 
 /*
  * A zombie's part of the image: its credentials, if they are not its
- * parent's, and its record.  Nothing else of it is left to rebuild.
+ * parent's, and its record, with the CPU times its parent's wait4()
+ * collects.  Nothing else of it is left to rebuild.
  */
 static int ckpt_restore_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			       struct cred **credp)
@@ -835,7 +837,8 @@ static int ckpt_restore_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 				"zombie %d: its cred (objref %u) is neither its own nor its parent's",
 				rec.pid, rec.cred_ref);
 	*credp = cred;
-	return 0;
+	/* Last, right before it exits: nothing else may fail after. */
+	return ckpt_restore_zombie_cputime(ct, &rec);
 }
 
 static int ckpt_create_child(struct ckpt_ctx *ctx, struct ckpt_task *child)

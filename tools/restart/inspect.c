@@ -264,11 +264,18 @@ static json_object *record_json(const struct ckpt_rec *r)
 	case CKPT_REC_TIMERS:
 		add_itimers(o, (const void *)r);
 		break;
-	case CKPT_REC_ZOMBIE:
-		json_object_object_add(o, "pid", jint(((const struct ckpt_rec_zombie *)r)->pid));
-		json_object_object_add(o, "cred",
-				       jint(((const struct ckpt_rec_zombie *)r)->cred_ref));
+	case CKPT_REC_ZOMBIE: {
+		const struct ckpt_rec_zombie *z = (const void *)r;
+
+		json_object_object_add(o, "pid", jint(z->pid));
+		json_object_object_add(o, "cred", jint(z->cred_ref));
+		json_object_object_add(o, "utime_ns", juint(z->utime));
+		json_object_object_add(o, "stime_ns", juint(z->stime));
+		json_object_object_add(o, "runtime_ns", juint(z->runtime));
+		json_object_object_add(o, "children_utime_ns", juint(z->children_utime));
+		json_object_object_add(o, "children_stime_ns", juint(z->children_stime));
 		break;
+	}
 	case CKPT_REC_POSIX_TIMER: {
 		const struct ckpt_rec_posix_timer *t = (const void *)r;
 

@@ -60,7 +60,7 @@ struct restart_args {
 /* ---- Image format ---- */
 
 #define CKPT_IMAGE_MAGIC	0x52435f58554e494cULL	/* "LINUX_CR" */
-#define CKPT_IMAGE_VERSION	5
+#define CKPT_IMAGE_VERSION	6
 #define CKPT_ALIGN		8
 #define CKPT_REC_MAX_LEN	(1U << 20)	/* largest single record */
 
@@ -1015,11 +1015,26 @@ struct ckpt_rec_locks {
  * @pid:	the zombie's pid, as in its tree entry.
  * @cred_ref:	the credentials it exited with, which /proc and its
  *		parent's wait (si_uid) show: its parent's, or opened here.
+ * @utime:	the user CPU time the process used, its threads' included,
+ *		ns: what its /proc/PID/stat shows, and what its parent's
+ *		wait4() adds to the parent's children's times.
+ * @stime:	its system CPU time, ns.
+ * @runtime:	its CPU time as the scheduler counted it, ns.
+ * @children_utime: the user CPU time of the children it waited for, ns,
+ *		which its parent's wait4() adds too.
+ * @children_stime: their system CPU time, ns.
+ *
+ * Each time is at most CKPT_CPUTIME_MAX.
  */
 struct ckpt_rec_zombie {
 	struct ckpt_rec rec;
 	__s32 pid;
 	__u32 cred_ref;
+	__aligned_u64 utime;
+	__aligned_u64 stime;
+	__aligned_u64 runtime;
+	__aligned_u64 children_utime;
+	__aligned_u64 children_stime;
 };
 
 #endif /* _UAPI_LINUX_CHECKPOINT_H */

@@ -493,6 +493,11 @@ static const struct kf_field kf_seccomp_f[] = {
 static const struct kf_field kf_zombie_f[] = {
 	KF_F(ckpt_rec_zombie, pid, K_PID),
 	KF_F(ckpt_rec_zombie, cred_ref, K_REF),
+	KF_F(ckpt_rec_zombie, utime, K_NUM),
+	KF_F(ckpt_rec_zombie, stime, K_NUM),
+	KF_F(ckpt_rec_zombie, runtime, K_NUM),
+	KF_F(ckpt_rec_zombie, children_utime, K_NUM),
+	KF_F(ckpt_rec_zombie, children_stime, K_NUM),
 };
 
 static const struct kf_field kf_seccomp_filter_f[] = {

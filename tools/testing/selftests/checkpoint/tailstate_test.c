@@ -13,7 +13,8 @@
  *   own mask back after the handler, not the call's temporary one;
  * - a zombie's name and ids, as /proc and its parent's waitid() show
  *   them, with its parent's ids and with ids of its own (a setuid
- *   program's zombie).
+ *   program's zombie), and the CPU time it and the children it waited
+ *   for used, which its parent's wait collects (R33).
  *
  * Refused at checkpoint: POSIX message queues, a time namespace pending
  * for children, F_SETOWN, F_SETSIG, a lease, io_uring, PR_SET_TSC,
@@ -29,6 +30,8 @@
 #include <mqueue.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
@@ -238,43 +241,103 @@ static int run_sigsuspend(void)
  * (M_ZOMBIE_CRED).
  */
 static pid_t zombie;
+/* What waitid(WNOWAIT) said the zombie and its children had used. */
+static struct rusage zombie_ru;
+#define ZOMBIE_BURN_US	150000
 
 static int become(uid_t id)
 {
 	return setresgid(id, id, id) || setresuid(id, id, id);
 }
 
+static long long tv_us(const struct timeval *tv)
+{
+	return tv->tv_sec * 1000000LL + tv->tv_usec;
+}
+
+/* Use up @us of user CPU time. */
+static void burn(long long us)
+{
+	struct timespec ts;
+	volatile unsigned long n = 0;
+
+	do {
+		for (int i = 0; i < 100000; i++)
+			n++;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	} while (ts.tv_sec * 1000000LL + ts.tv_nsec / 1000 < us);
+}
+
+/* glibc's waitid() has no rusage argument. */
+static int waitid_ru(pid_t pid, siginfo_t *si, int options, struct rusage *ru)
+{
+	return syscall(SYS_waitid, P_PID, pid, si, options, ru);
+}
+
 static int set_up_zombie(void)
 {
 	siginfo_t si;
+	pid_t child;
 
 	zombie = fork();
 	if (zombie < 0)
 		return 50;
 	if (zombie == 0) {
 		prctl(PR_SET_NAME, ZOMBIE_NAME, 0, 0, 0);
+		/* Its own CPU time, and a waited-for child's. */
+		child = fork();
+		if (child == 0) {
+			burn(ZOMBIE_BURN_US);
+			_exit(0);
+		}
+		if (child < 0 || waitpid(child, NULL, 0) != child)
+			_exit(1);
+		burn(ZOMBIE_BURN_US);
 		_exit(become(ZOMBIE_UID) ? 1 : ZOMBIE_CODE);
 	}
-	if (waitid(P_PID, zombie, &si, WEXITED | WNOWAIT))
+	if (waitid_ru(zombie, &si, WEXITED | WNOWAIT, &zombie_ru))
 		return 51;
+	/* Both burns, less the tick's rounding. */
+	if (tv_us(&zombie_ru.ru_utime) + tv_us(&zombie_ru.ru_stime) <
+	    ZOMBIE_BURN_US * 3 / 2)
+		return 56;
 	if (mode == M_ZOMBIE && become(ZOMBIE_UID))
 		return 55;
 	return 0;
 }
 
-/* Its name is checked from outside: /proc is not the container's. */
+/*
+ * Its name is checked from outside: /proc is not the container's.  Its
+ * CPU times (R33) as its parent's wait sees them, then as the parent's
+ * own children's times once it is reaped: at least what they were, and
+ * not more than restart's own work on it.
+ */
 static int check_zombie(void)
 {
+	long long before = tv_us(&zombie_ru.ru_utime) +
+			   tv_us(&zombie_ru.ru_stime);
+	struct rusage ru = { }, mine = { };
 	siginfo_t si = { };
+	long long after;
 	int status;
 
 	/* What its parent's wait says of it: the zombie's own uid. */
-	if (waitid(P_PID, zombie, &si, WEXITED | WNOWAIT) ||
+	if (waitid_ru(zombie, &si, WEXITED | WNOWAIT, &ru) ||
 	    si.si_pid != zombie || si.si_uid != ZOMBIE_UID)
 		return 53;
+	/*
+	 * The sum: getrusage() splits it in proportion to tick samples,
+	 * which restart's own work on the zombie may add one to.
+	 */
+	after = tv_us(&ru.ru_utime) + tv_us(&ru.ru_stime);
+	if (after < before || after > before + 1000000)
+		return 57;
 	if (waitpid(zombie, &status, 0) != zombie || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != ZOMBIE_CODE)
 		return 54;
+	if (getrusage(RUSAGE_CHILDREN, &mine) ||
+	    tv_us(&mine.ru_utime) + tv_us(&mine.ru_stime) < before)
+		return 58;
 	return 0;
 }
 
