@@ -24,8 +24,11 @@ fi
 # Patches: keep the longest prefix of the applied series that still
 # matches patches/series, unwind the rest with the saved copies, and
 # apply what follows.  Only the diffs are compared, so editing a
-# changelog, or adding a patch at the end, rebuilds little.
-diff_of() { sed -n '/^diff /,$p' "$1"; }
+# changelog, or adding a patch at the end, rebuilds little.  A diff
+# starts at its first "diff " line, or its first "--- " line in a patch
+# made without git (0004 and 0005 have none): compared from "diff "
+# only, such a patch had no diff at all, and an edit to it was missed.
+diff_of() { sed -n '/^\(diff \|--- \)/,$p' "$1"; }
 want=$(cd "$top/patches" && grep -v '^#' series | sed '/^$/d')
 have=$(cat "$state/applied/series" 2>/dev/null || true)
 keep=0
