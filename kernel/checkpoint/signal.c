@@ -182,7 +182,13 @@ static int ckpt_read_task_queue(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		    ckpt_snap_real_itimer(ct, t))
 			break;
 		unlock_task_sighand(t, &flags);
-		cpu_relax();
+		/*
+		 * Not a bare cpu_relax(): on PREEMPT_RT the callback runs in
+		 * a softirq thread, which a spinning checkpointer of higher
+		 * priority on its CPU would keep from ever finishing.  This
+		 * waits on the expiry lock there, as hrtimer_cancel() does.
+		 */
+		hrtimer_cancel_wait_running(&t->signal->real_timer);
 	}
 	n = shared && !thread_group_leader(t) ? 0 :
 	    ckpt_snap_queue(ctx, ct,
