@@ -80,6 +80,9 @@ struct ckpt_mm_locks;
  *		time added up over the records read so far (attr.c).
  * @done:	restart: it and its descendants have read their state.
  * @gone:	restart: it no longer touches @ctx.
+ * @timers_armed: restart, a leader's (possibly exited): its process's
+ *		timers are armed; its threads wait for it before they
+ *		return to user mode (timers.c).
  */
 struct ckpt_task {
 	struct task_struct *task;
@@ -114,6 +117,7 @@ struct ckpt_task {
 	struct ckpt_mm_locks *mm_locks;
 	struct completion done;
 	struct completion gone;
+	struct completion timers_armed;
 };
 
 /**

@@ -72,7 +72,7 @@ void ckpt_free_sigpending(struct ckpt_task *ct);
 int ckpt_collect_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_checkpoint_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_read_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
-int ckpt_restore_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+void ckpt_restore_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct, bool go);
 void ckpt_timers_free(struct ckpt_ctx *ctx);
 struct kernel_siginfo;
 struct sigqueue;

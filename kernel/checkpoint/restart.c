@@ -203,6 +203,7 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 		ct->ctx = ctx;
 		init_completion(&ct->done);
 		init_completion(&ct->gone);
+		init_completion(&ct->timers_armed);
 		ctx->nr_tasks = i + 1;
 		ret = ckpt_link_task(ctx, ct) ?: ckpt_check_tree_comm(ctx, ct);
 		if (ret)

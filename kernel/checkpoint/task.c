@@ -1015,11 +1015,9 @@ int ckpt_restore_task_fn(void *arg)
 	/*
 	 * Its process's timers run from release on: armed before, one
 	 * about to fire would send a signal whose default action kills the
-	 * process in the middle of the restart.  Its leader arms them, or
-	 * its first thread if the leader has exited.
+	 * process in the middle of the restart.
 	 */
-	if (go)
-		ckpt_restore_timers(ctx, ct);
+	ckpt_restore_timers(ctx, ct, go);
 	/* The coordinator may free ctx as soon as it sees this. */
 	complete(&ct->gone);
 	if (!go)

@@ -777,12 +777,16 @@ static bool ckpt_arms_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 /**
  * ckpt_restore_timers - arm current's process's timers, once released
  * @ctx:	restart context.
- * @ct:		current, released; it arms them if it is its process's
- *		leader or, when the leader has exited, its first thread.
+ * @ct:		current, released or let go.
+ * @go:		false if the restart failed (or current was killed):
+ *		nothing is armed, and nobody waits.
  *
- * Return: 0.
+ * Its leader arms them, or its first thread if the leader has exited.
+ * The process's other threads wait for that before they return to user
+ * mode: one that called setitimer(2) or timer_settime(2) first would
+ * have its setting overwritten with the image's.
  */
-int ckpt_restore_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+void ckpt_restore_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct, bool go)
 {
 	struct ckpt_task *leader = ckpt_leader_of(ctx, ct);
 	const struct ckpt_itimer *real;
@@ -791,8 +795,16 @@ int ckpt_restore_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	unsigned int i;
 	int ret;
 
-	if (!leader || !ckpt_arms_timers(ctx, ct, leader))
-		return 0;
+	if (!leader)
+		return;
+	if (!ckpt_arms_timers(ctx, ct, leader)) {
+		/* Killed meanwhile, it leaves at once: the kill is fatal. */
+		if (go)
+			wait_for_completion_killable(&leader->timers_armed);
+		return;
+	}
+	if (!go)
+		goto out;
 	real = &leader->itimer[ITIMER_REAL];
 	/*
 	 * A fired ITIMER_REAL keeps its interval for the queued SIGALRM to
@@ -821,5 +833,6 @@ int ckpt_restore_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 			ckpt_err(ctx, ret, "task %d: cannot arm POSIX timer %d",
 				 leader->entry.pid, st->id);
 	}
-	return 0;
+out:
+	complete_all(&leader->timers_armed);
 }
