@@ -619,9 +619,6 @@ int ckpt_restore_task_attr(struct ckpt_task *ct, const struct ckpt_rec_task *r)
 					r->pid);
 		current->flags |= CKPT_PF_IO_FLUSHER;
 	}
-	ret = ckpt_restore_spec_ctrl(ct, r);
-	if (ret)
-		return ret;
 	kfree(ct->attr);
 	ct->attr = kmemdup(r, sizeof(*r), GFP_KERNEL_ACCOUNT);
 	return ct->attr ? 0 : -ENOMEM;
@@ -656,7 +653,8 @@ static int ckpt_restore_cpus(struct ckpt_task *ct, const struct ckpt_rec_task *r
 }
 
 /**
- * ckpt_restore_task_sched - set the task's scheduling policy
+ * ckpt_restore_task_sched - set the task's scheduling policy, affinity
+ *	and speculation controls
  * @ct:		the task being restored (current), its children created,
  *		with the restarter's credentials still.
  *
@@ -698,7 +696,13 @@ int ckpt_restore_task_sched(struct ckpt_task *ct)
 		return ckpt_err(ct->ctx, ret,
 				"task %d: cannot set its scheduling policy %u (priority %u, nice %d)",
 				r->pid, r->sched_policy, r->sched_priority, r->nice);
-	ret = ckpt_restore_cpus(ct, r);
+	/*
+	 * The speculation controls too: a child inherits its creator's at
+	 * kernel_clone(), and one the creator force-disabled after forking
+	 * the child, as it may have, could no longer be enabled in the
+	 * child.  Before seccomp, which force-disables them as it did.
+	 */
+	ret = ckpt_restore_cpus(ct, r) ?: ckpt_restore_spec_ctrl(ct, r);
 	if (ret)
 		return ret;
 	task_lock(current);

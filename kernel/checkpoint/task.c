@@ -15,6 +15,7 @@
 #include <linux/iocontext.h>
 #include <linux/ioprio.h>
 #include <linux/kcov.h>
+#include <linux/mempolicy.h>
 #include <linux/personality.h>
 #include <linux/posix-timers.h>
 #include <linux/resource.h>
@@ -436,6 +437,17 @@ static int ckpt_task_confinement(struct ckpt_task *ct)
 		return ckpt_err(ct->ctx, -EPERM,
 				"task %d: the restarter runs under seccomp, which the restored tasks would escape",
 				ct->entry.pid);
+#ifdef CONFIG_SCHED_CORE
+	/*
+	 * A cookie says whose tasks may share a core with whose; a restored
+	 * task must neither keep the restarter's (checkpoint refuses a task
+	 * with one of its own) nor be the way to drop it.
+	 */
+	if (current->core_cookie)
+		return ckpt_err(ct->ctx, -EPERM,
+				"task %d: the restarter has a core scheduling cookie, which the restored tasks would share",
+				ct->entry.pid);
+#endif
 	return 0;
 }
 
@@ -446,14 +458,21 @@ static int ckpt_task_confinement(struct ckpt_task *ct)
  * none of it: its scheduling policy and priority (an RT restarter would
  * make RT tasks), CPU affinity (all the CPUs its cpuset allows instead),
  * OOM score adjustment (a negative one protects), I/O priority, timer
- * slack and personality (which changes how the mm is built).  The task
- * record sets the nice value and personality the task had.
+ * slack, utilization clamps, NUMA policy (checkpoint refuses a task with
+ * one) and personality (which changes how the mm is built).  The task
+ * record sets the nice value, clamps and personality the task had.
  */
 static int ckpt_task_fresh_sched(struct ckpt_task *ct)
 {
 	struct sched_attr attr = {
 		.size = sizeof(attr),
 		.sched_policy = SCHED_NORMAL,
+#ifdef CONFIG_UCLAMP_TASK
+		/* -1: back to the default, no longer user-defined. */
+		.sched_flags = SCHED_FLAG_UTIL_CLAMP,
+		.sched_util_min = -1,
+		.sched_util_max = -1,
+#endif
 	};
 	int ret;
 
@@ -476,6 +495,7 @@ static int ckpt_task_fresh_sched(struct ckpt_task *ct)
 		WRITE_ONCE(current->signal->oom_score_adj, 0);
 		WRITE_ONCE(current->signal->oom_score_adj_min, 0);
 	}
+	numa_default_policy();
 	set_personality(PER_LINUX);
 	ckpt_arch_clean_slate();
 	return 0;
