@@ -259,11 +259,12 @@ static long long tv_us(const struct timeval *tv)
 static void burn(long long us)
 {
 	struct timespec ts;
-	volatile unsigned long n = 0;
+	unsigned long n = 0;
 
 	do {
+		/* The empty asm keeps the compiler from folding the loop. */
 		for (int i = 0; i < 100000; i++)
-			n++;
+			__asm__("" : "+r" (n));
 		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	} while (ts.tv_sec * 1000000LL + ts.tv_nsec / 1000 < us);
 }
