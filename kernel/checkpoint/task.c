@@ -448,6 +448,13 @@ static int ckpt_task_confinement(struct ckpt_task *ct)
 				"task %d: the restarter has a core scheduling cookie, which the restored tasks would share",
 				ct->entry.pid);
 #endif
+#ifdef CONFIG_SECURITY_LANDLOCK
+	/* Its domain is in the creds each restored task's are made from. */
+	if (landlock_initialized && landlocked(current))
+		return ckpt_err(ct->ctx, -EPERM,
+				"task %d: the restarter is confined by Landlock, which the restored tasks would be too",
+				ct->entry.pid);
+#endif
 	return 0;
 }
 

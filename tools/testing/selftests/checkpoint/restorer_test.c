@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <linux/filter.h>
+#include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <linux/securebits.h>
 #include <sys/io.h>
@@ -174,6 +175,10 @@ static int ask_report(FIXTURE_DATA(slate) *self)
 /* A restarter that lends all it can: see the variants. */
 static int restarter_policy;
 
+#define MPOL_DEFAULT	0
+#define MPOL_PREFERRED	1
+static unsigned long node0 = 1;
+
 static int lending_restarter(void)
 {
 	struct sched_param sp = { .sched_priority = 0 };
@@ -196,6 +201,10 @@ static int lending_restarter(void)
 	    /* Without CONFIG_X86_IOPL_IOPERM nobody has port access. */
 	    (iopl(3) && errno != ENOSYS) ||
 	    personality(PER_LINUX | READ_IMPLIES_EXEC | ADDR_NO_RANDOMIZE) < 0)
+		return -1;
+	/* Node 0 preferred; ENOSYS without CONFIG_NUMA. */
+	if (syscall(SYS_set_mempolicy, MPOL_PREFERRED, &node0, 8 * sizeof(node0)) &&
+	    errno != ENOSYS)
 		return -1;
 	return 0;
 }
@@ -233,6 +242,10 @@ static void attributes_not_lent(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, pg->port_ok) TH_LOG("the restarter's iopl(3) was lent");
 	EXPECT_EQ(0, pg->nnp);
 	EXPECT_EQ((uint32_t)PER_LINUX, pg->personality);
+	/* -1: no NUMA here, nothing to lend. */
+	if (pg->mempolicy != -1)
+		EXPECT_EQ(MPOL_DEFAULT, pg->mempolicy)
+			TH_LOG("the restarter's NUMA policy was lent");
 }
 
 /* An RT restarter must not make RT tasks. */
@@ -262,6 +275,27 @@ TEST_F_TIMEOUT(slate, seccomp_restarter_is_refused, 60)
 {
 	take_image(_metadata, self, "");
 	expect_refused(_metadata, self, seccomp_restarter, EPERM, "seccomp");
+}
+
+/* A Landlock domain that only forbids making FIFOs. */
+static int landlock_restarter(void)
+{
+	struct landlock_ruleset_attr attr = {
+		.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_FIFO,
+	};
+	int fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+
+	return fd < 0 ? -1 : syscall(SYS_landlock_restrict_self, fd, 0);
+}
+
+/* Its domain would confine the restored tasks, which had none. */
+TEST_F_TIMEOUT(slate, landlock_restarter_is_refused, 60)
+{
+	if (syscall(SYS_landlock_create_ruleset, NULL, 0,
+		    LANDLOCK_CREATE_RULESET_VERSION) < 0)
+		SKIP(return, "no Landlock in this kernel");
+	take_image(_metadata, self, "");
+	expect_refused(_metadata, self, landlock_restarter, EPERM, "Landlock");
 }
 
 static int nnp_restarter(void)

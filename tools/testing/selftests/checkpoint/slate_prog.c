@@ -81,7 +81,7 @@ static void report(struct slate_page *pg)
 {
 	cpu_set_t cpus;
 	uid_t r, e, s;
-	int tsc = -1;
+	int tsc = -1, mode = -1;
 
 	pg->policy = sched_getscheduler(0);
 	errno = 0;
@@ -91,6 +91,8 @@ static void report(struct slate_page *pg)
 	pg->oom_score_adj = own_oom_score_adj();
 	pg->ioprio = syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0);
 	pg->tsc = prctl(PR_GET_TSC, &tsc, 0, 0, 0) ? -1 : tsc;
+	pg->mempolicy = syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0) ?
+			-1 : mode;
 	pg->nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
 	pg->port_ok = port_access();
 	pg->timerslack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);

@@ -28,6 +28,7 @@ struct slate_page {
 	uint32_t uid, euid;	/* getresuid() */
 	uint32_t child_ack;	/* "nnp-late": its child's report is in */
 	int32_t child_nnp;	/* and the child's PR_GET_NO_NEW_PRIVS */
+	int32_t mempolicy;	/* get_mempolicy()'s mode, -1 without NUMA */
 };
 
 #endif /* SLATE_PROG_H */

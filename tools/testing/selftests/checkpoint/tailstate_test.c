@@ -18,7 +18,7 @@
  *
  * Refused at checkpoint: POSIX message queues, a time namespace pending
  * for children, F_SETOWN, F_SETSIG, a lease, io_uring, PR_SET_TSC,
- * syscall user dispatch.
+ * syscall user dispatch, a Landlock domain.
  * (TLS entries: set_thread_area(2) is ia32-only, and ia32 is not built.)
  *
  * The container's init is this program again (see maybe_container()),
@@ -27,6 +27,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <linux/io_uring.h>
+#include <linux/landlock.h>
 #include <mqueue.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -66,6 +67,7 @@ enum mode {
 	M_TSC,
 	M_SUD,
 	M_ZOMBIE_CRED,
+	M_LANDLOCK,
 };
 
 static enum mode mode;
@@ -346,6 +348,9 @@ static int check_zombie(void)
 static int set_up_refused(void)
 {
 	static unsigned char selector = SYSCALL_DISPATCH_FILTER_ALLOW;
+	struct landlock_ruleset_attr ruleset = {
+		.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_FIFO,
+	};
 	struct io_uring_params params = { };
 	mqd_t q;
 	int fd;
@@ -380,6 +385,12 @@ static int set_up_refused(void)
 	case M_SUD:
 		return prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
 			     0, 0, &selector) ? 60 : 0;
+	case M_LANDLOCK:
+		/* A domain that forbids only making FIFOs. */
+		fd = syscall(SYS_landlock_create_ruleset, &ruleset,
+			     sizeof(ruleset), 0);
+		return fd < 0 || syscall(SYS_landlock_restrict_self, fd, 0) ?
+		       60 : 0;
 	default:
 		return 0;
 	}
@@ -758,6 +769,9 @@ FIXTURE_VARIANT_ADD(refused, tsc) {
 };
 FIXTURE_VARIANT_ADD(refused, syscall_user_dispatch) {
 	.mode = M_SUD, .reason = "syscall user dispatch",
+};
+FIXTURE_VARIANT_ADD(refused, landlock) {
+	.mode = M_LANDLOCK, .reason = "confined by Landlock",
 };
 
 FIXTURE_SETUP(refused)
