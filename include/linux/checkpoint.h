@@ -278,6 +278,8 @@ int ckpt_obj_collect_borrowed(struct ckpt_ctx *ctx, void *ptr,
 int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 			enum ckpt_obj_type type);
 int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr);
+int ckpt_obj_require(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type,
+		     char *why);
 bool ckpt_obj_known(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
 u32 ckpt_obj_written(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
 /* A set of object kinds, as ckpt_obj_restore_here() takes it. */

@@ -95,6 +95,7 @@ struct files_struct;
 int ckpt_collect_file_locks(struct ckpt_ctx *ctx, struct file *file,
 			    const char *path);
 int ckpt_collect_posix_locks(struct ckpt_ctx *ctx, struct files_struct *files);
+bool ckpt_file_owns_locks(struct file *file);
 int ckpt_checkpoint_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_restore_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 void ckpt_locks_free(struct ckpt_ctx *ctx);
@@ -110,6 +111,11 @@ static inline int ckpt_collect_posix_locks(struct ckpt_ctx *ctx,
 					   struct files_struct *files)
 {
 	return 0;
+}
+
+static inline bool ckpt_file_owns_locks(struct file *file)
+{
+	return false;
 }
 
 static inline int ckpt_checkpoint_locks(struct ckpt_ctx *ctx,

@@ -264,6 +264,32 @@ int ckpt_collect_file_locks(struct ckpt_ctx *ctx, struct file *file,
 			       file, CKPT_LOCK_OFD, NULL);
 }
 
+/**
+ * ckpt_file_owns_locks - does a file own flock or OFD locks
+ * @file:	a file of the container, mapped by one of its VMAs.
+ *
+ * Such locks are saved with the file as an open file of the image; a
+ * file only a mapping holds is not one (restart maps it by its path).
+ *
+ * Return: true if @file is the owner of a flock or OFD lock.
+ */
+bool ckpt_file_owns_locks(struct file *file)
+{
+	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
+	struct file_lock *fl;
+	bool owns = false;
+
+	if (!flctx)
+		return false;
+	spin_lock(&flctx->flc_lock);
+	for_each_file_lock(fl, &flctx->flc_flock)
+		owns |= ckpt_match_flock(&fl->c, file);
+	for_each_file_lock(fl, &flctx->flc_posix)
+		owns |= ckpt_match_ofd(&fl->c, file);
+	spin_unlock(&flctx->flc_lock);
+	return owns;
+}
+
 /* The file at @fd of a frozen fd table, referenced; NULL for none. */
 static struct file *ckpt_fd_file(struct files_struct *files, unsigned int fd,
 				 bool *end)

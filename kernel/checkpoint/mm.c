@@ -557,7 +557,14 @@ static int ckpt_collect_mapped_file(struct ckpt_ctx *ctx, struct file *file,
 	if (ret)
 		return ret;
 	/* A reference that is not an fd: ckpt_objhash_verify() counts it. */
-	return ckpt_obj_note(ctx, file);
+	ret = ckpt_obj_note(ctx, file);
+	if (ret || !ckpt_file_owns_locks(file))
+		return ret;
+	/* Its locks go with an fd of the container that holds it, if any. */
+	return ckpt_obj_require(ctx, file, CKPT_OBJ_FILE,
+				kasprintf(GFP_KERNEL,
+					  "mapped file %s: it holds a flock or OFD lock, and no fd of the container holds it; not supported",
+					  path));
 }
 
 /**

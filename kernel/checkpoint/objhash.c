@@ -31,6 +31,9 @@ struct ckpt_note {
 	struct hlist_node node;
 	void *ptr;
 	unsigned int count;
+	/* ckpt_obj_require(): what it must be collected as, or refused. */
+	enum ckpt_obj_type need;
+	char *why;
 };
 
 struct ckpt_objhash {
@@ -79,8 +82,10 @@ void ckpt_objhash_free(struct ckpt_ctx *ctx)
 		ckpt_obj_ops(obj->type)->drop(ctx, obj->ptr);
 		kfree(obj);
 	}
-	hash_for_each_safe(h->notes, bkt, tmp, note, node)
+	hash_for_each_safe(h->notes, bkt, tmp, note, node) {
+		kfree(note->why);
 		kfree(note);
+	}
 	xa_destroy(&h->by_ref);
 	kfree(h);
 	ctx->objhash = NULL;
@@ -247,6 +252,21 @@ u32 ckpt_obj_written(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type)
 	return obj ? obj->objref : 0;
 }
 
+static struct ckpt_note *ckpt_note_get(struct ckpt_objhash *h, void *ptr)
+{
+	struct ckpt_note *note;
+
+	hash_for_each_possible(h->notes, note, node, (unsigned long)ptr)
+		if (note->ptr == ptr)
+			return note;
+	note = kzalloc(sizeof(*note), GFP_KERNEL);
+	if (note) {
+		note->ptr = ptr;
+		hash_add(h->notes, &note->node, (unsigned long)ptr);
+	}
+	return note;
+}
+
 /**
  * ckpt_obj_note - count a reference to @ptr held inside the container
  * @ctx:	checkpoint context.
@@ -258,21 +278,41 @@ u32 ckpt_obj_written(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type)
  */
 int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr)
 {
-	struct ckpt_objhash *h = ctx->objhash;
-	struct ckpt_note *note;
+	struct ckpt_note *note = ckpt_note_get(ctx->objhash, ptr);
 
-	hash_for_each_possible(h->notes, note, node, (unsigned long)ptr) {
-		if (note->ptr == ptr) {
-			note->count++;
-			return 0;
-		}
-	}
-	note = kmalloc(sizeof(*note), GFP_KERNEL);
 	if (!note)
 		return -ENOMEM;
-	note->ptr = ptr;
-	note->count = 1;
-	hash_add(h->notes, &note->node, (unsigned long)ptr);
+	note->count++;
+	return 0;
+}
+
+/**
+ * ckpt_obj_require - refuse @ptr unless it is collected as an object too
+ * @ctx:	checkpoint context, collecting.
+ * @ptr:	something noted with ckpt_obj_note().
+ * @type:	the kind of object it must also be by the end of collection.
+ * @why:	the log line if it is not, kmalloc()ed; the objhash owns it
+ *		from here on.  NULL (an allocation that failed) fails this.
+ *
+ * For state that only an object of the image can carry, found through a
+ * reference that is not one: collection goes task by task, so whether
+ * another reference makes it an object is known in ckpt_objhash_verify()
+ * only.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ckpt_obj_require(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type,
+		     char *why)
+{
+	struct ckpt_note *note = why ? ckpt_note_get(ctx->objhash, ptr) : NULL;
+
+	if (!note) {
+		kfree(why);
+		return -ENOMEM;
+	}
+	kfree(note->why);
+	note->need = type;
+	note->why = why;
 	return 0;
 }
 
@@ -286,6 +326,19 @@ static unsigned int ckpt_noted(struct ckpt_objhash *h, void *ptr)
 	return 0;
 }
 
+/* A noted pointer that had to become an object of its kind and did not. */
+static int ckpt_check_required(struct ckpt_ctx *ctx)
+{
+	struct ckpt_objhash *h = ctx->objhash;
+	struct ckpt_note *note;
+	int bkt;
+
+	hash_for_each(h->notes, bkt, note, node)
+		if (note->why && !ckpt_obj_find(h, note->ptr, note->need))
+			return ckpt_err(ctx, -EOPNOTSUPP, "%s", note->why);
+	return 0;
+}
+
 /**
  * ckpt_objhash_verify - refuse objects that are also used outside
  * @ctx:	checkpoint context, every task collected.
@@ -293,9 +346,11 @@ static unsigned int ckpt_noted(struct ckpt_objhash *h, void *ptr)
  * An object whose reference count exceeds the references found inside
  * the container (plus the objhash's own) is shared with something the
  * checkpoint does not cover; saving a copy of it would silently split
- * it in two on restart.
+ * it in two on restart.  Also refuses what ckpt_obj_require() asked to
+ * be an object and is not.
  *
- * Return: 0, or -EBUSY (logged) naming the first such object.
+ * Return: 0, or -EBUSY or -EOPNOTSUPP (logged) naming the first such
+ * object.
  */
 int ckpt_objhash_verify(struct ckpt_ctx *ctx)
 {
@@ -317,7 +372,7 @@ int ckpt_objhash_verify(struct ckpt_ctx *ctx)
 					"a %s is also used outside the container (%lu references, %lu inside)",
 					ops->name, users, seen - 1);
 	}
-	return 0;
+	return ckpt_check_required(ctx);
 }
 
 /*

@@ -42,6 +42,7 @@ enum mode {
 	M_HELD,
 	M_LEASE,
 	M_MANY,
+	M_MAPPED,
 };
 
 /* One more than checkpoint takes (locks.c CKPT_LOCKS_MAX). */
@@ -339,6 +340,21 @@ static int set_up_many(void)
 	return 0;
 }
 
+/*
+ * A flock taken through a file that only a mapping holds now: the lock
+ * goes with that open file, which the image has no record of.
+ */
+static int set_up_mapped(void)
+{
+	int fd = open(path_of("mapped"), O_RDWR | O_CREAT, 0600);
+
+	if (fd < 0 || ftruncate(fd, 4096) || flock(fd, LOCK_EX | LOCK_NB))
+		return 70;
+	if (mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED)
+		return 71;
+	return close(fd) ? 72 : 0;
+}
+
 /* The container's init: this program again, with nothing of the harness. */
 static int container(void *arg)
 {
@@ -360,7 +376,8 @@ static int container_main(void)
 	if (!ctl)
 		return 2;
 	ret = mode == M_HELD ? set_up_held() :
-	      mode == M_LEASE ? set_up_lease() : set_up_many();
+	      mode == M_LEASE ? set_up_lease() :
+	      mode == M_MAPPED ? set_up_mapped() : set_up_many();
 	if (ret)
 		return ret;
 	strcpy(ctl + READY_OFF, "ready");
@@ -551,6 +568,21 @@ TEST_F_TIMEOUT(locks, lease_refused_by_name, 60)
 	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
 	EXPECT_NE(NULL, strstr(log, "leases (F_SETLEASE)")) TH_LOG("log: %s", log);
 	/* Unharmed: still there, and still running. */
+	EXPECT_EQ(0, waitpid(self->init, &status, WNOHANG));
+	EXPECT_EQ(0, kill(self->init, 0));
+}
+
+/* A lock only a mapping's file holds would be dropped: refused by name. */
+TEST_F_TIMEOUT(locks, held_through_a_mapping_refused_by_name, 60)
+{
+	char log[4096];
+	int err, status;
+
+	start(_metadata, self, M_MAPPED);
+	err = checkpoint(self, CHECKPOINT_KILL, log, sizeof(log));
+	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
+	EXPECT_NE(NULL, strstr(log, "no fd of the container holds it"))
+		TH_LOG("log: %s", log);
 	EXPECT_EQ(0, waitpid(self->init, &status, WNOHANG));
 	EXPECT_EQ(0, kill(self->init, 0));
 }
