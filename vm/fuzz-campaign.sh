@@ -6,7 +6,9 @@
 # session, so the long run is cut into segments that go on from where
 # the last one stopped: each starts from the corpus all the segments
 # before it grew (its seed pass runs every input of it again), with a
-# random seed of its own, and runs at nice 19 beside other work.
+# random seed of its own, and runs at nice 19 beside other work,
+# standing still whenever the project's builds and test boots hold
+# /tmp/cr-build.lock (vm/vm-yield.sh): SECONDS are fuzzing seconds.
 #
 # The campaign's record is kept in git, in notes/fuzz-campaign/ (the
 # machine that runs a segment may be a new one): corpus (one input a
@@ -29,6 +31,7 @@ seg=$top/out/fuzz-campaign/seg-$n
 commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 
 FUZZ_CORPUS=$dir/corpus FUZZ_SEED=$(($(date +%s) + n)) FUZZ_LOGDIR=$seg \
+	FUZZ_YIELD_LOCK=${FUZZ_YIELD_LOCK-/tmp/cr-build.lock} \
 	nice -n 19 "$top/vm/fuzz-kernel.sh" "$secs"
 rc=$?
 

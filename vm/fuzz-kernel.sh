@@ -11,6 +11,8 @@
 # With FUZZ_CORPUS=FILE the run starts from that corpus instead of the
 # committed one, and FUZZ_SEED=N seeds its random choices (a campaign of
 # runs, vm/fuzz-campaign.sh, uses both); FUZZ_LOGDIR names its log dir.
+# With FUZZ_YIELD_LOCK=FILE the guest is stopped whenever FILE is flocked
+# by someone (vm/vm-yield.sh).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/out
@@ -43,10 +45,26 @@ fi
 echo "vm: fuzzing restart(2) for ${secs}s${execs:+ or $execs restarts}"
 start=$(date +%s)
 # Taking the base images, and the leak scan, come on top of the fuzzing.
+wall=$((secs + 900))
+yield_pid=
+if [ -n "${FUZZ_YIELD_LOCK:-}" ]; then
+	# The guest stands still while the lock is held (vm/vm-yield.sh):
+	# SECONDS are the guest's, and the host may be busy for three
+	# times as long before the run counts as stuck.
+	wall=$((4 * secs + 900))
+	rm -f "$logdir/monitor.sock"
+	"$top/vm/vm-yield.sh" "$logdir/monitor.sock" "$FUZZ_YIELD_LOCK" \
+		"$logdir/yield.log" &
+	yield_pid=$!
+fi
 "$top/vm/run.sh" --kernel "$out/build/test/arch/x86/boot/bzImage" \
 	--initrd "$initrd" --mode fuzz --logdir "$logdir" \
-	--timeout $((secs + 900)) --append "$args"
+	--timeout "$wall" --append "$args" \
+	${FUZZ_YIELD_LOCK:+--monitor "$logdir/monitor.sock"}
+[ -n "$yield_pid" ] && kill "$yield_pid" 2>/dev/null
 echo "vm: fuzz run took $(($(date +%s) - start))s"
+[ -f "$logdir/yield.log" ] &&
+	echo "vm: the guest stood still $(grep -c ' stop$' "$logdir/yield.log") times for the project's builds"
 
 tap=$logdir/tap.log
 touch "$tap"

@@ -4,13 +4,14 @@
 #
 # usage: run.sh --kernel BZIMAGE --initrd CPIO --mode MODE
 #               [--test NAME] [--logdir DIR] [--timeout SECS] [--console-stdout]
-#               [--interactive] [--append KERNEL-ARGS]
+#               [--interactive] [--append KERNEL-ARGS] [--monitor SOCKET]
 # The kernel console goes to DIR/console.log (or stdout), the guest's test
-# output (TAP) to DIR/tap.log.
+# output (TAP) to DIR/tap.log.  --monitor puts QEMU's monitor on a unix
+# socket, through which vm/vm-yield.sh stops and continues the guest.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 kernel= initrd= mode=check logdir=$top/out/vm timeout=1200 extra=
-stdout=no interactive=no
+stdout=no interactive=no monitor=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift ;;
@@ -22,6 +23,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--console-stdout) stdout=yes ;;
 	--interactive) interactive=yes ;;
+	--monitor) monitor=$2; shift ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -68,8 +70,10 @@ console=file:$logdir/console.log
 [ $stdout = yes ] && console=stdio
 rm -f "$logdir/console.log" "$logdir/tap.log"
 rc=0
+# shellcheck disable=SC2086 # no monitor: no arguments at all
 boot "$timeout" "$accel" "$mode" -serial "$console" \
-	-serial "file:$logdir/tap.log" </dev/null || rc=$?
+	-serial "file:$logdir/tap.log" \
+	${monitor:+-monitor unix:$monitor,server=on,wait=off} </dev/null || rc=$?
 if [ $rc -eq 124 ]; then
 	echo "# VM TIMEOUT after ${timeout}s" >>"$logdir/tap.log"
 fi
