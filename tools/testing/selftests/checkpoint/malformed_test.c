@@ -1605,4 +1605,431 @@ TEST_F_TIMEOUT(family_image, escaped_log, 120)
 	EXPECT_EQ(0, waitpid(-1, NULL, WNOHANG | __WALL) > 0);
 }
 
+/*
+ * Zombie records (CKPT_REC_ZOMBIE), from the image of sleeper_prog
+ * hold-zombies: the init's children are, in tree order, a zombie Y with
+ * ids of its own (its part of the image: its cred object, then its
+ * record), a zombie Z with the init's ids (its record only, naming the
+ * init's cred), and a live child A.  Checkpoint kills the container, so
+ * that after each variant no child at all may be left.
+ *
+ * Restart reads a zombie's record in that zombie's part, as the tree
+ * entry marked it: a record naming any other pid (a live task, another
+ * zombie, no task) is refused, which also catches a record repeated or
+ * out of tree order; where a task record is due, a zombie record is of
+ * the wrong type, and the other way round.  Its cred_ref must name the
+ * cred object its own part opened, or else its parent's: a sibling's,
+ * another kind's, an undefined or later objref are refused; so are
+ * objects of other kinds, and a second cred, in its part.  A zombie
+ * that opens a cred of its own with the ids of its parent, or of any
+ * other task, is accepted: that cred object was checked against the
+ * restarter's rights as every other is, and the zombie can do nothing
+ * with it but show it -- a valid image of a zombie that had those ids
+ * is the same bytes.
+ */
+FIXTURE(zombie_image) {
+	struct image im;
+	pid_t y, z, a;
+	int iy, iz;		/* Y's and Z's zombie records */
+	int ia;			/* A's task record */
+	int init_cred_obj;	/* the init's cred object (its CKPT_REC_OBJ) */
+	int fs_obj;		/* an fs object, the init's */
+	uint32_t init_cred, y_cred, init_mm, a_mm, next_ref;
+};
+
+FIXTURE_SETUP(zombie_image)
+{
+	const struct ckpt_rec_container *rec;
+	const struct ckpt_tree_entry *e;
+	const struct ckpt_rec_zombie *zr;
+	const struct ckpt_rec_task *t;
+	struct image *im = &self->im;
+	struct shared_page *sp;
+	int i;
+
+	sp = start_sleeper(_metadata, im, "hold-zombies");
+	for (i = 0; i < 10000 && SHARED_GET(sp->verdict) != 400; i++)
+		usleep(1000);
+	ASSERT_EQ(400ULL, SHARED_GET(sp->verdict)) {
+		container_stop(im->init);
+		TH_LOG("the container did not set up its zombies");
+	}
+	im->kill = true;
+	image_load(_metadata, im);
+
+	i = find_rec(im, CKPT_REC_CONTAINER, 0, 0);
+	ASSERT_GE(i, 0);
+	rec = (const void *)(im->img + im->recs[i].off);
+	e = (const void *)(rec + 1);
+	ASSERT_EQ(4U, rec->nr_tasks);
+	/* Children in the order they were created. */
+	ASSERT_NE(0U, e[1].flags & CKPT_TREE_ZOMBIE);
+	ASSERT_NE(0U, e[2].flags & CKPT_TREE_ZOMBIE);
+	ASSERT_EQ(0U, e[3].flags & CKPT_TREE_ZOMBIE);
+	ASSERT_EQ(5, e[1].exit_code >> 8);
+	self->y = e[1].pid;
+	self->z = e[2].pid;
+	self->a = e[3].pid;
+
+	for (i = 0; i < im->nr_recs; i++) {
+		const struct ckpt_rec_obj *o = (const void *)(im->img + im->recs[i].off);
+
+		if (im->recs[i].type == CKPT_REC_OBJ && o->objref >= self->next_ref)
+			self->next_ref = o->objref + 1;
+	}
+	t = (const void *)(im->img + im->recs[find_pid_rec(im, CKPT_REC_TASK, 1)].off);
+	self->init_cred = t->cred_ref;
+	self->init_mm = t->mm_ref;
+	self->ia = find_pid_rec(im, CKPT_REC_TASK, self->a);
+	ASSERT_GE(self->ia, 0);
+	t = (const void *)(im->img + im->recs[self->ia].off);
+	self->a_mm = t->mm_ref;
+	ASSERT_NE(self->a_mm, self->init_mm);
+
+	/* Y: its cred object, then its record; then Z's record; then A's part. */
+	self->iy = find_pid_rec(im, CKPT_REC_ZOMBIE, self->y);
+	self->iz = find_pid_rec(im, CKPT_REC_ZOMBIE, self->z);
+	ASSERT_GE(self->iy, 2);
+	ASSERT_EQ(self->iy + 1, self->iz);
+	ASSERT_EQ((uint32_t)CKPT_REC_OBJ, im->recs[self->iy - 2].type);
+	ASSERT_EQ((uint32_t)CKPT_REC_CRED, im->recs[self->iy - 1].type);
+	ASSERT_EQ((uint32_t)CKPT_REC_OBJ, im->recs[self->iz + 1].type);
+	ASSERT_LT(self->iz + 1, self->ia);
+	self->y_cred = ((const struct ckpt_rec_obj *)(im->img +
+			im->recs[self->iy - 2].off))->objref;
+	zr = (const void *)(im->img + im->recs[self->iy].off);
+	ASSERT_EQ(self->y_cred, zr->cred_ref);
+	ASSERT_NE(self->init_cred, self->y_cred);
+	zr = (const void *)(im->img + im->recs[self->iz].off);
+	ASSERT_EQ(self->init_cred, zr->cred_ref);
+
+	for (i = 0; i < im->nr_recs; i++)
+		if (im->recs[i].type == CKPT_REC_OBJ &&
+		    ((const struct ckpt_rec_obj *)(im->img + im->recs[i].off))->objref ==
+		    self->init_cred)
+			break;
+	ASSERT_LT(i + 1, im->nr_recs);
+	ASSERT_EQ((uint32_t)CKPT_REC_CRED, im->recs[i + 1].type);
+	self->init_cred_obj = i;
+	self->fs_obj = find_rec(im, CKPT_REC_OBJ, CKPT_OBJ_FS, 0);
+	ASSERT_GE(self->fs_obj, 0);
+	ASSERT_EQ((uint32_t)CKPT_REC_FS, im->recs[self->fs_obj + 1].type);
+}
+
+FIXTURE_TEARDOWN(zombie_image)
+{
+	image_unload(_metadata, &self->im);
+}
+
+/*
+ * Restart the variant in im.buf: refused for @reason (accepted if NULL,
+ * and then killed).  The container is gone: no child of ours may be
+ * left, not even a live one.
+ */
+static void try_zombie(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(zombie_image) *self, size_t size,
+		       const char *what, long arg, const char *reason)
+{
+	fix_trailer(self->im.buf, size);
+	restart_variant(_metadata, &self->im, self->im.buf, size, what, arg,
+			reason);
+	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG | __WALL))
+		TH_LOG("%s %ld: a child was left behind", what, arg);
+}
+
+/* A fresh copy of the valid image in im.buf; record @i there. */
+static void *zombie_copy(struct image *im, int i)
+{
+	memcpy(im->buf, im->img, im->size);
+	return im->buf + im->recs[i].off;
+}
+
+TEST_F_TIMEOUT(zombie_image, zombie_records, 120)
+{
+	static const pid_t no_task[] = { 999, 0, -1 };
+	struct image *im = &self->im;
+	const struct rec_pos *ry = &im->recs[self->iy], *rz = &im->recs[self->iz];
+	const struct rec_pos *ra = &im->recs[self->ia];
+	struct ckpt_rec_zombie *zr, in_a = {
+		.rec = { CKPT_REC_ZOMBIE, sizeof(in_a) },
+		.pid = self->a,
+		.cred_ref = self->init_cred,
+	};
+	unsigned char ins[4096];
+	char reason[128];
+	size_t len, size;
+	unsigned int k;
+
+	/* Z's record names another pid: live, its parent, a zombie, none. */
+	zr = zombie_copy(im, self->iz);
+	zr->pid = self->a;
+	snprintf(reason, sizeof(reason), "the record of zombie %d says pid %d",
+		 self->z, self->a);
+	try_zombie(_metadata, self, im->size, "Z's record names live A", self->a, reason);
+	zr = zombie_copy(im, self->iz);
+	zr->pid = 1;
+	snprintf(reason, sizeof(reason), "the record of zombie %d says pid 1", self->z);
+	try_zombie(_metadata, self, im->size, "Z's record names the init", 1, reason);
+	zr = zombie_copy(im, self->iz);
+	zr->pid = self->y;
+	snprintf(reason, sizeof(reason), "the record of zombie %d says pid %d",
+		 self->z, self->y);
+	try_zombie(_metadata, self, im->size, "Z's record names zombie Y", self->y, reason);
+	for (k = 0; k < ARRAY_SIZE(no_task); k++) {
+		zr = zombie_copy(im, self->iz);
+		zr->pid = no_task[k];
+		snprintf(reason, sizeof(reason), "the record of zombie %d says pid %d",
+			 self->z, no_task[k]);
+		try_zombie(_metadata, self, im->size, "Z's record names no task, pid",
+			   no_task[k], reason);
+	}
+
+	/* Y's record twice: the second is read as Z's. */
+	size = splice_records(im, self->iz, 0, im->img + ry->off, rec_span(ry->len), 1);
+	snprintf(reason, sizeof(reason), "the record of zombie %d says pid %d",
+		 self->z, self->y);
+	try_zombie(_metadata, self, size, "Y's record twice, pid", self->y, reason);
+	/* Z's record twice: the second is read where A's task record is due. */
+	size = splice_records(im, self->iz + 1, 0, im->img + rz->off, rec_span(rz->len), 1);
+	snprintf(reason, sizeof(reason), "has type %d, expected %d", CKPT_REC_ZOMBIE,
+		 CKPT_REC_TASK);
+	try_zombie(_metadata, self, size, "Z's record twice, pid", self->z, reason);
+
+	/* Out of tree order: Z's part (its record) before Y's (cred, record). */
+	len = rec_span(rz->len);
+	memcpy(ins, im->img + rz->off, len);
+	memcpy(ins + len, im->img + im->recs[self->iy - 2].off, rz->off -
+	       im->recs[self->iy - 2].off);
+	len += rz->off - im->recs[self->iy - 2].off;
+	size = splice_records(im, self->iy - 2, 4, ins, len, 4);
+	snprintf(reason, sizeof(reason), "the record of zombie %d says pid %d",
+		 self->y, self->z);
+	try_zombie(_metadata, self, size, "Z's part before Y's, pid", self->z, reason);
+
+	/* No record for Z: A's first object is read in Z's part. */
+	size = splice_records(im, self->iz, 1, "", 0, 0);
+	snprintf(reason, sizeof(reason), "cannot open in zombie %d", self->z);
+	try_zombie(_metadata, self, size, "Z's record dropped, pid", self->z, reason);
+
+	/* A zombie record where A's task record is due, and the other way. */
+	size = splice_records(im, self->ia, 1, &in_a, sizeof(in_a), 1);
+	snprintf(reason, sizeof(reason), "has type %d, expected %d", CKPT_REC_ZOMBIE,
+		 CKPT_REC_TASK);
+	try_zombie(_metadata, self, size, "a zombie record for live A", self->a, reason);
+	len = rec_span(ra->len);
+	ASSERT_LE(len, sizeof(ins));
+	memcpy(ins, im->img + ra->off, len);
+	((struct ckpt_rec_task *)ins)->pid = self->z;
+	size = splice_records(im, self->iz, 1, ins, len, 1);
+	snprintf(reason, sizeof(reason), "has type %d, expected %d", CKPT_REC_TASK,
+		 CKPT_REC_ZOMBIE);
+	try_zombie(_metadata, self, size, "a task record for zombie Z", self->z, reason);
+
+	/* A record longer or shorter than a zombie record is. */
+	zr = zombie_copy(im, self->iz);
+	zr->rec.len = sizeof(*zr) + 8;
+	try_zombie(_metadata, self, im->size, "Z's record length", zr->rec.len,
+		   "has bad length");
+	zr = zombie_copy(im, self->iz);
+	zr->rec.len = sizeof(*zr) - 4;
+	try_zombie(_metadata, self, im->size, "Z's record length", zr->rec.len,
+		   "has bad length");
+	assert_all_refused(_metadata, im);
+}
+
+TEST_F_TIMEOUT(zombie_image, zombie_creds, 120)
+{
+	struct image *im = &self->im;
+	unsigned char ins[4096];
+	struct ckpt_rec_zombie *zr;
+	char reason[128];
+	size_t len, size;
+
+	/* A sibling's credentials, defined before Z's part. */
+	zr = zombie_copy(im, self->iz);
+	zr->cred_ref = self->y_cred;
+	snprintf(reason, sizeof(reason),
+		 "zombie %d: its cred (objref %u) is neither its own nor its parent's",
+		 self->z, self->y_cred);
+	try_zombie(_metadata, self, im->size, "Z names Y's cred, objref",
+		   self->y_cred, reason);
+	/* Its parent's, when it opened credentials of its own. */
+	zr = zombie_copy(im, self->iy);
+	zr->cred_ref = self->init_cred;
+	snprintf(reason, sizeof(reason),
+		 "zombie %d: its cred (objref %u) is neither its own nor its parent's",
+		 self->y, self->init_cred);
+	try_zombie(_metadata, self, im->size, "Y names its parent's cred, objref",
+		   self->init_cred, reason);
+	/* An object of another kind. */
+	zr = zombie_copy(im, self->iz);
+	zr->cred_ref = self->init_mm;
+	snprintf(reason, sizeof(reason), "objref %u is a mm, used as a cred", self->init_mm);
+	try_zombie(_metadata, self, im->size, "Z names the init's mm, objref",
+		   self->init_mm, reason);
+	/* Objrefs not defined yet: A's mm (later in the image), unused, zero. */
+	zr = zombie_copy(im, self->iz);
+	zr->cred_ref = self->a_mm;
+	snprintf(reason, sizeof(reason), "objref %u is used before it is defined", self->a_mm);
+	try_zombie(_metadata, self, im->size, "Z names A's mm, objref", self->a_mm, reason);
+	zr = zombie_copy(im, self->iz);
+	zr->cred_ref = self->next_ref;
+	snprintf(reason, sizeof(reason), "objref %u is used before it is defined",
+		 self->next_ref);
+	try_zombie(_metadata, self, im->size, "Z names an unknown objref",
+		   self->next_ref, reason);
+	zr = zombie_copy(im, self->iz);
+	zr->cred_ref = 0;
+	try_zombie(_metadata, self, im->size, "Z names objref", 0,
+		   "objref 0 is used before it is defined");
+
+	/* Another kind of object in a zombie's part. */
+	len = copy_object(im, self->fs_obj, self->fs_obj + 2, self->next_ref, ins);
+	size = splice_records(im, self->iz, 0, ins, len, 2);
+	snprintf(reason, sizeof(reason), "objref %u: a fs cannot open in zombie %d",
+		 self->next_ref, self->z);
+	try_zombie(_metadata, self, size, "an fs in Z's part, objref", self->next_ref,
+		   reason);
+	/* A second cred in Y's part. */
+	len = copy_object(im, self->iy - 2, self->iy, self->next_ref, ins);
+	size = splice_records(im, self->iy, 0, ins, len, 2);
+	snprintf(reason, sizeof(reason),
+		 "objref %u: a second cred cannot open in zombie %d", self->next_ref,
+		 self->y);
+	try_zombie(_metadata, self, size, "a second cred in Y's part, objref",
+		   self->next_ref, reason);
+	assert_all_refused(_metadata, im);
+}
+
+/* The whole of a small file, NUL-terminated; nonzero if it cannot be read. */
+static int read_file_str(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n < 0;
+}
+
+/*
+ * A restored zombie's ids, as /proc shows them through the init's
+ * children (outer pids); -1 if it is not there.
+ */
+static int zombie_uid_now(pid_t init, pid_t inner)
+{
+	char path[64], buf[4096], *p, *save;
+	int uid = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", init, init);
+	if (read_file_str(path, buf, sizeof(buf)))
+		return -1;
+	for (p = strtok_r(buf, "\n ", &save); p; p = strtok_r(NULL, "\n ", &save)) {
+		char st[4096], *l;
+		int ns_pid = -1, u = -1;
+
+		snprintf(path, sizeof(path), "/proc/%s/status", p);
+		if (read_file_str(path, st, sizeof(st)))
+			continue;
+		l = strstr(st, "\nNSpid:");
+		if (l) {
+			l = strchr(l + 1, '\n');
+			while (l && l[-1] != '\t' && l[-1] != ' ')
+				l--;
+			ns_pid = l ? atoi(l) : -1;
+		}
+		l = strstr(st, "\nUid:");
+		if (l)
+			u = atoi(l + 5);
+		if (ns_pid == inner && strstr(st, "State:\tZ"))
+			uid = u;
+	}
+	return uid;
+}
+
+/* The same, given a second to be seen: /proc is read, not waited on. */
+static int zombie_uid(pid_t init, pid_t inner)
+{
+	int i, uid = -1;
+
+	for (i = 0; i < 100 && uid < 0; i++) {
+		uid = zombie_uid_now(init, inner);
+		if (uid < 0)
+			usleep(10000);
+	}
+	return uid;
+}
+
+/*
+ * What restart accepts, rightly: a zombie whose own cred object holds
+ * its parent's ids, or a sibling's; and one whose own cred object is
+ * gone and whose record names its parent's.  Each is what a valid image
+ * of a zombie with those ids holds, and each comes back with them.
+ */
+TEST_F_TIMEOUT(zombie_image, zombie_creds_accepted, 120)
+{
+	struct image *im = &self->im;
+	const struct rec_pos *ry = &im->recs[self->iy];
+	struct ckpt_rec_zombie *zr;
+	unsigned char ins[4096];
+	const struct {
+		const char *what;
+		int obj;	/* the cred object Z opens a copy of */
+		int uid;	/* Z's uid then */
+	} own[] = {
+		{ "Z opens its parent's ids", self->init_cred_obj, 0 },
+		{ "Z opens Y's ids", self->iy - 2, 1000 },
+	};
+	size_t len, size;
+	unsigned int k;
+	long pid;
+
+	/* The valid image: what zombie_uid() reads must be there. */
+	ASSERT_EQ(0, ftruncate(im->fd, 0));
+	ASSERT_EQ((ssize_t)im->size, pwrite(im->fd, im->img, im->size, 0));
+	ASSERT_EQ(0, lseek(im->fd, 0, SEEK_SET));
+	pid = rstrt(im->fd, -1, 0);
+	ASSERT_GT(pid, 0);
+	EXPECT_EQ(1000, zombie_uid(pid, self->y));
+	EXPECT_EQ(0, zombie_uid(pid, self->z));
+	kill(pid, SIGKILL);
+	EXPECT_EQ(pid, waitpid(pid, NULL, __WALL));
+
+	for (k = 0; k < ARRAY_SIZE(own); k++) {
+		len = copy_object(im, own[k].obj, own[k].obj + 2, self->next_ref, ins);
+		zr = (struct ckpt_rec_zombie *)(ins + len);
+		memcpy(zr, im->img + im->recs[self->iz].off, sizeof(*zr));
+		zr->cred_ref = self->next_ref;
+		size = splice_records(im, self->iz, 1, ins, len + sizeof(*zr), 3);
+		fix_trailer(im->buf, size);
+		ASSERT_EQ(0, ftruncate(im->fd, 0));
+		ASSERT_EQ((ssize_t)size, pwrite(im->fd, im->buf, size, 0));
+		ASSERT_EQ(0, lseek(im->fd, 0, SEEK_SET));
+		pid = rstrt(im->fd, -1, 0);
+		ASSERT_GT(pid, 0) TH_LOG("%s: refused: %m", own[k].what);
+		EXPECT_EQ(own[k].uid, zombie_uid(pid, self->z)) TH_LOG("%s", own[k].what);
+		kill(pid, SIGKILL);
+		EXPECT_EQ(pid, waitpid(pid, NULL, __WALL));
+	}
+
+	/* Y's cred object dropped, its record naming its parent's. */
+	memcpy(ins, im->img + ry->off, sizeof(*zr));
+	((struct ckpt_rec_zombie *)ins)->cred_ref = self->init_cred;
+	size = splice_records(im, self->iy - 2, 3, ins, sizeof(*zr), 1);
+	fix_trailer(im->buf, size);
+	ASSERT_EQ(0, ftruncate(im->fd, 0));
+	ASSERT_EQ((ssize_t)size, pwrite(im->fd, im->buf, size, 0));
+	ASSERT_EQ(0, lseek(im->fd, 0, SEEK_SET));
+	pid = rstrt(im->fd, -1, 0);
+	ASSERT_GT(pid, 0) TH_LOG("Y with its parent's ids: refused: %m");
+	EXPECT_EQ(0, zombie_uid(pid, self->y));
+	kill(pid, SIGKILL);
+	EXPECT_EQ(pid, waitpid(pid, NULL, __WALL));
+	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG | __WALL));
+}
+
 TEST_HARNESS_MAIN

@@ -16,18 +16,23 @@
  *                layout, exit signal...)
  *   limits, sched (policy, prio), timerslack_ns, oom_score_adj,
  *   personality, coredump_filter, comm, cmdline, ksm_stat's merge_any
- *   timers       the process's POSIX timers
+ *   timers       the process's POSIX timers, one line each
  *   smaps        each mapping's line and VmFlags
  *   fd, fdinfo   every fd: what it leads to and its fdinfo
  * and /proc/locks, for the locks the container's tasks hold.
  *
  * Containers: "settings", one process with what this series saves set
  * away from its default (issue 11's list of what is common: scheduling,
- * affinity, the per-task knobs, itimers, advice and mlock on mappings,
- * the mm prctls, the three kinds of file lock, a seccomp filter); "tree",
+ * affinity, the per-task knobs, itimers, POSIX timers, advice and mlock
+ * on mappings, MLOCK_ONFAULT, mlockall(MCL_FUTURE | MCL_ONFAULT), the mm
+ * prctls, the three kinds of file lock, a seccomp filter); "tree",
  * processes and threads with a zombie of other ids than its parent's;
  * "shell", busybox sh waiting for its sleep.  A container is this
  * program again (re-executed through a constructor), or busybox.
+ *
+ * What /proc does not show of the settings container (its timers' time
+ * left, intervals and overruns, whether what it maps now is locked) it
+ * checks itself after the restart, once /proc has been compared.
  *
  * This test keeps Documentation/checkpoint.rst's inventory honest: new
  * state that is not saved shows up here as a difference.
@@ -51,9 +56,13 @@
 
 #define CTL_READY	0
 #define CTL_GO		64
+#define CTL_CHECK	128	/* the test asks the container to check itself */
+#define CTL_RESULT	192	/* its answer: "ok", or the check that failed */
 
 static char ctl_path[64];
 static char *ctl;
+/* The settings container's check of what /proc does not show, or NULL. */
+static int (*self_check)(void);
 
 /* ---- the containers ---- */
 
@@ -146,6 +155,187 @@ static int settings_common(char *m, long page)
 	return 0;
 }
 
+#define MS	1000000LL
+#define SEC	1000000000LL
+
+/*
+ * The settings container's POSIX timers, each signalling SIGRTMIN +
+ * PT_SIG + its index: a periodic monotonic one with a handler, a
+ * realtime one nobody is told of, one aimed at the thread itself, one
+ * on the process's CPU clock, and one whose blocked signal is queued
+ * while it overruns.
+ */
+enum { PT_MONO, PT_NONE, PT_TID, PT_CPU, PT_OVERRUN, PT_NR };
+#define PT_SIG	4
+static timer_t ptimer[PT_NR];
+static int overrun_before;	/* PT_OVERRUN's timer_getoverrun() at set-up */
+
+static void on_timer(int sig)
+{
+}
+
+static int ptimer_make(int i, clockid_t clock, int notify)
+{
+	struct sigevent sev = {
+		.sigev_notify = notify,
+		.sigev_signo = SIGRTMIN + PT_SIG + i,
+		.sigev_value.sival_int = 100 + i,
+	};
+
+	sev._sigev_un._tid = syscall(__NR_gettid);
+	return timer_create(clock, &sev, &ptimer[i]);
+}
+
+static int ptimer_arm(int i, long long value, long long interval)
+{
+	struct itimerspec its = {
+		{ interval / SEC, interval % SEC }, { value / SEC, value % SEC },
+	};
+
+	return timer_settime(ptimer[i], 0, &its, NULL);
+}
+
+/* Whether timer @i has between @lo and @hi ns left, and @interval. */
+static bool ptimer_is(int i, long long lo, long long hi, long long interval)
+{
+	struct itimerspec its;
+	long long v;
+
+	if (timer_gettime(ptimer[i], &its))
+		return false;
+	v = its.it_value.tv_sec * SEC + its.it_value.tv_nsec;
+	return v >= lo && v <= hi &&
+	       its.it_interval.tv_sec * SEC + its.it_interval.tv_nsec == interval;
+}
+
+/* Whether smaps gives the mapping at @addr the VmFlags flag @flag. */
+static bool vmflag(const void *addr, const char *flag)
+{
+	unsigned long lo, hi, a = (unsigned long)addr;
+	char line[512], want[8];
+	bool in = false, ret = false;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	snprintf(want, sizeof(want), " %s", flag);
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			in = a >= lo && a < hi;
+			continue;
+		}
+		if (in && !strncmp(line, "VmFlags:", 8)) {
+			char *p = strstr(line, want);
+
+			ret = p && (!p[3] || p[3] == ' ');
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+/*
+ * What /proc does not show, checked by the restored settings container
+ * itself once the test has compared /proc: its timers' time left and
+ * intervals (the guest is slow: tens of seconds of slack), the overrun
+ * count its queued timer signal carries, and mlockall(MCL_FUTURE |
+ * MCL_ONFAULT) still in force for what it maps now.
+ */
+static int settings_check(void)
+{
+	int sig = SIGRTMIN + PT_SIG + PT_OVERRUN;
+	struct timespec zero = { 0, 0 };
+	long page = sysconf(_SC_PAGESIZE);
+	siginfo_t si;
+	sigset_t set;
+	char *m;
+
+	if (!ptimer_is(PT_MONO, 40 * SEC, 100 * SEC, 50 * SEC))
+		return 60;
+	if (!ptimer_is(PT_NONE, 140 * SEC, 200 * SEC, 0))
+		return 61;
+	if (!ptimer_is(PT_TID, 240 * SEC, 300 * SEC, 0))
+		return 62;
+	/* It idles: its CPU clock has hardly moved. */
+	if (!ptimer_is(PT_CPU, 90 * SEC, 100 * SEC, 10 * SEC))
+		return 63;
+	/* What the signal taken before the checkpoint counted. */
+	if (timer_getoverrun(ptimer[PT_OVERRUN]) != overrun_before)
+		return 64;
+	/* Queued again 10 ms later, it has missed half a second's worth since. */
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	if (sigtimedwait(&set, &si, &zero) != sig ||
+	    si.si_timerid != (int)(long)ptimer[PT_OVERRUN] ||
+	    si.si_value.sival_int != 100 + PT_OVERRUN)
+		return 65;
+	if (si.si_overrun < 10 || timer_getoverrun(ptimer[PT_OVERRUN]) != si.si_overrun)
+		return 66;
+	m = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return 67;
+	if (!vmflag(m, "lo") || !vmflag(m, "lf"))
+		return 68;
+	return 0;
+}
+
+/*
+ * POSIX timers, a region locked as it faults in, and mlockall() for
+ * what is mapped later (on fault too: the container's later mappings
+ * stay as small as they are, and nothing of the test's is locked).
+ */
+static int settings_timers_and_locks(long page)
+{
+	int sig = SIGRTMIN + PT_SIG + PT_OVERRUN, i;
+	struct sigaction sa = { .sa_handler = on_timer };
+	struct timespec second = { 1, 0 };
+	siginfo_t si;
+	sigset_t set;
+	char *o;
+
+	/* Blocked: all but PT_MONO's, which has a handler. */
+	sigemptyset(&set);
+	for (i = PT_TID; i < PT_NR; i++)
+		sigaddset(&set, SIGRTMIN + PT_SIG + i);
+	if (sigaction(SIGRTMIN + PT_SIG + PT_MONO, &sa, NULL) ||
+	    sigprocmask(SIG_BLOCK, &set, NULL))
+		return 40;
+	if (ptimer_make(PT_MONO, CLOCK_MONOTONIC, SIGEV_SIGNAL) ||
+	    ptimer_make(PT_NONE, CLOCK_REALTIME, SIGEV_NONE) ||
+	    ptimer_make(PT_TID, CLOCK_MONOTONIC, SIGEV_THREAD_ID) ||
+	    ptimer_make(PT_CPU, CLOCK_PROCESS_CPUTIME_ID, SIGEV_SIGNAL) ||
+	    ptimer_make(PT_OVERRUN, CLOCK_MONOTONIC, SIGEV_SIGNAL))
+		return 41;
+	if (ptimer_arm(PT_MONO, 100 * SEC, 50 * SEC) ||
+	    ptimer_arm(PT_NONE, 200 * SEC, 0) ||
+	    ptimer_arm(PT_TID, 300 * SEC, 0) ||
+	    ptimer_arm(PT_CPU, 100 * SEC, 10 * SEC) ||
+	    ptimer_arm(PT_OVERRUN, 10 * MS, 10 * MS))
+		return 42;
+	/* PT_OVERRUN overruns, is taken once, and is queued again. */
+	usleep(300000);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	if (sigtimedwait(&set, &si, &second) != sig)
+		return 43;
+	overrun_before = timer_getoverrun(ptimer[PT_OVERRUN]);
+	if (overrun_before != si.si_overrun || overrun_before < 5)
+		return 44;
+	o = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (o == MAP_FAILED || mlock2(o, 4 * page, MLOCK_ONFAULT))
+		return 45;
+	o[0] = 1;
+	/* Read-only, so that it cannot merge with @o. */
+	if (mlockall(MCL_FUTURE | MCL_ONFAULT) ||
+	    mmap(NULL, 2 * page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
+	    MAP_FAILED)
+		return 46;
+	self_check = settings_check;
+	return 0;
+}
+
 /* One process, with what the series saves set away from its default. */
 static int settings(void)
 {
@@ -198,7 +388,7 @@ static int settings(void)
 			return 18;
 		close(cf);
 	}
-	return settings_common(a, page);
+	return settings_timers_and_locks(page) ?: settings_common(a, page);
 }
 
 /* Processes and threads: init, A with two threads, A's child B, a zombie Z. */
@@ -250,7 +440,17 @@ static int container_main(enum mode mode)
 	/* Let the others settle: ready once every task is in its wait. */
 	usleep(200000);
 	strcpy(ctl + CTL_READY, "ready");
-	idle_until_go();
+	while (strcmp(ctl + CTL_GO, "go")) {
+		/* Asked once, after the restart. */
+		if (!strcmp(ctl + CTL_CHECK, "check") && !ctl[CTL_RESULT]) {
+			ret = self_check ? self_check() : 0;
+			if (ret)
+				snprintf(ctl + CTL_RESULT, 64, "check %d failed", ret);
+			else
+				snprintf(ctl + CTL_RESULT, 64, "ok");
+		}
+		usleep(20000);
+	}
 	return 0;
 }
 
@@ -425,6 +625,56 @@ static void take_lines(struct snap *s, const char *dir, pid_t tid, const char *n
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (!only || !strncmp(line, only, strlen(only)))
 			add(s, tid, name, line);
+}
+
+/*
+ * /proc/PID/timers: one line per timer ("ID: 3 | signal: ... | notify:
+ * signal/pid.N | ClockID: 1"), so that what one timer has stays
+ * together.  N is the pid as the test's /proc numbers it: take() makes
+ * it the container's once it knows every task.
+ */
+static void take_timers(struct snap *s, const char *dir, pid_t tid)
+{
+	char path[300], buf[16384], timer[512] = "", *line, *save;
+
+	snprintf(path, sizeof(path), "%s/timers", dir);
+	if (read_file(path, buf, sizeof(buf))) {
+		add(s, tid, "timers", "(cannot read)");
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(timer);
+
+		if (!strncmp(line, "ID:", 3) && timer[0]) {
+			add(s, tid, "timers", timer);
+			len = 0;
+		}
+		snprintf(timer + len, sizeof(timer) - len, "%s%s", len ? " | " : "", line);
+	}
+	if (timer[0])
+		add(s, tid, "timers", timer);
+}
+
+/* The timers' notify pids, made the container's. */
+static void timers_inner_pids(struct snap *s)
+{
+	char out[1024], *p;
+	int i, j, pid, in;
+
+	for (i = 0; i < s->n; i++) {
+		if (!strstr(s->line[i], " timers: "))
+			continue;
+		p = strstr(s->line[i], "/pid.") ?: strstr(s->line[i], "/tid.");
+		if (!p || sscanf(p + 5, "%d", &pid) != 1)
+			continue;
+		for (j = 0, in = -1; j < s->nr_tasks; j++)
+			if (s->outer[j] == pid)
+				in = s->inner[j];
+		snprintf(out, sizeof(out), "%.*s%d%s", (int)(p + 5 - s->line[i]),
+			 s->line[i], in, p + 5 + strspn(p + 5, "-0123456789"));
+		free(s->line[i]);
+		s->line[i] = strdup(out);
+	}
 }
 
 static void take_cmdline(struct snap *s, const char *dir, pid_t tid)
@@ -604,7 +854,7 @@ static void take_task(struct snap *s, pid_t pid, pid_t tid, bool leader)
 	take_lines(s, dir, in, "oom_score_adj", NULL);
 	take_lines(s, dir, in, "personality", NULL);
 	take_lines(s, dir, in, "coredump_filter", NULL);
-	take_lines(s, dir, in, "timers", NULL);
+	take_timers(s, dir, in);
 	take_lines(s, dir, in, "ksm_stat", "ksm_merge_any");
 	take_cmdline(s, dir, in);
 	take_smaps(s, dir, in);
@@ -671,6 +921,7 @@ static void take(struct snap *s, pid_t init)
 {
 	memset(s, 0, sizeof(*s));
 	take_tree(s, init);
+	timers_inner_pids(s);
 	take_locks(s);
 	qsort(s->line, s->n, sizeof(s->line[0]), cmp_lines);
 }
@@ -726,6 +977,60 @@ static int diff(struct __test_metadata *_metadata, const struct snap *a,
 		}
 	}
 	return bad;
+}
+
+/* How many of @s's lines hold @what. */
+static int count_lines(const struct snap *s, const char *what)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += !!strstr(s->line[i], what);
+	return n;
+}
+
+/* How many smaps lines have VmFlags @flag, and not @without if given. */
+static int count_vmflag(const struct snap *s, const char *flag, const char *without)
+{
+	char want[8], unwanted[8];
+	int i, n = 0;
+
+	snprintf(want, sizeof(want), " %s ", flag);
+	snprintf(unwanted, sizeof(unwanted), " %s ", without ?: "--");
+	for (i = 0; i < s->n; i++) {
+		const char *f = strstr(s->line[i], " smaps: ") ? strrchr(s->line[i], '|') : NULL;
+		char flags[128];
+
+		if (!f)
+			continue;
+		/* A space on each side of every flag. */
+		snprintf(flags, sizeof(flags), " %s ", f + 1);
+		n += strstr(flags, want) && !strstr(flags, unwanted);
+	}
+	return n;
+}
+
+/*
+ * The settings container's timers and locked memory are among what was
+ * compared, or the comparison says nothing of them: five timers, the
+ * thread-directed one naming the container's init (pid 1), the CPU-clock
+ * one on the calling process's CPU clock (-6: glibc passes the kernel
+ * CLOCK_PROCESS_CPUTIME_ID as MAKE_PROCESS_CPUCLOCK(0, CPUCLOCK_SCHED));
+ * locked mappings with and without
+ * "lf" (the mlock()ed one, then the MLOCK_ONFAULT one and the one mapped
+ * under mlockall()).
+ */
+static void settings_compared(struct __test_metadata *_metadata,
+			      const struct snap *s, const char *when)
+{
+	EXPECT_EQ(PT_NR, count_lines(s, " timers: ID: ")) TH_LOG("%s", when);
+	EXPECT_EQ(1, count_lines(s, " notify: signal/tid.1 | ")) TH_LOG("%s", when);
+	EXPECT_EQ(1, count_lines(s, " notify: none/pid.1 | ")) TH_LOG("%s", when);
+	EXPECT_EQ(1, count_lines(s, " | ClockID: -6")) TH_LOG("%s", when);
+	EXPECT_LE(1, count_vmflag(s, "lo", "lf")) TH_LOG("%s", when);
+	EXPECT_LE(2, count_vmflag(s, "lf", NULL)) TH_LOG("%s", when);
+	/* Locked on fault is locked too. */
+	EXPECT_EQ(0, count_vmflag(s, "lf", "lo")) TH_LOG("%s", when);
 }
 
 /* ---- the test ---- */
@@ -848,6 +1153,15 @@ TEST_F_TIMEOUT(same, proc_shows_the_same, 90)
 	bad = diff(_metadata, &self->before, &self->after, "-") +
 	      diff(_metadata, &self->after, &self->before, "+");
 	EXPECT_EQ(0, bad) TH_LOG("%d lines differ (-: before, +: after restart)", bad);
+	if (!strcmp(variant->mode, "settings")) {
+		settings_compared(_metadata, &self->before, "before");
+		settings_compared(_metadata, &self->after, "after");
+		/* Last: the check takes a signal and maps memory. */
+		snprintf(self->ctl + CTL_CHECK, 64, "check");
+		for (i = 0; i < 500 && !self->ctl[CTL_RESULT]; i++)
+			usleep(20000);
+		EXPECT_STREQ("ok", self->ctl + CTL_RESULT);
+	}
 	strcpy(self->ctl + CTL_GO, "go");
 }
 

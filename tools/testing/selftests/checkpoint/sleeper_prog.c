@@ -9,7 +9,7 @@
  *                                 hold-sysv-shm|
  *                                 hold-empty-pidns|hold-ptraced|hold-vfork|
  *                                 hold-fifo|
- *                                 hold-tree|hold-family
+ *                                 hold-tree|hold-family|hold-zombies
  * Writes counter = 1 just before blocking, then verdict = the result
  * (and for nanosleep, how many ms it slept in all).
  * For pipe-read and wait4 a child, told by cmd = 1, writes to the pipe
@@ -24,6 +24,10 @@
  * file open (fd 0) and a pipe with a byte in it (fds 1 and 2), runs a
  * thread T, and has a zombie child Z (exit status 9) and a child A that
  * leads its own process group.  T and A add 1 to counter once in place.
+ * hold-zombies, for malformed_test's zombie records: the init's children,
+ * created in this order, are a zombie Y that exited with ids of its own
+ * (uid and gid 1000, status 5), a zombie Z with the init's ids (status
+ * 6), and a child A that lives on and adds 1 to counter once in place.
  */
 #define _GNU_SOURCE
 #include <linux/futex.h>
@@ -132,6 +136,33 @@ static int hold_family(struct shared_page *sp)
 	return SHARED_GET(sp->counter) != 3;
 }
 
+/* Build hold-zombies' container; nonzero if it was not all in place within 10 s. */
+static int hold_zombies(struct shared_page *sp)
+{
+	siginfo_t info;
+	pid_t y, z, a;
+	int i;
+
+	y = fork();
+	if (y == 0)
+		_exit(setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000) ? 1 : 5);
+	z = fork();
+	if (z == 0)
+		_exit(6);
+	a = fork();
+	if (a == 0)
+		settle(sp);
+	if (y < 0 || z < 0 || a < 0)
+		return -1;
+	/* WNOWAIT: both stay zombies. */
+	if (waitid(P_PID, y, &info, WEXITED | WNOWAIT) || info.si_status != 5 ||
+	    waitid(P_PID, z, &info, WEXITED | WNOWAIT) || info.si_status != 6)
+		return -1;
+	for (i = 0; i < 10000 && SHARED_GET(sp->counter) != 2; i++)
+		usleep(1000);
+	return SHARED_GET(sp->counter) != 2;
+}
+
 /*
  * A FIFO named after the shared file, with both ends open here and bytes
  * in it, as malformed_test wants an image of one.
@@ -206,6 +237,8 @@ static int hold(const char *what, struct shared_page *sp)
 		return hold_tree(sp);
 	if (!strcmp(what, "hold-family"))
 		return hold_family(sp);
+	if (!strcmp(what, "hold-zombies"))
+		return hold_zombies(sp);
 	return -1;
 }
 
