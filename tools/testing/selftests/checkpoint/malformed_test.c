@@ -1825,6 +1825,17 @@ TEST_F_TIMEOUT(zombie_image, zombie_records, 120)
 		 CKPT_REC_ZOMBIE);
 	try_zombie(_metadata, self, size, "a task record for zombie Z", self->z, reason);
 
+	/* CPU times beyond what any clock counts up to (R33). */
+	snprintf(reason, sizeof(reason), "zombie %d: bad CPU time", self->z);
+	zr = zombie_copy(im, self->iz);
+	zr->utime = CKPT_CPUTIME_MAX + 1;
+	try_zombie(_metadata, self, im->size, "Z's utime past the bound, pid",
+		   self->z, reason);
+	zr = zombie_copy(im, self->iz);
+	zr->children_stime = ~0ULL;
+	try_zombie(_metadata, self, im->size, "Z's children's stime ~0, pid",
+		   self->z, reason);
+
 	/* A record longer or shorter than a zombie record is. */
 	zr = zombie_copy(im, self->iz);
 	zr->rec.len = sizeof(*zr) + 8;
