@@ -474,15 +474,22 @@ static int ckpt_task_fresh_sched(struct ckpt_task *ct)
 	struct sched_attr attr = {
 		.size = sizeof(attr),
 		.sched_policy = SCHED_NORMAL,
-#ifdef CONFIG_UCLAMP_TASK
-		/* -1: back to the default, no longer user-defined. */
-		.sched_flags = SCHED_FLAG_UTIL_CLAMP,
-		.sched_util_min = -1,
-		.sched_util_max = -1,
-#endif
 	};
 	int ret;
 
+#ifdef CONFIG_UCLAMP_TASK
+	/*
+	 * -1: back to the default, no longer user-defined.  Only clamps
+	 * the restarter set: asking turns the scheduler's clamp
+	 * accounting on for good, machine-wide (sched_uclamp_used).
+	 */
+	if (current->uclamp_req[UCLAMP_MIN].user_defined ||
+	    current->uclamp_req[UCLAMP_MAX].user_defined) {
+		attr.sched_flags = SCHED_FLAG_UTIL_CLAMP;
+		attr.sched_util_min = -1;
+		attr.sched_util_max = -1;
+	}
+#endif
 	ret = sched_setattr_nocheck(current, &attr);
 	if (ret)
 		return ckpt_err(ct->ctx, ret, "task %d: cannot reset its scheduling policy",
@@ -503,6 +510,12 @@ static int ckpt_task_fresh_sched(struct ckpt_task *ct)
 		WRITE_ONCE(current->signal->oom_score_adj_min, 0);
 	}
 	numa_default_policy();
+#ifdef CONFIG_NUMA
+	/* It says nothing when it cannot allocate; the policy stays then. */
+	if (current->mempolicy)
+		return ckpt_err(ct->ctx, -ENOMEM, "task %d: cannot reset its NUMA policy",
+				ct->entry.pid);
+#endif
 	set_personality(PER_LINUX);
 	ckpt_arch_clean_slate();
 	return 0;
