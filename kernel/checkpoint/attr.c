@@ -496,10 +496,10 @@ static int ckpt_sum_cputime(struct ckpt_task *ct, const struct ckpt_rec_task *r)
  *
  * The process's totals, its exited threads' included: once a process is
  * a zombie, /proc and its parent's wait4() see only them.  Nothing adds
- * to them any more; siglock keeps its parent's wait from reaping it
- * meanwhile.
+ * to them any more, and its parent, parked, cannot reap it meanwhile;
+ * lock_task_sighand() only notices a release all the same.
  *
- * Return: 0, or -ESRCH (logged) if it was reaped.
+ * Return: 0, or -ESRCH (logged) if it was released.
  */
 int ckpt_save_zombie_cputime(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			     struct ckpt_rec_zombie *rec)
