@@ -877,7 +877,7 @@ static int ckpt_restore_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 				"zombie %d: its cred (objref %u) is neither its own nor its parent's",
 				rec.pid, rec.cred_ref);
 	*credp = cred;
-	/* Last, right before it exits: nothing else may fail after. */
+	/* Late: what fails after this kills it, as any failure does. */
 	return ckpt_restore_zombie_cputime(ct, &rec);
 }
 
