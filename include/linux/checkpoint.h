@@ -77,7 +77,9 @@ struct ckpt_mm_locks;
  * @mm_locks:	restart: what the mm it rebuilt had locked, locked once
  *		its limits are restored (mm.c); NULL otherwise.
  * @cputime:	restart, a leader's: its process's user, system and run
- *		time added up over the records read so far (attr.c).
+ *		time, and what its children's user and system times may add
+ *		up to once it reaps its zombies, added up over the records
+ *		read so far (attr.c).
  * @done:	restart: it and its descendants have read their state.
  * @gone:	restart: it no longer touches @ctx.
  * @timers_armed: restart, a leader's (possibly exited): its process's
@@ -113,7 +115,7 @@ struct ckpt_task {
 	int seccomp_mode;
 	struct seccomp_filter *seccomp_filter;
 	struct ckpt_rec_task *attr;
-	u64 cputime[3];
+	u64 cputime[5];
 	struct ckpt_mm_locks *mm_locks;
 	struct completion done;
 	struct completion gone;

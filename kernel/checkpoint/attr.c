@@ -465,27 +465,53 @@ static void ckpt_restore_process_cputime(const struct ckpt_rec_task *r)
  * (cputime_adjust()): bound the process's totals, not each record's
  * fields alone, or threads that each hold a large value wrap the sum
  * and the division traps.  Threads are read one after the other,
- * after their leader.
+ * after their leader.  Its children's user and system times likewise,
+ * which its wait adds its zombies' to.
  */
-static int ckpt_sum_cputime(struct ckpt_task *ct, const struct ckpt_rec_task *r)
+static int ckpt_add_up_cputime(struct ckpt_task *lt, const u64 *add)
 {
-	struct ckpt_task *lt = ckpt_find_task(ct->ctx, ct->entry.tgid) ?: ct;
-	/* Each field is at most CKPT_CPUTIME_MAX: no pair wraps. */
-	const u64 add[ARRAY_SIZE(lt->cputime)] = {
-		r->utime + r->dead_utime, r->stime + r->dead_stime,
-		r->runtime + r->dead_runtime,
-	};
 	u64 sum[ARRAY_SIZE(lt->cputime)];
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(sum); i++)
 		if (check_add_overflow(lt->cputime[i], add[i], &sum[i]) ||
 		    sum[i] > CKPT_CPUTIME_MAX)
-			return ckpt_err(ct->ctx, -EINVAL,
+			return ckpt_err(lt->ctx, -EINVAL,
 					"process %d: its CPU times add up to more than %llu ns",
 					lt->entry.pid, CKPT_CPUTIME_MAX);
 	memcpy(lt->cputime, sum, sizeof(sum));
 	return 0;
+}
+
+static int ckpt_sum_cputime(struct ckpt_task *ct, const struct ckpt_rec_task *r)
+{
+	struct ckpt_task *lt = ckpt_find_task(ct->ctx, ct->entry.tgid) ?: ct;
+	/* Each field is at most CKPT_CPUTIME_MAX: no pair wraps. */
+	const u64 add[ARRAY_SIZE(lt->cputime)] = {
+		r->utime + r->dead_utime, r->stime + r->dead_stime,
+		r->runtime + r->dead_runtime, r->children_utime,
+		r->children_stime,
+	};
+
+	return ckpt_add_up_cputime(lt, add);
+}
+
+/*
+ * Reaping a zombie adds its times, as cputime_adjust() splits its
+ * runtime (so at most that much each), and its own children's to its
+ * parent's children's times: bound what the parent's may come to.
+ */
+static int ckpt_sum_zombie_cputime(struct ckpt_task *ct,
+				   const struct ckpt_rec_zombie *r)
+{
+	struct ckpt_task *pt = ct->parent;
+	struct ckpt_task *lt = ckpt_find_task(ct->ctx, pt->entry.tgid) ?: pt;
+	const u64 add[ARRAY_SIZE(lt->cputime)] = {
+		[3] = r->runtime + r->children_utime,
+		[4] = r->runtime + r->children_stime,
+	};
+
+	return ckpt_add_up_cputime(lt, add);
 }
 
 /**
@@ -542,6 +568,7 @@ int ckpt_restore_zombie_cputime(struct ckpt_task *ct,
 		r->children_stime,
 	};
 	unsigned int i;
+	int ret;
 
 	/* Each at most CKPT_CPUTIME_MAX: utime + stime cannot wrap. */
 	for (i = 0; i < ARRAY_SIZE(times); i++)
@@ -549,6 +576,9 @@ int ckpt_restore_zombie_cputime(struct ckpt_task *ct,
 			return ckpt_err(ct->ctx, -EINVAL,
 					"zombie %d: bad CPU time %llu ns",
 					r->pid, times[i]);
+	ret = ckpt_sum_zombie_cputime(ct, r);
+	if (ret)
+		return ret;
 	task_call_func(current, ckpt_add_cputime,
 		       &(struct ckpt_cputime){ r->utime, r->stime, r->runtime });
 	spin_lock_irq(&current->sighand->siglock);
