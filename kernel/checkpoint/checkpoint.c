@@ -96,7 +96,7 @@ static bool ckpt_pid_nested(struct ckpt_ctx *ctx, struct pid *pid)
 
 /*
  * Complete each tree entry now that the tasks hold still: its process
- * group and session, its exit signal, whether it is stopped.  Which
+ * group and session, its exit signal, its process's stop state.  Which
  * tasks are zombies was settled by the freeze; the clone flags come
  * with the objects (ckpt_collect_task()).  A group or session whose
  * leader is gone is kept as a bare pid number.
@@ -125,6 +125,15 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 		      ckpt_note_pid(ctx, ct->entry.sid, session_nested);
 		if (ret)
 			return ret;
+		/*
+		 * A stop, or a continue, is the whole process's, and its
+		 * leader's entry has it, even a zombie's.
+		 */
+		if (thread_group_leader(t)) {
+			ret = ckpt_collect_stop(ctx, ct);
+			if (ret)
+				return ret;
+		}
 		if (ct->entry.flags & CKPT_TREE_ZOMBIE) {
 			if (!ct->parent && !ckpt_leads_threads(ctx, ct))
 				return ckpt_err(ctx, -ESRCH, "the container's init has exited");
@@ -132,15 +141,9 @@ static int ckpt_fill_tree(struct ckpt_ctx *ctx)
 			get_task_comm(ct->entry.comm, t);
 			continue;
 		}
-		/*
-		 * A thread's exit signal is -1: it signals nobody.  A stop
-		 * is the whole process's, and restart stops it through its
-		 * leader.
-		 */
+		/* A thread's exit signal is -1: it signals nobody. */
 		if (!thread_group_leader(t))
 			ct->entry.exit_signal = 0;
-		else if (t->signal->flags & SIGNAL_STOP_STOPPED)
-			ct->entry.flags |= CKPT_TREE_STOPPED;
 	}
 	return 0;
 }
@@ -330,7 +333,7 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 			ret = ckpt_arch_checkpoint_cpu(ctx, &ctx->tasks[i]);
 	/* Nothing may have changed that collection decided on. */
 	return ret ?: ckpt_objhash_verify(ctx) ?: ckpt_check_alive(ctx) ?:
-	       ckpt_write_trailer(ctx);
+	       ckpt_verify_stops(ctx) ?: ckpt_write_trailer(ctx);
 }
 
 /*

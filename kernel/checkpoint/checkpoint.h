@@ -67,6 +67,9 @@ int ckpt_checkpoint_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_read_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_send_sigpending(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 void ckpt_free_sigpending(struct ckpt_task *ct);
+int ckpt_collect_stop(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_verify_stops(struct ckpt_ctx *ctx);
+void ckpt_restore_stop(struct ckpt_task *ct);
 
 /* timers.c */
 int ckpt_collect_timers(struct ckpt_ctx *ctx, struct ckpt_task *ct);

@@ -42,6 +42,28 @@ static int ckpt_check_tree_comm(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	return 0;
 }
 
+/*
+ * What a process's entry says of its stops: stopped by a stop signal,
+ * its parent told or not; or continued; or nothing.  A thread's entry
+ * says nothing: the state is its leader's.
+ */
+static int ckpt_check_tree_stop(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	const struct ckpt_tree_entry *e = &ct->entry;
+	u32 stop = e->flags & CKPT_TREE_STOP_FLAGS;
+	bool ok;
+
+	if (stop & CKPT_TREE_STOPPED)
+		ok = !(stop & CKPT_TREE_CONTINUED) &&
+		     sig_kernel_stop(e->stop_signal);
+	else
+		ok = !(stop & CKPT_TREE_STOP_WAITED) && !e->stop_signal;
+	if (!ok || e->__pad || (stop && ckpt_is_thread(ct)))
+		return ckpt_err(ctx, -EINVAL, "task %d: bad stop state in its tree entry",
+				e->pid);
+	return 0;
+}
+
 /* Where @ct hangs in the tree, checking the image's tree order. */
 static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
@@ -51,10 +73,9 @@ static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	if (ct == ctx->tasks) {
 		/* It may have exited, if its threads run on. */
 		if (e->pid != 1 || e->ppid || e->tgid != 1 ||
-		    e->flags & ~(CKPT_TREE_STOPPED | CKPT_TREE_ZOMBIE) ||
+		    e->flags & ~(CKPT_TREE_STOP_FLAGS | CKPT_TREE_ZOMBIE) ||
 		    (e->flags & CKPT_TREE_ZOMBIE ?
-		     e->flags != CKPT_TREE_ZOMBIE || e->exit_code & ~0xffff :
-		     e->exit_code) ||
+		     e->exit_code & ~0xffff : e->exit_code) ||
 		    !valid_signal(e->exit_signal) || e->exit_signal < 0)
 			return ckpt_err(ctx, -EINVAL,
 					"the first task of the tree is not an init");
@@ -63,7 +84,8 @@ static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	if (e->pid <= 1 || e->flags & ~CKPT_TREE_FLAGS ||
 	    !valid_signal(e->exit_signal) || e->exit_signal < 0 ||
 	    (e->flags & CKPT_TREE_ZOMBIE ?
-			 e->flags != CKPT_TREE_ZOMBIE || e->exit_code & ~0xffff :
+			 (e->flags & ~CKPT_TREE_STOP_FLAGS) != CKPT_TREE_ZOMBIE ||
+			 e->exit_code & ~0xffff :
 			 e->exit_code))
 		return ckpt_err(ctx, -EINVAL, "task %d: malformed tree entry",
 				e->pid);
@@ -84,7 +106,7 @@ static int ckpt_link_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 		 * handlers, process group and session; it signals nobody.
 		 */
 		if (e->tgid != e->ppid || ckpt_is_thread(up) ||
-		    e->flags & (CKPT_TREE_ZOMBIE | CKPT_TREE_STOPPED) ||
+		    e->flags & CKPT_TREE_ZOMBIE ||
 		    !(e->flags & CKPT_TREE_CLONE_SIGHAND) || e->exit_signal ||
 		    e->pgid != up->entry.pgid || e->sid != up->entry.sid)
 			return ckpt_err(ctx, -EINVAL,
@@ -205,7 +227,8 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 		init_completion(&ct->gone);
 		init_completion(&ct->timers_armed);
 		ctx->nr_tasks = i + 1;
-		ret = ckpt_link_task(ctx, ct) ?: ckpt_check_tree_comm(ctx, ct);
+		ret = ckpt_link_task(ctx, ct) ?: ckpt_check_tree_comm(ctx, ct) ?:
+		      ckpt_check_tree_stop(ctx, ct);
 		if (ret)
 			return ret;
 		ret = xa_insert(&ctx->by_pid, ct->entry.pid, ct,
@@ -227,6 +250,17 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 	if (ctx->tasks[0].entry.flags & CKPT_TREE_ZOMBIE &&
 	    !ckpt_leads_threads(ctx, ctx->tasks))
 		return ckpt_err(ctx, -EINVAL, "the init is a zombie");
+	/* A process with no thread left has none to stop. */
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+
+		if ((ct->entry.flags & (CKPT_TREE_ZOMBIE | CKPT_TREE_STOPPED)) ==
+		    (CKPT_TREE_ZOMBIE | CKPT_TREE_STOPPED) &&
+		    !ckpt_leads_threads(ctx, ct))
+			return ckpt_err(ctx, -EINVAL,
+					"zombie %d is stopped, with no thread left",
+					ct->entry.pid);
+	}
 
 	xa_init(&listed);
 	xa_init(&session_of);
@@ -515,23 +549,32 @@ static int ckpt_link_groups(struct ckpt_ctx *ctx)
 }
 
 /*
- * Let every created task go, to user mode or to its exit.  A task that
- * was stopped gets a SIGSTOP from the kernel (which even a pid namespace
- * init cannot ignore), so that it stops again at its first return to
- * user mode; its parent hears of the stop once more.  With
- * RESTART_FROZEN every task does, as after "criu restore
- * --leave-stopped", until the caller sends SIGCONT.
+ * Let every created task go, to user mode or to its exit.  A process
+ * that was stopped stops again at its first return to user mode, as it
+ * was, without a word to its parent (ckpt_restore_stop()).  With
+ * RESTART_FROZEN every other process gets a SIGSTOP from the kernel
+ * (which even a pid namespace init cannot ignore), as after "criu
+ * restore --leave-stopped", until the caller sends SIGCONT; its parent
+ * hears of that stop.
  */
 static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 {
 	unsigned int i;
 
 	for (i = 0; i < ctx->nr_tasks && !abort; i++) {
-		u32 flags = ctx->tasks[i].entry.flags;
+		struct ckpt_task *ct = &ctx->tasks[i];
+		u32 flags = ct->entry.flags;
 
-		if (!(flags & CKPT_TREE_ZOMBIE) &&
-		    (flags & CKPT_TREE_STOPPED || ctx->flags & RESTART_FROZEN))
-			send_sig(SIGSTOP, ctx->tasks[i].task, 1);
+		if (ckpt_is_thread(ct))
+			continue;
+		ckpt_restore_stop(ct);
+		if (!(ctx->flags & RESTART_FROZEN) || flags & CKPT_TREE_STOPPED)
+			continue;
+		/* An exited leader's threads take it for the process. */
+		if (!(flags & CKPT_TREE_ZOMBIE))
+			send_sig(SIGSTOP, ct->task, 1);
+		else if (ckpt_leads_threads(ctx, ct))
+			send_sig(SIGSTOP, ct[1].task, 1);
 	}
 	WRITE_ONCE(ctx->abort, abort);
 	complete_all(&ctx->release);

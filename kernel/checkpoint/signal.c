@@ -9,8 +9,13 @@
  * ignored nor delivered early; siginfo is kept as it was.  The signal of
  * a POSIX timer is its timer's own sigqueue, saved in place and marked,
  * and queued again by timers.c.
+ *
+ * A process's job-control state -- stopped, by which signal, and what
+ * its parent's wait(2) has yet to report -- travels in its tree entry.
  */
 #include <linux/checkpoint.h>
+#include <linux/delay.h>
+#include <linux/sched/jobctl.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
@@ -412,4 +417,170 @@ void ckpt_free_sigpending(struct ckpt_task *ct)
 	kvfree(q->timer[1]);
 	kfree(q);
 	ct->sigpending = NULL;
+}
+
+/*
+ * Read the job-control state of @ct's process (@ct is its leader, maybe
+ * a zombie) as tree entry flags and a stop signal.  group_exit_code is
+ * the stop wait(2) has yet to report (0 once it has); the signal a
+ * tracer attaching later is told is in each stopped thread's jobctl.
+ *
+ * Between a SIGCONT and the moment the first thread it woke tells the
+ * parent (SIGNAL_CLD_*), and while a group stop is under way, the state
+ * is in motion: -EAGAIN.  Parked tasks start neither; only a signal
+ * from outside the container does, and the threads settle it at once.
+ */
+static int ckpt_read_stop(struct ckpt_task *ct, u32 *flags, s32 *signr)
+{
+	struct task_struct *leader = ct->task, *t;
+	struct signal_struct *sig;
+	unsigned long irqflags;
+	int ret = 0;
+
+	*flags = 0;
+	*signr = 0;
+	if (!lock_task_sighand(leader, &irqflags))
+		return -ESRCH;
+	sig = leader->signal;
+	if (sig->flags & SIGNAL_CLD_MASK || sig->group_stop_count) {
+		ret = -EAGAIN;
+	} else if (sig->flags & SIGNAL_STOP_STOPPED) {
+		*flags = CKPT_TREE_STOPPED;
+		*signr = sig->group_exit_code;
+		if (!*signr)
+			*flags |= CKPT_TREE_STOP_WAITED;
+		for_each_thread(leader, t) {
+			if (!*signr && t->jobctl & JOBCTL_STOPPED)
+				*signr = t->jobctl & JOBCTL_STOP_SIGMASK;
+		}
+	} else if (sig->flags & SIGNAL_STOP_CONTINUED) {
+		*flags = CKPT_TREE_CONTINUED;
+	}
+	unlock_task_sighand(leader, &irqflags);
+	return ret;
+}
+
+/**
+ * ckpt_collect_stop - fill in a process's job-control state
+ * @ctx:	checkpoint context, the container frozen.
+ * @ct:		the process's leader (a zombie, perhaps, leading threads).
+ *
+ * Sets the CKPT_TREE_STOP_FLAGS and stop_signal of @ct's tree entry.  A
+ * stop or continue sent from outside while the container froze is
+ * waited out for a moment.
+ *
+ * Return: 0, or a negative errno (logged).
+ */
+int ckpt_collect_stop(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+{
+	unsigned int tries;
+	u32 flags;
+	s32 signr;
+	int ret;
+
+	for (tries = 0; ; tries++) {
+		ret = ckpt_read_stop(ct, &flags, &signr);
+		if (ret != -EAGAIN || tries == 100)
+			break;
+		usleep_range(1000, 2000);
+	}
+	if (ret == -ESRCH)
+		return ckpt_err(ctx, ret, "task %d (%s) was reaped during checkpoint",
+				ct->entry.pid, ct->task->comm);
+	if (ret)
+		return ckpt_err(ctx, ret,
+				"task %d (%s) is being stopped or continued from outside",
+				ct->entry.pid, ct->task->comm);
+	if (flags & CKPT_TREE_STOPPED) {
+		/* Only ptrace(2) could have left anything else. */
+		if (!sig_kernel_stop(signr))
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"task %d (%s): stopped, but not by a stop signal (%d); not supported",
+					ct->entry.pid, ct->task->comm, signr);
+		if (ct->entry.flags & CKPT_TREE_ZOMBIE && !ckpt_leads_threads(ctx, ct))
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"task %d (%s): a zombie whose process is stopped; not supported",
+					ct->entry.pid, ct->task->comm);
+	}
+	ct->entry.flags |= flags;
+	ct->entry.stop_signal = signr;
+	return 0;
+}
+
+/**
+ * ckpt_verify_stops - fail if a process was stopped or continued since
+ *	its tree entry was filled in
+ * @ctx:	checkpoint context, the image written up to its trailer.
+ *
+ * The tree entries went out first; a SIGCONT or a stop signal from
+ * outside since then would leave the image with a parent that heard of
+ * something its child's entry does not say.
+ *
+ * Return: 0, or -EAGAIN (logged) naming the first such process.
+ */
+int ckpt_verify_stops(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+	u32 flags;
+	s32 signr;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+
+		if (ckpt_is_thread(ct))
+			continue;
+		if (ckpt_read_stop(ct, &flags, &signr) ||
+		    flags != (ct->entry.flags & CKPT_TREE_STOP_FLAGS) ||
+		    signr != ct->entry.stop_signal)
+			return ckpt_err(ctx, -EAGAIN,
+					"task %d (%s) was stopped or continued from outside during checkpoint",
+					ct->entry.pid, ct->task->comm);
+	}
+	return 0;
+}
+
+/**
+ * ckpt_restore_stop - stop a restored process again as it was stopped
+ * @ct:		the process's leader, as the image has it; every task of
+ *		the container created and linked, none released yet.
+ *
+ * The stop is put back in effect (SIGNAL_STOP_STOPPED) with the status
+ * wait(2) has yet to report, and each live thread is made to join it as
+ * a thread does that is created during a stop (task_join_group_stop()):
+ * without JOBCTL_STOP_CONSUME, so that do_signal_stop() counts no new
+ * stop and notifies nobody -- the parent has had, or has queued, its
+ * SIGCHLD already.  The threads stop on their way out of the kernel.
+ * A continue not yet waited for is only its flag.  All under siglock,
+ * so that a SIGCONT from outside finds what prepare_signal() expects.
+ */
+void ckpt_restore_stop(struct ckpt_task *ct)
+{
+	const struct ckpt_tree_entry *e = &ct->entry;
+	struct task_struct *leader = ct->task, *t;
+	struct signal_struct *sig = leader->signal;
+	unsigned long irqflags;
+
+	if (!(e->flags & (CKPT_TREE_STOPPED | CKPT_TREE_CONTINUED)))
+		return;
+	if (!lock_task_sighand(leader, &irqflags))
+		return;
+	/* Killed from outside since it was linked: it is on its way out. */
+	if (sig->flags & SIGNAL_GROUP_EXIT) {
+		unlock_task_sighand(leader, &irqflags);
+		return;
+	}
+	if (e->flags & CKPT_TREE_CONTINUED) {
+		signal_set_stop_flags(sig, SIGNAL_STOP_CONTINUED);
+	} else {
+		signal_set_stop_flags(sig, SIGNAL_STOP_STOPPED);
+		sig->group_stop_count = 0;
+		sig->group_exit_code = e->flags & CKPT_TREE_STOP_WAITED ?
+				       0 : e->stop_signal;
+		for_each_thread(leader, t) {
+			if (task_set_jobctl_pending(t, JOBCTL_STOP_PENDING |
+						    e->stop_signal))
+				signal_wake_up(t, 0);
+		}
+	}
+	unlock_task_sighand(leader, &irqflags);
 }

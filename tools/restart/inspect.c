@@ -186,8 +186,17 @@ static json_object *record_json(const struct ckpt_rec *r)
 			json_object_object_add(x, "exit_signal", jint(te[i].exit_signal));
 			json_object_object_add(x, "pidns", jint(te[i].pidns));
 			json_object_object_add(x, "child_pidns", jint(te[i].child_pidns));
-			if (te[i].flags & CKPT_TREE_STOPPED)
+			if (te[i].flags & CKPT_TREE_STOPPED) {
 				json_object_object_add(x, "stopped",
+						       json_object_new_boolean(1));
+				json_object_object_add(x, "stop_signal",
+						       jint(te[i].stop_signal));
+				json_object_object_add(x, "stop_waited",
+						       json_object_new_boolean(te[i].flags &
+									       CKPT_TREE_STOP_WAITED));
+			}
+			if (te[i].flags & CKPT_TREE_CONTINUED)
+				json_object_object_add(x, "continued",
 						       json_object_new_boolean(1));
 			if (te[i].flags & CKPT_TREE_ZOMBIE) {
 				json_object_object_add(x, "zombie_status",

@@ -192,7 +192,10 @@ struct ckpt_rec_trailer {
 #define CKPT_TREE_CLONE_SIGHAND	(1U << 2)
 #define CKPT_TREE_CLONE_FLAGS	(CKPT_TREE_CLONE_FILES | CKPT_TREE_CLONE_FS | \
 				 CKPT_TREE_CLONE_SIGHAND)
-/* Stopped by a stop signal; restart stops it again. */
+/*
+ * The process is stopped (SIGNAL_STOP_STOPPED) by @stop_signal; restart
+ * stops it again without telling its parent anything.
+ */
 #define CKPT_TREE_STOPPED	(1U << 3)
 /*
  * Exited and not yet reaped: no records of its own, only @exit_code --
@@ -200,8 +203,22 @@ struct ckpt_rec_trailer {
  * give them the process's objects.
  */
 #define CKPT_TREE_ZOMBIE	(1U << 4)
-#define CKPT_TREE_FLAGS		(CKPT_TREE_CLONE_FLAGS | CKPT_TREE_STOPPED | \
-				 CKPT_TREE_ZOMBIE)
+/*
+ * With CKPT_TREE_STOPPED: its parent's wait(2) has reported the stop
+ * already, and WUNTRACED does not report it again.
+ */
+#define CKPT_TREE_STOP_WAITED	(1U << 5)
+/*
+ * Continued by SIGCONT since its parent last waited for that: a wait
+ * with WCONTINUED reports it once (SIGNAL_STOP_CONTINUED).  Never with
+ * CKPT_TREE_STOPPED.
+ */
+#define CKPT_TREE_CONTINUED	(1U << 6)
+/* What a process's entry says of its stops, and only a process's. */
+#define CKPT_TREE_STOP_FLAGS	(CKPT_TREE_STOPPED | CKPT_TREE_STOP_WAITED | \
+				 CKPT_TREE_CONTINUED)
+#define CKPT_TREE_FLAGS		(CKPT_TREE_CLONE_FLAGS | CKPT_TREE_ZOMBIE | \
+				 CKPT_TREE_STOP_FLAGS)
 
 #define CKPT_TASK_COMM_LEN	16
 
@@ -224,6 +241,10 @@ struct ckpt_rec_trailer {
  *		(it differs from @pidns after unshare(CLONE_NEWPID)).
  * @comm:	CKPT_TREE_ZOMBIE: its name, NUL-padded, as ps(1) shows it;
  *		all zero for other tasks, whose task record has it.
+ * @stop_signal: CKPT_TREE_STOPPED: the signal that stopped the process,
+ *		SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU -- what its parent's
+ *		wait and a tracer attaching later are told; else 0.
+ * @__pad:	zero.
  *
  * The entries are in depth-first preorder from the init: a task's parent
  * comes before it, and its descendants follow it without a break.
@@ -240,6 +261,8 @@ struct ckpt_tree_entry {
 	__u32 pidns;
 	__u32 child_pidns;
 	char comm[CKPT_TASK_COMM_LEN];
+	__s32 stop_signal;
+	__u32 __pad;
 };
 
 #define CKPT_UTS_LEN		65

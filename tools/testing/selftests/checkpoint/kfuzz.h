@@ -142,6 +142,8 @@ static const struct kf_field kf_tree_f[] = {
 	KF_F(ckpt_tree_entry, child_pidns, K_NSIDX),
 	/* The first 8 bytes: kf_put() writes at most a u64. */
 	{ "comm", offsetof(struct ckpt_tree_entry, comm), 8, K_NUM },
+	KF_F(ckpt_tree_entry, stop_signal, K_SIG),
+	KF_F(ckpt_tree_entry, __pad, K_PAD),
 };
 
 static const struct kf_field kf_container_f[] = {

@@ -617,6 +617,65 @@ TEST_F_TIMEOUT(tree_image, malformed_entries, 120)
 	assert_all_refused(_metadata, &self->im);
 }
 
+/*
+ * R32: a stop is a process's, by a stop signal; its flags go together
+ * (reported or not only when stopped, never stopped and continued).
+ */
+TEST_F_TIMEOUT(tree_image, stop_state, 120)
+{
+	static const int not_stop[] = { 0, SIGCONT, SIGKILL, SIGCHLD, 64, -1 };
+	const size_t size = self->im.size;
+	struct ckpt_tree_entry *e;
+	int a = self->a, b = self->b, c = self->c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(not_stop); i++) {
+		e = tree_copy(self);
+		e[b].flags |= CKPT_TREE_STOPPED;
+		e[b].stop_signal = not_stop[i];
+		try_tree(_metadata, self, size, "B stopped by signal",
+			 not_stop[i], "bad stop state");
+	}
+	e = tree_copy(self);
+	e[b].stop_signal = SIGTSTP;
+	try_tree(_metadata, self, size, "B not stopped, stop signal",
+		 SIGTSTP, "bad stop state");
+	e = tree_copy(self);
+	e[b].flags |= CKPT_TREE_STOP_WAITED;
+	try_tree(_metadata, self, size, "B not stopped, its stop waited for, flags",
+		 e[b].flags, "bad stop state");
+	e = tree_copy(self);
+	e[b].flags |= CKPT_TREE_STOPPED | CKPT_TREE_CONTINUED;
+	e[b].stop_signal = SIGSTOP;
+	try_tree(_metadata, self, size, "B stopped and continued, flags",
+		 e[b].flags, "bad stop state");
+	e = tree_copy(self);
+	e[a].__pad = 1;
+	try_tree(_metadata, self, size, "A's tree entry padding", 1,
+		 "bad stop state");
+	/* The init's entry is checked as much. */
+	e = tree_copy(self);
+	e[0].flags |= CKPT_TREE_CONTINUED;
+	e[0].stop_signal = SIGTTOU;
+	try_tree(_metadata, self, size, "init continued, stop signal", SIGTTOU,
+		 "bad stop state");
+	/* A thread's stop is its leader's: B as A's thread. */
+	e = tree_copy(self);
+	e[b].tgid = e[a].pid;
+	e[b].flags |= CKPT_TREE_CLONE_SIGHAND | CKPT_TREE_STOPPED;
+	e[b].exit_signal = 0;
+	e[b].stop_signal = SIGSTOP;
+	try_tree(_metadata, self, size, "thread B stopped, flags", e[b].flags,
+		 "bad stop state");
+	/* A zombie with no thread left cannot be stopped. */
+	e = tree_copy(self);
+	e[c].flags = CKPT_TREE_ZOMBIE | CKPT_TREE_STOPPED;
+	e[c].stop_signal = SIGSTOP;
+	try_tree(_metadata, self, size, "zombie C stopped, flags", e[c].flags,
+		 "is stopped, with no thread left");
+	assert_all_refused(_metadata, &self->im);
+}
+
 TEST_F_TIMEOUT(tree_image, groups_and_sessions, 120)
 {
 	const size_t size = self->im.size;

@@ -14,7 +14,10 @@
  * - a zombie's name and ids, as /proc and its parent's waitid() show
  *   them, with its parent's ids and with ids of its own (a setuid
  *   program's zombie), and the CPU time it and the children it waited
- *   for used, which its parent's wait collects (R33).
+ *   for used, which its parent's wait collects (R33);
+ * - job control (R32): which signal stopped each stopped child, and what
+ *   its parent's wait(2) had yet to report -- a stop, a continue, or
+ *   nothing -- reported once after the restart, with no SIGCHLD anew.
  *
  * Refused at checkpoint: POSIX message queues, a time namespace pending
  * for children, F_SETOWN, F_SETSIG, a lease, io_uring, PR_SET_TSC,
@@ -31,6 +34,7 @@
 #include <mqueue.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -68,6 +72,7 @@ enum mode {
 	M_SUD,
 	M_ZOMBIE_CRED,
 	M_LANDLOCK,
+	M_STOPS,
 };
 
 static enum mode mode;
@@ -344,6 +349,106 @@ static int check_zombie(void)
 	return 0;
 }
 
+/*
+ * R32: three children, each leading a process group of its own (a stop
+ * signal other than SIGSTOP is discarded in an orphaned group): A
+ * stopped by SIGTSTP and waited for, B stopped by SIGTTIN and not
+ * waited for, C stopped, waited for, continued and not waited for.
+ * SIGCHLD is blocked and each one taken as it comes, so that none is
+ * left queued when the container is saved.
+ */
+static pid_t stops[3];
+
+/* The next SIGCHLD must be @pid's, for @code. */
+static int next_chld(pid_t pid, int code)
+{
+	struct timespec ts = { .tv_sec = 5 };
+	sigset_t chld;
+	siginfo_t si;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigtimedwait(&chld, &si, &ts) != SIGCHLD)
+		return -1;
+	return si.si_pid == pid && si.si_code == code ? 0 : -1;
+}
+
+static int set_up_stops(void)
+{
+	sigset_t chld;
+	int i, status;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &chld, NULL))
+		return 70;
+	for (i = 0; i < 3; i++) {
+		stops[i] = fork();
+		if (stops[i] < 0)
+			return 71;
+		if (stops[i] == 0) {
+			setpgid(0, 0);
+			for (;;)
+				pause();
+		}
+		/* Both sides: the signal below must find it in its group. */
+		setpgid(stops[i], stops[i]);
+	}
+	if (kill(stops[0], SIGTSTP) || next_chld(stops[0], CLD_STOPPED) ||
+	    waitpid(stops[0], &status, WUNTRACED) != stops[0] ||
+	    !WIFSTOPPED(status) || WSTOPSIG(status) != SIGTSTP)
+		return 72;
+	if (kill(stops[1], SIGTTIN) || next_chld(stops[1], CLD_STOPPED))
+		return 73;
+	if (kill(stops[2], SIGSTOP) || next_chld(stops[2], CLD_STOPPED) ||
+	    waitpid(stops[2], &status, WUNTRACED) != stops[2] ||
+	    kill(stops[2], SIGCONT) || next_chld(stops[2], CLD_CONTINUED))
+		return 74;
+	return 0;
+}
+
+/* What wait(2) reports of @pid now, without waiting: its pid or 0. */
+static pid_t wait_now(pid_t pid, int *status)
+{
+	return waitpid(pid, status, WUNTRACED | WCONTINUED | WNOHANG);
+}
+
+static int check_stops(void)
+{
+	int i, status, ret = 0;
+	sigset_t pending;
+
+	/* A: nothing new, its stop was reported before. */
+	if (wait_now(stops[0], &status) != 0)
+		ret = 80;
+	/* B: its stop, by SIGTTIN, once. */
+	else if (wait_now(stops[1], &status) != stops[1] ||
+		 !WIFSTOPPED(status) || WSTOPSIG(status) != SIGTTIN)
+		ret = 81;
+	else if (wait_now(stops[1], &status) != 0)
+		ret = 82;
+	/* C: its continue, once. */
+	else if (wait_now(stops[2], &status) != stops[2] ||
+		 !WIFCONTINUED(status))
+		ret = 83;
+	else if (wait_now(stops[2], &status) != 0)
+		ret = 84;
+	/* And no SIGCHLD: the restart stopped nobody anew. */
+	else if (sigpending(&pending) || sigismember(&pending, SIGCHLD))
+		ret = 85;
+	/* A is stopped still, by SIGTSTP, as a tracer attaching is told. */
+	else if (ptrace(PTRACE_SEIZE, stops[0], 0, 0) ||
+		 waitpid(stops[0], &status, 0) != stops[0] ||
+		 !WIFSTOPPED(status) ||
+		 status >> 8 != (SIGTSTP | PTRACE_EVENT_STOP << 8))
+		ret = 86;
+	for (i = 0; i < 3; i++) {
+		kill(stops[i], SIGKILL);
+		waitpid(stops[i], &status, 0);
+	}
+	return ret;
+}
+
 /* Set up what a refusal mode is about; 0 or a setup failure. */
 static int set_up_refused(void)
 {
@@ -426,6 +531,9 @@ static int container_main(void)
 	case M_ZOMBIE_CRED:
 		ret = set_up_zombie();
 		break;
+	case M_STOPS:
+		ret = set_up_stops();
+		break;
 	default:
 		ret = set_up_refused();
 		break;
@@ -440,6 +548,8 @@ static int container_main(void)
 		return check_maps();
 	if (mode == M_ZOMBIE || mode == M_ZOMBIE_CRED)
 		return check_zombie();
+	if (mode == M_STOPS)
+		return check_stops();
 	return 0;
 }
 
@@ -735,6 +845,17 @@ TEST_F_TIMEOUT(saved, zombie_of_other_ids, 60)
 	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, zombie_named));
+}
+
+/* R32: 70-74 set-up, 80-86 the checks, see check_stops(). */
+TEST_F_TIMEOUT(saved, stop_signals_and_reports, 60)
+{
+	char log[4096];
+
+	start(_metadata, &self->b, M_STOPS);
+	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, NULL));
 }
 
 FIXTURE(refused) {
