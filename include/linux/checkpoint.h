@@ -34,6 +34,8 @@ struct ckpt_ptimers;
 struct seccomp_filter;
 struct ckpt_locks;
 struct ckpt_mm_locks;
+struct ckpt_autogroup;
+struct autogroup;
 
 /**
  * struct ckpt_task - one task of the container being saved or rebuilt
@@ -80,6 +82,19 @@ struct ckpt_mm_locks;
  *		time, and what its children's user and system times may add
  *		up to once it reaps its zombies, added up over the records
  *		read so far (attr.c).
+ * @ptracer:	a leader: its process's Yama ptracer exception, as
+ *		struct ckpt_rec_task has it (checkpoint: found at
+ *		collection; restart: read from its record).
+ * @autogroup:	checkpoint, a leader: its process's autogroup, referenced,
+ *		or NULL when it is not the container's (autogroup.c).
+ * @ag_nice:	restart: the autogroup whose nice value it sets once its
+ *		credentials are its own, as its first user; else NULL.
+ * @late:	restart: it has work for the late phase, when every task
+ *		of the container exists (ckpt_restore_late()).
+ * @late_go:	restart: its turn in the late phase has come, or the
+ *		restart is over.
+ * @late_done:	restart: it has done that work, or will not.
+ * @late_err:	restart: how it went.
  * @done:	restart: it and its descendants have read their state.
  * @gone:	restart: it no longer touches @ctx.
  * @timers_armed: restart, a leader's (possibly exited): its process's
@@ -117,6 +132,13 @@ struct ckpt_task {
 	struct ckpt_rec_task *attr;
 	u64 cputime[5];
 	struct ckpt_mm_locks *mm_locks;
+	pid_t ptracer;
+	struct autogroup *autogroup;
+	struct ckpt_autogroup *ag_nice;
+	bool late;
+	struct completion late_go;
+	struct completion late_done;
+	int late_err;
 	struct completion done;
 	struct completion gone;
 	struct completion timers_armed;
@@ -168,6 +190,9 @@ struct ckpt_task {
  *		task collects coverage for it while it reads the image.
  * @locks:	checkpoint: the file locks the container holds, found
  *		while its files are collected (locks.c).
+ * @restarter_ag: restart: the restarter's autogroup, where processes go
+ *		whose autogroup was not the container's; NULL without
+ *		CONFIG_SCHED_AUTOGROUP.
  */
 struct ckpt_ctx {
 	struct file *file;
@@ -213,6 +238,7 @@ struct ckpt_ctx {
 	struct ckpt_task *reader;
 	u64 kcov_handle;
 	struct ckpt_locks *locks;
+	struct autogroup *restarter_ag;
 };
 
 __printf(3, 4)
@@ -302,6 +328,32 @@ int ckpt_arch_restore_vma(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec);
 void ckpt_arch_clean_slate(void);
 const char *ckpt_arch_task_refused(struct task_struct *t);
 const char *ckpt_arch_mm_refused(struct mm_struct *mm);
+
+/*
+ * Helpers that other subsystems keep for checkpoint and restart, where
+ * their state is private to them.
+ */
+#ifdef CONFIG_SECURITY_YAMA
+const struct task_struct *yama_ptracer_of(struct task_struct *tracee,
+					  bool *any);
+#else
+static inline const struct task_struct *
+yama_ptracer_of(struct task_struct *tracee, bool *any)
+{
+	*any = false;
+	return NULL;
+}
+#endif
+
+#ifdef CONFIG_SCHED_AUTOGROUP
+struct autogroup *sched_autogroup_get(struct task_struct *p);
+struct autogroup *sched_autogroup_hold(struct autogroup *ag);
+void sched_autogroup_put(struct autogroup *ag);
+bool sched_autogroup_nice(struct autogroup *ag, int *nice);
+struct autogroup *sched_autogroup_create(void);
+void sched_autogroup_attach(struct task_struct *p, struct autogroup *ag);
+int sched_autogroup_set_nice(struct autogroup *ag, int nice);
+#endif
 
 struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid);
 struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid);

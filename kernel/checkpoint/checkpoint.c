@@ -277,7 +277,8 @@ static int ckpt_collect(struct ckpt_ctx *ctx)
 			ret = ckpt_collect_task(ctx, &ctx->tasks[i]);
 		else
 			ret = ckpt_collect_zombie(ctx, &ctx->tasks[i]);
-	return ret ?: ckpt_objhash_verify(ctx) ?: ckpt_check_alive(ctx);
+	return ret ?: ckpt_collect_autogroups(ctx) ?: ckpt_objhash_verify(ctx) ?:
+	       ckpt_check_alive(ctx);
 }
 
 static int ckpt_write_container(struct ckpt_ctx *ctx)

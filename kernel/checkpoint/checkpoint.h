@@ -14,6 +14,7 @@ void ckpt_kill_all(struct ckpt_ctx *ctx);
 int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root);
 void ckpt_thaw(struct ckpt_ctx *ctx, bool kill);
 int ckpt_check_alive(struct ckpt_ctx *ctx);
+bool ckpt_in_container(struct task_struct *t, struct pid_namespace *ns);
 
 /* objhash.c, objtypes.c */
 int ckpt_objhash_alloc(struct ckpt_ctx *ctx);
@@ -91,6 +92,55 @@ int ckpt_collect_seccomp(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_checkpoint_seccomp(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_read_seccomp(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_restore_seccomp(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+
+/* ptracer.c */
+int ckpt_collect_ptracer(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_read_ptracer(struct ckpt_ctx *ctx, struct ckpt_task *ct, s32 ptracer);
+int ckpt_restore_ptracer(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+
+/* autogroup.c */
+#ifdef CONFIG_SCHED_AUTOGROUP
+int ckpt_collect_autogroups(struct ckpt_ctx *ctx);
+int ckpt_autogroup_ref(struct ckpt_ctx *ctx, struct ckpt_task *ct, u32 *ref);
+int ckpt_restore_autogroup(struct ckpt_ctx *ctx, struct ckpt_task *ct, u32 ref);
+int ckpt_restore_autogroup_nice(struct ckpt_task *ct);
+void ckpt_autogroup_restart_begin(struct ckpt_ctx *ctx);
+void ckpt_autogroup_restart_end(struct ckpt_ctx *ctx);
+extern const struct ckpt_obj_ops ckpt_autogroup_ops;
+#else
+/* Without autogroups every process is in the one root task group. */
+static inline int ckpt_collect_autogroups(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline int ckpt_autogroup_ref(struct ckpt_ctx *ctx,
+				     struct ckpt_task *ct, u32 *ref)
+{
+	*ref = 0;
+	return 0;
+}
+
+static inline int ckpt_restore_autogroup(struct ckpt_ctx *ctx,
+					 struct ckpt_task *ct, u32 ref)
+{
+	return ref ? ckpt_err(ctx, -EINVAL, "task %d: an autogroup, which this kernel has none of",
+			      ct->entry.pid) : 0;
+}
+
+static inline int ckpt_restore_autogroup_nice(struct ckpt_task *ct)
+{
+	return 0;
+}
+
+static inline void ckpt_autogroup_restart_begin(struct ckpt_ctx *ctx)
+{
+}
+
+static inline void ckpt_autogroup_restart_end(struct ckpt_ctx *ctx)
+{
+}
+#endif
 
 /* locks.c */
 struct files_struct;

@@ -22,7 +22,14 @@
 
 #include "checkpoint.h"
 
-static bool ckpt_in_container(struct task_struct *t, struct pid_namespace *ns)
+/**
+ * ckpt_in_container - whether a task is in a container
+ * @t:		the task, held or seen under RCU.
+ * @ns:		the container's pid namespace.
+ *
+ * Return: true if @t is in @ns or a pid namespace below it.
+ */
+bool ckpt_in_container(struct task_struct *t, struct pid_namespace *ns)
 {
 	struct pid_namespace *tns = task_active_pid_ns(t);
 

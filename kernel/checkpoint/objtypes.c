@@ -21,6 +21,9 @@ static const struct ckpt_obj_ops *const ckpt_obj_table[CKPT_OBJ_MAX] = {
 #ifdef CONFIG_SECCOMP_FILTER
 	[CKPT_OBJ_SECCOMP]	= &ckpt_seccomp_ops,
 #endif
+#ifdef CONFIG_SCHED_AUTOGROUP
+	[CKPT_OBJ_AUTOGROUP]	= &ckpt_autogroup_ops,
+#endif
 };
 
 /**

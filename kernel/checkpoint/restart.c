@@ -226,6 +226,8 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 		init_completion(&ct->done);
 		init_completion(&ct->gone);
 		init_completion(&ct->timers_armed);
+		init_completion(&ct->late_go);
+		init_completion(&ct->late_done);
 		ctx->nr_tasks = i + 1;
 		ret = ckpt_link_task(ctx, ct) ?: ckpt_check_tree_comm(ctx, ct) ?:
 		      ckpt_check_tree_stop(ctx, ct);
@@ -346,6 +348,29 @@ struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid)
 void ckpt_cpu_task_put(struct ckpt_task *ct)
 {
 	put_task_stack(ct->task);
+}
+
+/*
+ * Let the tasks that have work needing every task of the container do
+ * it, now that every task exists: one at a time, in tree order, as they
+ * read the image.  Each did its own part already; nothing it does now
+ * can block for long.
+ */
+static int ckpt_restore_late(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < ctx->nr_tasks && !ret; i++) {
+		struct ckpt_task *ct = &ctx->tasks[i];
+
+		if (!ct->late)
+			continue;
+		complete(&ct->late_go);
+		wait_for_completion_state(&ct->late_done, TASK_IDLE);
+		ret = ct->late_err;
+	}
+	return ret;
 }
 
 /*
@@ -577,6 +602,10 @@ static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 			send_sig(SIGSTOP, ct[1].task, 1);
 	}
 	WRITE_ONCE(ctx->abort, abort);
+	/* Those still waiting for their turn in the late phase go on to exit. */
+	for (i = 0; i < ctx->nr_tasks; i++)
+		if (ctx->tasks[i].late)
+			complete(&ctx->tasks[i].late_go);
 	complete_all(&ctx->release);
 	/*
 	 * Each says it is gone as soon as it is let go.  Until then it may
@@ -613,6 +642,7 @@ static void ckpt_restart_cleanup(struct ckpt_ctx *ctx)
 	}
 	ckpt_timers_free(ctx);
 	ckpt_objhash_free(ctx);
+	ckpt_autogroup_restart_end(ctx);
 	ckpt_pidns_free(ctx);
 	xa_destroy(&ctx->by_pid);
 	kvfree(ctx->tasks);
@@ -636,6 +666,8 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 
 	spin_lock_init(&ctx->lock);
 	init_completion(&ctx->release);
+	/* Processes whose autogroup was not the container's go in this one. */
+	ckpt_autogroup_restart_begin(ctx);
 	xa_init(&ctx->by_pid);
 	/* The tasks restart creates report coverage to the caller's KCOV. */
 	ctx->kcov_handle = kcov_common_handle();
@@ -670,8 +702,9 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 		wait_for_completion_state(&init->done, TASK_IDLE);
 		init->err = -EINTR;
 	}
-	ret = init->err ?: ckpt_restore_cpus(ctx) ?: ckpt_read_trailer(ctx) ?:
-	      ckpt_alloc_detached(ctx) ?: ckpt_link_groups(ctx);
+	ret = init->err ?: ckpt_restore_late(ctx) ?: ckpt_restore_cpus(ctx) ?:
+	      ckpt_read_trailer(ctx) ?: ckpt_alloc_detached(ctx) ?:
+	      ckpt_link_groups(ctx);
 	if (ret) {
 		ckpt_free_detached(ctx);
 		get_task_struct(init->task);

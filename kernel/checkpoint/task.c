@@ -265,7 +265,8 @@ int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	      ckpt_collect_sigpending(ctx, ct) ?:
 	      ckpt_collect_task_attr(ctx, ct) ?:
 	      ckpt_collect_seccomp(ctx, ct) ?:
-	      (ckpt_is_thread(ct) ? 0 : ckpt_collect_timers(ctx, ct));
+	      (ckpt_is_thread(ct) ? 0 : ckpt_collect_timers(ctx, ct) ?:
+					ckpt_collect_ptracer(ctx, ct));
 	ckpt_unpin_task_objs(ctx, ct);
 	if (ret)
 		memset(&ct->objs, 0, sizeof(ct->objs));
@@ -360,9 +361,12 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	      ckpt_task_ref(ctx, ct->objs.sighand, CKPT_OBJ_SIGHAND,
 			    &rec.sighand_ref) ?:
 	      ckpt_save_sigstate(ctx, ct, &rec) ?:
-	      ckpt_save_task_attr(ctx, ct, &rec);
+	      ckpt_save_task_attr(ctx, ct, &rec) ?:
+	      (ckpt_is_thread(ct) ? 0 :
+	       ckpt_autogroup_ref(ctx, ct, &rec.autogroup_ref));
 	if (ret)
 		return ret;
+	rec.ptracer = ct->ptracer;
 	get_task_comm(rec.comm, t);
 	ret = ckpt_write_rec(ctx, &rec, CKPT_REC_TASK, sizeof(rec)) ?:
 	      ckpt_checkpoint_sigpending(ctx, ct);
@@ -404,7 +408,7 @@ int ckpt_collect_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 }
 
 /**
- * ckpt_checkpoint_zombie - write a zombie's credentials and its record
+ * ckpt_checkpoint_zombie - write a zombie's credentials, autogroup and record
  * @ctx:	checkpoint context.
  * @ct:		the zombie, collected by ckpt_collect_zombie().
  *
@@ -417,6 +421,7 @@ int ckpt_checkpoint_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	return ckpt_task_ref(ctx, (void *)ct->objs.cred, CKPT_OBJ_CRED,
 			     &rec.cred_ref) ?:
 	       ckpt_save_zombie_cputime(ctx, ct, &rec) ?:
+	       ckpt_autogroup_ref(ctx, ct, &rec.autogroup_ref) ?:
 	       ckpt_write_rec(ctx, &rec, CKPT_REC_ZOMBIE, sizeof(rec));
 }
 
@@ -757,6 +762,10 @@ static int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	ct->no_new_privs = rec.flags & CKPT_TASK_NO_NEW_PRIVS;
 	ct->pf_acct = (rec.flags & CKPT_TASK_FORKNOEXEC ? PF_FORKNOEXEC : 0) |
 		      (rec.flags & CKPT_TASK_SUPERPRIV ? PF_SUPERPRIV : 0);
+	ret = ckpt_read_ptracer(ctx, ct, rec.ptracer) ?:
+	      ckpt_restore_autogroup(ctx, ct, rec.autogroup_ref);
+	if (ret)
+		return ret;
 	ckpt_restore_thread_ptrs(&rec);
 	ckpt_restore_sigstate(&rec);
 	*credp = cred;
@@ -789,8 +798,10 @@ static u32 ckpt_task_kinds(const struct ckpt_task *ct)
 {
 	u32 kinds = CKPT_OBJ_KIND(CKPT_OBJ_CRED);
 
+	/* A thread shares its mm and its process's autogroup. */
 	if (!ckpt_is_thread(ct))
-		kinds |= CKPT_OBJ_KIND(CKPT_OBJ_MM);
+		kinds |= CKPT_OBJ_KIND(CKPT_OBJ_MM) |
+			 CKPT_OBJ_KIND(CKPT_OBJ_AUTOGROUP);
 	if (!(ct->entry.flags & CKPT_TREE_CLONE_FILES))
 		kinds |= CKPT_OBJ_KIND(CKPT_OBJ_FILES);
 	if (!(ct->entry.flags & CKPT_TREE_CLONE_FS))
@@ -845,8 +856,9 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 
 /*
  * A zombie's part of the image: its credentials, if they are not its
- * parent's, and its record, with the CPU times its parent's wait4()
- * collects.  Nothing else of it is left to rebuild.
+ * parent's, its autogroup if it is the first to use it, and its record,
+ * with the CPU times its parent's wait4() collects.  Nothing else of it
+ * is left to rebuild.
  */
 static int ckpt_restore_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			       struct cred **credp)
@@ -860,12 +872,12 @@ static int ckpt_restore_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	ctx->reader = ct;
 	ct->cred = ct->parent->cred;
 	snprintf(site, sizeof(site), "zombie %d", ct->entry.pid);
-	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_CRED), site,
-				    refs) ?:
+	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_CRED) |
+				    CKPT_OBJ_KIND(CKPT_OBJ_AUTOGROUP), site, refs) ?:
 	      ckpt_read_rec(ctx, &rec, CKPT_REC_ZOMBIE, sizeof(rec));
 	if (ret)
 		return ret;
-	if (rec.pid != ct->entry.pid)
+	if (rec.pid != ct->entry.pid || rec.__pad)
 		return ckpt_err(ctx, -EINVAL,
 				"the record of zombie %d says pid %d",
 				ct->entry.pid, rec.pid);
@@ -876,6 +888,9 @@ static int ckpt_restore_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		return ckpt_err(ctx, -EINVAL,
 				"zombie %d: its cred (objref %u) is neither its own nor its parent's",
 				rec.pid, rec.cred_ref);
+	ret = ckpt_restore_autogroup(ctx, ct, rec.autogroup_ref);
+	if (ret)
+		return ret;
 	*credp = cred;
 	/* Late: what fails after this kills it, as any failure does. */
 	return ckpt_restore_zombie_cputime(ct, &rec);
@@ -1013,8 +1028,10 @@ int ckpt_restore_task_fn(void *arg)
 		kcov_remote_start_common(ctx->kcov_handle);
 		ret = ckpt_restore_zombie(ctx, ct, &cred);
 		kcov_remote_stop();
-		if (!ret)
+		if (!ret) {
 			ckpt_commit_creds(ct, cred);
+			ret = ckpt_restore_autogroup_nice(ct);
+		}
 		/* Exit signal 0 for now: see ckpt_link_groups(). */
 		ct->err = ret;
 		complete(&ct->done);
@@ -1038,6 +1055,7 @@ int ckpt_restore_task_fn(void *arg)
 	kcov_remote_stop();
 	if (!ret) {
 		ckpt_commit_creds(ct, cred);
+		ret = ckpt_restore_autogroup_nice(ct);
 		ckpt_restore_acct_flags(ct);
 	}
 	ct->err = ret;
@@ -1046,6 +1064,13 @@ int ckpt_restore_task_fn(void *arg)
 		/* A leader that had exited: its threads go on without it. */
 		complete(&ct->gone);
 		do_exit(code);
+	}
+	/* What needs every task of the container, as this task. */
+	if (ct->late) {
+		if (!wait_for_completion_killable(&ct->late_go) &&
+		    !READ_ONCE(ctx->abort))
+			ct->late_err = ckpt_restore_ptracer(ctx, ct);
+		complete(&ct->late_done);
 	}
 
 	if (wait_for_completion_killable(&ctx->release))

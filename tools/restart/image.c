@@ -38,6 +38,7 @@ static const char *const rec_names[CKPT_REC_MAX] = {
 	[CKPT_REC_LOCKS]	= "locks",
 	[CKPT_REC_POSIX_TIMER]	= "posix_timer",
 	[CKPT_REC_ZOMBIE]	= "zombie",
+	[CKPT_REC_AUTOGROUP]	= "autogroup",
 };
 
 /* Size of each record's fixed part; variable records may be longer. */
@@ -69,6 +70,7 @@ static const struct {
 	[CKPT_REC_LOCKS]	= { sizeof(struct ckpt_rec_locks), 1 },
 	[CKPT_REC_POSIX_TIMER]	= { sizeof(struct ckpt_rec_posix_timer), 0 },
 	[CKPT_REC_ZOMBIE]	= { sizeof(struct ckpt_rec_zombie), 0 },
+	[CKPT_REC_AUTOGROUP]	= { sizeof(struct ckpt_rec_autogroup), 0 },
 };
 
 static const char *const obj_names[CKPT_OBJ_MAX] = {
@@ -82,6 +84,7 @@ static const char *const obj_names[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_SHMEM]	= "shmem",
 	[CKPT_OBJ_FIFO]		= "fifo",
 	[CKPT_OBJ_SECCOMP]	= "seccomp",
+	[CKPT_OBJ_AUTOGROUP]	= "autogroup",
 };
 
 /* objrefs name objects in a dense range; more than this is corruption. */
@@ -200,10 +203,16 @@ static int check_record(struct walk *w, unsigned int i, size_t off,
 		       check_ref(w, i, off, t->files_ref, CKPT_OBJ_FILES, "files") ||
 		       check_ref(w, i, off, t->fs_ref, CKPT_OBJ_FS, "fs") ||
 		       check_ref(w, i, off, t->sighand_ref, CKPT_OBJ_SIGHAND, "sighand") ||
-		       check_ref(w, i, off, t->cred_ref, CKPT_OBJ_CRED, "cred") ? -1 : 0;
+		       check_ref(w, i, off, t->cred_ref, CKPT_OBJ_CRED, "cred") ||
+		       (t->autogroup_ref &&
+			check_ref(w, i, off, t->autogroup_ref, CKPT_OBJ_AUTOGROUP,
+				  "autogroup")) ? -1 : 0;
 	case CKPT_REC_ZOMBIE:
 		n = ((const struct ckpt_rec_zombie *)r)->cred_ref;
-		return check_ref(w, i, off, n, CKPT_OBJ_CRED, "zombie's cred") ? -1 : 0;
+		np = ((const struct ckpt_rec_zombie *)r)->autogroup_ref;
+		return check_ref(w, i, off, n, CKPT_OBJ_CRED, "zombie's cred") ||
+		       (np && check_ref(w, i, off, np, CKPT_OBJ_AUTOGROUP,
+					"zombie's autogroup")) ? -1 : 0;
 	case CKPT_REC_MM:
 		n = ((const struct ckpt_rec_mm *)r)->exe_cred_ref;
 		return n && check_ref(w, i, off, n, CKPT_OBJ_CRED, "executable's opener") ?

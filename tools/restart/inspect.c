@@ -230,6 +230,10 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "fs", jint(t->fs_ref));
 		json_object_object_add(o, "sighand", jint(t->sighand_ref));
 		json_object_object_add(o, "cred", jint(t->cred_ref));
+		if (t->ptracer)
+			json_object_object_add(o, "ptracer", jint(t->ptracer));
+		if (t->autogroup_ref)
+			json_object_object_add(o, "autogroup", jint(t->autogroup_ref));
 		break;
 	case CKPT_REC_CPU:
 		json_object_object_add(o, "pid", jint(c->pid));
@@ -283,6 +287,14 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "runtime_ns", juint(z->runtime));
 		json_object_object_add(o, "children_utime_ns", juint(z->children_utime));
 		json_object_object_add(o, "children_stime_ns", juint(z->children_stime));
+		if (z->autogroup_ref)
+			json_object_object_add(o, "autogroup", jint(z->autogroup_ref));
+		break;
+	}
+	case CKPT_REC_AUTOGROUP: {
+		const struct ckpt_rec_autogroup *a = (const void *)r;
+
+		json_object_object_add(o, "nice", jint(a->nice));
 		break;
 	}
 	case CKPT_REC_POSIX_TIMER: {

@@ -94,6 +94,7 @@ enum ckpt_rec_type {
 	CKPT_REC_LOCKS,		/* struct ckpt_rec_locks + struct ckpt_lock entries */
 	CKPT_REC_ZOMBIE,	/* struct ckpt_rec_zombie */
 	CKPT_REC_POSIX_TIMER,	/* struct ckpt_rec_posix_timer, per POSIX timer */
+	CKPT_REC_AUTOGROUP,	/* struct ckpt_rec_autogroup */
 	CKPT_REC_MAX
 };
 
@@ -109,6 +110,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_SHMEM,		/* shared anonymous memory and its contents */
 	CKPT_OBJ_FIFO,		/* a named pipe's contents; its files have its path */
 	CKPT_OBJ_SECCOMP,	/* a seccomp filter, on top of the one before it */
+	CKPT_OBJ_AUTOGROUP,	/* a scheduler autogroup, and its nice value */
 	CKPT_OBJ_MAX
 };
 
@@ -405,6 +407,15 @@ struct ckpt_rec_obj {
  * @children_utime: CPU time of the children the process waited for
  *		(times(2) tms_cutime), ns; 0 in a thread's record.
  * @children_stime: their system time (tms_cstime), ns.
+ * @ptracer:	prctl(PR_SET_PTRACER) of the process (Yama's exception),
+ *		in a leader's record: 0 for none, -1 for PR_SET_PTRACER_ANY,
+ *		else the pid of the task of the container it names; 0 in a
+ *		thread's record.
+ * @autogroup_ref: the CKPT_OBJ_AUTOGROUP of the process, in a leader's
+ *		record; 0 for one that is not the container's (shared with
+ *		tasks outside it, or the kernel's default one): the
+ *		restored process goes in the restarter's.  0 in a thread's
+ *		record.
  */
 struct ckpt_rec_task {
 	struct ckpt_rec rec;
@@ -458,6 +469,8 @@ struct ckpt_rec_task {
 	__aligned_u64 dead_runtime;
 	__aligned_u64 children_utime;
 	__aligned_u64 children_stime;
+	__s32 ptracer;
+	__u32 autogroup_ref;
 };
 
 /* More CPU time than any task has used: 2^62 ns is 146 years. */
@@ -1046,6 +1059,9 @@ struct ckpt_rec_locks {
  * @children_utime: the user CPU time of the children it waited for, ns,
  *		which its parent's wait4() adds too.
  * @children_stime: their system CPU time, ns.
+ * @autogroup_ref: its autogroup (/proc/PID/autogroup), as in struct
+ *		ckpt_rec_task.
+ * @__pad:	zero.
  *
  * Each time is at most CKPT_CPUTIME_MAX.
  */
@@ -1058,6 +1074,25 @@ struct ckpt_rec_zombie {
 	__aligned_u64 runtime;
 	__aligned_u64 children_utime;
 	__aligned_u64 children_stime;
+	__u32 autogroup_ref;
+	__u32 __pad;
+};
+
+/**
+ * struct ckpt_rec_autogroup - a scheduler autogroup (CONFIG_SCHED_AUTOGROUP),
+ *	the record of a CKPT_OBJ_AUTOGROUP: what setsid(2) made and the
+ *	processes forked since share
+ * @rec:	CKPT_REC_AUTOGROUP.
+ * @nice:	its nice value, -20..19, as /proc/PID/autogroup sets it.
+ * @__pad:	zero.
+ *
+ * Restart makes a new autogroup, with a new number: the number counts
+ * the autogroups made since boot, as an inode number counts inodes.
+ */
+struct ckpt_rec_autogroup {
+	struct ckpt_rec rec;
+	__s32 nice;
+	__u32 __pad;
 };
 
 #endif /* _UAPI_LINUX_CHECKPOINT_H */

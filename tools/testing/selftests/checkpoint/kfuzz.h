@@ -230,6 +230,8 @@ static const struct kf_field kf_task_f[] = {
 	KF_F(ckpt_rec_task, dead_runtime, K_NUM),
 	KF_F(ckpt_rec_task, children_utime, K_NUM),
 	KF_F(ckpt_rec_task, children_stime, K_NUM),
+	KF_F(ckpt_rec_task, ptracer, K_PID),
+	KF_F(ckpt_rec_task, autogroup_ref, K_REF),
 };
 
 static const struct kf_field kf_rlim_f[] = {
@@ -500,6 +502,13 @@ static const struct kf_field kf_zombie_f[] = {
 	KF_F(ckpt_rec_zombie, runtime, K_NUM),
 	KF_F(ckpt_rec_zombie, children_utime, K_NUM),
 	KF_F(ckpt_rec_zombie, children_stime, K_NUM),
+	KF_F(ckpt_rec_zombie, autogroup_ref, K_REF),
+	KF_F(ckpt_rec_zombie, __pad, K_PAD),
+};
+
+static const struct kf_field kf_autogroup_f[] = {
+	KF_F(ckpt_rec_autogroup, nice, K_NUM),
+	KF_F(ckpt_rec_autogroup, __pad, K_PAD),
 };
 
 static const struct kf_field kf_seccomp_filter_f[] = {
@@ -570,6 +579,7 @@ static const struct kf_rtype kf_rtypes[] = {
 	      kf_seccomp_filter_f, kf_seccomp_filter_s),
 	KF_RT(CKPT_REC_LOCKS, "LOCKS", ckpt_rec_locks, kf_locks_f, kf_locks_s),
 	KF_RT0(CKPT_REC_ZOMBIE, "ZOMBIE", ckpt_rec_zombie, kf_zombie_f),
+	KF_RT0(CKPT_REC_AUTOGROUP, "AUTOGROUP", ckpt_rec_autogroup, kf_autogroup_f),
 };
 
 /* Object kinds by name, and the record each opens with after its nested objects. */
@@ -588,6 +598,7 @@ static const struct {
 	{ "SHMEM", CKPT_OBJ_SHMEM, CKPT_REC_SHMEM },
 	{ "FIFO", CKPT_OBJ_FIFO, CKPT_REC_PIPE },
 	{ "SECCOMP", CKPT_OBJ_SECCOMP, CKPT_REC_SECCOMP_FILTER },
+	{ "AUTOGROUP", CKPT_OBJ_AUTOGROUP, CKPT_REC_AUTOGROUP },
 };
 
 /* Paths a path mutation puts in a record: odd, or naming other things. */

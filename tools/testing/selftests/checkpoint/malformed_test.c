@@ -1067,6 +1067,56 @@ static void *nth_record(struct image *im, uint32_t type, int nth)
 }
 
 /*
+ * R23, R30: a process's ptracer is nobody or a task of the image; its
+ * autogroup an autogroup object, whose nice value is one a process can
+ * have.  C leads a session: setsid(2) gave it an autogroup of its own.
+ */
+TEST_F_TIMEOUT(tree_image, ptracer_and_autogroup, 120)
+{
+	struct image *im = &self->im;
+	struct ckpt_rec_autogroup *ag;
+	struct ckpt_rec_task *t;
+
+	/* A's task record: the first after the init's. */
+	t = nth_record(im, CKPT_REC_TASK, 1);
+	ASSERT_NE(NULL, t);
+	tree_copy(self);
+	t->ptracer = UNUSED_PID;
+	try_tree(_metadata, self, im->size, "A's ptracer", t->ptracer,
+		 "bad ptracer");
+	tree_copy(self);
+	t->ptracer = -2;
+	try_tree(_metadata, self, im->size, "A's ptracer", t->ptracer,
+		 "bad ptracer");
+	tree_copy(self);
+	t->autogroup_ref = t->mm_ref;
+	try_tree(_metadata, self, im->size, "A's autogroup_ref is its mm_ref",
+		 t->mm_ref, access("/proc/self/autogroup", F_OK) ?
+		 "which this kernel has none of" : "is a mm, used as a autogroup");
+
+	ag = nth_record(im, CKPT_REC_AUTOGROUP, 0);
+	if (!ag) {
+		/* Without CONFIG_SCHED_AUTOGROUP there is none to spoil. */
+		ASSERT_NE(0, access("/proc/self/autogroup", F_OK));
+		assert_all_refused(_metadata, im);
+		return;
+	}
+	tree_copy(self);
+	ag->nice = 20;
+	try_tree(_metadata, self, im->size, "autogroup nice", ag->nice,
+		 "malformed autogroup record");
+	tree_copy(self);
+	ag->nice = -21;
+	try_tree(_metadata, self, im->size, "autogroup nice", ag->nice,
+		 "malformed autogroup record");
+	tree_copy(self);
+	ag->__pad = 1;
+	try_tree(_metadata, self, im->size, "autogroup padding", ag->__pad,
+		 "malformed autogroup record");
+	assert_all_refused(_metadata, im);
+}
+
+/*
  * Tree entry fields beyond the tree's shape, per-thread pointers in the
  * task record, and an interrupted sleep in the CPU record: each bad
  * value refused for its own reason.

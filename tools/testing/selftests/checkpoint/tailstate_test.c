@@ -17,7 +17,14 @@
  *   for used, which its parent's wait collects (R33);
  * - job control (R32): which signal stopped each stopped child, and what
  *   its parent's wait(2) had yet to report -- a stop, a continue, or
- *   nothing -- reported once after the restart, with no SIGCHLD anew.
+ *   nothing -- reported once after the restart, with no SIGCHLD anew;
+ * - Yama's ptracer exceptions (R23), one naming a task created after
+ *   the tracee and one for any tracer, tried by a tracer without
+ *   CAP_SYS_PTRACE under ptrace_scope 1;
+ * - autogroups (R30): which processes share one and its nice value, a
+ *   zombie's, and the restarter's for the init's, which is not the
+ *   container's; with autogroups on and off; a negative nice value the
+ *   process could not set is refused.
  *
  * Refused at checkpoint: POSIX message queues, a time namespace pending
  * for children, F_SETOWN, F_SETSIG, a lease, io_uring, PR_SET_TSC,
@@ -29,6 +36,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <zlib.h>
 #include <linux/io_uring.h>
 #include <linux/landlock.h>
 #include <mqueue.h>
@@ -73,6 +81,8 @@ enum mode {
 	M_ZOMBIE_CRED,
 	M_LANDLOCK,
 	M_STOPS,
+	M_PTRACER,
+	M_AUTOGROUP,
 };
 
 static enum mode mode;
@@ -449,6 +459,278 @@ static int check_stops(void)
 	return ret;
 }
 
+/*
+ * R23: children U, W and V of the init and, created last, T.  U makes T
+ * its ptracer, W any tracer, V none.  All four drop CAP_SYS_PTRACE, so
+ * that under Yama's ptrace_scope 1 (set by the test) T may attach to
+ * its siblings only through their exceptions.  T tries when the init
+ * asks, before the checkpoint and after the restart.
+ */
+#define PT_OFF		512	/* ints in the control page, from here: */
+enum { PT_TRACER, PT_READY, PT_ROUND = PT_READY + 3, PT_DONE, PT_RESULT };
+
+static pid_t pt_kids[4];	/* U, W, V, T */
+
+static volatile int *pt_ints(void)
+{
+	return (volatile int *)(ctl + PT_OFF);
+}
+
+static int drop_ptrace(void)
+{
+	static const cap_value_t ptrace_cap[] = { CAP_SYS_PTRACE };
+
+	return drop_caps(ptrace_cap, 1);
+}
+
+/* 0 if T could attach to @pid (and let it go again), else an errno. */
+static int try_attach(pid_t pid)
+{
+	int status;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0))
+		return errno;
+	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) ||
+	    waitpid(pid, &status, __WALL) != pid ||
+	    ptrace(PTRACE_DETACH, pid, 0, 0))
+		return 1000;
+	return 0;
+}
+
+static void tracer_loop(void)
+{
+	volatile int *pt = pt_ints();
+	int round = 0, i;
+
+	for (;;) {
+		while (pt[PT_ROUND] == round)
+			usleep(10000);
+		round = pt[PT_ROUND];
+		for (i = 0; i < 3; i++)
+			pt[PT_RESULT + i] = try_attach(pt_kids[i]);
+		pt[PT_DONE] = round;
+	}
+}
+
+static void tracee_loop(int i)
+{
+	volatile int *pt = pt_ints();
+	int ret = 0;
+
+	while (i == 0 && !pt[PT_TRACER])
+		usleep(10000);
+	if (i == 0)
+		ret = prctl(PR_SET_PTRACER, pt[PT_TRACER], 0, 0, 0);
+	else if (i == 1)
+		ret = prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+	pt[PT_READY + i] = ret ? errno : -1;
+	for (;;)
+		pause();
+}
+
+/* Ask T to try its siblings: U and W must let it, V not. */
+static int probe_ptracers(int round, int base)
+{
+	volatile int *pt = pt_ints();
+	int i;
+
+	pt[PT_ROUND] = round;
+	for (i = 0; i < 500 && pt[PT_DONE] != round; i++)
+		usleep(10000);
+	if (pt[PT_DONE] != round)
+		return base;
+	if (pt[PT_RESULT])
+		return base + 1;
+	if (pt[PT_RESULT + 1])
+		return base + 2;
+	if (pt[PT_RESULT + 2] != EPERM)
+		return base + 3;
+	return 0;
+}
+
+static int set_up_ptracers(void)
+{
+	volatile int *pt = pt_ints();
+	int i, j;
+
+	memset((void *)pt, 0, (PT_RESULT + 3) * sizeof(int));
+	for (i = 0; i < 4; i++) {
+		pt_kids[i] = fork();
+		if (pt_kids[i] < 0)
+			return 90;
+		if (pt_kids[i] == 0) {
+			if (drop_ptrace())
+				_exit(1);
+			if (i == 3)
+				tracer_loop();
+			tracee_loop(i);
+		}
+	}
+	pt[PT_TRACER] = pt_kids[3];
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < 500 && !pt[PT_READY + i]; j++)
+			usleep(10000);
+		if (pt[PT_READY + i] != -1)
+			return 91 + i;
+	}
+	/* The exceptions work before they are saved. */
+	return probe_ptracers(1, 94);
+}
+
+static int check_ptracers(void)
+{
+	int ret = probe_ptracers(2, 100), i;
+
+	for (i = 0; i < 4; i++) {
+		kill(pt_kids[i], SIGKILL);
+		waitpid(pt_kids[i], NULL, 0);
+	}
+	return ret;
+}
+
+/*
+ * R30: P1 makes an autogroup of nice 5 (setsid(2), /proc/self/autogroup)
+ * and forks P2 into it; P3 makes one of nice -3; Q, as uid 1000, one of
+ * nice 4; Z one of nice 7, and exits.  The init stays in the autogroup
+ * it was born in, the test's.  Each live one says what its
+ * /proc/self/autogroup shows when the init asks.
+ */
+#define AG_OFF		1024	/* ints in the control page, from here: */
+enum { AG_ROUND, AG_READY, AG_DONE = AG_READY + 4, AG_ID = AG_DONE + 4,
+       AG_NICE = AG_ID + 4 };
+#define AG_UID		1000
+
+static pid_t ag_kids[5];	/* P1, P2, P3, Q, Z */
+
+static volatile int *ag_ints(void)
+{
+	return (volatile int *)(ctl + AG_OFF);
+}
+
+/* What /proc/@pid/autogroup shows: 0, or -1 if it shows nothing. */
+static int read_autogroup(const char *pid, long *id, int *nice)
+{
+	char path[64];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%s/autogroup", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "/autogroup-%ld nice %d", id, nice);
+	fclose(f);
+	return n == 2 ? 0 : -1;
+}
+
+/* setsid(2) and a nice value, retried past the write rate limit. */
+static int own_autogroup(int nice)
+{
+	char buf[16];
+	int fd, i, n;
+
+	if (setsid() < 0)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%d", nice);
+	for (i = 0; i < 100; i++) {
+		fd = open("/proc/self/autogroup", O_WRONLY);
+		if (fd < 0)
+			return -1;
+		if (write(fd, buf, n) == n) {
+			close(fd);
+			return 0;
+		}
+		close(fd);
+		if (errno != EAGAIN)
+			return -1;
+		usleep(20000);
+	}
+	return -1;
+}
+
+static void autogroup_loop(int i)
+{
+	volatile int *ag = ag_ints();
+	int round = 0, nice;
+	long id;
+
+	for (;;) {
+		while (ag[AG_ROUND] == round)
+			usleep(10000);
+		round = ag[AG_ROUND];
+		if (read_autogroup("self", &id, &nice))
+			id = -1;
+		ag[AG_ID + i] = id;
+		ag[AG_NICE + i] = nice;
+		ag[AG_DONE + i] = round;
+	}
+}
+
+static int set_up_autogroups(void)
+{
+	static const int nice[5] = { 5, 0, -3, 4, 7 };
+	volatile int *ag = ag_ints();
+	siginfo_t si = { };
+	int i, j;
+
+	memset((void *)ag, 0, (AG_NICE + 4) * sizeof(int));
+	for (i = 0; i < 5; i++) {
+		/* P2 is P1's child, forked after P1's setsid(). */
+		if (i == 1)
+			continue;
+		ag_kids[i] = fork();
+		if (ag_kids[i] < 0)
+			return 110;
+		if (ag_kids[i])
+			continue;
+		/* Dumpable again, to own its /proc/self/autogroup. */
+		if (i == 3 && (become(AG_UID) ||
+			       prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)))
+			_exit(1);
+		if (own_autogroup(nice[i]))
+			_exit(2);
+		if (i == 4)
+			_exit(0);
+		if (i == 0 && fork() == 0)
+			autogroup_loop(1);
+		ag[AG_READY + (i == 0 ? 0 : i - 1)] = 1;
+		autogroup_loop(i);
+	}
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < 500 && !ag[AG_READY + i]; j++)
+			usleep(10000);
+		if (!ag[AG_READY + i])
+			return 111 + i;
+	}
+	/* Z is a zombie, kept as one: the init never waits for it. */
+	if (waitid(P_PID, ag_kids[4], &si, WEXITED | WNOWAIT) ||
+	    si.si_status != 0)
+		return 114;
+	return 0;
+}
+
+/* Ask P1, P2, P3 and Q what they are in; check the grouping (120-). */
+static int check_autogroups(void)
+{
+	static const int nice[4] = { 5, 5, -3, 4 };
+	volatile int *ag = ag_ints();
+	int i, j, ret = 0;
+
+	ag[AG_ROUND] = 2;
+	for (i = 0; i < 4 && !ret; i++) {
+		for (j = 0; j < 500 && ag[AG_DONE + i] != 2; j++)
+			usleep(10000);
+		if (ag[AG_DONE + i] != 2 || ag[AG_ID + i] < 0)
+			ret = 120 + i;
+		else if (ag[AG_NICE + i] != nice[i])
+			ret = 124 + i;
+	}
+	if (!ret && (ag[AG_ID] != ag[AG_ID + 1] || ag[AG_ID] == ag[AG_ID + 2] ||
+		     ag[AG_ID] == ag[AG_ID + 3] || ag[AG_ID + 2] == ag[AG_ID + 3]))
+		ret = 128;
+	return ret;
+}
+
 /* Set up what a refusal mode is about; 0 or a setup failure. */
 static int set_up_refused(void)
 {
@@ -534,6 +816,12 @@ static int container_main(void)
 	case M_STOPS:
 		ret = set_up_stops();
 		break;
+	case M_PTRACER:
+		ret = set_up_ptracers();
+		break;
+	case M_AUTOGROUP:
+		ret = set_up_autogroups();
+		break;
 	default:
 		ret = set_up_refused();
 		break;
@@ -550,6 +838,10 @@ static int container_main(void)
 		return check_zombie();
 	if (mode == M_STOPS)
 		return check_stops();
+	if (mode == M_PTRACER)
+		return check_ptracers();
+	if (mode == M_AUTOGROUP)
+		return check_autogroups();
 	return 0;
 }
 
@@ -571,6 +863,35 @@ struct box {
 	int image, log;
 	char *ctl;
 };
+
+/* Sysctls a test changed, given back by the teardown: -1 if none. */
+#define YAMA_SCOPE	"/proc/sys/kernel/yama/ptrace_scope"
+#define AG_ENABLED	"/proc/sys/kernel/sched_autogroup_enabled"
+static int old_scope = -1, old_ag_enabled = -1;
+
+static int read_int(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int write_int(const char *path, int v)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%d", v) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
 
 static void box_set_up(struct __test_metadata *_metadata, struct box *self)
 {
@@ -599,6 +920,11 @@ static void box_tear_down(struct box *self)
 
 	if (self->init > 0)
 		container_stop(self->init);
+	if (old_scope >= 0)
+		write_int(YAMA_SCOPE, old_scope);
+	if (old_ag_enabled >= 0)
+		write_int(AG_ENABLED, old_ag_enabled);
+	old_scope = old_ag_enabled = -1;
 	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
 		snprintf(path, sizeof(path), "%s-%s", ctl_path, tags[i]);
 		unlink(path);
@@ -856,6 +1182,168 @@ TEST_F_TIMEOUT(saved, stop_signals_and_reports, 60)
 	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, NULL));
+}
+
+/* R23: 90-96 set-up, 100-103 the checks, see probe_ptracers(). */
+TEST_F_TIMEOUT(saved, yama_ptracer, 60)
+{
+	char log[4096];
+	int scope = read_int(YAMA_SCOPE);
+
+	if (scope < 0)
+		SKIP(return, "no Yama in this kernel");
+	ASSERT_EQ(0, write_int(YAMA_SCOPE, 1));
+	old_scope = scope;
+	start(_metadata, &self->b, M_PTRACER);
+	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, NULL));
+}
+
+/* The first CKPT_REC_AUTOGROUP of nice @nice in @img, or NULL. */
+static struct ckpt_rec_autogroup *find_autogroup(unsigned char *img,
+						 size_t size, int nice)
+{
+	size_t off = 0;
+
+	while (off + sizeof(struct ckpt_rec) <= size) {
+		struct ckpt_rec *r = (struct ckpt_rec *)(img + off);
+
+		if (r->len < sizeof(*r) || r->len > size - off)
+			break;
+		if (r->type == CKPT_REC_AUTOGROUP &&
+		    ((struct ckpt_rec_autogroup *)r)->nice == nice)
+			return (struct ckpt_rec_autogroup *)r;
+		off += (r->len + 7) & ~7UL;
+	}
+	return NULL;
+}
+
+/*
+ * The image with Q's autogroup given nice -4, which Q (uid 1000, no
+ * CAP_SYS_NICE, RLIMIT_NICE 0) could not set: restart refuses it.
+ */
+static void refuse_negative_nice(struct __test_metadata *_metadata,
+				 struct box *b)
+{
+	struct ckpt_rec_trailer *t;
+	struct ckpt_rec_autogroup *r;
+	unsigned char *img;
+	char log[4096];
+	off_t size;
+	int fd, log_fd;
+	long ret;
+
+	size = lseek(b->image, 0, SEEK_END);
+	ASSERT_GT(size, (off_t)sizeof(*t));
+	img = malloc(size);
+	ASSERT_NE(NULL, img);
+	ASSERT_EQ(size, pread(b->image, img, size, 0));
+	r = find_autogroup(img, size, 4);
+	ASSERT_NE(NULL, r) TH_LOG("no autogroup of nice 4 in the image");
+	r->nice = -4;
+	t = (struct ckpt_rec_trailer *)(img + size - sizeof(*t));
+	t->crc = crc32(0, img, size - sizeof(*t));
+	fd = scratch_file(O_RDWR);
+	log_fd = scratch_file(O_RDWR);
+	ASSERT_GE(fd, 0);
+	ASSERT_GE(log_fd, 0);
+	ASSERT_EQ(size, pwrite(fd, img, size, 0));
+	free(img);
+	ret = rstrt(fd, log_fd, 0);
+	read_log(log_fd, log, sizeof(log));
+	close(fd);
+	close(log_fd);
+	if (ret > 0)
+		container_stop(ret);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_NE(NULL, strstr(log, "cannot set its autogroup's nice value -4"))
+		TH_LOG("log: %s", log);
+}
+
+/* From outside: the init in our autogroup, the zombie Z in its own. */
+static int outside_autogroups(struct __test_metadata *_metadata, pid_t init)
+{
+	char path[300], line[512], *close, pid[16];
+	long mine, id;
+	int nice, ppid, found = 0;
+	struct dirent *d;
+	char state;
+	DIR *dir;
+	FILE *f;
+
+	snprintf(pid, sizeof(pid), "%d", init);
+	if (read_autogroup("self", &mine, &nice) ||
+	    read_autogroup(pid, &id, &nice) || id != mine) {
+		TH_LOG("the restored init is not in the restarter's autogroup");
+		return -1;
+	}
+	dir = opendir("/proc");
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		close = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+		if (close && sscanf(close + 1, " %c %d", &state, &ppid) == 2 &&
+		    ppid == init && state == 'Z') {
+			if (read_autogroup(d->d_name, &id, &nice) || id == mine ||
+			    nice != 7)
+				TH_LOG("the zombie came back in autogroup %ld, nice %d",
+				       id, nice);
+			else
+				found = 1;
+		}
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return found ? 0 : -1;
+}
+
+/* R30: 110-114 set-up, 120-128 the checks, see check_autogroups(). */
+static void autogroups(struct __test_metadata *_metadata, struct box *b,
+		       int enabled)
+{
+	char log[4096], pid[16];
+	long mine, init;
+	int nice, old;
+
+	if (access("/proc/self/autogroup", F_OK))
+		SKIP(return, "no CONFIG_SCHED_AUTOGROUP in this kernel");
+	old = read_int(AG_ENABLED);
+	ASSERT_GE(old, 0);
+	ASSERT_EQ(0, write_int(AG_ENABLED, enabled));
+	old_ag_enabled = old;
+	/*
+	 * The init starts in the test's autogroup, shared with the test:
+	 * one of its own, not the default one, which /proc does not show.
+	 */
+	if (read_autogroup("self", &mine, &nice))
+		ASSERT_LE(0, setsid());
+	ASSERT_EQ(0, read_autogroup("self", &mine, &nice));
+	start(_metadata, b, M_AUTOGROUP);
+	snprintf(pid, sizeof(pid), "%d", b->init);
+	ASSERT_EQ(0, read_autogroup(pid, &init, &nice));
+	ASSERT_EQ(mine, init);
+	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	refuse_negative_nice(_metadata, b);
+	EXPECT_EQ(0, restore_and_wait(_metadata, b, 0, outside_autogroups));
+}
+
+TEST_F_TIMEOUT(saved, autogroups, 60)
+{
+	autogroups(_metadata, &self->b, 1);
+}
+
+/* Off, the scheduler ignores them, and the grouping is there all the same. */
+TEST_F_TIMEOUT(saved, autogroups_disabled, 60)
+{
+	autogroups(_metadata, &self->b, 0);
 }
 
 FIXTURE(refused) {
