@@ -120,10 +120,12 @@ tools: kernel
 initramfs: selftests tools
 	@build/mkinitramfs.sh $(INITRAMFS) $(BIN)
 
-# The series' objects, W=1, under Debian's amd64 config with CHECKPOINT=y
-# (build/distro-build.sh); any warning fails.  Into out/build/distro.
+# The series' objects, W=1, under Debian's amd64 config with CHECKPOINT=y,
+# then under its PREEMPT_RT config with core scheduling and clamps
+# (build/distro-build.sh); any warning fails.  Into out/build/distro{,-rt}.
 distro-build: tree
 	@build/distro-build.sh
+	@build/distro-build.sh rt
 
 # sparse over the project's own kernel files; any warning fails.
 sparse: kernel

@@ -8,13 +8,26 @@
 # series' objects are compiled, not the whole kernel: the project's own
 # directories and every upstream .c file a patch in patches/series
 # touches.  out/linux must be prepared ("make tree").
+#
+# usage: distro-build.sh [rt]
+# With "rt", Debian's PREEMPT_RT flavour instead, with core scheduling
+# and utilization clamps turned on as well: code of ours under those
+# options (the restarter's core cookie and clamps, the ITIMER_REAL wait
+# on RT) is compiled by no other kernel the project builds.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/out/linux
 kdir=$top/out/build/distro
-log=$kdir/build.log
 flavour=amd64_none_amd64
+extra_edits=
+if [ "${1:-}" = rt ]; then
+	kdir=$top/out/build/distro-rt
+	flavour=amd64_rt_amd64
+	extra_edits="--enable SCHED_CORE
+--enable UCLAMP_TASK"
+fi
+log=$kdir/build.log
 debcfg=/usr/src/linux-config-6.12/config.$flavour.xz
 jobs=${JOBS:-$(nproc)}
 start=$(date +%s)
@@ -53,7 +66,8 @@ config_edits="--enable CHECKPOINT
 --set-str SYSTEM_TRUSTED_KEYS ''
 --set-str SYSTEM_REVOCATION_KEYS ''
 --set-str MODULE_SIG_KEY certs/signing_key.pem
---disable MODULE_SIG_ALL"
+--disable MODULE_SIG_ALL
+$extra_edits"
 
 # Configure only when the Debian config, the edits or the tree changed:
 # an unchanged .config keeps every object up to date.
@@ -71,10 +85,12 @@ if ! cmp -s "$want" "$kdir/.distro.stamp" || [ ! -f "$kdir/.config" ]; then
 		"$src/scripts/config" --file "$kdir/.config" "$@"
 	done
 	kmake olddefconfig >/dev/null
-	if ! grep -qx 'CONFIG_CHECKPOINT=y' "$kdir/.config"; then
-		echo "distro-build: CONFIG_CHECKPOINT=y did not stick" >&2
-		exit 1
-	fi
+	for sym in $(echo "$config_edits" | sed -n 's/^--enable //p'); do
+		if ! grep -qx "CONFIG_$sym=y" "$kdir/.config"; then
+			echo "distro-build: CONFIG_$sym=y did not stick" >&2
+			exit 1
+		fi
+	done
 	if grep -qx 'CONFIG_DEBUG_INFO=y' "$kdir/.config"; then
 		echo "distro-build: CONFIG_DEBUG_INFO is still on" >&2
 		exit 1
