@@ -180,6 +180,7 @@ struct ckpt_task {
  * @xstate_size: bytes of XSAVE area per task in this image.
  * @nodename:	restart: the container's hostname.
  * @domainname:	restart: and domain name.
+ * @ipc:	restart: the sysctls of its ipc namespace (ipcns.c).
  * @lock:	restart: orders @killed against tasks setting their @task.
  * @killed:	restart: the caller was killed; so is every new task.
  * @release:	restart: set when restored tasks may return to user mode.
@@ -229,6 +230,7 @@ struct ckpt_ctx {
 	u32 xstate_size;
 	char nodename[CKPT_UTS_LEN];
 	char domainname[CKPT_UTS_LEN];
+	struct ckpt_ipc_sysctls ipc;
 
 	spinlock_t lock;	/* @killed, and tasks setting their ->task */
 	bool killed;

@@ -298,6 +298,7 @@ static int ckpt_write_container(struct ckpt_ctx *ctx)
 	strscpy_pad(rec.domainname, uts->name.domainname, sizeof(rec.domainname));
 	up_read(&uts_sem);
 	ckpt_pidns_fill_container(ctx, &rec);
+	ckpt_ipc_fill_container(ctx, &rec);
 
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CONTAINER, sizeof(rec),
 			       ctx->nr_tasks * sizeof(struct ckpt_tree_entry) +

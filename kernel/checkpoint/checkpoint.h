@@ -35,6 +35,13 @@ int ckpt_pidns_clone_args(struct ckpt_ctx *ctx, struct ckpt_task *child,
 int ckpt_pidns_restore_children(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 void ckpt_pidns_free(struct ckpt_ctx *ctx);
 
+/* ipcns.c */
+void ckpt_ipc_fill_container(struct ckpt_ctx *ctx,
+			     struct ckpt_rec_container *rec);
+int ckpt_ipc_read_container(struct ckpt_ctx *ctx,
+			    const struct ckpt_rec_container *rec);
+int ckpt_ipc_restore(struct ckpt_ctx *ctx);
+
 /* task.c */
 int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);

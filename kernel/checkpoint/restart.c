@@ -206,6 +206,9 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 	    !memchr(rec.domainname, 0, sizeof(rec.domainname)) ||
 	    memchr_inv(rec.__pad2, 0, sizeof(rec.__pad2)))
 		return ckpt_err(ctx, -EINVAL, "malformed task tree record");
+	ret = ckpt_ipc_read_container(ctx, &rec);
+	if (ret)
+		return ret;
 	memcpy(ctx->nodename, rec.nodename, sizeof(ctx->nodename));
 	memcpy(ctx->domainname, rec.domainname, sizeof(ctx->domainname));
 

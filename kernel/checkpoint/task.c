@@ -827,6 +827,9 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		return ret;
 	if (!ct->parent) {
 		ckpt_restore_uts(ctx);
+		ret = ckpt_ipc_restore(ctx);
+		if (ret)
+			return ret;
 		/*
 		 * Paths are found beneath the restarter's root as the init's
 		 * new mount namespace has it: from the restarter's own, the

@@ -81,6 +81,39 @@ static void add_pidns(json_object *o, const struct ckpt_rec_pidns *r)
 }
 
 /* A process's interval timers, by the names getitimer(2) gives them. */
+/* The ipc namespace's sysctls, by name, the kinds the image has only. */
+static void add_ipc_sysctls(json_object *o, const struct ckpt_ipc_sysctls *s)
+{
+	json_object *x = json_object_new_object(), *sem;
+	int i;
+
+	if (s->flags & CKPT_IPC_SYSV) {
+		json_object_object_add(x, "kernel.shmmax", juint(s->shmmax));
+		json_object_object_add(x, "kernel.shmall", juint(s->shmall));
+		json_object_object_add(x, "kernel.shmmni", jint(s->shmmni));
+		json_object_object_add(x, "kernel.shm_rmid_forced", jint(s->shm_rmid_forced));
+		json_object_object_add(x, "kernel.msgmax", jint(s->msgmax));
+		json_object_object_add(x, "kernel.msgmnb", jint(s->msgmnb));
+		json_object_object_add(x, "kernel.msgmni", jint(s->msgmni));
+		sem = json_object_new_array();
+		for (i = 0; i < 4; i++)
+			json_object_array_add(sem, jint(s->sem[i]));
+		json_object_object_add(x, "kernel.sem", sem);
+		json_object_object_add(x, "kernel.sem_next_id", jint(s->sem_next_id));
+		json_object_object_add(x, "kernel.msg_next_id", jint(s->msg_next_id));
+		json_object_object_add(x, "kernel.shm_next_id", jint(s->shm_next_id));
+	}
+	if (s->flags & CKPT_IPC_MQUEUE) {
+		json_object_object_add(x, "fs.mqueue.queues_max", jint(s->mq_queues_max));
+		json_object_object_add(x, "fs.mqueue.msg_max", jint(s->mq_msg_max));
+		json_object_object_add(x, "fs.mqueue.msgsize_max", jint(s->mq_msgsize_max));
+		json_object_object_add(x, "fs.mqueue.msg_default", jint(s->mq_msg_default));
+		json_object_object_add(x, "fs.mqueue.msgsize_default",
+				       jint(s->mq_msgsize_default));
+	}
+	json_object_object_add(o, "ipc_sysctls", x);
+}
+
 static void add_itimers(json_object *o, const struct ckpt_rec_timers *r)
 {
 	static const char *const names[CKPT_NR_ITIMERS] = {
@@ -213,6 +246,7 @@ static json_object *record_json(const struct ckpt_rec *r)
 		json_object_object_add(o, "detached_pids", a);
 		json_object_object_add(o, "ns_last_pid", jint(ct->last_pid));
 		json_object_object_add(o, "memfd_noexec", jint(ct->memfd_noexec));
+		add_ipc_sysctls(o, &ct->ipc);
 		break;
 	case CKPT_REC_PIDNS:
 		add_pidns(o, (const void *)r);

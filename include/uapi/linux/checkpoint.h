@@ -270,6 +270,54 @@ struct ckpt_tree_entry {
 #define CKPT_UTS_LEN		65
 
 /**
+ * struct ckpt_ipc_sysctls - the sysctls of the init's ipc namespace
+ * @shmmax:	kernel.shmmax.
+ * @shmall:	kernel.shmall.
+ * @flags:	CKPT_IPC_SYSV: the System V fields are set (the kernel had
+ *		System V IPC); CKPT_IPC_MQUEUE: the fs.mqueue ones.  The
+ *		fields of a kind not set are zero.
+ * @shmmni:	kernel.shmmni, 0 to IPCMNI (32768; 16M with ipcmni_extend).
+ * @shm_rmid_forced: kernel.shm_rmid_forced, 0 or 1.
+ * @msgmax:	kernel.msgmax, 0 to INT_MAX.
+ * @msgmnb:	kernel.msgmnb, 0 to INT_MAX.
+ * @msgmni:	kernel.msgmni, as @shmmni.
+ * @sem:	kernel.sem: semmsl, semmns, semopm, and semmni (as @shmmni).
+ * @sem_next_id: kernel.sem_next_id, the id the next semaphore set gets;
+ *		-1: none chosen.
+ * @msg_next_id: kernel.msg_next_id, for the next message queue.
+ * @shm_next_id: kernel.shm_next_id, for the next shared memory segment.
+ * @mq_queues_max: fs.mqueue.queues_max.
+ * @mq_msg_max:	fs.mqueue.msg_max, 1 to 65536.
+ * @mq_msgsize_max: fs.mqueue.msgsize_max, 128 to 16M.
+ * @mq_msg_default: fs.mqueue.msg_default, as @mq_msg_max.
+ * @mq_msgsize_default: fs.mqueue.msgsize_default, as @mq_msgsize_max.
+ */
+struct ckpt_ipc_sysctls {
+	__aligned_u64 shmmax;
+	__aligned_u64 shmall;
+	__u32 flags;
+	__s32 shmmni;
+	__s32 shm_rmid_forced;
+	__s32 msgmax;
+	__s32 msgmnb;
+	__s32 msgmni;
+	__s32 sem[4];
+	__s32 sem_next_id;
+	__s32 msg_next_id;
+	__s32 shm_next_id;
+	__s32 mq_queues_max;
+	__s32 mq_msg_max;
+	__s32 mq_msgsize_max;
+	__s32 mq_msg_default;
+	__s32 mq_msgsize_default;
+};
+
+/* struct ckpt_ipc_sysctls flags */
+#define CKPT_IPC_SYSV		(1U << 0)
+#define CKPT_IPC_MQUEUE		(1U << 1)
+#define CKPT_IPC_FLAGS		(CKPT_IPC_SYSV | CKPT_IPC_MQUEUE)
+
+/**
  * struct ckpt_rec_container - the task tree, before any task's state
  * @rec:	CKPT_REC_CONTAINER; @nr_tasks struct ckpt_tree_entry follow,
  *		then @nr_pids __s32 pid numbers, then padding to 8 bytes.
@@ -284,6 +332,8 @@ struct ckpt_tree_entry {
  * @last_pid:	the container's pid namespace: its ns_last_pid sysctl, the
  *		pid its next fork goes on from (-1: none allocated yet).
  * @memfd_noexec: its vm.memfd_noexec sysctl, MEMFD_NOEXEC_SCOPE_*.
+ * @ipc:	the init's ipc namespace's sysctls, which restart sets in
+ *		the container's new ipc namespace.
  */
 struct ckpt_rec_container {
 	struct ckpt_rec rec;
@@ -295,6 +345,7 @@ struct ckpt_rec_container {
 	__u8 __pad2[2];
 	__s32 last_pid;
 	__u32 memfd_noexec;
+	struct ckpt_ipc_sysctls ipc;
 };
 
 #define CKPT_MAX_TASKS		16384

@@ -129,6 +129,25 @@ void synth_container(struct synth *s, const struct ckpt_tree_entry *tasks,
 	struct ckpt_rec_container c = {
 		.nr_tasks = nr_tasks,
 		.domainname = "(none)",
+		/* A new ipc namespace's defaults. */
+		.ipc = {
+			.flags = CKPT_IPC_SYSV | CKPT_IPC_MQUEUE,
+			.shmmax = ~0ULL - (1ULL << 24),
+			.shmall = ~0ULL - (1ULL << 24),
+			.shmmni = 4096,
+			.msgmax = 8192,
+			.msgmnb = 16384,
+			.msgmni = 32000,
+			.sem = { 32000, 1024000000, 500, 32000 },
+			.sem_next_id = -1,
+			.msg_next_id = -1,
+			.shm_next_id = -1,
+			.mq_queues_max = 256,
+			.mq_msg_max = 10,
+			.mq_msgsize_max = 8192,
+			.mq_msg_default = 10,
+			.mq_msgsize_default = 8192,
+		},
 	};
 
 	snprintf(c.nodename, sizeof(c.nodename), "%s", nodename);

@@ -759,6 +759,63 @@ TEST_F_TIMEOUT(tree_image, detached_pids, 120)
 	assert_all_refused(_metadata, &self->im);
 }
 
+/*
+ * R34: the ipc sysctls, each out of the range its sysctl takes, and
+ * values of a kind the record says it has not.
+ */
+TEST_F_TIMEOUT(tree_image, ipc_sysctls, 120)
+{
+#define IPC_OFF(f) offsetof(struct ckpt_ipc_sysctls, f)
+	static const struct {
+		size_t off;
+		__s32 value;
+		const char *reason;
+	} bad[] = {
+		{ IPC_OFF(shmmni), -1, "bad kernel.shmmni -1" },
+		/* Above IPCMNI, with or without ipcmni_extend. */
+		{ IPC_OFF(shmmni), (1 << 24) + 1, "bad kernel.shmmni" },
+		{ IPC_OFF(shm_rmid_forced), 2, "bad kernel.shm_rmid_forced 2" },
+		{ IPC_OFF(msgmax), -1, "bad kernel.msgmax -1" },
+		{ IPC_OFF(msgmnb), INT_MIN, "bad kernel.msgmnb" },
+		{ IPC_OFF(msgmni), (1 << 24) + 1, "bad kernel.msgmni" },
+		{ IPC_OFF(sem[3]), -1, "bad kernel.sem semmni -1" },
+		{ IPC_OFF(sem_next_id), -2, "bad kernel.sem_next_id -2" },
+		{ IPC_OFF(msg_next_id), INT_MIN, "bad kernel.msg_next_id" },
+		{ IPC_OFF(shm_next_id), -2, "bad kernel.shm_next_id -2" },
+		{ IPC_OFF(mq_msg_max), 0, "bad fs.mqueue.msg_max 0" },
+		{ IPC_OFF(mq_msg_max), 65537, "bad fs.mqueue.msg_max 65537" },
+		{ IPC_OFF(mq_msgsize_max), 127, "bad fs.mqueue.msgsize_max 127" },
+		{ IPC_OFF(mq_msgsize_max), (1 << 24) + 1, "bad fs.mqueue.msgsize_max" },
+		{ IPC_OFF(mq_msg_default), -1, "bad fs.mqueue.msg_default -1" },
+		{ IPC_OFF(mq_msgsize_default), 1 << 30, "bad fs.mqueue.msgsize_default" },
+	};
+#undef IPC_OFF
+	struct ckpt_rec_container *rec;
+	unsigned int i;
+
+	rec = (void *)(self->im.buf + self->im.recs[self->container].off);
+	tree_copy(self);
+	ASSERT_EQ(CKPT_IPC_SYSV | CKPT_IPC_MQUEUE, rec->ipc.flags)
+		TH_LOG("the test kernel has System V IPC and POSIX message queues");
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		tree_copy(self);
+		memcpy((char *)&rec->ipc + bad[i].off, &bad[i].value, sizeof(__s32));
+		try_tree(_metadata, self, self->im.size, "ipc sysctl at", bad[i].off,
+			 bad[i].reason);
+	}
+
+	tree_copy(self);
+	rec->ipc.flags |= 1U << 2;
+	try_tree(_metadata, self, self->im.size, "ipc flags", rec->ipc.flags,
+		 "malformed ipc sysctls");
+	/* No message queue sysctls, but their values are there. */
+	tree_copy(self);
+	rec->ipc.flags = CKPT_IPC_SYSV;
+	try_tree(_metadata, self, self->im.size, "ipc flags", rec->ipc.flags,
+		 "flags 0x1, and values of a kind they leave out");
+	assert_all_refused(_metadata, &self->im);
+}
+
 TEST_F_TIMEOUT(tree_image, objref_of_another_kind, 120)
 {
 	struct image *im = &self->im;

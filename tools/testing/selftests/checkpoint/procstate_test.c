@@ -9,7 +9,11 @@
  *   thread's, times(2) and getrusage(2) for the process and for the
  *   children it waited for;
  * - the pid namespace's ns_last_pid (the next fork takes the pid after
- *   it, not the lowest free one) and vm.memfd_noexec.
+ *   it, not the lowest free one) and vm.memfd_noexec;
+ * - the sysctls of an ipc namespace of the container's own (kernel.shm*,
+ *   msg*, sem, *_next_id, fs.mqueue.*), and the next ids in use.
+ *
+ * The ipc sysctls need a restarter that could set them itself.
  *
  * Refused at checkpoint: a task in a cgroup other than the init's, a
  * controlling terminal of a session the container leads.
@@ -22,6 +26,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/msg.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/times.h>
@@ -40,6 +45,7 @@ enum mode {
 	M_PIDNS,
 	M_CGROUP,
 	M_CTTY,
+	M_IPC,
 };
 
 static enum mode mode;
@@ -255,6 +261,98 @@ static int check_pidns(void)
 	return c == last_pid + 1 ? 0 : 53;
 }
 
+/* ---- M_IPC ---- */
+
+/* Each differs from a new ipc namespace's default. */
+static const struct {
+	const char *path, *value;
+} ipc_sysctls[] = {
+	{ "/proc/sys/kernel/shmmax", "123456789" },
+	{ "/proc/sys/kernel/shmall", "987654" },
+	{ "/proc/sys/kernel/shmmni", "111" },
+	{ "/proc/sys/kernel/shm_rmid_forced", "1" },
+	{ "/proc/sys/kernel/msgmax", "4000" },
+	{ "/proc/sys/kernel/msgmnb", "5000" },
+	{ "/proc/sys/kernel/msgmni", "77" },
+	{ "/proc/sys/kernel/sem", "251\t32001\t33\t129" },
+	{ "/proc/sys/kernel/sem_next_id", "4321" },
+	{ "/proc/sys/kernel/msg_next_id", "555" },
+	{ "/proc/sys/kernel/shm_next_id", "1234" },
+	{ "/proc/sys/fs/mqueue/queues_max", "33" },
+	{ "/proc/sys/fs/mqueue/msg_max", "20" },
+	{ "/proc/sys/fs/mqueue/msgsize_max", "4096" },
+	{ "/proc/sys/fs/mqueue/msg_default", "5" },
+	{ "/proc/sys/fs/mqueue/msgsize_default", "1024" },
+};
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* @path's contents without the newline, in @buf. */
+static int read_str(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+/* An ipc namespace of its own, every sysctl of it set. */
+static int set_up_ipc(void)
+{
+	unsigned int i;
+
+	if (unshare(CLONE_NEWIPC))
+		return 80;
+	for (i = 0; i < sizeof(ipc_sysctls) / sizeof(ipc_sysctls[0]); i++)
+		if (write_str(ipc_sysctls[i].path, ipc_sysctls[i].value)) {
+			snprintf(ctl + SAYS_OFF, 4096 - SAYS_OFF, "cannot write %s: %m",
+				 ipc_sysctls[i].path);
+			return 81;
+		}
+	return 0;
+}
+
+/* Each reads back; the next message queue takes the id that was chosen. */
+static int check_ipc(void)
+{
+	char buf[64];
+	unsigned int i;
+	int id;
+
+	for (i = 0; i < sizeof(ipc_sysctls) / sizeof(ipc_sysctls[0]); i++) {
+		if (read_str(ipc_sysctls[i].path, buf, sizeof(buf)))
+			return 82;
+		if (strcmp(buf, ipc_sysctls[i].value)) {
+			snprintf(ctl + SAYS_OFF, 4096 - SAYS_OFF, "%s is \"%s\", not \"%s\"",
+				 ipc_sysctls[i].path, buf, ipc_sysctls[i].value);
+			return 83;
+		}
+	}
+	id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	if (id >= 0)
+		msgctl(id, IPC_RMID, NULL);
+	return id == 555 ? 0 : 84;
+}
+
 /* ---- refusals ---- */
 
 /* A child the test moves to a cgroup of its own. */
@@ -323,6 +421,9 @@ static int container_main(void)
 	case M_CTTY:
 		ret = set_up_ctty();
 		break;
+	case M_IPC:
+		ret = set_up_ipc();
+		break;
 	default:
 		ret = 3;
 	}
@@ -335,6 +436,8 @@ static int container_main(void)
 		return check_clocks();
 	if (mode == M_PIDNS)
 		return check_pidns();
+	if (mode == M_IPC)
+		return check_ipc();
 	return 0;
 }
 
@@ -533,6 +636,69 @@ TEST_F_TIMEOUT(saved, stricter_memfd_noexec_refused, 60)
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("log: %s", log);
 	EXPECT_NE(NULL, strstr(log, "vm.memfd_noexec 1, which cannot be set here"))
+		TH_LOG("log: %s", log);
+}
+
+/* R34: 80-84, see set_up_ipc() and check_ipc(). */
+TEST_F_TIMEOUT(saved, ipc_namespace_sysctls, 60)
+{
+	char log[4096];
+
+	start(_metadata, &self->b, M_IPC);
+	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b))
+		TH_LOG("%s", self->b.ctl + SAYS_OFF);
+}
+
+/*
+ * Restart @b's image with every capability but as effective uid 1000,
+ * who may not write the ipc sysctls of the namespace restart creates.
+ */
+static int restart_as_another_euid(struct box *b)
+{
+	cap_flag_value_t p;
+	cap_value_t v;
+	cap_t caps;
+
+	if (setresuid(-1, 1000, -1))
+		return 10;
+	/* Effective capabilities went with euid 0; permitted ones stay. */
+	caps = cap_get_proc();
+	if (!caps)
+		return 11;
+	for (v = 0; v <= CAP_LAST_CAP; v++)
+		if (!cap_get_flag(caps, v, CAP_PERMITTED, &p) && p == CAP_SET)
+			cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
+	if (cap_set_proc(caps))
+		return 12;
+	cap_free(caps);
+	lseek(b->image, 0, SEEK_SET);
+	ftruncate(b->log, 0);
+	if (rstrt(b->image, b->log, 0) >= 0)
+		return 13;
+	return errno == EPERM ? 0 : 14;
+}
+
+/* R34: only what the restarter could have set by hand. */
+TEST_F_TIMEOUT(saved, ipc_sysctls_need_the_namespace_root, 60)
+{
+	char log[4096];
+	int status;
+	pid_t pid;
+
+	start(_metadata, &self->b, M_IPC);
+	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(restart_as_another_euid(&self->b));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	read_log(self->b.log, log, sizeof(log));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("log: %s", log);
+	EXPECT_NE(NULL, strstr(log, "the container had kernel.shmmax 123456789, which the restarter may not set"))
 		TH_LOG("log: %s", log);
 }
 
