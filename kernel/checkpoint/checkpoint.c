@@ -7,6 +7,7 @@
 #include <linux/cred.h>
 #include <linux/ipc_namespace.h>
 #include <linux/checkpoint.h>
+#include <linux/mnt_namespace.h>
 #include <linux/mutex.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
@@ -217,9 +218,13 @@ static int ckpt_pin_namespaces(struct ckpt_ctx *ctx)
 /*
  * Restart recreates the container in new uts, ipc and mount namespaces
  * and leaves it in the restarter's others, with every task sharing the
- * init's: refuse anything else rather than restore it wrong.  Nothing
- * of an ipc namespace is saved, so it must hold no System V objects.
- * Pid namespaces nested in the container's are pidns.c's.
+ * init's: refuse anything else rather than restore it wrong.  Of an ipc
+ * namespace only the sysctls are saved (ipcns.c), so it must hold no
+ * System V objects or message queues.  The new mount namespace is a
+ * copy of the restarter's, and no mount is saved: the init's must be
+ * the checkpointer's, or a copy of it with nothing mounted, unmounted
+ * or remounted since.  Pid namespaces nested in the container's are
+ * pidns.c's.
  */
 static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
 {
@@ -244,6 +249,8 @@ static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
 	/* unshare(CLONE_NEWTIME) done, its children not yet created. */
 	else if (ref->time_ns_for_children != ref->time_ns)
 		why = "has a time namespace pending for its children; not supported yet";
+	else if (!mnt_ns_same_tree(ref->mnt_ns, current->nsproxy->mnt_ns))
+		why = "has mounts of its own (not a copy of the checkpointer's); not supported yet";
 	for (i = 1; i < ctx->nr_tasks && !why; i++) {
 		if (!ctx->tasks[i].nsproxy)
 			continue;

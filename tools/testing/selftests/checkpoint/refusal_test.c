@@ -47,8 +47,19 @@ FIXTURE_VARIANT_ADD(holder, ptraced_task) {
 	"hold-ptraced", EOPNOTSUPP, "the task is being ptraced" };
 FIXTURE_VARIANT_ADD(holder, vfork_in_progress) {
 	"hold-vfork", EOPNOTSUPP, "the task is in vfork()" };
+/* R35: what a container mounts is not saved. */
+FIXTURE_VARIANT_ADD(holder, own_tmpfs) {
+	"hold-mnt-tmpfs", EOPNOTSUPP, "task 1 has mounts of its own" };
+FIXTURE_VARIANT_ADD(holder, own_bind_mount) {
+	"hold-mnt-bind", EOPNOTSUPP, "task 1 has mounts of its own" };
+FIXTURE_VARIANT_ADD(holder, own_read_only_remount) {
+	"hold-mnt-remount", EOPNOTSUPP, "task 1 has mounts of its own" };
+FIXTURE_VARIANT_ADD(holder, own_unmount) {
+	"hold-mnt-umount", EOPNOTSUPP, "task 1 has mounts of its own" };
 
-FIXTURE_SETUP(holder)
+/* A container running sleeper_prog @kind, set up and paused. */
+static void start_holder(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(holder) *self, const char *kind)
 {
 	int i;
 
@@ -60,20 +71,30 @@ FIXTURE_SETUP(holder)
 	ASSERT_GE(self->image, 0);
 	ASSERT_GE(self->log, 0);
 
-	hold_kind = variant->kind;
+	hold_kind = kind;
 	self->init = container_start(exec_holder, NULL);
 	ASSERT_GT(self->init, 0);
 	for (i = 0; i < 10000 && SHARED_GET(self->shared->verdict) != 400; i++)
 		usleep(1000);
 	ASSERT_EQ(400ULL, SHARED_GET(self->shared->verdict))
-		TH_LOG("the container did not set up %s", variant->kind);
+		TH_LOG("the container did not set up %s", kind);
 }
 
-FIXTURE_TEARDOWN(holder)
+static void stop_holder(FIXTURE_DATA(holder) *self)
 {
 	if (self->init > 0)
 		container_stop(self->init);
 	unlink(shared_path);
+}
+
+FIXTURE_SETUP(holder)
+{
+	start_holder(_metadata, self, variant->kind);
+}
+
+FIXTURE_TEARDOWN(holder)
+{
+	stop_holder(self);
 }
 
 TEST_F_TIMEOUT(holder, refused_and_unharmed, 60)
@@ -96,6 +117,56 @@ TEST_F_TIMEOUT(holder, refused_and_unharmed, 60)
 	lseek(self->image, 0, SEEK_SET);
 	ASSERT_EQ(-1, rstrt(self->image, -1, 0));
 	ASSERT_EQ(EINVAL, errno);
+}
+
+/* Checkpoint the container, killing it, and restart it: it pauses again. */
+static void checkpoint_and_restart(struct __test_metadata *_metadata,
+				   FIXTURE_DATA(holder) *self)
+{
+	char log[1024];
+	long pid;
+
+	ASSERT_EQ(0, ckpt(self->init, self->image, self->log, CHECKPOINT_KILL)) {
+		read_log(self->log, log, sizeof(log));
+		TH_LOG("checkpoint: %m; log: %s", log);
+	}
+	ASSERT_EQ(self->init, waitpid(self->init, NULL, 0));
+	self->init = 0;
+
+	lseek(self->image, 0, SEEK_SET);
+	ftruncate(self->log, 0);
+	lseek(self->log, 0, SEEK_SET);
+	pid = rstrt(self->image, self->log, 0);
+	read_log(self->log, log, sizeof(log));
+	ASSERT_GT(pid, 0) TH_LOG("restart: %m; log: %s", log);
+	self->init = pid;
+	/* Back in pause(), which it only leaves when killed. */
+	usleep(100000);
+	ASSERT_EQ(0, waitpid(pid, NULL, WNOHANG));
+	ASSERT_EQ(0, kill(pid, 0));
+}
+
+/*
+ * R35: a mount namespace of its own that is a copy of ours, as unshare -m
+ * leaves it, is no refusal: restart gives the container a copy again.
+ */
+FIXTURE(mnt_copy) {
+	FIXTURE_DATA(holder) h;
+};
+
+FIXTURE_SETUP(mnt_copy)
+{
+	start_holder(_metadata, &self->h, "hold-mnt-copy");
+}
+
+FIXTURE_TEARDOWN(mnt_copy)
+{
+	stop_holder(&self->h);
+}
+
+TEST_F_TIMEOUT(mnt_copy, saved_and_restarted, 60)
+{
+	checkpoint_and_restart(_metadata, &self->h);
 }
 
 TEST_HARNESS_MAIN

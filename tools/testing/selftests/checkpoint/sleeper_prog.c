@@ -9,13 +9,17 @@
  *                                 hold-sysv-shm|
  *                                 hold-empty-pidns|hold-ptraced|hold-vfork|
  *                                 hold-fifo|
+ *                                 hold-mnt-copy|hold-mnt-tmpfs|hold-mnt-bind|
+ *                                 hold-mnt-remount|hold-mnt-umount|
  *                                 hold-tree|hold-family|hold-zombies
  * Writes counter = 1 just before blocking, then verdict = the result
  * (and for nanosleep, how many ms it slept in all).
  * For pipe-read and wait4 a child, told by cmd = 1, writes to the pipe
  * or exits.
  * The hold-* kinds first set up something checkpoint must refuse, then
- * set verdict = 400 and pause.  hold-tree instead builds a tree that
+ * set verdict = 400 and pause.  hold-mnt-* take a mount namespace of
+ * their own, a private copy as unshare -m makes; hold-mnt-copy leaves
+ * it at that (checkpoint saves it), the others then change a mount.  hold-tree instead builds a tree that
  * checkpoint saves, for malformed_test to break: the init's child A
  * leads its own process group and has two children, B in A's group and
  * C in a session of its own.  Each child adds 1 to counter once in place.
@@ -35,6 +39,7 @@
 #include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
@@ -178,6 +183,25 @@ static int hold_fifo(void)
 	       write(open(path, O_WRONLY), "fifo", 4) != 4;
 }
 
+/* hold-mnt-@how; nonzero if that failed. */
+static int hold_mounts(const char *how)
+{
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 1;
+	if (!strcmp(how, "copy"))
+		return 0;
+	if (!strcmp(how, "tmpfs"))
+		return mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
+	if (!strcmp(how, "bind"))
+		return mount("/tmp", "/tmp", NULL, MS_BIND, NULL);
+	/* Read-only here only: the superblock stays as it was. */
+	if (!strcmp(how, "remount"))
+		return mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+	if (!strcmp(how, "umount"))
+		return umount2("/proc", MNT_DETACH);
+	return 1;
+}
+
 /* Set up what checkpoint must refuse or keep; nonzero if that failed. */
 static int hold(const char *what, struct shared_page *sp)
 {
@@ -233,6 +257,8 @@ static int hold(const char *what, struct shared_page *sp)
 		}
 		return -1;
 	}
+	if (!strncmp(what, "hold-mnt-", 9))
+		return hold_mounts(what + 9);
 	if (!strcmp(what, "hold-tree"))
 		return hold_tree(sp);
 	if (!strcmp(what, "hold-family"))
