@@ -81,6 +81,7 @@ if ! cmp -s "$want" "$kdir/.distro.stamp" || [ ! -f "$kdir/.config" ]; then
 	echo "distro-build: configuring from $flavour"
 	xz -dc "$debcfg" >"$kdir/.config"
 	echo "$config_edits" | while read -r op sym val; do
+		[ -n "$op" ] || continue	# no extra edits: an empty line
 		eval "set -- $op $sym $val"
 		"$src/scripts/config" --file "$kdir/.config" "$@"
 	done
