@@ -131,6 +131,7 @@ distro-build: tree
 sparse: kernel
 	@$(KMAKE) O=$(TEST_KDIR) C=2 kernel/checkpoint/ arch/x86/checkpoint/ \
 		>$(TEST_KDIR)/sparse.log 2>&1 || { cat $(TEST_KDIR)/sparse.log; exit 1; }
+	@build/sparse-check.sh $(TEST_KDIR)/sparse.log
 
 check: kernel kernel-nocr initramfs
 	@vm/check.sh
