@@ -585,6 +585,25 @@ static int ckpt_link_groups(struct ckpt_ctx *ctx)
  * restore --leave-stopped", until the caller sends SIGCONT; its parent
  * hears of that stop.
  */
+/*
+ * RESTART_FROZEN: SIGSTOP goes to the process's shared queue and flags
+ * one thread; another, released, could run user code before the group
+ * stop reached it.  Each enters get_signal() on its way out instead,
+ * where it takes the SIGSTOP or joins the stop a sibling began.
+ */
+static void ckpt_stop_frozen(struct task_struct *p)
+{
+	struct task_struct *t;
+	unsigned long flags;
+
+	send_sig(SIGSTOP, p, 1);
+	if (!lock_task_sighand(p, &flags))
+		return;
+	for_each_thread(p, t)
+		signal_wake_up(t, false);
+	unlock_task_sighand(p, &flags);
+}
+
 static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 {
 	unsigned int i;
@@ -600,9 +619,9 @@ static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 			continue;
 		/* An exited leader's threads take it for the process. */
 		if (!(flags & CKPT_TREE_ZOMBIE))
-			send_sig(SIGSTOP, ct->task, 1);
+			ckpt_stop_frozen(ct->task);
 		else if (ckpt_leads_threads(ctx, ct))
-			send_sig(SIGSTOP, ct[1].task, 1);
+			ckpt_stop_frozen(ct[1].task);
 	}
 	WRITE_ONCE(ctx->abort, abort);
 	/* Those still waiting for their turn in the late phase go on to exit. */
