@@ -322,6 +322,8 @@ static unsigned int sweep_restart(struct __test_metadata *_metadata,
 		lseek(self->img, 0, SEEK_SET);
 		ftruncate(self->log, 0);
 		lseek(self->log, 0, SEEK_SET);
+		/* No command from the last round for the restored tasks. */
+		R_SET(self->c.pg->cmd, 0);
 		ASSERT_EQ(0, arm(self->nth, n));
 		pid = rstrt(self->img, self->log, RESTART_FROZEN);
 		err = errno;
@@ -387,6 +389,7 @@ static int restored_tasks_pass(struct __test_metadata *_metadata,
 		snprintf(val, sizeof(val), "%d", percent);
 		ASSERT_EQ(0, set_knob(knob, val));
 		lseek(self->img, 0, SEEK_SET);
+		R_SET(self->c.pg->cmd, 0);
 		ASSERT_EQ(0, pipe(pp));
 		child = fork();
 		ASSERT_GE(child, 0);
