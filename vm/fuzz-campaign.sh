@@ -31,7 +31,7 @@ seg=$top/out/fuzz-campaign/seg-$n
 commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 
 FUZZ_CORPUS=$dir/corpus FUZZ_SEED=$(($(date +%s) + n)) FUZZ_LOGDIR=$seg \
-	FUZZ_YIELD_LOCK=${FUZZ_YIELD_LOCK-/tmp/cr-build.lock} \
+	FUZZ_YIELD_LOCK=${FUZZ_YIELD_LOCK:-} \
 	nice -n 19 "$top/vm/fuzz-kernel.sh" "$secs"
 rc=$?
 
