@@ -45,7 +45,8 @@ sort -u "$dir/corpus" "$seg/corpus.new" >"$dir/corpus.tmp" &&
 	mv "$dir/corpus.tmp" "$dir/corpus"
 echo "$(date -u +%FT%TZ) seg=$n commit=$commit rc=$rc $stats" >>"$dir/segments.log"
 
-awk '{
+awk '/ counted=no/ { next }
+{
 	for (i = 1; i <= NF; i++) {
 		split($i, kv, "=")
 		if (kv[1] == "restarts") r += kv[2]
