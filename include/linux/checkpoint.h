@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * In-kernel checkpoint/restart: the interface between the core in
- * kernel/checkpoint/ and the code that saves and restores each kind of
- * object, including the architecture part in arch/x86/checkpoint/.
+ * In-kernel checkpoint/restart: what code outside kernel/checkpoint/
+ * needs of it -- the hooks the architecture part in arch/x86/checkpoint/
+ * implements, and the helpers other subsystems keep for it.  What only
+ * kernel/checkpoint/ uses is in its own internal.h.  The context, the
+ * task entry and the record stream are here while the architecture's
+ * CPU record still uses them.
  */
 #ifndef _LINUX_CHECKPOINT_H
 #define _LINUX_CHECKPOINT_H
@@ -247,77 +250,14 @@ __printf(3, 4)
 int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
 
 /* The record stream, kernel/checkpoint/image.c */
-int ckpt_write_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len);
 int ckpt_write_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 		     u32 extra);
 int ckpt_write_data(struct ckpt_ctx *ctx, const void *buf, u32 len);
-int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages, unsigned int nr);
-int ckpt_write_page_run(struct ckpt_ctx *ctx, u64 addr, struct page **run,
-			unsigned int nr);
 int ckpt_write_end(struct ckpt_ctx *ctx);
-int ckpt_read_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len);
 int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 		    u32 max_extra);
 int ckpt_read_data(struct ckpt_ctx *ctx, void *buf, u32 len);
 int ckpt_read_end(struct ckpt_ctx *ctx);
-int ckpt_read_page_runs(struct ckpt_ctx *ctx, u64 start, u64 end,
-			int (*put)(struct ckpt_ctx *ctx, void *arg, u64 addr,
-				   void *page),
-			void *arg);
-int ckpt_peek_type(struct ckpt_ctx *ctx);
-char *ckpt_read_path(struct ckpt_ctx *ctx, u32 len);
-
-int ckpt_write_header(struct ckpt_ctx *ctx);
-int ckpt_read_header(struct ckpt_ctx *ctx);
-int ckpt_write_trailer(struct ckpt_ctx *ctx);
-int ckpt_read_trailer(struct ckpt_ctx *ctx);
-
-/**
- * struct ckpt_obj_ops - how one kind of shared object is saved and rebuilt
- * @name:	for log lines.
- * @grab:	take a reference, held while the object is in the objhash.
- * @drop:	release that reference, or on restart the one @restore
- *		returned.
- * @collect:	checkpoint, before anything is written: refuse the object
- *		(logged) if it cannot be saved, and collect the objects it
- *		stands on with ckpt_obj_collect() and the references it holds
- *		with ckpt_obj_note().  NULL for a kind with nothing to check.
- * @checkpoint:	write the object's records (after the core's CKPT_REC_OBJ).
- *		Every refusal was @collect's; this only fails on I/O.
- * @restore:	read them back and return a new object holding one
- *		reference, or an ERR_PTR.  Runs in the context of the
- *		restored task that first uses the object.
- * @users:	the object's reference count, compared at the end of a
- *		checkpoint with the references found in the container;
- *		NULL for value-like objects that may be shared freely.
- */
-struct ckpt_obj_ops {
-	const char *name;
-	void (*grab)(void *ptr);
-	void (*drop)(struct ckpt_ctx *ctx, void *ptr);
-	unsigned long (*users)(void *ptr);
-	int (*collect)(struct ckpt_ctx *ctx, void *ptr);
-	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr);
-	void *(*restore)(struct ckpt_ctx *ctx);
-};
-
-/* Shared objects, kernel/checkpoint/objhash.c */
-int ckpt_obj_collect(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
-int ckpt_obj_collect_borrowed(struct ckpt_ctx *ctx, void *ptr,
-			      enum ckpt_obj_type type);
-int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
-			enum ckpt_obj_type type);
-int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr);
-int ckpt_obj_require(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type,
-		     char *why);
-bool ckpt_obj_known(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
-u32 ckpt_obj_written(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
-/* A set of object kinds, as ckpt_obj_restore_here() takes it. */
-#define CKPT_OBJ_KIND(type)	(1U << (type))
-int ckpt_obj_restore_here(struct ckpt_ctx *ctx, u32 kinds, const char *site,
-			  u32 *refs);
-void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
-		     enum ckpt_obj_type type);
 
 /* Architecture hooks, arch/x86/checkpoint/ */
 void ckpt_arch_fill_header(struct ckpt_rec_header *h);
@@ -357,7 +297,6 @@ void sched_autogroup_attach(struct task_struct *p, struct autogroup *ag);
 int sched_autogroup_set_nice(struct autogroup *ag, int nice);
 #endif
 
-struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid);
 struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid);
 void ckpt_cpu_task_put(struct ckpt_task *ct);
 

@@ -30,7 +30,7 @@
 #include <linux/slab.h>
 #include <uapi/linux/sched/types.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /* The flags of struct ckpt_rec_task this file owns. */
 #define CKPT_TASK_ATTR_FLAGS	(CKPT_TASK_SUBREAPER | CKPT_TASK_HAS_SUBREAPER | \

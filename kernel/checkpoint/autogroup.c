@@ -23,7 +23,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /**
  * struct ckpt_autogroup - a rebuilt autogroup, as the objhash holds it

@@ -17,7 +17,7 @@
 #include <linux/sched/task.h>
 #include <linux/utsname.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /*
  * The unit of checkpoint is a whole container: the init of a pid

@@ -23,7 +23,7 @@
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 static int ckpt_cred_collect(struct ckpt_ctx *ctx, void *ptr)
 {

@@ -19,7 +19,7 @@
 #include <linux/namei.h>
 #include <linux/slab.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /* f_flags that mean the same after reopening. */
 #define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC |	\

@@ -20,7 +20,7 @@
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /**
  * ckpt_in_container - whether a task is in a container

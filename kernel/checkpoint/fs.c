@@ -8,7 +8,7 @@
 #include <linux/namei.h>
 #include <linux/slab.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /*
  * The root and working directory of @fs, referenced in @root and @pwd,

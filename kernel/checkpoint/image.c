@@ -7,7 +7,7 @@
  * comes from an image is checked before it is used; a short or malformed
  * stream is -EINVAL with a log line giving the byte offset.
  */
-#include <linux/checkpoint.h>
+#include "internal.h"
 #include <linux/crc32.h>
 #include <linux/bvec.h>
 #include <linux/fs.h>

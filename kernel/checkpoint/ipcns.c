@@ -26,7 +26,7 @@
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 /*
  * ipc_mni, the bound of the three *mni sysctls (IPCMNI, or IPCMNI_EXTEND
  * with ipcmni_extend on the command line), and IPC_SEM_IDS and its kin

@@ -29,7 +29,7 @@
 #include <linux/security.h>
 #include <linux/slab.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /* One lock of the container's, as collection found it. */
 struct ckpt_lock_ent {

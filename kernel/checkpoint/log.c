@@ -5,7 +5,7 @@
  * or which resource stopped a checkpoint, so every refusal goes through
  * here.
  */
-#include <linux/checkpoint.h>
+#include "internal.h"
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include <linux/string_helpers.h>

@@ -27,7 +27,7 @@
 
 #include <asm/tlb.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /*
  * What madvise(2) leaves in vm_flags, and the advice that sets each

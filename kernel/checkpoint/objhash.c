@@ -14,7 +14,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 #define CKPT_OBJ_MAX_DEPTH	4
 

@@ -6,7 +6,7 @@
  */
 #include <linux/checkpoint.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 static const struct ckpt_obj_ops *const ckpt_obj_table[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_MM]		= &ckpt_mm_ops,

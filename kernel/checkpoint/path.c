@@ -32,7 +32,7 @@
 #include <linux/path.h>
 #include <linux/slab.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 static const unsigned long ckpt_kernel_fs[] = {
 	PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,

@@ -29,7 +29,7 @@
 #include <linux/slab.h>
 #include <linux/threads.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /**
  * struct ckpt_pidns - one pid namespace of the container

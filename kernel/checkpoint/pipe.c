@@ -32,7 +32,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /* Upper bound on a pipe's capacity in an image, before pipe_fcntl()'s. */
 #define CKPT_PIPE_MAX_SIZE	SZ_1G

@@ -19,7 +19,7 @@
 #include <linux/sched.h>
 #include <linux/security.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /**
  * ckpt_collect_ptracer - find a process's ptracer exception

@@ -24,7 +24,7 @@
 #include <linux/wait.h>
 #include <uapi/linux/wait.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /* A zombie's name, a string; nothing where the task record has it. */
 static int ckpt_check_tree_comm(struct ckpt_ctx *ctx, struct ckpt_task *ct)

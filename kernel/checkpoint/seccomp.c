@@ -25,7 +25,7 @@
 #include <linux/seccomp.h>
 #include <linux/slab.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 #ifdef CONFIG_SECCOMP_FILTER
 

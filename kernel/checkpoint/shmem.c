@@ -14,7 +14,7 @@
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /* The page at @index if the memory has one there, with a reference. */
 static struct page *ckpt_shmem_page(struct inode *inode, pgoff_t index)

@@ -20,7 +20,7 @@
 #include <linux/signal.h>
 #include <linux/slab.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 static int ckpt_sighand_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 {

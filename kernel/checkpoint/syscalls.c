@@ -13,7 +13,7 @@
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /*
  * Extensible-struct convention of clone3() and openat2(): a caller built

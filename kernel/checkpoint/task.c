@@ -31,7 +31,7 @@
 #include <uapi/linux/keyctl.h>
 #include <uapi/linux/sched/types.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 #ifdef CONFIG_SECURITY_LANDLOCK
 /* Whether a task is confined: Landlock has no interface for it outside. */
 #include "../../security/landlock/cred.h"

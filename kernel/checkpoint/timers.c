@@ -57,7 +57,7 @@
 #include <linux/sort.h>
 #include <linux/time.h>
 
-#include "checkpoint.h"
+#include "internal.h"
 
 /**
  * struct ckpt_ptimer - one POSIX timer of a process being saved or rebuilt

@@ -1,9 +1,81 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Private to kernel/checkpoint/. */
-#ifndef _KERNEL_CHECKPOINT_H
-#define _KERNEL_CHECKPOINT_H
+/*
+ * Private to kernel/checkpoint/: what its files share with one another and
+ * nothing outside that directory may include.  <linux/checkpoint.h> holds
+ * only what the architecture and other subsystems need.
+ */
+#ifndef _KERNEL_CHECKPOINT_INTERNAL_H
+#define _KERNEL_CHECKPOINT_INTERNAL_H
 
 #include <linux/checkpoint.h>
+
+/* The record stream, image.c: the parts the architecture does not use */
+int ckpt_write_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len);
+int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages, unsigned int nr);
+int ckpt_write_page_run(struct ckpt_ctx *ctx, u64 addr, struct page **run,
+			unsigned int nr);
+int ckpt_read_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len);
+int ckpt_read_page_runs(struct ckpt_ctx *ctx, u64 start, u64 end,
+			int (*put)(struct ckpt_ctx *ctx, void *arg, u64 addr,
+				   void *page),
+			void *arg);
+int ckpt_peek_type(struct ckpt_ctx *ctx);
+char *ckpt_read_path(struct ckpt_ctx *ctx, u32 len);
+
+int ckpt_write_header(struct ckpt_ctx *ctx);
+int ckpt_read_header(struct ckpt_ctx *ctx);
+int ckpt_write_trailer(struct ckpt_ctx *ctx);
+int ckpt_read_trailer(struct ckpt_ctx *ctx);
+
+/**
+ * struct ckpt_obj_ops - how one kind of shared object is saved and rebuilt
+ * @name:	for log lines.
+ * @grab:	take a reference, held while the object is in the objhash.
+ * @drop:	release that reference, or on restart the one @restore
+ *		returned.
+ * @collect:	checkpoint, before anything is written: refuse the object
+ *		(logged) if it cannot be saved, and collect the objects it
+ *		stands on with ckpt_obj_collect() and the references it holds
+ *		with ckpt_obj_note().  NULL for a kind with nothing to check.
+ * @checkpoint:	write the object's records (after the core's CKPT_REC_OBJ).
+ *		Every refusal was @collect's; this only fails on I/O.
+ * @restore:	read them back and return a new object holding one
+ *		reference, or an ERR_PTR.  Runs in the context of the
+ *		restored task that first uses the object.
+ * @users:	the object's reference count, compared at the end of a
+ *		checkpoint with the references found in the container;
+ *		NULL for value-like objects that may be shared freely.
+ */
+struct ckpt_obj_ops {
+	const char *name;
+	void (*grab)(void *ptr);
+	void (*drop)(struct ckpt_ctx *ctx, void *ptr);
+	unsigned long (*users)(void *ptr);
+	int (*collect)(struct ckpt_ctx *ctx, void *ptr);
+	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr);
+	void *(*restore)(struct ckpt_ctx *ctx);
+};
+
+/* Shared objects, kernel/checkpoint/objhash.c */
+int ckpt_obj_collect(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
+int ckpt_obj_collect_borrowed(struct ckpt_ctx *ctx, void *ptr,
+			      enum ckpt_obj_type type);
+int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr,
+			enum ckpt_obj_type type);
+int ckpt_obj_note(struct ckpt_ctx *ctx, void *ptr);
+int ckpt_obj_require(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type,
+		     char *why);
+bool ckpt_obj_known(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
+u32 ckpt_obj_written(struct ckpt_ctx *ctx, void *ptr, enum ckpt_obj_type type);
+/* A set of object kinds, as ckpt_obj_restore_here() takes it. */
+#define CKPT_OBJ_KIND(type)	(1U << (type))
+int ckpt_obj_restore_here(struct ckpt_ctx *ctx, u32 kinds, const char *site,
+			  u32 *refs);
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
+		     enum ckpt_obj_type type);
+
+/* task.c */
+struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid);
 
 /* The two drivers behind the syscalls. */
 int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid);
@@ -290,4 +362,4 @@ extern const struct ckpt_obj_ops ckpt_shmem_ops;
 extern const struct ckpt_obj_ops ckpt_fifo_ops;
 extern const struct ckpt_obj_ops ckpt_seccomp_ops;
 
-#endif /* _KERNEL_CHECKPOINT_H */
+#endif /* _KERNEL_CHECKPOINT_INTERNAL_H */
