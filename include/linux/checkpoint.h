@@ -259,14 +259,26 @@ int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 int ckpt_read_data(struct ckpt_ctx *ctx, void *buf, u32 len);
 int ckpt_read_end(struct ckpt_ctx *ctx);
 
-/* Architecture hooks, arch/x86/checkpoint/ */
+/*
+ * Architecture hooks, arch/x86/checkpoint/.  They are handed what they
+ * work on and return an errno; the core logs.
+ */
 void ckpt_arch_fill_header(struct ckpt_rec_header *h);
-int ckpt_arch_check_header(struct ckpt_ctx *ctx,
-			   const struct ckpt_rec_header *h);
-int ckpt_arch_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct);
-int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx);
+int ckpt_arch_save_regs(struct task_struct *t, struct mm_struct *mm,
+			struct ckpt_rec_cpu *rec, void *xstate, u32 xsize);
+int ckpt_arch_restore_regs(struct task_struct *t,
+			   const struct ckpt_rec_cpu *rec, const void *xstate,
+			   u32 xsize, const char **refused);
 u32 ckpt_arch_vma_kind(struct vm_area_struct *vma);
-int ckpt_arch_restore_vma(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec);
+/* Which check of ckpt_arch_restore_vma() failed, for the core's log. */
+enum ckpt_arch_vma_fail {
+	CKPT_ARCH_VMA_SIZE,	/* the vvar record's size is not this vvar's */
+	CKPT_ARCH_VMA_MAP,	/* the vdso could not be mapped there */
+	CKPT_ARCH_VMA_PLACE,	/* the vdso record is not where it landed */
+};
+
+int ckpt_arch_restore_vma(const struct ckpt_rec_vma *rec,
+			  enum ckpt_arch_vma_fail *fail);
 void ckpt_arch_clean_slate(void);
 const char *ckpt_arch_task_refused(struct task_struct *t);
 const char *ckpt_arch_mm_refused(struct mm_struct *mm);
@@ -296,8 +308,5 @@ struct autogroup *sched_autogroup_create(void);
 void sched_autogroup_attach(struct task_struct *p, struct autogroup *ag);
 int sched_autogroup_set_nice(struct autogroup *ag, int nice);
 #endif
-
-struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid);
-void ckpt_cpu_task_put(struct ckpt_task *ct);
 
 #endif /* _LINUX_CHECKPOINT_H */

@@ -339,7 +339,7 @@ static int ckpt_write_image(struct ckpt_ctx *ctx)
 			ret = ckpt_checkpoint_zombie(ctx, &ctx->tasks[i]);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!(ctx->tasks[i].entry.flags & CKPT_TREE_ZOMBIE))
-			ret = ckpt_arch_checkpoint_cpu(ctx, &ctx->tasks[i]);
+			ret = ckpt_checkpoint_cpu(ctx, &ctx->tasks[i]);
 	/* Nothing may have changed that collection decided on. */
 	return ret ?: ckpt_objhash_verify(ctx) ?: ckpt_check_alive(ctx) ?:
 	       ckpt_verify_stops(ctx) ?: ckpt_write_trailer(ctx);

@@ -475,7 +475,46 @@ int ckpt_write_header(struct ckpt_ctx *ctx)
 
 	strscpy_pad(h.release, utsname()->release, sizeof(h.release));
 	ckpt_arch_fill_header(&h);
+	ctx->xstate_size = h.xstate_size;
 	return ckpt_write_rec(ctx, &h, CKPT_REC_HEADER, sizeof(h));
+}
+
+static const char *ckpt_arch_name(u32 arch)
+{
+	switch (arch) {
+	case CKPT_ARCH_X86_64:
+		return "x86_64";
+	}
+	return "?";
+}
+
+/*
+ * A restored task resumes with the FPU state and return addresses it
+ * had: refuse an image whose architecture, XSAVE layout or vdso differs
+ * from what this machine has, as the architecture fills a header in.
+ */
+static int ckpt_check_arch_header(struct ckpt_ctx *ctx,
+				  const struct ckpt_rec_header *h)
+{
+	struct ckpt_rec_header here = {};
+
+	ckpt_arch_fill_header(&here);
+	if (h->arch != here.arch)
+		return ckpt_err(ctx, -EINVAL, "image is for architecture %u, not %s",
+				h->arch, ckpt_arch_name(here.arch));
+	if (h->xfeatures & ~here.xfeatures)
+		return ckpt_err(ctx, -EINVAL,
+				"image needs XSAVE features %#llx, this CPU has %#llx",
+				h->xfeatures, here.xfeatures);
+	if (h->xstate_size != here.xstate_size)
+		return ckpt_err(ctx, -EINVAL,
+				"image XSAVE area is %u bytes, this CPU uses %u",
+				h->xstate_size, here.xstate_size);
+	if (h->vdso_size != here.vdso_size || h->vdso_crc != here.vdso_crc)
+		return ckpt_err(ctx, -EINVAL,
+				"image was taken with a different vdso (size %u crc %08x)",
+				h->vdso_size, h->vdso_crc);
+	return 0;
 }
 
 /**
@@ -508,7 +547,7 @@ int ckpt_read_header(struct ckpt_ctx *ctx)
 	if (!memchr(h.release, 0, sizeof(h.release)) ||
 	    memchr_inv(h.__pad2, 0, sizeof(h.__pad2)))
 		return ckpt_err(ctx, -EINVAL, "malformed image header");
-	ret = ckpt_arch_check_header(ctx, &h);
+	ret = ckpt_check_arch_header(ctx, &h);
 	if (ret)
 		return ret;
 	ctx->xstate_size = h.xstate_size;

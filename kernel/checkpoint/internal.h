@@ -77,6 +77,10 @@ void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
 /* task.c */
 struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid);
 
+/* cpu.c */
+int ckpt_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+int ckpt_restore_cpu(struct ckpt_ctx *ctx);
+
 /* The two drivers behind the syscalls. */
 int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid);
 int ckpt_restart(struct ckpt_ctx *ctx);

@@ -919,6 +919,29 @@ static int ckpt_drop_write(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			      rec->start, rec->end) : 0;
 }
 
+/* The vvar/vdso pair, which the architecture maps again rather than copies. */
+static int ckpt_restore_special_vma(struct ckpt_ctx *ctx,
+				    const struct ckpt_rec_vma *rec)
+{
+	enum ckpt_arch_vma_fail fail;
+	int ret;
+
+	ret = ckpt_arch_restore_vma(rec, &fail);
+	if (!ret)
+		return 0;
+	switch (fail) {
+	case CKPT_ARCH_VMA_SIZE:
+		return ckpt_err(ctx, ret, "vvar mapping has the wrong size");
+	case CKPT_ARCH_VMA_MAP:
+		return ckpt_err(ctx, ret, "cannot map the vdso at %#llx",
+				rec->start);
+	case CKPT_ARCH_VMA_PLACE:
+		break;
+	}
+	return ckpt_err(ctx, ret, "vdso at %#llx does not follow its vvar",
+			rec->start);
+}
+
 static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			    u32 left)
 {
@@ -971,7 +994,7 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		if (rec.advice || rec.maxprot)
 			return ckpt_err(ctx, -EINVAL, "vdso mapping record with advice");
 		ret = ckpt_read_end(ctx);
-		return ret ?: ckpt_arch_restore_vma(ctx, &rec);
+		return ret ?: ckpt_restore_special_vma(ctx, &rec);
 	}
 	/* What mprotect(2) could grant covers what the mapping has. */
 	if (rec.prot & ~rec.maxprot ||

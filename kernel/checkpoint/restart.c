@@ -294,65 +294,6 @@ static pid_t ckpt_create_init(struct ckpt_ctx *ctx)
 	return kernel_clone(&args);
 }
 
-/**
- * ckpt_cpu_task_get - the task a CPU record is for, held for the writes
- * @ctx:	restart context; every task of the image has read its part.
- * @pid:	the record's pid, from the image.
- *
- * A CPU record is for a live task of the image that has none yet: a
- * zombie, or a leader that has exited, has no registers, and its kernel
- * stack, where they would go, is gone.  The stack of the task returned
- * is pinned, so that a kill from outside cannot free it under the
- * coordinator's writes; a task that is no longer waiting to be released
- * is refused.
- *
- * Return: the task's entry, to be put with ckpt_cpu_task_put(), or an
- * ERR_PTR (logged).
- */
-struct ckpt_task *ckpt_cpu_task_get(struct ckpt_ctx *ctx, pid_t pid)
-{
-	struct ckpt_task *ct = ckpt_find_task(ctx, pid);
-
-	if (!ct)
-		return ERR_PTR(ckpt_err(ctx, -EINVAL,
-					"cpu record for pid %d, which is no task of the image",
-					pid));
-	if (ct->entry.flags & CKPT_TREE_ZOMBIE)
-		return ERR_PTR(ckpt_err(ctx, -EINVAL,
-					"cpu record for pid %d, which is a zombie",
-					pid));
-	if (ct->cpu_restored)
-		return ERR_PTR(ckpt_err(ctx, -EINVAL,
-					"cpu record for pid %d given twice", pid));
-	ct->cpu_restored = true;
-	if (!try_get_task_stack(ct->task))
-		return ERR_PTR(ckpt_err(ctx, -ESRCH, "task %d has exited", pid));
-	/*
-	 * It said it was done just before going to sleep until release.
-	 * Let it get off its CPU first: its next context switch would save
-	 * its segment registers over the ones written here.
-	 */
-	while (!(READ_ONCE(ct->task->flags) & PF_EXITING) &&
-	       !fatal_signal_pending(ct->task) &&
-	       !wait_task_inactive(ct->task, TASK_KILLABLE))
-		schedule_timeout_idle(1);
-	if (READ_ONCE(ct->task->flags) & PF_EXITING ||
-	    fatal_signal_pending(ct->task)) {
-		put_task_stack(ct->task);
-		return ERR_PTR(ckpt_err(ctx, -ESRCH, "task %d was killed", pid));
-	}
-	return ct;
-}
-
-/**
- * ckpt_cpu_task_put - let go of a task ckpt_cpu_task_get() returned
- * @ct:		the task's entry.
- */
-void ckpt_cpu_task_put(struct ckpt_task *ct)
-{
-	put_task_stack(ct->task);
-}
-
 /*
  * Let the tasks that have work needing every task of the container do
  * it, now that every task exists: one at a time, in tree order, as they
@@ -387,7 +328,7 @@ static int ckpt_restore_cpus(struct ckpt_ctx *ctx)
 	int ret;
 
 	while ((ret = ckpt_peek_type(ctx)) == CKPT_REC_CPU) {
-		ret = ckpt_arch_restore_cpu(ctx);
+		ret = ckpt_restore_cpu(ctx);
 		if (ret)
 			return ret;
 	}

@@ -5,8 +5,9 @@
  * the way PTRACE_SETREGSET checks it.  And the vdso/vvar pair, which is
  * recreated rather than copied.
  *
- * On restart only the coordinator calls ckpt_arch_restore_cpu(), on a
- * task that is blocked in the kernel waiting to be released.
+ * The core (kernel/checkpoint/cpu.c) moves the CPU record through the
+ * image and logs; this file reads and writes the registers of the task
+ * it is handed and calls nothing of the core.
  */
 #include <linux/checkpoint.h>
 #include <linux/elf.h>
@@ -92,8 +93,7 @@ static void ckpt_apply_syscall_restart(struct task_struct *t,
  * A restored task inherited its creator's restart block: make sure
  * restart_syscall() finds nothing in it, or the sleep it was in.
  */
-static int ckpt_restore_restart_block(struct ckpt_ctx *ctx,
-				      struct task_struct *t,
+static int ckpt_restore_restart_block(struct task_struct *t,
 				      const struct ckpt_rec_cpu *rec)
 {
 	u64 rmtp = rec->sleep_rmtp;
@@ -109,34 +109,31 @@ static int ckpt_restore_restart_block(struct ckpt_ctx *ctx,
 	    rmtp + sizeof(struct __kernel_timespec) < rmtp ||
 	    rmtp + sizeof(struct __kernel_timespec) > TASK_SIZE_MAX ||
 	    rec->regs.ax != __NR_restart_syscall)
-		return ckpt_err(ctx, -EINVAL, "task %d: bad interrupted sleep",
-				rec->pid);
+		return -EINVAL;
 	hrtimer_nanosleep_resume(&t->restart_block, rec->sleep_clockid,
 				 rec->sleep_left_ns, u64_to_user_ptr(rmtp));
 	return 0;
 }
 
 /**
- * ckpt_arch_checkpoint_cpu - write a frozen task's registers
- * @ctx:	checkpoint context.
- * @ct:		the task, parked at its user-mode boundary.
+ * ckpt_arch_save_regs - read a frozen task's registers
+ * @t:		the task, parked at its user-mode boundary.
+ * @mm:		its address space, held by the caller.
+ * @rec:	its CPU record, whose registers and interrupted sleep this
+ *		fills in.
+ * @xstate:	where its XSAVE area goes.
+ * @xsize:	the size of @xstate, the header's xstate_size.
  *
- * Return: 0 or a negative errno.
+ * Return: 0; -ESRCH if @t was killed meanwhile; -EOPNOTSUPP if it has no
+ * register sets to read; or another negative errno.
  */
-int ckpt_arch_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct)
+int ckpt_arch_save_regs(struct task_struct *t, struct mm_struct *mm,
+			struct ckpt_rec_cpu *rec, void *xstate, u32 xsize)
 {
-	struct task_struct *t = ct->task;
-	struct mm_struct *mm = ct->objs.mm;
 	const struct user_regset *gp, *xs;
-	u32 xsize = fpu_user_cfg.max_size;
-	struct ckpt_rec_cpu rec = { .pid = ct->entry.pid };
-	void *xbuf;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(rec.regs) != sizeof(struct user_regs_struct));
-	xbuf = kzalloc(xsize, GFP_KERNEL);
-	if (!xbuf)
-		return -ENOMEM;
+	BUILD_BUG_ON(sizeof(rec->regs) != sizeof(struct user_regs_struct));
 	/*
 	 * A task killed while parked runs on into do_exit() while this
 	 * reads it.  Its user registers live on its kernel stack, which it
@@ -145,10 +142,8 @@ int ckpt_arch_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	 * hold that off.  Such a task fails the checkpoint before the
 	 * trailer (ckpt_check_alive()).
 	 */
-	if (!try_get_task_stack(t)) {
-		ret = -ESRCH;
-		goto gone;
-	}
+	if (!try_get_task_stack(t))
+		return -ESRCH;
 	ret = mmap_write_lock_killable(mm);
 	if (ret)
 		goto out_stack;
@@ -159,95 +154,57 @@ int ckpt_arch_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 	gp = ckpt_regset(t, NT_PRSTATUS);
 	xs = ckpt_regset(t, NT_X86_XSTATE);
 	if (!gp || !xs) {
-		ret = ckpt_err(ctx, -EOPNOTSUPP, "no register sets for task %d",
-			       ct->entry.pid);
+		ret = -EOPNOTSUPP;
 		goto out_unlock;
 	}
-	ret = regset_get(t, gp, sizeof(rec.regs), &rec.regs);
+	ret = regset_get(t, gp, sizeof(rec->regs), &rec->regs);
 	if (ret >= 0) {
-		ckpt_apply_syscall_restart(t, &rec);
-		ret = regset_get(t, xs, xsize, xbuf);
+		ckpt_apply_syscall_restart(t, rec);
+		ret = regset_get(t, xs, xsize, xstate);
 	}
 out_unlock:
 	mmap_write_unlock(mm);
 out_stack:
 	put_task_stack(t);
-gone:
-	if (ret == -ESRCH)
-		ret = ckpt_err(ctx, ret, "task %d was killed during checkpoint",
-			       ct->entry.pid);
-	/* No image write under the container's mmap_lock: see mm.c. */
-	if (ret >= 0)
-		ret = ckpt_write_begin(ctx, &rec, CKPT_REC_CPU, sizeof(rec), xsize);
-	if (!ret)
-		ret = ckpt_write_data(ctx, xbuf, xsize);
-	if (!ret)
-		ret = ckpt_write_end(ctx);
-	kfree(xbuf);
-	return ret;
+	return ret < 0 ? ret : 0;
 }
 
 /**
- * ckpt_arch_restore_cpu - read one CPU record and load it into its task
- * @ctx:	restart context; every task of the image is waiting.
+ * ckpt_arch_restore_regs - load a CPU record into a waiting task
+ * @t:		the task, off its CPU, its stack pinned by the caller.
+ * @rec:	its CPU record, checked for its own layout.
+ * @xstate:	its XSAVE area.
+ * @xsize:	the size of @xstate, the header's xstate_size.
+ * @refused:	set, when the record's values are refused, to what was:
+ *		for the caller's log line.
  *
- * Return: 0, or a negative errno (logged) for a record naming no task or
- * holding values the regsets refuse.
+ * Return: 0 or a negative errno; -EOPNOTSUPP, with @refused unset, if
+ * @t has no register sets to write.
  */
-int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx)
+int ckpt_arch_restore_regs(struct task_struct *t,
+			   const struct ckpt_rec_cpu *rec, const void *xstate,
+			   u32 xsize, const char **refused)
 {
 	const struct user_regset *gp, *xs;
-	struct ckpt_rec_cpu rec;
-	struct ckpt_task *ct;
-	void *xbuf;
 	int ret;
 
-	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_CPU, sizeof(rec),
-			      ctx->xstate_size);
-	if (ret < 0)
-		return ret;
-	if (ret != ctx->xstate_size || rec.__pad ||
-	    rec.flags & ~CKPT_CPU_NANOSLEEP ||
-	    (!(rec.flags & CKPT_CPU_NANOSLEEP) &&
-	     (rec.sleep_left_ns || rec.sleep_rmtp || rec.sleep_clockid)))
-		return ckpt_err(ctx, -EINVAL, "malformed cpu record at offset %llu",
-				ctx->rec_start);
-
-	xbuf = kmalloc(ctx->xstate_size, GFP_KERNEL);
-	if (!xbuf)
-		return -ENOMEM;
-	ret = ckpt_read_data(ctx, xbuf, ctx->xstate_size);
-	if (!ret)
-		ret = ckpt_read_end(ctx);
-	if (ret)
-		goto out;
-
-	/* A live task, waiting, with its stack pinned until put. */
-	ct = ckpt_cpu_task_get(ctx, rec.pid);
-	if (IS_ERR(ct)) {
-		ret = PTR_ERR(ct);
-		goto out;
-	}
-	gp = ckpt_regset(ct->task, NT_PRSTATUS);
-	xs = ckpt_regset(ct->task, NT_X86_XSTATE);
-	if (!gp || !xs) {
-		ret = -EOPNOTSUPP;
-		goto put;
-	}
-	ret = gp->set(ct->task, gp, 0, sizeof(rec.regs), &rec.regs, NULL);
+	gp = ckpt_regset(t, NT_PRSTATUS);
+	xs = ckpt_regset(t, NT_X86_XSTATE);
+	if (!gp || !xs)
+		return -EOPNOTSUPP;
+	ret = gp->set(t, gp, 0, sizeof(rec->regs), &rec->regs, NULL);
 	if (ret) {
-		ret = ckpt_err(ctx, ret, "task %d: registers refused", rec.pid);
-		goto put;
+		*refused = "registers refused";
+		return ret;
 	}
-	ret = xs->set(ct->task, xs, 0, ctx->xstate_size, xbuf, NULL);
+	ret = xs->set(t, xs, 0, xsize, xstate, NULL);
+	if (ret) {
+		*refused = "XSAVE state refused";
+		return ret;
+	}
+	ret = ckpt_restore_restart_block(t, rec);
 	if (ret)
-		ret = ckpt_err(ctx, ret, "task %d: XSAVE state refused", rec.pid);
-	else
-		ret = ckpt_restore_restart_block(ctx, ct->task, &rec);
-put:
-	ckpt_cpu_task_put(ct);
-out:
-	kfree(xbuf);
+		*refused = "bad interrupted sleep";
 	return ret;
 }
 
@@ -273,33 +230,37 @@ u32 ckpt_arch_vma_kind(struct vm_area_struct *vma)
 
 /**
  * ckpt_arch_restore_vma - recreate the vvar/vdso pair at its old place
- * @ctx:	restart context.
  * @rec:	a CKPT_VMA_VVAR or CKPT_VMA_VDSO record.
+ * @fail:	set, on an error, to the check that failed: for the
+ *		caller's log line.
  *
  * The vvar record comes first and maps both; the vdso record checks that
  * the text landed where the image had it.  The header already proved
  * this kernel's vdso is the image's.
  *
- * Return: 0 or a negative errno (logged).
+ * Return: 0 or a negative errno.
  */
-int ckpt_arch_restore_vma(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec)
+int ckpt_arch_restore_vma(const struct ckpt_rec_vma *rec,
+			  enum ckpt_arch_vma_fail *fail)
 {
 	struct mm_struct *mm = current->mm;
 	int ret;
 
 	if (rec->kind == CKPT_VMA_VVAR) {
-		if (rec->end - rec->start != -vdso_image_64.sym_vvar_start)
-			return ckpt_err(ctx, -EINVAL, "vvar mapping has the wrong size");
+		if (rec->end - rec->start != -vdso_image_64.sym_vvar_start) {
+			*fail = CKPT_ARCH_VMA_SIZE;
+			return -EINVAL;
+		}
 		ret = map_vdso_once(&vdso_image_64, rec->start);
 		if (ret)
-			return ckpt_err(ctx, ret, "cannot map the vdso at %#llx",
-					rec->start);
-		return 0;
+			*fail = CKPT_ARCH_VMA_MAP;
+		return ret;
 	}
 	if ((unsigned long)mm->context.vdso != rec->start ||
-	    rec->end - rec->start != vdso_image_64.size)
-		return ckpt_err(ctx, -EINVAL, "vdso at %#llx does not follow its vvar",
-				rec->start);
+	    rec->end - rec->start != vdso_image_64.size) {
+		*fail = CKPT_ARCH_VMA_PLACE;
+		return -EINVAL;
+	}
 	return 0;
 }
 
