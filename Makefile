@@ -158,6 +158,18 @@ vm: initramfs
 series: tree
 	@build/series.sh
 
+# The `series` branch (build/series-init.sh makes it once) takes main's
+# committed project files, each hunk placed into its patch.
+.PHONY: series-sync bisect-check
+series-sync:
+	@build/series-sync.sh
+
+# Every prefix of the exported series built with CHECKPOINT=y and =n:
+# make bisect-check [P=3-5] [C=y].  Takes /tmp/cr-build.lock around each
+# build itself: do not wrap it in flock.
+bisect-check: series
+	@build/bisect-check.sh $(if $(P),P=$(P)) $(if $(C),C=$(C))
+
 # ---- cr on the host: no kernel build, no VM ----
 #
 # Built from the project's own files against the uapi header in the tree,

@@ -2,17 +2,51 @@
 # Export the project as a git format-patch series against the pristine
 # Debian source, then prove it: apply it to a freshly unpacked tree and
 # run checkpatch --strict on every patch.  Fails on a patch that does not
-# apply or on any checkpatch error; lists the warnings.
+# apply, on any checkpatch error (warnings are listed), and on a `series`
+# branch that does not match main or is not placed yet.
 #
-# Commit N of the series is patches/series entry N plus the new files
-# that patches/newfiles assigns to it.
+# Commit N of the export is commit N of the `series` branch
+# (build/series-init.sh): the upstream hunks of the patches/series entry
+# its "Patch:" trailer names, plus the branch commit's own diff of the
+# project's files, with the branch commit's message, the trailer
+# dropped, signed off by the repo's git identity.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/series-lib.sh"
 tarball=/usr/src/linux-source-6.12.tar.xz
 work=$top/out/series-work
 dest=$top/out/series
 verify=$top/out/series-verify
-patches=$(grep -v '^#' "$top/patches/series" | sed '/^$/d')
+cd "$top"
+
+fail() {
+	echo "series: $*" >&2
+	exit 1
+}
+
+# ---- the branch must be whole, placed and current ----
+git rev-parse -q --verify refs/heads/series >/dev/null ||
+	fail "no branch series: run build/series-init.sh"
+commits=$(git rev-list --reverse series-base..series)
+for c in $commits; do
+	s=$(git log -1 --format=%s "$c")
+	[ "$s" != "$unplaced_subject" ] ||
+		fail "commit $(git rev-parse --short "$c") of series holds hunks series-sync could not place: place them (see build/series-sync.sh) and run make series again"
+	case "$s" in
+	fixup!* | squash!* | amend!*)
+		fail "commit $(git rev-parse --short "$c") of series is \"$s\": squash it (git -C ${wt#"$top"/} rebase -i --autosquash series-base)"
+		;;
+	esac
+done
+onbranch=$(git log --reverse --format='%(trailers:key=Patch,valueonly,separator=%x20)' \
+	series-base..series | sed '/^$/d')
+[ "$onbranch" = "$(series_entries)" ] ||
+	fail "the Patch: trailers of series are not patches/series, in order: run make series-sync"
+git diff --quiet series HEAD -- $(overlay_pathspec) ||
+	fail "series is stale against $(git rev-parse --abbrev-ref HEAD) in the project's files: run make series-sync"
+if ! git diff --quiet HEAD -- $(overlay_pathspec) ||
+	[ -n "$(git ls-files --others --exclude-standard -- $(overlay_pathspec))" ]; then
+	echo "series: note: uncommitted changes to the project's files in $top are not exported"
+fi
 
 rm -rf "$work" "$dest" "$verify"
 mkdir -p "$work" "$dest" "$verify"
@@ -20,39 +54,43 @@ tar xJf "$tarball" -C "$verify" --strip-components=1
 
 # The base commit holds only the upstream files the series modifies:
 # format-patch output does not depend on the rest of the tree.
-touched=$(for p in $patches; do
+touched=$(for p in $(series_entries); do
 	sed -n 's|^+++ b/||p' "$top/patches/$p"
 done | sort -u)
-cd "$work"
-git init -q
-git config user.name "Checkpoint/Restart Team"
-git config user.email "cr@localhost"
+git -C "$work" init -q
+git -C "$work" config user.name "$(git config user.name)"
+git -C "$work" config user.email "$(git config user.email)"
 for f in $touched; do
-	mkdir -p "$(dirname "$f")"
-	cp "$verify/$f" "$f"
+	mkdir -p "$work/$(dirname "$f")"
+	cp "$verify/$f" "$work/$f"
 done
-git add -A
-git commit -q -m "pristine linux-source-6.12"
+git -C "$work" add -A
+git -C "$work" commit -q -m "pristine linux-source-6.12"
 
-for p in $patches; do
-	git apply --index "$top/patches/$p"
-	for path in $(grep "^$p " "$top/patches/newfiles" | cut -d' ' -f2-); do
-		(cd "$top" && git ls-files --cached --others --exclude-standard -- "$path") |
-		while read -r f; do
-			mkdir -p "$(dirname "$f")"
-			cp "$top/$f" "$f"
-			git add "$f"
-		done
-	done
-	# Subject and body come from the patch file's own header.
-	sed -n '/^Subject: /{s/^Subject: \(\[PATCH\] \)\{0,1\}//;p;q}' \
-		"$top/patches/$p" >"$work/.msg"
-	echo >>"$work/.msg"
-	sed -n '/^$/,/^---$/p' "$top/patches/$p" | sed '1d;$d' >>"$work/.msg"
-	git commit -q -F "$work/.msg"
+msg=$work/.git/cr-msg
+n=0
+for c in $commits; do
+	n=$((n + 1))
+	p=$(git log -1 --format='%(trailers:key=Patch,valueonly,separator=%x20)' "$c" | sed '/^$/d')
+	if [ -n "$p" ]; then
+		git -C "$work" apply --index "$top/patches/$p" ||
+			fail "patches/$p does not apply at commit $n"
+	fi
+	git diff --binary "$c^" "$c" | git -C "$work" apply --index --allow-empty ||
+		fail "the diff of series commit $(git rev-parse --short "$c") does not apply at commit $n"
+	git log -1 --format=%B "$c" | sed '/^Patch: /d' >"$msg"
+	git interpret-trailers --in-place --if-exists addIfDifferent \
+		--trailer "Signed-off-by: $(signer)" "$msg"
+	git -C "$work" commit -q --allow-empty -F "$msg"
+	# The branch's message is the one exported; say so when the patch
+	# file's header has drifted from it (it is the one reviewers of the
+	# patch file read).
+	if [ -n "$p" ] && [ "$(patch_message "$p" | git stripspace)" != \
+		"$(sed '/^Signed-off-by: /d' "$msg" | git stripspace)" ]; then
+		echo "series: note: the changelog of $p differs from series commit $(git rev-parse --short "$c"); the branch's is exported"
+	fi
 done
-rm -f "$work/.msg"
-git format-patch -q --cover-letter -o "$dest" HEAD~"$(echo "$patches" | wc -l)"
+git -C "$work" format-patch -q --cover-letter -o "$dest" HEAD~"$n"
 
 # Cover letter: fill in what format-patch leaves as placeholders.
 cover=$(ls "$dest"/0000-*)
@@ -64,13 +102,13 @@ status=0
 cd "$verify"
 for f in "$dest"/0*.patch; do
 	case "$f" in */0000-*) continue ;; esac
-	if ! git apply --check "$f" 2>/dev/null && ! patch -s -p1 --dry-run <"$f" >/dev/null; then
+	if ! git apply --check "$f" 2>/dev/null; then
 		echo "series: ${f##*/} does not apply to the pristine tree"
 		status=1
 		continue
 	fi
-	patch -s -p1 <"$f"
-	res=$(perl scripts/checkpatch.pl --strict --no-signoff --show-types "$f" 2>&1 || true)
+	git apply "$f"
+	res=$(perl scripts/checkpatch.pl --strict --show-types "$f" 2>&1 || true)
 	summary=$(echo "$res" | grep '^total: ' || echo "checkpatch printed no summary")
 	echo "series: ${f##*/}: $summary"
 	echo "$res" | grep -E -A1 '^(ERROR|WARNING|CHECK):' | grep -v '^--$' | sed 's/^/    /' || true

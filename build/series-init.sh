@@ -1,0 +1,68 @@
+#!/bin/sh
+# Build the `series` branch from today's layout: one commit per
+# patches/series entry, on a root commit with an empty tree (branch
+# series-base), each adding the project's files that patches/owners
+# assigns to it, as they are in main's HEAD, with the message of its
+# patch file, a "Patch:" trailer naming the entry and a Signed-off-by
+# of the repo's git identity.  Works in the worktree out/series-wt, so
+# /work/main never leaves its branch.
+#
+# The branch then is where the series is cut: refuses to overwrite an
+# existing one unless FORCE=1 (which keeps the old one as series-prev).
+set -eu
+. "$(dirname "$0")/series-lib.sh"
+cd "$top"
+
+if git rev-parse -q --verify refs/heads/series >/dev/null; then
+	if [ "${FORCE:-0}" != 1 ]; then
+		echo "series-init: the branch series exists; FORCE=1 rebuilds it (keeping it as series-prev)" >&2
+		exit 1
+	fi
+	git branch -f series-prev series
+fi
+if [ -d "$wt" ]; then
+	git worktree remove --force "$wt"
+fi
+git worktree prune
+
+empty=$(git hash-object -t tree /dev/null)
+base=$(GIT_AUTHOR_DATE='2024-11-17T00:00:00Z' GIT_COMMITTER_DATE='2024-11-17T00:00:00Z' \
+	git commit-tree "$empty" -m "series: base, an empty tree")
+git branch -f series-base "$base"
+git worktree add -q -B series "$wt" "$base"
+
+src=$(git rev-parse HEAD)
+files=$(mktemp)
+msg=$(mktemp)
+trap 'rm -f "$files" "$files.own" "$msg"' EXIT
+overlay_files "$src" >"$files"
+# "path entry" a line; entry "-" for a path no rule names an entry for.
+while read -r f; do
+	o=$(owner_of "$f")
+	echo "$f ${o:--}"
+done <"$files" >"$files.own"
+unowned=$(awk '$2 == "-" { print $1 }' "$files.own")
+if [ -n "$unowned" ]; then
+	echo "series-init: no patches/owners rule names a series entry for:" >&2
+	echo "$unowned" | sed 's/^/    /' >&2
+	exit 1
+fi
+
+for p in $(series_entries); do
+	mine=$(awk -v p="$p" '$2 == p { print $1 }' "$files.own")
+	if [ -n "$mine" ]; then
+		# shellcheck disable=SC2086
+		git -C "$wt" checkout "$src" -- $mine
+	fi
+	patch_message "$p" >"$msg"
+	git interpret-trailers --in-place --trailer "Patch: $p" \
+		--trailer "Signed-off-by: $(signer)" "$msg"
+	git -C "$wt" commit -q --allow-empty -F "$msg"
+	echo "series-init: $(git -C "$wt" log -1 --format=%h) $p: $(echo "$mine" | sed '/^$/d' | wc -l) files"
+done
+
+if ! git diff --quiet series "$src" -- $(overlay_pathspec); then
+	echo "series-init: the branch's tip differs from $src in the overlay" >&2
+	exit 1
+fi
+echo "series-init: series = main's overlay at $(git rev-parse --short "$src"); worktree ${wt#"$top"/}"

@@ -1,0 +1,75 @@
+# Shared by build/series-init.sh, series-sync.sh, series.sh: sourced.
+# The `series` branch holds one commit per patches/series entry, whose
+# tree is the project's own files (the overlay) as they are once that
+# patch is applied; a "Patch: <entry>" trailer ties a commit to its
+# patches/series entry, whose file carries the upstream hunks.
+top=$(cd "$(dirname "$0")/.." && pwd)
+wt=$top/out/series-wt
+owners=$top/patches/owners
+
+series_entries() {
+	grep -v '^#' "$top/patches/series" | sed '/^$/d'
+}
+
+# owners_rules: "glob id" lines, comments dropped.
+owners_rules() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$owners" | awk '{ print $1, $2 }'
+}
+
+# owner_of PATH: the patches/series entry that adds PATH, or nothing.
+owner_of() {
+	owners_rules | while read -r glob id; do
+		# shellcheck disable=SC2254
+		case "$1" in
+		$glob)
+			series_entries | grep "^$id" | head -1
+			break
+			;;
+		esac
+	done
+}
+
+# overlay_files REV: the project's own files in REV (a commit of the
+# repo), one a line: every file that an owners rule matches.
+overlay_files() {
+	globs=$(owners_rules | awk '{ print $1 }')
+	git -C "$top" ls-tree -r --name-only "$1" | while read -r f; do
+		set -f	# the globs are patterns here, not file names
+		for g in $globs; do
+			# shellcheck disable=SC2254
+			case "$f" in
+			$g)
+				echo "$f"
+				break
+				;;
+			esac
+		done
+	done
+}
+
+# The pathspec of the overlay for git diff: the rules' globs as git
+# globs ("*" of a shell glob crosses "/", git's "**" does).
+overlay_pathspec() {
+	owners_rules | awk '{ g = $1; gsub(/\*/, "**", g); print ":(glob)" g }'
+}
+
+# commit_of ENTRY: the commit of the series branch carrying ENTRY.
+commit_of() {
+	git -C "$top" log --format='%H %(trailers:key=Patch,valueonly,separator=%x20)' \
+		series-base..series | awk -v e="$1" '$2 == e { print $1 }'
+}
+
+# The message of a patches/series entry, from its file's header.
+patch_message() {
+	sed -n '/^Subject: /{s/^Subject: \(\[PATCH[^]]*\] \)\{0,1\}//;p;q}' "$top/patches/$1"
+	echo
+	sed -n '/^$/,/^---$/p' "$top/patches/$1" | sed '1d;$d'
+}
+
+signer() {
+	echo "$(git -C "$top" config user.name) <$(git -C "$top" config user.email)>"
+}
+
+# The marker of a commit series-sync could not place: make series
+# refuses a branch that has one.
+unplaced_subject="UNPLACED: series-sync could not place these hunks"
