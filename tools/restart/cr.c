@@ -33,13 +33,7 @@
 #include <unistd.h>
 
 #include "cr.h"
-
-#ifndef __NR_checkpoint
-#define __NR_checkpoint 600
-#endif
-#ifndef __NR_restart
-#define __NR_restart 601
-#endif
+#include "../include/tools/checkpoint.h"
 
 #define prog cr_prog
 
@@ -396,7 +390,7 @@ static int cmd_checkpoint(const struct cr_args *ca)
 	t0 = now();
 	progressing = progress_start(&progress, fd,
 				     copying ? &copier.copied : NULL);
-	if (syscall(__NR_checkpoint, &a, sizeof(a)))
+	if (sys_checkpoint(&a, sizeof(a)))
 		err = errno;
 	elapsed = now() - t0;
 	if (copying)
@@ -492,7 +486,7 @@ static int cmd_restart(const struct cr_args *ca)
 				sum.files);
 	}
 	t0 = now();
-	pid = syscall(__NR_restart, &a, sizeof(a));
+	pid = sys_restart(&a, sizeof(a));
 	if (pid < 0) {
 		explain("restart", errno);
 		return CR_EXIT_FAIL;
@@ -513,12 +507,11 @@ static int cmd_restart(const struct cr_args *ca)
 
 static int cmd_check(void)
 {
-	struct checkpoint_args a = { .fd = -1, .logfd = -1 };
 	cap_flag_value_t admin = CAP_CLEAR, cr = CAP_CLEAR;
 	cap_t caps = cap_get_proc();
 	int ok = 1;
 
-	if (syscall(__NR_checkpoint, &a, sizeof(a)) && errno == ENOSYS) {
+	if (!ckpt_available()) {
 		printf("kernel: no checkpoint/restart (built without CONFIG_CHECKPOINT)\n");
 		ok = 0;
 	} else {

@@ -761,4 +761,4 @@ TEST_F_TIMEOUT(attr, malformed, 60)
 	free(im.buf);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

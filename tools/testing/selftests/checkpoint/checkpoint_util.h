@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the checkpoint/restart selftests: syscall wrappers,
- * containers to test against, and capability dropping.
+ * Helpers shared by the checkpoint/restart selftests: the skip probe,
+ * containers to test against, and capability dropping.  The syscall
+ * wrappers live in tools/include/tools/checkpoint.h, shared with cr.
  */
 #ifndef CHECKPOINT_UTIL_H
 #define CHECKPOINT_UTIL_H
@@ -23,38 +24,29 @@
 #include <linux/checkpoint.h>
 #include <linux/sched.h>
 
-#ifndef __NR_checkpoint
-#define __NR_checkpoint 600
-#endif
-#ifndef __NR_restart
-#define __NR_restart 601
-#endif
+#include "../../../include/tools/checkpoint.h"
+#include "../kselftest.h"
 
-static inline long sys_checkpoint(void *args, size_t size)
+/*
+ * Run by each test's main only (not by the helpers it execs, which may
+ * run without privilege or under a seccomp filter): a kernel without the
+ * syscalls, or a user who may not use them, skips the whole test.
+ */
+static inline void ckpt_require(void)
 {
-	return syscall(__NR_checkpoint, args, size);
+	if (!ckpt_available())
+		ksft_exit_skip("no checkpoint(2) in this kernel (CONFIG_CHECKPOINT=n)\n");
+	if (geteuid())
+		ksft_exit_skip("checkpoint/restart selftests need root\n");
 }
 
-static inline long sys_restart(void *args, size_t size)
-{
-	return syscall(__NR_restart, args, size);
-}
-
-static inline long ckpt(pid_t pid, int fd, int logfd, uint64_t flags)
-{
-	struct checkpoint_args a = {
-		.flags = flags, .pid = pid, .fd = fd, .logfd = logfd,
-	};
-
-	return sys_checkpoint(&a, sizeof(a));
-}
-
-static inline long rstrt(int fd, int logfd, uint64_t flags)
-{
-	struct restart_args a = { .flags = flags, .fd = fd, .logfd = logfd };
-
-	return sys_restart(&a, sizeof(a));
-}
+/* TEST_HARNESS_MAIN, after ckpt_require(). */
+#define CKPT_HARNESS_MAIN					\
+	int main(int argc, char **argv)				\
+	{							\
+		ckpt_require();					\
+		exit(test_harness_run(argc, argv));		\
+	}
 
 /*
  * Start a container: a child in a new pid and uts namespace running

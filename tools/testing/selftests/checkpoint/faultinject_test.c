@@ -477,4 +477,4 @@ TEST_F_TIMEOUT(fi, sweep, 300)
 		       injected, "had a failure injected", failed, now() - t2);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

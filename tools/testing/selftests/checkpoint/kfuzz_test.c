@@ -53,4 +53,4 @@ TEST_F_TIMEOUT(kfuzz, seed_corpus_and_mutations, 300)
 	EXPECT_FALSE(kf_findings(&st));
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

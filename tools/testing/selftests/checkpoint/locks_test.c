@@ -744,4 +744,4 @@ TEST_F_TIMEOUT(locks, malformed_records_refused, 120)
 	free(buf);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

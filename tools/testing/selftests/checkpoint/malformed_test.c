@@ -2209,4 +2209,4 @@ TEST_F_TIMEOUT(zombie_image, zombie_creds_accepted, 120)
 	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG | __WALL));
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

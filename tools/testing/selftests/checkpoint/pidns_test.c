@@ -116,4 +116,4 @@ TEST_F_TIMEOUT(pidns, every_task_keeps_its_namespaces, 120)
 	ASSERT_EQ(0, waitpid(self->init, &status, WNOHANG));
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

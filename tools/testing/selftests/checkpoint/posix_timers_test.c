@@ -669,4 +669,4 @@ TEST_F_TIMEOUT(ptimers, malformed, 120)
 	free(buf);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

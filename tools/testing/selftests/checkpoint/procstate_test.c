@@ -820,4 +820,4 @@ TEST_F_TIMEOUT(refused, controlling_terminal, 60)
 	refused_and_unharmed(_metadata, &self->b, "has a controlling terminal");
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

@@ -1030,4 +1030,4 @@ TEST_F_TIMEOUT(r, fifo_bytes_charged_to_restarter, 60)
 	close(img);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

@@ -169,4 +169,4 @@ TEST_F_TIMEOUT(mnt_copy, saved_and_restarted, 60)
 	checkpoint_and_restart(_metadata, &self->h);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

@@ -731,4 +731,4 @@ TEST_F_TIMEOUT(reopen, program_on_overlayfs_comes_back, 60)
 	ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

@@ -546,4 +546,4 @@ TEST_F_TIMEOUT(restored, comes_back, 120)
 		       (unsigned long long)self->failed, COUNTER_CHECKS);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

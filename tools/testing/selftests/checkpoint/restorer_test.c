@@ -435,4 +435,4 @@ TEST_F_TIMEOUT(slate, creds_effective_beyond_permitted_is_einval, 60)
 	expect_refused(_metadata, self, NULL, EINVAL, "malformed credentials record");
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

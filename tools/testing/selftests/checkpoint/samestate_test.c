@@ -1165,4 +1165,4 @@ TEST_F_TIMEOUT(same, proc_shows_the_same, 90)
 	strcpy(self->ctl + CTL_GO, "go");
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

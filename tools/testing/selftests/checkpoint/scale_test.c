@@ -107,4 +107,4 @@ TEST_F_TIMEOUT(forest, thousand_tasks_come_back, 280)
 		       (unsigned long long)self->page->failed);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

@@ -772,4 +772,4 @@ TEST_F_TIMEOUT(box, malformed_images_refused, 120)
 	free(good.buf);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

@@ -199,4 +199,4 @@ TEST_F_TIMEOUT(copies, restarts_are_independent, 120)
 		TH_LOG("the original ended with its copies");
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

@@ -305,4 +305,4 @@ TEST_F(container, garbage_images_are_einval)
 		TH_LOG("log said: %s", log);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

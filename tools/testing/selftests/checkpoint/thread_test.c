@@ -157,4 +157,4 @@ TEST_F_TIMEOUT(thread, every_thread_finds_its_state, 120)
 	ASSERT_EQ(0, waitpid(self->init, &status, WNOHANG));
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

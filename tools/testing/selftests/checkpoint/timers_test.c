@@ -449,4 +449,4 @@ TEST_F_TIMEOUT(timers_image, malformed, 60)
 	free(buf);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

@@ -109,4 +109,4 @@ TEST_F_TIMEOUT(tree, every_task_finds_its_place, 120)
 	ASSERT_EQ(0, waitpid(self->init, &status, WNOHANG));
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

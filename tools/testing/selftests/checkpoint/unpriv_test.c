@@ -359,4 +359,4 @@ TEST_F_TIMEOUT(row, capable_restart_is_eperm, 60)
 	restart_refused(_metadata, self, become_user_with_ckpt_cap);
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN

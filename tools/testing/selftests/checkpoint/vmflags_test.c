@@ -920,4 +920,4 @@ TEST_F_TIMEOUT(refused, by_name_and_unharmed, 60)
 	EXPECT_EQ(0, kill(b->init, 0));
 }
 
-TEST_HARNESS_MAIN
+CKPT_HARNESS_MAIN
