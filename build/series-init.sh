@@ -9,6 +9,37 @@
 #
 # The branch then is where the series is cut: refuses to overwrite an
 # existing one unless FORCE=1 (which keeps the old one as series-prev).
+#
+# Cutting the series.  Work in out/series-wt (branch series), never in
+# /work/main; K and J are commits of the branch, K before J.  The tip
+# must stay equal to main's project files (make series checks it).
+# - Reword a changelog: git rebase -i series-base, "reword"; keep the
+#   Patch: and Signed-off-by: trailers.
+# - Give commit K only part of file F, the rest to the later J (the
+#   re-cut's common case: 0006 holds everything today):
+#     git rebase -i series-base            # "edit" K
+#     (edit F to K's version; git rm F if K should not have it at all)
+#     git commit --amend -a --no-edit && git rebase --continue
+#     git checkout main -- F               # back to main's F at the tip
+#     git commit --fixup=J -- F
+#     GIT_SEQUENCE_EDITOR=: git rebase -i --autosquash series-base
+#   For a whole file, change its patches/owners rule too, so that later
+#   new files beside it follow.
+# - Move a hunk from J to the earlier K: first out of J (at the tip:
+#   delete the hunk, git commit -a --fixup=J, autosquash as above), then
+#   into K (git rebase -i, "edit" K, put the hunk back, git commit
+#   --amend -a --no-edit, git rebase --continue; a conflict in a later
+#   commit means it touched the hunk's context: keep that commit's
+#   lines).  git diff main -- <file> must then be empty.
+# - Split a commit into two patches: git rebase -i, "edit" it,
+#   git reset HEAD^, then git add -p / git commit twice, each message
+#   with its changelog and Signed-off-by; the one with upstream hunks
+#   keeps the "Patch:" trailer (a patch that has none, only the
+#   project's files, needs neither a trailer nor a patches/series entry).
+# - A new patches/series entry: make series-sync gives it an empty
+#   commit at its place; then move its files and hunks into it as above.
+# - Re-export: commit on main, make series-sync (places main's new
+#   hunks, prints where), make series, make bisect-check P=<range>.
 set -eu
 . "$(dirname "$0")/series-lib.sh"
 cd "$top"
