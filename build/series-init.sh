@@ -41,6 +41,7 @@
 # - Re-export: commit on main, make series-sync (places main's new
 #   hunks, prints where), make series, make bisect-check P=<range>.
 set -eu
+# shellcheck source=build/series-lib.sh
 . "$(dirname "$0")/series-lib.sh"
 cd "$top"
 
@@ -92,6 +93,7 @@ for p in $(series_entries); do
 	echo "series-init: $(git -C "$wt" log -1 --format=%h) $p: $(echo "$mine" | sed '/^$/d' | wc -l) files"
 done
 
+# shellcheck disable=SC2046 # pathspecs, one a word
 if ! git diff --quiet series "$src" -- $(overlay_pathspec); then
 	echo "series-init: the branch's tip differs from $src in the overlay" >&2
 	exit 1

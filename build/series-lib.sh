@@ -1,4 +1,5 @@
 # Shared by build/series-init.sh, series-sync.sh, series.sh: sourced.
+# shellcheck shell=sh disable=SC2034 # the variables are for the scripts that source this
 # The `series` branch holds one commit per patches/series entry, whose
 # tree is the project's own files (the overlay) as they are once that
 # patch is applied; a "Patch: <entry>" trailer ties a commit to its

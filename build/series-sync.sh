@@ -19,6 +19,7 @@
 #  5. The fixups are squashed (rebase -i --autosquash, non-interactive).
 # Every placement is printed: hunk by hunk, the commit it went into.
 set -eu
+# shellcheck source=build/series-lib.sh
 . "$(dirname "$0")/series-lib.sh"
 cd "$top"
 
@@ -159,6 +160,7 @@ if ! GIT_SEQUENCE_EDITOR=: wgit rebase -q -i --autosquash --keep-empty series-ba
 	wgit rebase --abort || true
 	fail "squashing the fixups failed (a conflict): the fixup commits stay on series, which make series refuses; squash them by hand (git -C ${wt#"$top"/} rebase -i --autosquash series-base)"
 fi
+# shellcheck disable=SC2046 # pathspecs, one a word
 git diff --quiet series "$src" -- $(overlay_pathspec) ||
 	fail "after the sync the branch still differs from main: a bug of this script"
 echo "series-sync: series $(git rev-parse --short "$start") -> $(git rev-parse --short series), = main's project files at $(git rev-parse --short "$src")"

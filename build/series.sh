@@ -11,6 +11,7 @@
 # project's files, with the branch commit's message, the trailer
 # dropped, signed off by the repo's git identity.
 set -eu
+# shellcheck source=build/series-lib.sh
 . "$(dirname "$0")/series-lib.sh"
 tarball=/usr/src/linux-source-6.12.tar.xz
 work=$top/out/series-work
@@ -41,8 +42,10 @@ onbranch=$(git log --reverse --format='%(trailers:key=Patch,valueonly,separator=
 	series-base..series | sed '/^$/d')
 [ "$onbranch" = "$(series_entries)" ] ||
 	fail "the Patch: trailers of series are not patches/series, in order: run make series-sync"
+# shellcheck disable=SC2046 # pathspecs, one a word
 git diff --quiet series HEAD -- $(overlay_pathspec) ||
 	fail "series is stale against $(git rev-parse --abbrev-ref HEAD) in the project's files: run make series-sync"
+# shellcheck disable=SC2046 # pathspecs, one a word
 if ! git diff --quiet HEAD -- $(overlay_pathspec) ||
 	[ -n "$(git ls-files --others --exclude-standard -- $(overlay_pathspec))" ]; then
 	echo "series: note: uncommitted changes to the project's files in $top are not exported"
