@@ -3,12 +3,12 @@
 #
 # The call graph between the files of kernel/checkpoint and
 # arch/x86/checkpoint, from ctags: an edge A -> B when a function in A
-# calls a non-static function that B defines.  A reviewer reads the
-# series file by file, so the files must form a DAG: print every
-# strongly connected set of more than one file and every arch ->
-# kernel/checkpoint call, and exit 1 on either.  Ops structs referenced
-# as data by a registry (objtypes.c) are no calls and are not counted;
-# only "name(" is.
+# calls, or takes the address of (kernel_clone()'s .fn), a non-static
+# function that B defines.  A reviewer reads the series file by file,
+# so the files must form a DAG: print every strongly connected set of
+# more than one file and every arch -> kernel/checkpoint call, and exit
+# 1 on either.  Ops structs referenced as data by a registry
+# (objtypes.c) are variables, not functions, and are not counted.
 #
 # usage: build/file-graph.py [--edges] [--allow-arch FILE.c ...] [ROOT]
 #   --edges       also print every edge with the functions behind it
@@ -57,7 +57,7 @@ def main(argv):
     for f in files:
         with open(os.path.join(root, f)) as fh:
             text = strip(fh.read())
-        for name in set(re.findall(r'\b([A-Za-z_]\w*)\s*\(', text)):
+        for name in set(re.findall(r'\b([A-Za-z_]\w*)\b', text)):
             dst = owner.get(name)
             if dst and dst != f:
                 calls[f].setdefault(dst, set()).add(name)
