@@ -22,22 +22,6 @@
 
 #include "internal.h"
 
-/**
- * ckpt_in_container - whether a task is in a container
- * @t:		the task, held or seen under RCU.
- * @ns:		the container's pid namespace.
- *
- * Return: true if @t is in @ns or a pid namespace below it.
- */
-bool ckpt_in_container(struct task_struct *t, struct pid_namespace *ns)
-{
-	struct pid_namespace *tns = task_active_pid_ns(t);
-
-	while (tns && tns->level > ns->level)
-		tns = tns->parent;
-	return tns == ns;
-}
-
 /*
  * Restart creates every task from the one that made it: a thread from
  * its group leader, a process from the thread that forked it (its real

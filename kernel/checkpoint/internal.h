@@ -314,8 +314,17 @@ int ckpt_obj_restore_here(struct ckpt_ctx *ctx, u32 kinds, const char *site,
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
 		     enum ckpt_obj_type type);
 
-/* task.c */
+/* tree.c */
 struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid);
+bool ckpt_in_container(struct task_struct *t, struct pid_namespace *ns);
+bool ckpt_leads_threads(struct ckpt_ctx *ctx, struct ckpt_task *ct);
+
+static inline bool ckpt_is_thread(const struct ckpt_task *ct)
+{
+	return ct->entry.tgid != ct->entry.pid;
+}
+
+struct task_struct *ckpt_obj_source(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 
 /* cpu.c */
 int ckpt_checkpoint_cpu(struct ckpt_ctx *ctx, struct ckpt_task *ct);
@@ -330,7 +339,6 @@ void ckpt_kill_all(struct ckpt_ctx *ctx);
 int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root);
 void ckpt_thaw(struct ckpt_ctx *ctx, bool kill);
 int ckpt_check_alive(struct ckpt_ctx *ctx);
-bool ckpt_in_container(struct task_struct *t, struct pid_namespace *ns);
 
 /* objhash.c, objtypes.c */
 int ckpt_objhash_alloc(struct ckpt_ctx *ctx);
@@ -364,14 +372,6 @@ int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_collect_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_checkpoint_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_restore_task_fn(void *arg);
-bool ckpt_leads_threads(struct ckpt_ctx *ctx, struct ckpt_task *ct);
-
-static inline bool ckpt_is_thread(const struct ckpt_task *ct)
-{
-	return ct->entry.tgid != ct->entry.pid;
-}
-
-struct task_struct *ckpt_obj_source(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 
 /* attr.c */
 int ckpt_collect_task_attr(struct ckpt_ctx *ctx, struct ckpt_task *ct);

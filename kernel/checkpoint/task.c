@@ -37,39 +37,6 @@
 #include "../../security/landlock/cred.h"
 #endif
 
-/**
- * ckpt_leads_threads - whether a task is followed by threads of its own
- * @ctx:	checkpoint or restart context, tree entries filled in.
- * @ct:		the task.
- *
- * Threads come right after their leader in the image.
- *
- * Return: true if @ct is a thread group leader with other threads.
- */
-bool ckpt_leads_threads(struct ckpt_ctx *ctx, struct ckpt_task *ct)
-{
-	return ct + 1 < ctx->tasks + ctx->nr_tasks &&
-	       ct[1].entry.tgid == ct->entry.pid &&
-	       ct[1].entry.pid != ct->entry.pid;
-}
-
-/**
- * ckpt_obj_source - the task whose mm, fd table and fs stand for @ct's
- * @ctx:	checkpoint context.
- * @ct:		a frozen task.
- *
- * A leader that has exited while its threads run has none of its own
- * any more; its first thread's are the process's.
- *
- * Return: @ct's task, or that thread.
- */
-struct task_struct *ckpt_obj_source(struct ckpt_ctx *ctx, struct ckpt_task *ct)
-{
-	if (ct->task->exit_state && ckpt_leads_threads(ctx, ct))
-		return ct[1].task;
-	return ct->task;
-}
-
 /*
  * Collect one of the task's objects, which the caller has pinned.
  * Restart recreates sharing through the clone flags a task is created
@@ -1091,16 +1058,4 @@ int ckpt_restore_task_fn(void *arg)
 	if (!go)
 		do_exit(SIGKILL);
 	return RET_FROM_FORK_KEEP_REGS;
-}
-
-/**
- * ckpt_find_task - the task of the container with a given pid
- * @ctx:	checkpoint or restart context.
- * @pid:	pid in the container's pid namespace, possibly from an image.
- *
- * Return: the task's entry, or NULL.
- */
-struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid)
-{
-	return pid > 0 ? xa_load(&ctx->by_pid, pid) : NULL;
 }
