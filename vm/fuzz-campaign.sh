@@ -13,8 +13,8 @@
 # The campaign's record is kept in git, in notes/fuzz-campaign/ (the
 # machine that runs a segment may be a new one): corpus (one input a
 # line, recipes of a few dozen bytes) and segments.log (one line per
-# finished segment: when, the commit, its figures); commit both after a
-# segment.  Each segment's logs go to out/fuzz-campaign/seg-N/.  Prints
+# finished segment: when, the commit, its figures), and findings/seg-N.log
+# for a segment that failed; commit them after a segment.  Each segment's logs go to out/fuzz-campaign/seg-N/.  Prints
 # the campaign's totals; fails as fuzz-kernel.sh does on any finding.
 #
 # usage: fuzz-campaign.sh SECONDS
@@ -44,6 +44,18 @@ fi
 sort -u "$dir/corpus" "$seg/corpus.new" >"$dir/corpus.tmp" &&
 	mv "$dir/corpus.tmp" "$dir/corpus"
 echo "$(date -u +%FT%TZ) seg=$n commit=$commit rc=$rc $stats" >>"$dir/segments.log"
+# out/ does not outlive the machine: a finding's line (it carries the
+# input's recipe) and the end of the guest's console go into git too.
+if [ "$rc" -ne 0 ]; then
+	mkdir -p "$dir/findings"
+	{
+		echo "# segment $n, $commit, rc=$rc"
+		sed -n 's/\r$//; /KFUZZ-FINDING/p; /^not ok/p' "$seg/tap.log"
+		echo "# the last 300 lines of the guest's console"
+		tail -n 300 "$seg/console.log" 2>/dev/null
+	} >"$dir/findings/seg-$n.log"
+	echo "campaign: findings kept in ${dir#"$top"/}/findings/seg-$n.log"
+fi
 
 awk '/ counted=no/ { next }
 {
