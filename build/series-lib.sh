@@ -67,8 +67,16 @@ patch_message() {
 	sed -n '/^$/,/^---$/p' "$top/patches/$1" | sed '1d;$d'
 }
 
+# Who signs off and commits: the repo's git identity, or, in a clone
+# that has none (CI), the author of main's HEAD.
+ident_name=$(git -C "$top" config user.name || git -C "$top" log -1 --format=%an)
+ident_email=$(git -C "$top" config user.email || git -C "$top" log -1 --format=%ae)
+GIT_AUTHOR_NAME=$ident_name GIT_COMMITTER_NAME=$ident_name
+GIT_AUTHOR_EMAIL=$ident_email GIT_COMMITTER_EMAIL=$ident_email
+export GIT_AUTHOR_NAME GIT_COMMITTER_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_EMAIL
+
 signer() {
-	echo "$(git -C "$top" config user.name) <$(git -C "$top" config user.email)>"
+	echo "$ident_name <$ident_email>"
 }
 
 # The marker of a commit series-sync could not place: make series

@@ -25,8 +25,13 @@ fail() {
 }
 
 # ---- the branch must be whole, placed and current ----
-git rev-parse -q --verify refs/heads/series >/dev/null ||
-	fail "no branch series: run build/series-init.sh"
+# A clone has only main: the branch is then built from main's layout
+# (patches/owners), which is what it holds until the series is re-cut.
+if ! git rev-parse -q --verify refs/heads/series >/dev/null; then
+	echo "series: no branch series here: building it from patches/owners"
+	"$top/build/series-init.sh" >"$top/out/series-init.log" 2>&1 ||
+		{ cat "$top/out/series-init.log" >&2; fail "build/series-init.sh failed"; }
+fi
 commits=$(git rev-list --reverse series-base..series)
 for c in $commits; do
 	s=$(git log -1 --format=%s "$c")
@@ -61,8 +66,8 @@ touched=$(for p in $(series_entries); do
 	sed -n 's|^+++ b/||p' "$top/patches/$p"
 done | sort -u)
 git -C "$work" init -q
-git -C "$work" config user.name "$(git config user.name)"
-git -C "$work" config user.email "$(git config user.email)"
+git -C "$work" config user.name "$ident_name"
+git -C "$work" config user.email "$ident_email"
 for f in $touched; do
 	mkdir -p "$work/$(dirname "$f")"
 	cp "$verify/$f" "$work/$f"
