@@ -333,7 +333,6 @@ int ckpt_restore_cpu(struct ckpt_ctx *ctx);
 /* The two drivers behind the syscalls. */
 int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid);
 int ckpt_restart(struct ckpt_ctx *ctx);
-void ckpt_kill_all(struct ckpt_ctx *ctx);
 
 /* freeze.c */
 int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *root);
@@ -371,7 +370,14 @@ int ckpt_collect_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_checkpoint_task(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_collect_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct);
 int ckpt_checkpoint_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct);
-int ckpt_restore_task_fn(void *arg);
+int ckpt_restore_task_rec(struct ckpt_ctx *ctx, struct ckpt_task *ct,
+			  const u32 *refs, struct cred **credp);
+
+/* spawn.c */
+pid_t ckpt_create_init(struct ckpt_ctx *ctx);
+int ckpt_restore_late(struct ckpt_ctx *ctx);
+void ckpt_kill_all(struct ckpt_ctx *ctx);
+void ckpt_wait_exited(struct task_struct *t, bool whole_group);
 
 /* attr.c */
 int ckpt_collect_task_attr(struct ckpt_ctx *ctx, struct ckpt_task *ct);

@@ -276,48 +276,6 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 }
 
 /*
- * The init gets a new pid namespace, and fresh uts/ipc/mount namespaces.
- * It starts on the coordinator's mm (CLONE_VM: nothing is copied) and
- * swaps to its own when it rebuilds it.  Its exit signal stays 0 until
- * the container is released, so a failed restart signals nobody.
- */
-static pid_t ckpt_create_init(struct ckpt_ctx *ctx)
-{
-	struct kernel_clone_args args = {
-		.flags = CLONE_VM | CLONE_UNTRACED | CLONE_NEWPID |
-			 CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS,
-		.exit_signal = 0,
-		.fn = ckpt_restore_task_fn,
-		.fn_arg = &ctx->tasks[0],
-	};
-
-	return kernel_clone(&args);
-}
-
-/*
- * Let the tasks that have work needing every task of the container do
- * it, now that every task exists: one at a time, in tree order, as they
- * read the image.  Each did its own part already; nothing it does now
- * can block for long.
- */
-static int ckpt_restore_late(struct ckpt_ctx *ctx)
-{
-	unsigned int i;
-	int ret = 0;
-
-	for (i = 0; i < ctx->nr_tasks && !ret; i++) {
-		struct ckpt_task *ct = &ctx->tasks[i];
-
-		if (!ct->late)
-			continue;
-		complete(&ct->late_go);
-		wait_for_completion_state(&ct->late_done, TASK_IDLE);
-		ret = ct->late_err;
-	}
-	return ret;
-}
-
-/*
  * The CPU records, one per live task in whichever order: each names a
  * different live task, so there are no more of them than live tasks,
  * and every live task must have had its own before any is released.
@@ -342,54 +300,6 @@ static int ckpt_restore_cpus(struct ckpt_ctx *ctx)
 					ct->entry.pid);
 	}
 	return 0;
-}
-
-/**
- * ckpt_kill_all - undo a restart whose caller or one of whose tasks was killed
- * @ctx:	restart context.
- *
- * Kill every task created so far, and through ctx->killed every task
- * still to come, so that none stays blocked on the image stream and the
- * restart fails at once, as it would later: a task killed before its
- * release could not be linked into its groups.
- */
-void ckpt_kill_all(struct ckpt_ctx *ctx)
-{
-	unsigned int i;
-
-	spin_lock(&ctx->lock);
-	ctx->killed = true;
-	for (i = 0; i < ctx->nr_tasks; i++)
-		if (ctx->tasks[i].task)
-			send_sig(SIGKILL, ctx->tasks[i].task, 1);
-	spin_unlock(&ctx->lock);
-}
-
-/*
- * Wait until @t is a zombie.  A leader whose threads still run is not
- * announced anywhere when it becomes one, and it takes a moment only:
- * poll for that.  An exit that empties the thread group wakes its pid's
- * pidfd queue, for every waiter whatever our own signal state: sleep
- * there for the whole group.  Every other task of the namespace exits
- * before its init does, which may take long for a big container: sleep
- * without counting as hung, and without a signal cutting it short.
- */
-static void ckpt_wait_exited(struct task_struct *t, bool whole_group)
-{
-	struct pid *p;
-
-	if (!whole_group) {
-		while (!READ_ONCE(t->exit_state))
-			schedule_timeout_idle(1);
-		return;
-	}
-	p = get_task_pid(t, PIDTYPE_PID);
-	/* No pid: it was reaped already. */
-	if (!p)
-		return;
-	wait_event_idle(p->wait_pidfd, READ_ONCE(t->exit_state) &&
-			thread_group_empty(t));
-	put_pid(p);
 }
 
 /* The struct pid a group or session id of the image stands for. */
