@@ -23,8 +23,9 @@ void cr_print_usage(FILE *f)
 		"       %s checkpoint PID -o FILE|- [--kill] [-v]\n"
 		"       %s restart [FILE|-] [--frozen] [--wait] [-v]\n"
 		"       %s inspect FILE [--json]\n"
-		"       %s check\n",
-		cr_prog, cr_prog, cr_prog, cr_prog, cr_prog);
+		"       %s check\n"
+		"       %s formats\n",
+		cr_prog, cr_prog, cr_prog, cr_prog, cr_prog, cr_prog);
 }
 
 int cr_bad_usage(const char *why)
@@ -231,6 +232,10 @@ int cr_parse_args(struct cr_args *a, int argc, char **argv)
 	if (!strcmp(cmd, "check")) {
 		a->cmd = CR_CMD_CHECK;
 		return argc > 1 ? bad(a, "check takes no arguments") : 0;
+	}
+	if (!strcmp(cmd, "formats")) {
+		a->cmd = CR_CMD_FORMATS;
+		return argc > 1 ? bad(a, "formats takes no arguments") : 0;
 	}
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		a->cmd = CR_CMD_HELP;

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "cr.h"
+#include "records.h"
 #include "../include/tools/checkpoint.h"
 
 #define prog cr_prog
@@ -550,6 +551,8 @@ int main(int argc, char **argv)
 		return cmd_inspect(a.file, a.json);
 	case CR_CMD_CHECK:
 		return cmd_check();
+	case CR_CMD_FORMATS:
+		return cmd_formats();
 	case CR_CMD_HELP:
 		break;
 	}

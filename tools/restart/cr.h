@@ -21,6 +21,7 @@ enum cr_cmd {
 	CR_CMD_RESTART,
 	CR_CMD_INSPECT,
 	CR_CMD_CHECK,
+	CR_CMD_FORMATS,
 };
 
 /**

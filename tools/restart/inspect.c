@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
-#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,389 +18,7 @@
 
 #include "cr.h"
 #include "image.h"
-
-#define PAYLOAD(r, type)	((const void *)((const type *)(r) + 1))
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-static json_object *jstr(const char *s, size_t max)
-{
-	return json_object_new_string_len(s, strnlen(s, max));
-}
-
-#define jint(v)	json_object_new_int64((int64_t)(v))
-/* Addresses and sizes: as int64, those from 2^63 on would go negative. */
-#define juint(v)	json_object_new_uint64((uint64_t)(v))
-
-static void add_path(json_object *o, const char *path, uint32_t len)
-{
-	json_object_object_add(o, "path", json_object_new_string_len(path, len));
-}
-
-/* Which inode a path named at checkpoint: "MAJOR:MINOR", number, generation. */
-static void add_id(json_object *o, const char *key, const struct ckpt_file_id *id)
-{
-	json_object *x = json_object_new_object();
-	char dev[24];
-
-	/* new_encode_dev() form: minor bits 0-7 and 20-31, major 8-19. */
-	snprintf(dev, sizeof(dev), "%u:%u", (id->dev & 0xfff00) >> 8,
-		 (id->dev & 0xff) | ((id->dev >> 12) & 0xfff00));
-	json_object_object_add(x, "dev", json_object_new_string(dev));
-	json_object_object_add(x, "ino", juint(id->ino));
-	json_object_object_add(x, "generation", juint(id->generation));
-	json_object_object_add(o, key, x);
-}
-
-/*
- * The nested pid namespaces, numbered from 1 as tree entries name them,
- * and the pids tasks have below the container's level.
- */
-static void add_pidns(json_object *o, const struct ckpt_rec_pidns *r)
-{
-	const struct ckpt_pidns_entry *e = (const void *)(r + 1);
-	const int32_t *nr = (const void *)(e + r->nr_pidns);
-	json_object *a = json_object_new_array();
-	uint32_t i;
-
-	for (i = 0; i < r->nr_pidns; i++) {
-		json_object *x = json_object_new_object();
-
-		json_object_object_add(x, "index", jint(i + 1));
-		json_object_object_add(x, "parent", jint(e[i].parent));
-		json_object_object_add(x, "init_pid", jint(e[i].init_pid));
-		json_object_object_add(x, "ns_last_pid", jint(e[i].last_pid));
-		json_object_object_add(x, "memfd_noexec", jint(e[i].memfd_noexec));
-		json_object_array_add(a, x);
-	}
-	json_object_object_add(o, "namespaces", a);
-	a = json_object_new_array();
-	for (i = 0; i < r->nr_nested; i++)
-		json_object_array_add(a, jint(nr[i]));
-	json_object_object_add(o, "nested_pids", a);
-}
-
-/* A process's interval timers, by the names getitimer(2) gives them. */
-/* The ipc namespace's sysctls, by name, the kinds the image has only. */
-static void add_ipc_sysctls(json_object *o, const struct ckpt_ipc_sysctls *s)
-{
-	json_object *x = json_object_new_object(), *sem;
-	int i;
-
-	if (s->flags & CKPT_IPC_SYSV) {
-		json_object_object_add(x, "kernel.shmmax", juint(s->shmmax));
-		json_object_object_add(x, "kernel.shmall", juint(s->shmall));
-		json_object_object_add(x, "kernel.shmmni", jint(s->shmmni));
-		json_object_object_add(x, "kernel.shm_rmid_forced", jint(s->shm_rmid_forced));
-		json_object_object_add(x, "kernel.msgmax", jint(s->msgmax));
-		json_object_object_add(x, "kernel.msgmnb", jint(s->msgmnb));
-		json_object_object_add(x, "kernel.msgmni", jint(s->msgmni));
-		sem = json_object_new_array();
-		for (i = 0; i < 4; i++)
-			json_object_array_add(sem, jint(s->sem[i]));
-		json_object_object_add(x, "kernel.sem", sem);
-		json_object_object_add(x, "kernel.sem_next_id", jint(s->sem_next_id));
-		json_object_object_add(x, "kernel.msg_next_id", jint(s->msg_next_id));
-		json_object_object_add(x, "kernel.shm_next_id", jint(s->shm_next_id));
-	}
-	if (s->flags & CKPT_IPC_MQUEUE) {
-		json_object_object_add(x, "fs.mqueue.queues_max", jint(s->mq_queues_max));
-		json_object_object_add(x, "fs.mqueue.msg_max", jint(s->mq_msg_max));
-		json_object_object_add(x, "fs.mqueue.msgsize_max", jint(s->mq_msgsize_max));
-		json_object_object_add(x, "fs.mqueue.msg_default", jint(s->mq_msg_default));
-		json_object_object_add(x, "fs.mqueue.msgsize_default",
-				       jint(s->mq_msgsize_default));
-	}
-	json_object_object_add(o, "ipc_sysctls", x);
-}
-
-static void add_itimers(json_object *o, const struct ckpt_rec_timers *r)
-{
-	static const char *const names[CKPT_NR_ITIMERS] = {
-		"real", "virtual", "prof",
-	};
-	json_object *x = json_object_new_object();
-	unsigned int i;
-
-	for (i = 0; i < CKPT_NR_ITIMERS; i++) {
-		json_object *t = json_object_new_object();
-
-		json_object_object_add(t, "value_ns", juint(r->itimer[i].value_ns));
-		json_object_object_add(t, "interval_ns", juint(r->itimer[i].interval_ns));
-		json_object_object_add(x, names[i], t);
-	}
-	json_object_object_add(o, "itimers", x);
-}
-
-/* The file locks a task's part of an image takes again, one object each. */
-static json_object *locks_json(const struct ckpt_rec_locks *r)
-{
-	static const char *const kinds[] = { "?", "flock", "posix", "ofd" };
-	static const char *const types[] = { "?", "read", "write" };
-	const struct ckpt_lock *l = (const void *)(r + 1);
-	json_object *a = json_object_new_array();
-	uint32_t i;
-
-	for (i = 0; i < r->nr; i++, l++) {
-		json_object *x = json_object_new_object();
-
-		json_object_object_add(x, "kind",
-				       json_object_new_string(l->kind < ARRAY_SIZE(kinds) ?
-							      kinds[l->kind] : "?"));
-		json_object_object_add(x, "type",
-				       json_object_new_string(l->type < ARRAY_SIZE(types) ?
-							      types[l->type] : "?"));
-		json_object_object_add(x, "file", jint(l->file_ref));
-		if (l->files_ref)
-			json_object_object_add(x, "files", jint(l->files_ref));
-		json_object_object_add(x, "pid", jint(l->pid));
-		json_object_object_add(x, "start", juint(l->start));
-		json_object_object_add(x, "end", juint(l->end));
-		json_object_array_add(a, x);
-	}
-	return a;
-}
-
-/* What a task shares with its parent, as clone flags would say it. */
-static const char *share_names(uint32_t flags)
-{
-	static char buf[64];
-
-	snprintf(buf, sizeof(buf), "%s%s%s",
-		 flags & CKPT_TREE_CLONE_FILES ? "files " : "",
-		 flags & CKPT_TREE_CLONE_FS ? "fs " : "",
-		 flags & CKPT_TREE_CLONE_SIGHAND ? "sighand " : "");
-	if (buf[0])
-		buf[strlen(buf) - 1] = '\0';
-	return buf;
-}
-
-/* One record as a JSON object; only its identifying fields. */
-static json_object *record_json(const struct ckpt_rec *r)
-{
-	json_object *o = json_object_new_object();
-	const struct ckpt_rec_header *h = (const void *)r;
-	const struct ckpt_rec_obj *ob = (const void *)r;
-	const struct ckpt_rec_task *t = (const void *)r;
-	const struct ckpt_rec_cpu *c = (const void *)r;
-	const struct ckpt_rec_vma *v = (const void *)r;
-	const struct ckpt_rec_pages *p = (const void *)r;
-	const struct ckpt_rec_file *f = (const void *)r;
-	const struct ckpt_rec_files *fs = (const void *)r;
-	const struct ckpt_rec_container *ct = (const void *)r;
-	const struct ckpt_fd_entry *e;
-	const struct ckpt_tree_entry *te;
-	json_object *a;
-	uint32_t i;
-
-	json_object_object_add(o, "type", json_object_new_string(cr_rec_name(r->type)));
-	json_object_object_add(o, "length", jint(r->len));
-	switch (r->type) {
-	case CKPT_REC_HEADER:
-		json_object_object_add(o, "version", jint(h->version));
-		json_object_object_add(o, "release", jstr(h->release, sizeof(h->release)));
-		json_object_object_add(o, "page_size", jint(h->page_size));
-		json_object_object_add(o, "xstate_size", jint(h->xstate_size));
-		json_object_object_add(o, "xfeatures", juint(h->xfeatures));
-		break;
-	case CKPT_REC_CONTAINER:
-		a = json_object_new_array();
-		te = PAYLOAD(r, struct ckpt_rec_container);
-		for (i = 0; i < ct->nr_tasks; i++) {
-			json_object *x = json_object_new_object();
-
-			json_object_object_add(x, "pid", jint(te[i].pid));
-			json_object_object_add(x, "ppid", jint(te[i].ppid));
-			json_object_object_add(x, "tgid", jint(te[i].tgid));
-			json_object_object_add(x, "pgid", jint(te[i].pgid));
-			json_object_object_add(x, "sid", jint(te[i].sid));
-			json_object_object_add(x, "shares",
-					       json_object_new_string(share_names(te[i].flags)));
-			json_object_object_add(x, "exit_signal", jint(te[i].exit_signal));
-			json_object_object_add(x, "pidns", jint(te[i].pidns));
-			json_object_object_add(x, "child_pidns", jint(te[i].child_pidns));
-			if (te[i].flags & CKPT_TREE_STOPPED) {
-				json_object_object_add(x, "stopped",
-						       json_object_new_boolean(1));
-				json_object_object_add(x, "stop_signal",
-						       jint(te[i].stop_signal));
-				json_object_object_add(x, "stop_waited",
-						       json_object_new_boolean(te[i].flags &
-									       CKPT_TREE_STOP_WAITED));
-			}
-			if (te[i].flags & CKPT_TREE_CONTINUED)
-				json_object_object_add(x, "continued",
-						       json_object_new_boolean(1));
-			if (te[i].flags & CKPT_TREE_ZOMBIE) {
-				json_object_object_add(x, "zombie_status",
-						       jint(te[i].exit_code));
-				json_object_object_add(x, "comm",
-						       jstr(te[i].comm, sizeof(te[i].comm)));
-			}
-			json_object_array_add(a, x);
-		}
-		json_object_object_add(o, "tasks", a);
-		a = json_object_new_array();
-		for (i = 0; i < ct->nr_pids; i++)
-			json_object_array_add(a, jint(((const int32_t *)&te[ct->nr_tasks])[i]));
-		json_object_object_add(o, "detached_pids", a);
-		json_object_object_add(o, "ns_last_pid", jint(ct->last_pid));
-		json_object_object_add(o, "memfd_noexec", jint(ct->memfd_noexec));
-		add_ipc_sysctls(o, &ct->ipc);
-		break;
-	case CKPT_REC_PIDNS:
-		add_pidns(o, (const void *)r);
-		break;
-	case CKPT_REC_OBJ:
-		json_object_object_add(o, "objref", jint(ob->objref));
-		json_object_object_add(o, "kind",
-				       json_object_new_string(cr_obj_name(ob->obj_type)));
-		break;
-	case CKPT_REC_TASK:
-		json_object_object_add(o, "pid", jint(t->pid));
-		json_object_object_add(o, "comm", jstr(t->comm, sizeof(t->comm)));
-		json_object_object_add(o, "mm", jint(t->mm_ref));
-		json_object_object_add(o, "files", jint(t->files_ref));
-		json_object_object_add(o, "fs", jint(t->fs_ref));
-		json_object_object_add(o, "sighand", jint(t->sighand_ref));
-		json_object_object_add(o, "cred", jint(t->cred_ref));
-		if (t->ptracer)
-			json_object_object_add(o, "ptracer", jint(t->ptracer));
-		if (t->autogroup_ref)
-			json_object_object_add(o, "autogroup", jint(t->autogroup_ref));
-		break;
-	case CKPT_REC_CPU:
-		json_object_object_add(o, "pid", jint(c->pid));
-		json_object_object_add(o, "ip", juint(c->regs.ip));
-		json_object_object_add(o, "sp", juint(c->regs.sp));
-		break;
-	case CKPT_REC_VMA:
-		json_object_object_add(o, "start", juint(v->start));
-		json_object_object_add(o, "end", juint(v->end));
-		json_object_object_add(o, "prot", jint(v->prot));
-		json_object_object_add(o, "maxprot", jint(v->maxprot));
-		json_object_object_add(o, "kind", jint(v->kind));
-		if (v->kind == CKPT_VMA_SHMEM)
-			json_object_object_add(o, "shmem", jint(v->obj_ref));
-		if (v->path_len && v->path_len <= r->len - sizeof(*v)) {
-			add_path(o, PAYLOAD(r, struct ckpt_rec_vma), v->path_len);
-			add_id(o, "id", &v->id);
-			json_object_object_add(o, "opener", jint(v->cred_ref));
-		}
-		break;
-	case CKPT_REC_MM:
-		if (((const struct ckpt_rec_mm *)r)->exe_len) {
-			add_id(o, "exe_id", &((const struct ckpt_rec_mm *)r)->exe_id);
-			json_object_object_add(o, "exe_opener",
-					       jint(((const struct ckpt_rec_mm *)r)->exe_cred_ref));
-		}
-		break;
-	case CKPT_REC_FS:
-		add_id(o, "root_id", &((const struct ckpt_rec_fs *)r)->root_id);
-		add_id(o, "cwd_id", &((const struct ckpt_rec_fs *)r)->pwd_id);
-		break;
-	case CKPT_REC_SHMEM:
-		json_object_object_add(o, "size",
-				       juint(((const struct ckpt_rec_shmem *)r)->size));
-		break;
-	case CKPT_REC_PIPE:
-		json_object_object_add(o, "size", jint(((const struct ckpt_rec_pipe *)r)->size));
-		json_object_object_add(o, "bytes",
-				       jint(((const struct ckpt_rec_pipe *)r)->data_len));
-		break;
-	case CKPT_REC_TIMERS:
-		add_itimers(o, (const void *)r);
-		break;
-	case CKPT_REC_ZOMBIE: {
-		const struct ckpt_rec_zombie *z = (const void *)r;
-
-		json_object_object_add(o, "pid", jint(z->pid));
-		json_object_object_add(o, "cred", jint(z->cred_ref));
-		json_object_object_add(o, "utime_ns", juint(z->utime));
-		json_object_object_add(o, "stime_ns", juint(z->stime));
-		json_object_object_add(o, "runtime_ns", juint(z->runtime));
-		json_object_object_add(o, "children_utime_ns", juint(z->children_utime));
-		json_object_object_add(o, "children_stime_ns", juint(z->children_stime));
-		if (z->autogroup_ref)
-			json_object_object_add(o, "autogroup", jint(z->autogroup_ref));
-		break;
-	}
-	case CKPT_REC_AUTOGROUP: {
-		const struct ckpt_rec_autogroup *a = (const void *)r;
-
-		json_object_object_add(o, "nice", jint(a->nice));
-		break;
-	}
-	case CKPT_REC_POSIX_TIMER: {
-		const struct ckpt_rec_posix_timer *t = (const void *)r;
-
-		json_object_object_add(o, "id", jint(t->id));
-		json_object_object_add(o, "clock", jint(t->clock));
-		json_object_object_add(o, "notify", jint(t->notify));
-		json_object_object_add(o, "signo", jint(t->signo));
-		if (t->thread)
-			json_object_object_add(o, "thread", jint(t->thread));
-		if (t->clock_pid)
-			json_object_object_add(o, "clock_pid", jint(t->clock_pid));
-		json_object_object_add(o, "flags", jint(t->flags));
-		json_object_object_add(o, "value_ns", juint(t->value_ns));
-		json_object_object_add(o, "interval_ns", juint(t->interval_ns));
-		json_object_object_add(o, "overrun_last", juint(t->overrun_last));
-		break;
-	}
-	case CKPT_REC_SECCOMP:
-		json_object_object_add(o, "mode",
-				       jint(((const struct ckpt_rec_seccomp *)r)->mode));
-		json_object_object_add(o, "filter",
-				       jint(((const struct ckpt_rec_seccomp *)r)->filter_ref));
-		break;
-	case CKPT_REC_LOCKS:
-		/* The walk checked that the locks fit the record. */
-		json_object_object_add(o, "locks", locks_json((const void *)r));
-		break;
-	case CKPT_REC_SECCOMP_FILTER:
-		json_object_object_add(o, "prev",
-				       jint(((const struct ckpt_rec_seccomp_filter *)r)->prev_ref));
-		json_object_object_add(o, "flags",
-				       jint(((const struct ckpt_rec_seccomp_filter *)r)->flags));
-		json_object_object_add(o, "insns",
-				       jint(((const struct ckpt_rec_seccomp_filter *)r)->len));
-		break;
-	case CKPT_REC_PAGES:
-		json_object_object_add(o, "addr", juint(p->addr));
-		json_object_object_add(o, "pages", jint(p->nr));
-		break;
-	case CKPT_REC_FILE:
-		json_object_object_add(o, "kind", jint(f->kind));
-		json_object_object_add(o, "flags", jint(f->f_flags));
-		json_object_object_add(o, "pos", juint(f->pos));
-		if (f->kind == CKPT_FILE_PIPE)
-			json_object_object_add(o, "pipe", jint(f->obj_ref));
-		if (f->kind == CKPT_FILE_FIFO)
-			json_object_object_add(o, "fifo", jint(f->obj_ref));
-		if (f->path_len && f->path_len <= r->len - sizeof(*f)) {
-			add_path(o, PAYLOAD(r, struct ckpt_rec_file), f->path_len);
-			add_id(o, "id", &f->id);
-			json_object_object_add(o, "opener", jint(f->cred_ref));
-		}
-		break;
-	case CKPT_REC_FILES:
-		a = json_object_new_array();
-		e = PAYLOAD(r, struct ckpt_rec_files);
-		for (i = 0; i < fs->nr_fds; i++) {
-			json_object *x = json_object_new_object();
-
-			json_object_object_add(x, "fd", jint(e[i].fd));
-			json_object_object_add(x, "file", jint(e[i].file_ref));
-			json_object_object_add(x, "cloexec",
-					       json_object_new_boolean(e[i].flags &
-								       CKPT_FD_CLOEXEC));
-			json_object_array_add(a, x);
-		}
-		json_object_object_add(o, "fds", a);
-		break;
-	}
-	return o;
-}
+#include "records.h"
 
 /* ---- The objects and the tasks that use them ---- */
 
@@ -415,56 +32,9 @@ static const char *const vma_kinds[] = {
 	[CKPT_VMA_SHMEM]	= "shmem",
 };
 
-static const char *const file_kinds[] = {
-	[CKPT_FILE_PATH]	= "path",
-	[CKPT_FILE_CHRDEV]	= "chrdev",
-	[CKPT_FILE_PIPE]	= "pipe",
-	[CKPT_FILE_FIFO]	= "fifo",
-};
-
 static const char *name_of(const char *const *names, size_t n, uint32_t i)
 {
 	return i < n && names[i] ? names[i] : "unknown";
-}
-
-/*
- * f_flags as the kernel keeps them on x86_64, the only architecture an
- * image can come from: glibc's O_LARGEFILE is 0 there, the kernel's not.
- */
-static const struct {
-	uint32_t bit;
-	const char *name;
-} open_flags[] = {
-	{ 02000, "O_APPEND" },
-	{ 04000, "O_NONBLOCK" },
-	{ 010000, "O_DSYNC" },
-	{ 040000, "O_DIRECT" },
-	{ 0100000, "O_LARGEFILE" },
-	{ 0200000, "O_DIRECTORY" },
-	{ 0400000, "O_NOFOLLOW" },
-	{ 01000000, "O_NOATIME" },
-	{ 04000000, "O_SYNC" },
-	{ 010000000, "O_PATH" },
-};
-
-static json_object *flags_json(uint32_t flags)
-{
-	static const char *const modes[] = { "O_RDONLY", "O_WRONLY", "O_RDWR",
-					     "O_ACCMODE" };
-	char buf[256];
-	size_t i, n;
-
-	n = snprintf(buf, sizeof(buf), "%s", modes[flags & 3]);
-	flags &= ~3U;
-	for (i = 0; i < ARRAY_SIZE(open_flags); i++) {
-		if (!(flags & open_flags[i].bit))
-			continue;
-		n += snprintf(buf + n, sizeof(buf) - n, "|%s", open_flags[i].name);
-		flags &= ~open_flags[i].bit;
-	}
-	if (flags)
-		snprintf(buf + n, sizeof(buf) - n, "|0%o", flags);
-	return json_object_new_string(buf);
 }
 
 static json_object *prot_json(uint32_t prot)
@@ -533,7 +103,7 @@ struct obj {
  * memory between VMAs): so a record belongs to the last object opened
  * of its kind, and pages to the last VMA or shared memory seen.
  */
-struct view {
+struct cr_view {
 	json_object *records;
 	json_object *tasks;
 	struct obj *objs;		/* in the order they were opened */
@@ -551,22 +121,30 @@ struct view {
  * costs little and finds any object at once, in whatever order the
  * image defined them.
  */
-static struct obj *find_obj(const struct view *v, uint32_t ref)
+static struct obj *find_obj(const struct cr_view *v, uint32_t ref)
 {
 	if (ref >= v->cap_by_ref || !v->by_ref[ref])
 		return NULL;
 	return &v->objs[v->by_ref[ref] - 1];
 }
 
-static struct obj *cur_obj(const struct view *v, uint32_t kind)
+static struct obj *cur_obj(const struct cr_view *v, uint32_t kind)
 {
 	return v->cur[kind] ? &v->objs[v->cur[kind] - 1] : NULL;
 }
 
-/* The walker has checked that @ref is new and @kind known. */
-static void open_obj(struct view *v, unsigned int index, size_t off,
-		     const struct ckpt_rec_obj *ro)
+/**
+ * cr_view_obj - a CKPT_REC_OBJ opens an object
+ * @v:		the view.
+ * @index:	the record,
+ * @off:	and where it is.
+ * @r:		the record; the walker has checked that its objref is new
+ *		and its kind known.
+ */
+void cr_view_obj(struct cr_view *v, unsigned int index, size_t off,
+		 const struct ckpt_rec *r)
 {
+	const struct ckpt_rec_obj *ro = (const void *)r;
 	size_t had = v->cap_by_ref;
 
 	if (grow(&v->objs, &v->cap_objs, v->nr_objs + 1, sizeof(*v->objs)) ||
@@ -588,10 +166,22 @@ static void open_obj(struct view *v, unsigned int index, size_t off,
 	v->cur[ro->obj_type] = ++v->nr_objs;
 }
 
-static void add_mapping(struct view *v, const struct ckpt_rec_vma *vma)
+/**
+ * cr_view_vma - a VMA record is a mapping of the last mm opened
+ * @v:		the view.
+ * @index:	the record,
+ * @off:	and where it is.
+ * @r:		the record.
+ *
+ * The pages records that follow are the mapping's.
+ */
+void cr_view_vma(struct cr_view *v, unsigned int index, size_t off,
+		 const struct ckpt_rec *r)
 {
+	const struct ckpt_rec_vma *vma = (const void *)r;
 	struct obj *mm = cur_obj(v, CKPT_OBJ_MM);
 
+	v->pages_to = CKPT_REC_VMA;
 	if (!mm)
 		return;
 	if (grow(&mm->maps, &mm->cap_maps, mm->nr_maps + 1, sizeof(*mm->maps))) {
@@ -601,8 +191,30 @@ static void add_mapping(struct view *v, const struct ckpt_rec_vma *vma)
 	mm->maps[mm->nr_maps++] = (struct mapping){ .vma = vma };
 }
 
-static void add_pages(struct view *v, const struct ckpt_rec_pages *p)
+/**
+ * cr_view_shmem - the pages records that follow are shared memory's
+ * @v:		the view.
+ * @index:	the record,
+ * @off:	and where it is.
+ * @r:		the CKPT_REC_SHMEM.
+ */
+void cr_view_shmem(struct cr_view *v, unsigned int index, size_t off,
+		   const struct ckpt_rec *r)
 {
+	v->pages_to = CKPT_REC_SHMEM;
+}
+
+/**
+ * cr_view_pages - count saved pages with the VMA or shared memory before
+ * @v:		the view.
+ * @index:	the record,
+ * @off:	and where it is.
+ * @r:		the CKPT_REC_PAGES.
+ */
+void cr_view_pages(struct cr_view *v, unsigned int index, size_t off,
+		   const struct ckpt_rec *r)
+{
+	const struct ckpt_rec_pages *p = (const void *)r;
 	struct obj *o;
 
 	if (v->pages_to == CKPT_REC_VMA) {
@@ -622,7 +234,7 @@ struct refs {
 	size_t nr, cap;
 };
 
-static void use_ref(struct view *v, struct refs *u, uint32_t ref)
+static void use_ref(struct cr_view *v, struct refs *u, uint32_t ref)
 {
 	if (grow(&u->ref, &u->cap, u->nr + 1, sizeof(*u->ref))) {
 		v->failed = true;
@@ -636,24 +248,6 @@ static int cmp_ref(const void *a, const void *b)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-/* What a file object holds, for the objects list and for each fd. */
-static void add_file_fields(json_object *o, const struct ckpt_rec_file *f)
-{
-	/* "type": "kind" is the object's, in the objects list. */
-	json_object_object_add(o, "type",
-			       json_object_new_string(name_of(file_kinds,
-							      ARRAY_SIZE(file_kinds),
-							      f->kind)));
-	if (f->kind == CKPT_FILE_PIPE)
-		json_object_object_add(o, "pipe", jint(f->obj_ref));
-	else if (f->path_len <= f->rec.len - sizeof(*f))
-		add_path(o, PAYLOAD(f, struct ckpt_rec_file), f->path_len);
-	if (f->kind == CKPT_FILE_FIFO)
-		json_object_object_add(o, "fifo", jint(f->obj_ref));
-	json_object_object_add(o, "flags", flags_json(f->f_flags));
-	json_object_object_add(o, "pos", juint(f->pos));
 }
 
 static json_object *mapping_json(const struct mapping *m)
@@ -672,12 +266,14 @@ static json_object *mapping_json(const struct mapping *m)
 	if (vma->kind == CKPT_VMA_SHMEM)
 		json_object_object_add(o, "shmem", jint(vma->obj_ref));
 	if (vma->path_len && vma->path_len <= vma->rec.len - sizeof(*vma))
-		add_path(o, PAYLOAD(vma, struct ckpt_rec_vma), vma->path_len);
+		json_object_object_add(o, "path",
+				       json_object_new_string_len(PAYLOAD(vma, struct ckpt_rec_vma),
+								  vma->path_len));
 	json_object_object_add(o, "pages", juint(m->pages));
 	return o;
 }
 
-static json_object *mappings_json(struct view *v, const struct obj *mm,
+static json_object *mappings_json(struct cr_view *v, const struct obj *mm,
 				  struct refs *uses)
 {
 	json_object *a = json_object_new_array();
@@ -691,7 +287,7 @@ static json_object *mappings_json(struct view *v, const struct obj *mm,
 	return a;
 }
 
-static json_object *fds_json(struct view *v, const struct obj *files,
+static json_object *fds_json(struct cr_view *v, const struct obj *files,
 			     struct refs *uses)
 {
 	json_object *a = json_object_new_array();
@@ -717,28 +313,11 @@ static json_object *fds_json(struct view *v, const struct obj *files,
 		if (file && file->rec) {
 			const struct ckpt_rec_file *f = (const void *)file->rec;
 
-			add_file_fields(o, f);
+			cr_json_file(o, f);
 			if (f->kind == CKPT_FILE_PIPE || f->kind == CKPT_FILE_FIFO)
 				use_ref(v, uses, f->obj_ref);
 		}
 		json_object_array_add(a, o);
-	}
-	return a;
-}
-
-/* Names of the set bits of @flags, from @names (one per bit, from bit 0). */
-static json_object *bit_names(uint32_t flags, const char *const *names, unsigned int n)
-{
-	json_object *a = json_object_new_array();
-	unsigned int i;
-
-	for (i = 0; i < 32; i++) {
-		if (!(flags & (1U << i)))
-			continue;
-		if (i < n && names[i])
-			json_object_array_add(a, json_object_new_string(names[i]));
-		else
-			json_object_array_add(a, jint(1U << i));
 	}
 	return a;
 }
@@ -791,8 +370,8 @@ static void add_task_attr(json_object *o, const struct ckpt_rec_task *t)
 	json_object_object_add(x, "policy", jint(t->sched_policy));
 	json_object_object_add(x, "priority", jint(t->sched_priority));
 	json_object_object_add(x, "nice", jint(t->nice));
-	json_object_object_add(x, "flags", bit_names(t->sched_flags, sched_flags,
-						     ARRAY_SIZE(sched_flags)));
+	json_object_object_add(x, "flags", cr_json_bits(t->sched_flags, sched_flags,
+							ARRAY_SIZE(sched_flags)));
 	if (t->sched_runtime || t->sched_deadline || t->sched_period) {
 		json_object_object_add(x, "runtime", juint(t->sched_runtime));
 		json_object_object_add(x, "deadline", juint(t->sched_deadline));
@@ -811,8 +390,8 @@ static void add_task_attr(json_object *o, const struct ckpt_rec_task *t)
 	json_object_object_add(o, "oom_score_adj_min", jint(t->oom_score_adj_min));
 	json_object_object_add(o, "ioprio_class", jint(t->ioprio >> 13));
 	json_object_object_add(o, "ioprio_level", jint(t->ioprio & 7));
-	json_object_object_add(o, "flags", bit_names(t->flags, task_flags,
-						     ARRAY_SIZE(task_flags)));
+	json_object_object_add(o, "flags", cr_json_bits(t->flags, task_flags,
+							ARRAY_SIZE(task_flags)));
 	for (i = 0; i < 3; i++) {
 		uint32_t v = t->spec_ctrl[i];
 
@@ -835,10 +414,18 @@ static void add_task_attr(json_object *o, const struct ckpt_rec_task *t)
 	json_object_object_add(o, "cpu_time_ns", x);
 }
 
-/* The walker has checked the task's refs: each names an object of its kind. */
-static void add_task(struct view *v, unsigned int index, size_t off,
-		     const struct ckpt_rec_task *t)
+/**
+ * cr_view_task - a task, with the objects it uses resolved
+ * @v:		the view.
+ * @index:	the record,
+ * @off:	and where it is.
+ * @r:		the CKPT_REC_TASK; the walker has checked its refs: each
+ *		names an object of its kind.
+ */
+void cr_view_task(struct cr_view *v, unsigned int index, size_t off,
+		  const struct ckpt_rec *r)
 {
+	const struct ckpt_rec_task *t = (const void *)r;
 	const uint32_t direct[] = {
 		t->mm_ref, t->files_ref, t->fs_ref, t->sighand_ref, t->cred_ref,
 	};
@@ -849,7 +436,7 @@ static void add_task(struct view *v, unsigned int index, size_t off,
 	size_t i, n;
 
 	json_object_object_add(o, "pid", jint(t->pid));
-	json_object_object_add(o, "comm", jstr(t->comm, sizeof(t->comm)));
+	json_object_object_add(o, "comm", cr_json_str(t->comm, sizeof(t->comm)));
 	json_object_object_add(o, "record", jint(index));
 	json_object_object_add(o, "offset", jint(off));
 	json_object_object_add(o, "mm", jint(t->mm_ref));
@@ -882,22 +469,18 @@ static void add_task(struct view *v, unsigned int index, size_t off,
 	json_object_array_add(v->tasks, o);
 }
 
-/* The kind of object each record type describes. */
-static const uint32_t rec_obj_kind[CKPT_REC_MAX] = {
-	[CKPT_REC_MM]		= CKPT_OBJ_MM,
-	[CKPT_REC_FILES]	= CKPT_OBJ_FILES,
-	[CKPT_REC_FILE]		= CKPT_OBJ_FILE,
-	[CKPT_REC_FS]		= CKPT_OBJ_FS,
-	[CKPT_REC_SIGHAND]	= CKPT_OBJ_SIGHAND,
-	[CKPT_REC_CRED]		= CKPT_OBJ_CRED,
-	[CKPT_REC_PIPE]		= CKPT_OBJ_PIPE,
-	[CKPT_REC_SHMEM]	= CKPT_OBJ_SHMEM,
-	[CKPT_REC_SECCOMP_FILTER] = CKPT_OBJ_SECCOMP,
-};
-
-/* A task's seccomp record follows its task record: it is the last task. */
-static void add_task_seccomp(struct view *v, const struct ckpt_rec_seccomp *s)
+/**
+ * cr_view_seccomp - a task's seccomp mode and filter
+ * @v:		the view.
+ * @index:	the record,
+ * @off:	and where it is.
+ * @r:		the CKPT_REC_SECCOMP: it follows its task's record, so it is
+ *		the last task's.
+ */
+void cr_view_seccomp(struct cr_view *v, unsigned int index, size_t off,
+		     const struct ckpt_rec *r)
 {
+	const struct ckpt_rec_seccomp *s = (const void *)r;
 	static const char *const modes[] = { "disabled", "strict", "filter" };
 	size_t n = json_object_array_length(v->tasks);
 	json_object *t = n ? json_object_array_get_idx(v->tasks, n - 1) : NULL;
@@ -914,52 +497,48 @@ static void add_task_seccomp(struct view *v, const struct ckpt_rec_seccomp *s)
 	json_object_object_add(t, "seccomp", o);
 }
 
-/* A task's locks end its part of the image: it is the last task. */
-static void add_task_locks(struct view *v, const struct ckpt_rec_locks *r)
+/**
+ * cr_view_locks - the file locks a task takes again
+ * @v:		the view.
+ * @index:	the record,
+ * @off:	and where it is.
+ * @r:		the CKPT_REC_LOCKS: it ends its task's part of the image, so
+ *		it is the last task's.
+ */
+void cr_view_locks(struct cr_view *v, unsigned int index, size_t off,
+		   const struct ckpt_rec *r)
 {
 	size_t n = json_object_array_length(v->tasks);
 	json_object *t = n ? json_object_array_get_idx(v->tasks, n - 1) : NULL;
 
 	if (t)
-		json_object_object_add(t, "locks", locks_json(r));
+		json_object_object_add(t, "locks", cr_json_locks((const void *)r));
 }
 
+/*
+ * Each record as the walker passes it: listed with its identifying
+ * fields, filed in the view, and, for a record that holds an object's
+ * contents, kept with the object it belongs to.
+ */
 static int add_record(struct cr_image *img, unsigned int index, size_t off,
 		      const struct ckpt_rec *r, void *arg)
 {
-	struct view *v = arg;
-	json_object *o = record_json(r);
+	const struct cr_rec_def *d = cr_rec_def(r->type);
+	struct cr_view *v = arg;
+	json_object *o = json_object_new_object();
 	struct obj *owner;
 
+	json_object_object_add(o, "type", json_object_new_string(d->name));
+	json_object_object_add(o, "length", jint(r->len));
+	if (d->json)
+		d->json(o, r);
 	json_object_object_add(o, "offset", jint(off));
 	json_object_array_add(v->records, o);
-
-	switch (r->type) {
-	case CKPT_REC_OBJ:
-		open_obj(v, index, off, (const void *)r);
-		break;
-	case CKPT_REC_VMA:
-		add_mapping(v, (const void *)r);
-		v->pages_to = r->type;
-		break;
-	case CKPT_REC_PAGES:
-		add_pages(v, (const void *)r);
-		break;
-	case CKPT_REC_TASK:
-		add_task(v, index, off, (const void *)r);
-		break;
-	case CKPT_REC_SECCOMP:
-		add_task_seccomp(v, (const void *)r);
-		break;
-	case CKPT_REC_LOCKS:
-		add_task_locks(v, (const void *)r);
-		break;
-	}
-	if (r->type == CKPT_REC_SHMEM)
-		v->pages_to = r->type;
-	owner = rec_obj_kind[r->type] ? cur_obj(v, rec_obj_kind[r->type]) : NULL;
+	if (d->view)
+		d->view(v, index, off, r);
+	owner = d->obj_kind ? cur_obj(v, d->obj_kind) : NULL;
 	/* A FIFO's record is a pipe's: it is the last opened of the two. */
-	if (r->type == CKPT_REC_PIPE &&
+	if (d->obj_kind == CKPT_OBJ_PIPE &&
 	    v->cur[CKPT_OBJ_FIFO] > v->cur[CKPT_OBJ_PIPE])
 		owner = cur_obj(v, CKPT_OBJ_FIFO);
 	if (owner && !owner->rec)
@@ -970,84 +549,15 @@ static int add_record(struct cr_image *img, unsigned int index, size_t off,
 /* An object's entry in the list: what it is, then whatever it holds. */
 static json_object *obj_json(const struct obj *ob)
 {
+	const struct cr_rec_def *d = ob->rec ? cr_rec_def(ob->rec->type) : NULL;
 	json_object *o = json_object_new_object();
-	const struct ckpt_rec *r = ob->rec;
-	const struct ckpt_rec_mm *mm = (const void *)r;
-	const struct ckpt_rec_fs *fs = (const void *)r;
-	const struct ckpt_rec_cred *cred = (const void *)r;
-	const struct ckpt_rec_pipe *pipe = (const void *)r;
-	const char *exe, *paths;
 
 	json_object_object_add(o, "objref", jint(ob->ref));
 	json_object_object_add(o, "kind", json_object_new_string(cr_obj_name(ob->kind)));
 	json_object_object_add(o, "record", jint(ob->index));
 	json_object_object_add(o, "offset", jint(ob->offset));
-	switch (r ? ob->kind : 0) {
-	case CKPT_OBJ_MM:
-		exe = PAYLOAD(mm, struct ckpt_rec_mm);
-		if (mm->exe_len && mm->exe_len <= r->len - sizeof(*mm)) {
-			json_object_object_add(o, "exe",
-					       json_object_new_string_len(exe, mm->exe_len));
-			add_id(o, "exe_id", &mm->exe_id);
-		}
-		json_object_object_add(o, "mappings", jint(ob->nr_maps));
-		{
-			static const char *const names[] = {
-				"thp_disable", "memory_merge", "mdwe", "mdwe_no_inherit",
-				"mlockall_future", "mlockall_onfault", "legacy_layout",
-				"membarrier_global", "membarrier_private",
-				"membarrier_sync_core", "membarrier_rseq",
-			};
-
-			json_object_object_add(o, "prctl",
-					       bit_names(mm->prctl_flags, names,
-							 ARRAY_SIZE(names)));
-		}
-		break;
-	case CKPT_OBJ_FILES:
-		json_object_object_add(o, "fds",
-				       jint(((const struct ckpt_rec_files *)r)->nr_fds));
-		break;
-	case CKPT_OBJ_FILE:
-		add_file_fields(o, (const void *)r);
-		break;
-	case CKPT_OBJ_FS:
-		if ((uint64_t)fs->root_len + fs->pwd_len > r->len - sizeof(*fs))
-			break;
-		paths = PAYLOAD(fs, struct ckpt_rec_fs);
-		json_object_object_add(o, "root",
-				       json_object_new_string_len(paths, fs->root_len));
-		json_object_object_add(o, "cwd",
-				       json_object_new_string_len(paths + fs->root_len,
-								  fs->pwd_len));
-		add_id(o, "root_id", &fs->root_id);
-		add_id(o, "cwd_id", &fs->pwd_id);
-		json_object_object_add(o, "umask", jint(fs->umask));
-		break;
-	case CKPT_OBJ_CRED:
-		json_object_object_add(o, "uid", jint(cred->uid));
-		json_object_object_add(o, "gid", jint(cred->gid));
-		break;
-	case CKPT_OBJ_PIPE:
-	case CKPT_OBJ_FIFO:
-		json_object_object_add(o, "size", jint(pipe->size));
-		json_object_object_add(o, "bytes", jint(pipe->data_len));
-		break;
-	case CKPT_OBJ_SHMEM:
-		json_object_object_add(o, "size",
-				       juint(((const struct ckpt_rec_shmem *)r)->size));
-		json_object_object_add(o, "pages", juint(ob->pages));
-		break;
-	case CKPT_OBJ_SECCOMP:
-		json_object_object_add(o, "prev",
-				       jint(((const struct ckpt_rec_seccomp_filter *)r)->prev_ref));
-		json_object_object_add(o, "log",
-				       json_object_new_boolean(((const struct ckpt_rec_seccomp_filter *)r)->flags &
-							       SECCOMP_FILTER_FLAG_LOG));
-		json_object_object_add(o, "insns",
-				       jint(((const struct ckpt_rec_seccomp_filter *)r)->len));
-		break;
-	}
+	if (d && d->obj_json)
+		d->obj_json(o, ob->rec, ob->nr_maps, ob->pages);
 	json_object_object_add(o, "used_by", json_object_get(ob->used_by));
 	return o;
 }
@@ -1068,7 +578,7 @@ json_object *cr_inspect_image(const char *name, const void *data, size_t size)
 	struct cr_image img = { .data = data, .size = size };
 	json_object *top = json_object_new_object();
 	json_object *objects = json_object_new_array();
-	struct view v = {
+	struct cr_view v = {
 		.records = json_object_new_array(),
 		.tasks = json_object_new_array(),
 	};

@@ -15,56 +15,18 @@
 
 #include "cr.h"
 #include "image.h"
+#include "records.h"
 
 /*
  * Only the record's fixed part may be read: that is all a stream's tally
- * holds of it.  Shared objects are counted with the first task to use
- * them, since they come before its task record.
+ * holds of it.  What each record type adds is records.c's.
  */
 static void tally_record(struct cr_tally *t, const struct ckpt_rec *r)
 {
-	const struct ckpt_rec_task *task;
+	const struct cr_rec_def *d = cr_rec_def(r->type);
 
-	switch (r->type) {
-	case CKPT_REC_HEADER:
-		t->page_size = ((const struct ckpt_rec_header *)r)->page_size;
-		break;
-	case CKPT_REC_CONTAINER:
-		t->sum.tasks = ((const struct ckpt_rec_container *)r)->nr_tasks;
-		break;
-	case CKPT_REC_VMA:
-		t->vmas++;
-		break;
-	case CKPT_REC_PAGES:
-		t->pages += ((const struct ckpt_rec_pages *)r)->nr;
-		break;
-	case CKPT_REC_PIPE:
-		t->sum.memory += ((const struct ckpt_rec_pipe *)r)->data_len;
-		break;
-	case CKPT_REC_FILE:
-		t->sum.files++;
-		break;
-	case CKPT_REC_FILES:
-		t->fds += ((const struct ckpt_rec_files *)r)->nr_fds;
-		break;
-	case CKPT_REC_TASK:
-		task = (const void *)r;
-		if (t->verbose) {
-			/* comm is the task's to set: escape it. */
-			fprintf(t->verbose, "  task %d (", task->pid);
-			cr_print_string(t->verbose, task->comm,
-					strnlen(task->comm, sizeof(task->comm)));
-			fprintf(t->verbose,
-				"): %u mappings, %llu KiB of pages, %u fds\n",
-				t->vmas, (unsigned long long)t->pages * t->page_size / 1024,
-				t->fds);
-		}
-		t->sum.memory += t->pages * t->page_size;
-		t->vmas = 0;
-		t->fds = 0;
-		t->pages = 0;
-		break;
-	}
+	if (d && d->tally)
+		d->tally(t, r);
 }
 
 static int walk_record(struct cr_image *img, unsigned int index, size_t off,

@@ -103,6 +103,8 @@ TEST(inspect_check_help)
 
 	ASSERT_EQ(0, PARSE(&a, "check"));
 	ASSERT_EQ(CR_CMD_CHECK, (int)a.cmd);
+	ASSERT_EQ(0, PARSE(&a, "formats"));
+	ASSERT_EQ(CR_CMD_FORMATS, (int)a.cmd);
 	ASSERT_EQ(0, PARSE(&a, "help"));
 	ASSERT_EQ(CR_CMD_HELP, (int)a.cmd);
 	ASSERT_EQ(0, PARSE(&a, "--help"));
@@ -155,6 +157,7 @@ static const struct {
 	{ { "cr", "inspect", "a", "b" }, "inspect takes one image" },
 	{ { "cr", "inspect", "-j", "a" }, "unknown option -j to inspect" },
 	{ { "cr", "check", "now" }, "check takes no arguments" },
+	{ { "cr", "formats", "all" }, "formats takes no arguments" },
 };
 
 TEST(bad_command_lines)

@@ -14,6 +14,7 @@ mkimage=$2
 fake=$3
 update=${4:-}
 golden=$(cd "$(dirname "$0")" && pwd)/golden
+top=$(cd "$(dirname "$0")/../../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0
@@ -71,6 +72,18 @@ expect 2 restart --kill
 expect 2 inspect
 expect 2 inspect single.img damaged.img
 expect 2 check now
+expect 2 formats all
+expect 0 formats
+# One line per record type the uapi header numbers, under the version.
+want=$(sed -n 's/^#define CKPT_IMAGE_VERSION[[:space:]]*\([0-9]*\).*/\1/p' \
+	"$top/include/uapi/linux/checkpoint.h")
+if head -1 out | grep -q "^# image format version $want," &&
+	grep -q '^[0-9]* *task ' out && grep -q '^[0-9]* *trailer ' out; then
+	ok "cr formats names the version and the record types"
+else
+	not_ok "cr formats: version $want, task and trailer lines expected"
+	sed 's/^/# /' out
+fi
 expect 0 --help
 expect 0 inspect single.img
 expect 1 inspect damaged.img

@@ -267,7 +267,7 @@ uint32_t synth_pipe_file(struct synth *s, uint32_t flags, uint32_t *pipe_ref,
  * pipe, and the file names both the path and the object.
  */
 static uint32_t synth_fifo_file(struct synth *s, uint32_t flags,
-				 const char *path, const char *buffered)
+				const char *path, const char *buffered)
 {
 	struct ckpt_rec_file f = {
 		.kind = CKPT_FILE_FIFO,
