@@ -36,6 +36,7 @@
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
+#include "checkpoint_box.h"
 
 #ifndef PR_SET_MEMORY_MERGE
 #define PR_SET_MEMORY_MERGE	67
@@ -55,8 +56,6 @@
 #endif
 
 /* The control file: flags and the lines before and after. */
-#define READY_OFF	0
-#define GO_OFF		64
 #define MAIN_BEFORE	256
 #define MAIN_AFTER	768
 #define THREAD_BEFORE	1280
@@ -70,22 +69,9 @@ enum mode {
 	M_CLONE_IO,
 };
 
-static char ctl_path[64];
 static char *ctl;
 static enum mode mode;
 static int last_cpu;
-
-static char *map_ctl(void)
-{
-	int fd = open(ctl_path, O_RDWR);
-	char *p;
-
-	if (fd < 0)
-		return NULL;
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return p == MAP_FAILED ? NULL : p;
-}
 
 static int write_file(const char *path, const char *s)
 {
@@ -156,9 +142,7 @@ static void observe(char *out)
 	}
 	errno = 0;
 	snprintf(out, LINE_LEN,
-		 "policy %u flags %#llx prio %u nice %d runtime %llu deadline %llu period %llu "
-		 "cpus %#lx slack %d oom %s ioprio %#x subreaper %d mce %d ioflusher %d "
-		 "spec %d,%d,%d thp %d merge %d mdwe %d",
+		 "policy %u flags %#llx prio %u nice %d runtime %llu deadline %llu period %llu cpus %#lx slack %d oom %s ioprio %#x subreaper %d mce %d ioflusher %d spec %d,%d,%d thp %d merge %d mdwe %d",
 		 a.sched_policy, (unsigned long long)a.sched_flags, a.sched_priority,
 		 getpriority(PRIO_PROCESS, 0),
 		 (unsigned long long)a.sched_runtime,
@@ -196,11 +180,11 @@ static void flip_spec(void)
 
 static void wait_go(void)
 {
-	while (strcmp(ctl + GO_OFF, "go"))
+	while (strcmp(ctl + BOX_GO_OFF, "go"))
 		usleep(10000);
 }
 
-static volatile int thread_ready;
+static _Atomic int thread_ready;
 
 /* A thread with attributes of its own: each thread has them. */
 static void *thread_fn(void *arg)
@@ -249,7 +233,7 @@ static int set_up_attrs(void)
 	if (thread_ready < 0)
 		return 17;
 	observe(ctl + MAIN_BEFORE);
-	strcpy(ctl + READY_OFF, "ready");
+	box_ready(ctl);
 	wait_go();
 	pthread_join(th, NULL);
 	observe(ctl + MAIN_AFTER);
@@ -278,7 +262,7 @@ static int set_up_rt(void)
 	if (sched_setattr_self(mode == M_FIFO ? &fifo : &dl))
 		return 22;
 	observe(ctl + MAIN_BEFORE);
-	strcpy(ctl + READY_OFF, "ready");
+	box_ready(ctl);
 	wait_go();
 	observe(ctl + MAIN_AFTER);
 	return 0;
@@ -298,26 +282,15 @@ static int set_up_clone_io(void)
 		for (;;)
 			pause();
 	}
-	strcpy(ctl + READY_OFF, "ready");
+	box_ready(ctl);
 	wait_go();
 	return 0;
 }
 
-static int container(void *arg)
+static int container_main(int m)
 {
-	char m[16];
-
-	syscall(__NR_close_range, 0, ~0U, 0);
-	snprintf(m, sizeof(m), "%d", mode);
-	setenv("ATTR_MODE", m, 1);
-	setenv("ATTR_CTL", ctl_path, 1);
-	execl("/proc/self/exe", "attr_test", NULL);
-	return 127;
-}
-
-static int container_main(void)
-{
-	ctl = map_ctl();
+	mode = m;
+	ctl = box_map_ctl();
 	if (!ctl)
 		return 2;
 	last_cpu = sysconf(_SC_NPROCESSORS_ONLN) - 1;
@@ -333,124 +306,15 @@ static int container_main(void)
 	return 3;
 }
 
-static void __attribute__((constructor)) maybe_container(void)
-{
-	const char *m = getenv("ATTR_MODE"), *c = getenv("ATTR_CTL");
-
-	if (!m || !c)
-		return;
-	mode = atoi(m);
-	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
-	unsetenv("ATTR_MODE");
-	unsetenv("ATTR_CTL");
-	exit(container_main());
-}
-
-/* ---- the tests ---- */
-
-struct box {
-	pid_t init;
-	int image, log;
-	char *ctl;
-};
-
-static void box_set_up(struct __test_metadata *_metadata, struct box *self)
-{
-	int fd;
-
-	snprintf(ctl_path, sizeof(ctl_path), "/tmp/attr-%d", getpid());
-	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, 4096));
-	close(fd);
-	self->ctl = map_ctl();
-	ASSERT_NE(NULL, self->ctl);
-	self->image = scratch_file(O_RDWR);
-	self->log = scratch_file(O_RDWR);
-	ASSERT_GE(self->image, 0);
-	ASSERT_GE(self->log, 0);
-	self->init = 0;
-}
-
-static void box_tear_down(struct box *self)
-{
-	if (self->init > 0)
-		container_stop(self->init);
-	unlink(ctl_path);
-}
-
-static void start(struct __test_metadata *_metadata, struct box *self, enum mode m)
-{
-	int i, status;
-
-	mode = m;
-	self->init = container_start(container, NULL);
-	ASSERT_GT(self->init, 0);
-	for (i = 0; i < 1000 && strcmp(self->ctl + READY_OFF, "ready"); i++) {
-		if (waitpid(self->init, &status, WNOHANG) == self->init) {
-			self->init = 0;
-			ASSERT_TRUE(0) TH_LOG("the container exited while setting up: %#x",
-					      status);
-		}
-		usleep(10000);
-	}
-	ASSERT_LT(i, 1000) TH_LOG("the container did not set up");
-}
-
-static void reset(int fd)
-{
-	ftruncate(fd, 0);
-	lseek(fd, 0, SEEK_SET);
-}
-
-/* Checkpoint: 0 or the errno, with the log in @log. */
-static int checkpoint(struct box *self, uint64_t flags, char *log, size_t len)
-{
-	long ret;
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		reset(self->image);
-		reset(self->log);
-		ret = ckpt(self->init, self->image, self->log, flags);
-		if (!ret || (errno != EAGAIN && errno != EBUSY))
-			break;
-		usleep(100000);
-	}
-	read_log(self->log, log, len);
-	if (ret)
-		return errno;
-	if (flags & CHECKPOINT_KILL) {
-		waitpid(self->init, NULL, 0);
-		self->init = 0;
-	}
-	return 0;
-}
-
-/* Restart from @fd; the pid, or -errno with the log in @log. */
-static long restart_from(struct box *self, int fd, char *log, size_t len)
-{
-	long pid;
-
-	lseek(fd, 0, SEEK_SET);
-	reset(self->log);
-	pid = rstrt(fd, self->log, 0);
-	read_log(self->log, log, len);
-	return pid > 0 ? pid : -errno;
-}
+BOX_INIT_MAIN("ATTR", container_main)
 
 /* Restart, let the restored tasks look at themselves, wait for them. */
-static void restart_and_compare(struct __test_metadata *_metadata, struct box *b,
+static void restart_and_compare(struct __test_metadata *_metadata, struct ckpt_box *b,
 				bool thread)
 {
-	char log[4096];
 	int status;
-	long pid;
 
-	pid = restart_from(b, b->image, log, sizeof(log));
-	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(-pid), log);
-	strcpy(b->ctl + GO_OFF, "go");
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	box_restart_go_wait(_metadata, b, &status);
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("restored init: status %#x", status);
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_STREQ(b->ctl + MAIN_BEFORE, b->ctl + MAIN_AFTER);
@@ -459,26 +323,26 @@ static void restart_and_compare(struct __test_metadata *_metadata, struct box *b
 }
 
 FIXTURE(attr) {
-	struct box b;
+	struct ckpt_box b;
 };
 
 FIXTURE_SETUP(attr)
 {
-	box_set_up(_metadata, &self->b);
+	box_open(_metadata, &self->b);
 }
 
 FIXTURE_TEARDOWN(attr)
 {
-	box_tear_down(&self->b);
+	box_close(&self->b);
 }
 
 /* The state issue 11 saw lost, and the rest, in a process and a thread. */
 TEST_F_TIMEOUT(attr, come_back, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 
-	start(_metadata, b, M_ATTRS);
+	box_start(_metadata, b, M_ATTRS);
 	/* What was set, as the task saw it before the checkpoint. */
 	EXPECT_NE(NULL, strstr(b->ctl + MAIN_BEFORE, "policy 3 "))
 		TH_LOG("%s", b->ctl + MAIN_BEFORE);
@@ -491,35 +355,35 @@ TEST_F_TIMEOUT(attr, come_back, 60)
 	EXPECT_NE(NULL, strstr(b->ctl + THREAD_BEFORE, "policy 5 "))
 		TH_LOG("%s", b->ctl + THREAD_BEFORE);
 	EXPECT_NE(NULL, strstr(b->ctl + THREAD_BEFORE, "slack 4321 "));
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	restart_and_compare(_metadata, b, true);
 }
 
 TEST_F_TIMEOUT(attr, fifo_comes_back, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 
-	start(_metadata, b, M_FIFO);
+	box_start(_metadata, b, M_FIFO);
 	EXPECT_NE(NULL, strstr(b->ctl + MAIN_BEFORE, "policy 1 flags 0x1 prio 10 nice -3 "))
 		TH_LOG("%s", b->ctl + MAIN_BEFORE);
 	EXPECT_NE(NULL, strstr(b->ctl + MAIN_BEFORE, "oom -100 ioprio 0x2002 "));
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	restart_and_compare(_metadata, b, false);
 }
 
 TEST_F_TIMEOUT(attr, deadline_comes_back, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 
-	start(_metadata, b, M_DEADLINE);
+	box_start(_metadata, b, M_DEADLINE);
 	EXPECT_NE(NULL, strstr(b->ctl + MAIN_BEFORE,
 			       "policy 6 flags 0 prio 0 nice -3 runtime 1000000 deadline 10000000 period 20000000 "))
 		TH_LOG("%s", b->ctl + MAIN_BEFORE);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	restart_and_compare(_metadata, b, false);
 }
@@ -527,12 +391,12 @@ TEST_F_TIMEOUT(attr, deadline_comes_back, 60)
 /* CLONE_IO: refused by name, and the container runs on. */
 TEST_F_TIMEOUT(attr, shared_io_context_refused, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 	int status;
 
-	start(_metadata, b, M_CLONE_IO);
-	EXPECT_EQ(EOPNOTSUPP, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, M_CLONE_IO);
+	EXPECT_EQ(EOPNOTSUPP, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("log: %s", log);
 	EXPECT_NE(NULL, strstr(log, "CLONE_IO")) TH_LOG("log: %s", log);
 	EXPECT_EQ(0, waitpid(b->init, &status, WNOHANG));
@@ -559,7 +423,7 @@ static int drop_effective(cap_value_t cap)
  * A restarter without the capability the syscall asks for cannot give
  * it to a restored task: nothing is restored, the log says why.
  */
-static void restart_without(struct __test_metadata *_metadata, struct box *b,
+static void restart_without(struct __test_metadata *_metadata, struct ckpt_box *b,
 			    cap_value_t cap, int err, const char *reason)
 {
 	char log[4096];
@@ -573,7 +437,7 @@ static void restart_without(struct __test_metadata *_metadata, struct box *b,
 
 		if (drop_effective(cap))
 			_exit(100);
-		pid = restart_from(b, b->image, log, sizeof(log));
+		pid = box_restart(b, b->image, log, sizeof(log));
 		if (pid > 0) {
 			kill(pid, SIGKILL);
 			_exit(101);
@@ -590,11 +454,11 @@ static void restart_without(struct __test_metadata *_metadata, struct box *b,
 
 TEST_F_TIMEOUT(attr, restarter_rights, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 
-	start(_metadata, b, M_FIFO);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, M_FIFO);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	restart_without(_metadata, b, CAP_SYS_NICE, EPERM, "scheduling policy");
 	/* Written by root, -100 is its floor too. */
@@ -638,7 +502,7 @@ static void *fresh(struct image *im, uint32_t type)
 }
 
 /* Restart the variant: refused with EINVAL, for @reason. */
-static void try_bad(struct __test_metadata *_metadata, struct box *b,
+static void try_bad(struct __test_metadata *_metadata, struct ckpt_box *b,
 		    struct image *im, const char *what, const char *reason)
 {
 	struct ckpt_rec_trailer *t;
@@ -652,7 +516,7 @@ static void try_bad(struct __test_metadata *_metadata, struct box *b,
 	fd = scratch_file(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ((ssize_t)im->size, write(fd, im->buf, im->size));
-	pid = restart_from(b, fd, log, sizeof(log));
+	pid = box_restart(b, fd, log, sizeof(log));
 	close(fd);
 	if (pid > 0) {
 		kill(pid, SIGKILL);
@@ -665,15 +529,15 @@ static void try_bad(struct __test_metadata *_metadata, struct box *b,
 
 TEST_F_TIMEOUT(attr, malformed, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	struct ckpt_rec_task *t;
 	struct ckpt_rec_mm *mm;
 	struct image im;
 	struct stat st;
 	char log[4096];
 
-	start(_metadata, b, M_ATTRS);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, M_ATTRS);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	ASSERT_EQ(0, fstat(b->image, &st));
 	im.size = st.st_size;

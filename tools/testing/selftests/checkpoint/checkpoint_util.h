@@ -49,6 +49,15 @@ static inline void ckpt_require(void)
 	}
 
 /*
+ * Write the string @s, its NUL included, at @dst: a slot of a control
+ * page that the caller sized for it.
+ */
+static inline void put_str(char *dst, const char *s)
+{
+	memcpy(dst, s, strlen(s) + 1);
+}
+
+/*
  * Start a container: a child in a new pid and uts namespace running
  * @fn.  Returns its pid in our namespace.
  */

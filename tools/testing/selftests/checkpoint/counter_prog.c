@@ -122,7 +122,7 @@ static uint64_t counter_loop(void)
 	}
 }
 
-static volatile sig_atomic_t usr1_seen, usr2_seen;
+static _Atomic sig_atomic_t usr1_seen, usr2_seen;
 static char altstack[64 * 1024];
 
 __attribute__((target("general-regs-only")))

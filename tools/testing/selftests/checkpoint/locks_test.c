@@ -30,9 +30,8 @@
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
+#include "checkpoint_box.h"
 
-#define READY_OFF	0
-#define GO_OFF		64
 #define WORKER_OFF	128	/* the worker has its locks */
 #define WAITER_OFF	192	/* the waiter is about to wait */
 #define GOT_OFF		256	/* the waiter got the range */
@@ -49,7 +48,6 @@ enum mode {
 #define TOO_MANY_LOCKS	4097
 
 static enum mode mode;
-static char ctl_path[64];
 static char *ctl;
 
 /* The files of the container, by what they carry. */
@@ -59,20 +57,8 @@ static char *path_of(const char *what)
 	static int n;
 	char *p = buf[n++ % 8];
 
-	snprintf(p, sizeof(buf[0]), "%s.%s", ctl_path, what);
+	snprintf(p, sizeof(buf[0]), "%s.%s", box_ctl_path, what);
 	return p;
-}
-
-static char *map_ctl(void)
-{
-	int fd = open(ctl_path, O_RDWR);
-	char *p;
-
-	if (fd < 0)
-		return NULL;
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return p == MAP_FAILED ? NULL : p;
 }
 
 static int set_lock(int fd, int cmd, short type, off_t start, off_t len)
@@ -116,7 +102,7 @@ static int worker(int inherited)
 	if (fd < 0 || set_lock(fd, F_SETLK, F_WRLCK, 0, 10) ||
 	    flock(inherited, LOCK_SH))
 		_exit(1);
-	strcpy(ctl + WORKER_OFF, "1");
+	put_str(ctl + WORKER_OFF, "1");
 	wait_for(ctl + DONE_OFF);
 	_exit(0);
 }
@@ -128,10 +114,10 @@ static int waiter(void)
 
 	if (fd < 0)
 		_exit(1);
-	strcpy(ctl + WAITER_OFF, "1");
+	put_str(ctl + WAITER_OFF, "1");
 	if (set_lock(fd, F_SETLKW, F_WRLCK, 15, 1))
 		_exit(2);
-	strcpy(ctl + GOT_OFF, "1");
+	put_str(ctl + GOT_OFF, "1");
 	_exit(0);
 }
 
@@ -309,7 +295,7 @@ static int check_held(void)
 	if (waitpid(waiter_pid, &status, 0) != waiter_pid ||
 	    !WIFEXITED(status) || WEXITSTATUS(status))
 		return 44;
-	strcpy(ctl + DONE_OFF, "1");
+	put_str(ctl + DONE_OFF, "1");
 	if (waitpid(worker_pid, &status, 0) != worker_pid ||
 	    !WIFEXITED(status) || WEXITSTATUS(status))
 		return 45;
@@ -355,24 +341,12 @@ static int set_up_mapped(void)
 	return close(fd) ? 72 : 0;
 }
 
-/* The container's init: this program again, with nothing of the harness. */
-static int container(void *arg)
-{
-	char m[16];
-
-	syscall(__NR_close_range, 0, ~0U, 0);
-	snprintf(m, sizeof(m), "%d", mode);
-	setenv("LOCKS_MODE", m, 1);
-	setenv("LOCKS_CTL", ctl_path, 1);
-	execl("/proc/self/exe", "locks_test", NULL);
-	return 127;
-}
-
-static int container_main(void)
+static int container_main(int m)
 {
 	int ret;
 
-	ctl = map_ctl();
+	mode = m;
+	ctl = box_map_ctl();
 	if (!ctl)
 		return 2;
 	ret = mode == M_HELD ? set_up_held() :
@@ -380,46 +354,20 @@ static int container_main(void)
 	      mode == M_MAPPED ? set_up_mapped() : set_up_many();
 	if (ret)
 		return ret;
-	strcpy(ctl + READY_OFF, "ready");
-	while (strcmp(ctl + GO_OFF, "go"))
-		usleep(10000);
+	box_ready_wait_go(ctl);
 	return mode == M_HELD ? check_held() : 0;
 }
 
-static void __attribute__((constructor)) maybe_container(void)
-{
-	const char *m = getenv("LOCKS_MODE"), *c = getenv("LOCKS_CTL");
-
-	if (!m || !c)
-		return;
-	mode = atoi(m);
-	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
-	unsetenv("LOCKS_MODE");
-	unsetenv("LOCKS_CTL");
-	exit(container_main());
-}
+BOX_INIT_MAIN("LOCKS", container_main)
 
 FIXTURE(locks) {
-	pid_t init;
-	int image, log;
+	struct ckpt_box b;
 };
 
 FIXTURE_SETUP(locks)
 {
-	int fd;
-
-	snprintf(ctl_path, sizeof(ctl_path), "/tmp/locks-%d", getpid());
-	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, 4096));
-	close(fd);
-	ctl = map_ctl();
-	ASSERT_NE(NULL, ctl);
-	self->image = scratch_file(O_RDWR);
-	self->log = scratch_file(O_RDWR);
-	ASSERT_GE(self->image, 0);
-	ASSERT_GE(self->log, 0);
-	self->init = 0;
+	box_open(_metadata, &self->b);
+	ctl = self->b.ctl;
 }
 
 FIXTURE_TEARDOWN(locks)
@@ -429,72 +377,9 @@ FIXTURE_TEARDOWN(locks)
 	};
 	unsigned int i;
 
-	if (self->init > 0)
-		container_stop(self->init);
 	for (i = 0; i < 6; i++)
 		unlink(path_of(names[i]));
-	unlink(ctl_path);
-}
-
-static void start(struct __test_metadata *_metadata,
-		  FIXTURE_DATA(locks) *self, enum mode m)
-{
-	int i, status;
-
-	mode = m;
-	self->init = container_start(container, NULL);
-	ASSERT_GT(self->init, 0);
-	for (i = 0; i < 1000 && strcmp(ctl + READY_OFF, "ready"); i++) {
-		if (waitpid(self->init, &status, WNOHANG) == self->init) {
-			self->init = 0;
-			ASSERT_TRUE(0) TH_LOG("the container exited while setting up: %#x",
-					      status);
-		}
-		usleep(10000);
-	}
-	ASSERT_LT(i, 1000) TH_LOG("the container did not set up");
-}
-
-/* Checkpoint: 0 or the errno, with the log in @log. */
-static int checkpoint(FIXTURE_DATA(locks) *self, uint64_t flags, char *log,
-		      size_t len)
-{
-	long ret;
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		ftruncate(self->image, 0);
-		lseek(self->image, 0, SEEK_SET);
-		ftruncate(self->log, 0);
-		lseek(self->log, 0, SEEK_SET);
-		ret = ckpt(self->init, self->image, self->log, flags);
-		if (!ret || (errno != EAGAIN && errno != EBUSY))
-			break;
-		usleep(100000);
-	}
-	read_log(self->log, log, len);
-	if (ret)
-		return errno;
-	if (flags & CHECKPOINT_KILL) {
-		waitpid(self->init, NULL, 0);
-		self->init = 0;
-	}
-	return 0;
-}
-
-/* Restart the image in self->image: the pid, or -errno; the log in @log. */
-static long restart(FIXTURE_DATA(locks) *self, char *log, size_t len)
-{
-	long pid;
-
-	lseek(self->image, 0, SEEK_SET);
-	ftruncate(self->log, 0);
-	lseek(self->log, 0, SEEK_SET);
-	pid = rstrt(self->image, self->log, 0);
-	if (pid < 0)
-		pid = -errno;
-	read_log(self->log, log, len);
-	return pid;
+	box_close(&self->b);
 }
 
 TEST_F_TIMEOUT(locks, held_by_the_same_owners, 60)
@@ -504,12 +389,12 @@ TEST_F_TIMEOUT(locks, held_by_the_same_owners, 60)
 	int status, fd;
 	long pid;
 
-	start(_metadata, self, M_HELD);
-	ASSERT_EQ(0, checkpoint(self, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_HELD);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	pid = restart(self, log, sizeof(log));
+	pid = box_restart(&self->b, self->b.image, log, sizeof(log));
 	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(-pid), log);
-	self->init = pid;
+	self->b.init = pid;
 
 	/* From outside: the flock is held, the range shows the new pid. */
 	fd = open(path_of("flock"), O_RDWR);
@@ -527,9 +412,9 @@ TEST_F_TIMEOUT(locks, held_by_the_same_owners, 60)
 		       F_WRLCK, pid);
 	close(fd);
 
-	strcpy(ctl + GO_OFF, "go");
+	put_str(ctl + BOX_GO_OFF, "go");
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	self->init = 0;
+	self->b.init = 0;
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("restored init: status %#x", status);
 	/* 30-38: seen from a child; 40-45: the init itself; see above. */
 	EXPECT_EQ(0, WEXITSTATUS(status))
@@ -543,15 +428,15 @@ TEST_F_TIMEOUT(locks, taken_meanwhile_fails_the_restart, 60)
 	long pid;
 	int fd;
 
-	start(_metadata, self, M_HELD);
-	ASSERT_EQ(0, checkpoint(self, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_HELD);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	fd = open(path_of("flock"), O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, flock(fd, LOCK_EX | LOCK_NB));
-	pid = restart(self, log, sizeof(log));
+	pid = box_restart(&self->b, self->b.image, log, sizeof(log));
 	if (pid > 0)
-		self->init = pid;
+		self->b.init = pid;
 	EXPECT_EQ(-EAGAIN, pid) TH_LOG("restart: %ld; log: %s", pid, log);
 	EXPECT_NE(NULL, strstr(log, path_of("flock"))) TH_LOG("log: %s", log);
 	EXPECT_NE(NULL, strstr(log, "conflicts")) TH_LOG("log: %s", log);
@@ -563,13 +448,13 @@ TEST_F_TIMEOUT(locks, lease_refused_by_name, 60)
 	char log[4096];
 	int err, status;
 
-	start(_metadata, self, M_LEASE);
-	err = checkpoint(self, CHECKPOINT_KILL, log, sizeof(log));
+	box_start(_metadata, &self->b, M_LEASE);
+	err = box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log));
 	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
 	EXPECT_NE(NULL, strstr(log, "leases (F_SETLEASE)")) TH_LOG("log: %s", log);
 	/* Unharmed: still there, and still running. */
-	EXPECT_EQ(0, waitpid(self->init, &status, WNOHANG));
-	EXPECT_EQ(0, kill(self->init, 0));
+	EXPECT_EQ(0, waitpid(self->b.init, &status, WNOHANG));
+	EXPECT_EQ(0, kill(self->b.init, 0));
 }
 
 /* A lock only a mapping's file holds would be dropped: refused by name. */
@@ -578,13 +463,13 @@ TEST_F_TIMEOUT(locks, held_through_a_mapping_refused_by_name, 60)
 	char log[4096];
 	int err, status;
 
-	start(_metadata, self, M_MAPPED);
-	err = checkpoint(self, CHECKPOINT_KILL, log, sizeof(log));
+	box_start(_metadata, &self->b, M_MAPPED);
+	err = box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log));
 	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
 	EXPECT_NE(NULL, strstr(log, "no fd of the container holds it"))
 		TH_LOG("log: %s", log);
-	EXPECT_EQ(0, waitpid(self->init, &status, WNOHANG));
-	EXPECT_EQ(0, kill(self->init, 0));
+	EXPECT_EQ(0, waitpid(self->b.init, &status, WNOHANG));
+	EXPECT_EQ(0, kill(self->b.init, 0));
 }
 
 /*
@@ -596,12 +481,12 @@ TEST_F_TIMEOUT(locks, too_many_refused_by_name, 60)
 	char log[4096];
 	int err, status;
 
-	start(_metadata, self, M_MANY);
-	err = checkpoint(self, CHECKPOINT_KILL, log, sizeof(log));
+	box_start(_metadata, &self->b, M_MANY);
+	err = box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log));
 	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
 	EXPECT_NE(NULL, strstr(log, "file locks; not supported")) TH_LOG("log: %s", log);
-	EXPECT_EQ(0, waitpid(self->init, &status, WNOHANG));
-	EXPECT_EQ(0, kill(self->init, 0));
+	EXPECT_EQ(0, waitpid(self->b.init, &status, WNOHANG));
+	EXPECT_EQ(0, kill(self->b.init, 0));
 }
 
 /* ---- malformed lock records ---- */
@@ -676,15 +561,15 @@ TEST_F_TIMEOUT(locks, malformed_records_refused, 120)
 	struct stat st;
 	long pid;
 
-	start(_metadata, self, M_HELD);
-	ASSERT_EQ(0, checkpoint(self, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_HELD);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	ASSERT_EQ(0, fstat(self->image, &st));
+	ASSERT_EQ(0, fstat(self->b.image, &st));
 	img = malloc(st.st_size);
 	buf = malloc(st.st_size);
 	ASSERT_NE(NULL, img);
 	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(st.st_size, pread(self->image, img, st.st_size, 0));
+	ASSERT_EQ(st.st_size, pread(self->b.image, img, st.st_size, 0));
 
 	for (i = 0; i < ARRAY_SIZE(mutations); i++) {
 		memcpy(buf, img, st.st_size);
@@ -728,9 +613,9 @@ TEST_F_TIMEOUT(locks, malformed_records_refused, 120)
 			break;
 		}
 		fix_trailer(buf, st.st_size);
-		ASSERT_EQ(0, ftruncate(self->image, 0));
-		ASSERT_EQ(st.st_size, pwrite(self->image, buf, st.st_size, 0));
-		pid = restart(self, log, sizeof(log));
+		ASSERT_EQ(0, ftruncate(self->b.image, 0));
+		ASSERT_EQ(st.st_size, pwrite(self->b.image, buf, st.st_size, 0));
+		pid = box_restart(&self->b, self->b.image, log, sizeof(log));
 		if (pid > 0) {
 			container_stop(pid);
 			ASSERT_TRUE(0) TH_LOG("mutation %u accepted", i);

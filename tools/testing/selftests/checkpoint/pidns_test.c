@@ -15,6 +15,7 @@
 #include "counter_prog.h"
 #include "pidns_prog.h"
 #include "../kselftest_harness.h"
+#include "checkpoint_box.h"
 
 static char shared_path[64];
 
@@ -74,27 +75,10 @@ FIXTURE_TEARDOWN(pidns)
 TEST_F_TIMEOUT(pidns, every_task_keeps_its_namespaces, 120)
 {
 	struct pidns_page *p = self->page;
-	char log[1024];
 	int status;
 
-	if (variant->checkpoint) {
-		uint64_t flags = variant->restart ? CHECKPOINT_KILL : 0;
-
-		ASSERT_EQ(0, ckpt(self->init, self->image, self->log, flags)) {
-			read_log(self->log, log, sizeof(log));
-			TH_LOG("checkpoint: %m; log: %s", log);
-		}
-	}
-	if (variant->restart) {
-		ASSERT_EQ(self->init, waitpid(self->init, &status, 0));
-		self->init = 0;
-		lseek(self->image, 0, SEEK_SET);
-		self->init = rstrt(self->image, self->log, 0);
-		ASSERT_GT(self->init, 0) {
-			read_log(self->log, log, sizeof(log));
-			TH_LOG("restart: %m; log: %s", log);
-		}
-	}
+	box_variant_cycle(_metadata, &self->init, self->image, self->log,
+			  variant->checkpoint, variant->restart, NULL, NULL);
 
 	SHARED_SET(p->cmd, 1);
 	ASSERT_TRUE(wait_word(&p->checked, P_NR, 30000))

@@ -24,9 +24,8 @@
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
+#include "checkpoint_box.h"
 
-#define READY_OFF	0
-#define GO_OFF		64
 #define CHILD_OFF	128	/* the child process's pid, for malformed images */
 #define WORKER_OFF	192	/* the worker thread's tid */
 
@@ -57,21 +56,20 @@ static const int sig_of[T_NR] = {
 	[T_TCPU] = -1, [T_ABS] = -1, [T_TPEND] = 7, [T_OVERRUN] = 8,
 };
 
-static char ctl_path[64];
 static char *ctl;
 static timer_t tid[T_NR];
 static int first_id;		/* the id of a timer deleted before the others */
 static int overrun_before;	/* T_OVERRUN's timer_getoverrun() at checkpoint */
 static pid_t worker_tid;
-static volatile int go;
+static _Atomic int go;
 
 /* Deliveries by timer, as the handler saw them. */
-static volatile sig_atomic_t count[T_NR];
-static volatile sig_atomic_t bad_info;		/* wrong si_code/value/timerid */
-static volatile sig_atomic_t wrong_thread;	/* T_THREAD not in the worker */
+static _Atomic sig_atomic_t count[T_NR];
+static _Atomic sig_atomic_t bad_info;		/* wrong si_code/value/timerid */
+static _Atomic sig_atomic_t wrong_thread;	/* T_THREAD not in the worker */
 
 /* What the worker found of its pending signal. */
-static volatile int tpend_got, tpend_ok;
+static _Atomic int tpend_got, tpend_ok;
 
 static int timer_of_sig(int sig)
 {
@@ -95,18 +93,6 @@ static void on_timer(int sig, siginfo_t *si, void *uc)
 	if (i == T_THREAD && syscall(SYS_gettid) != worker_tid)
 		wrong_thread = 1;
 	count[i]++;
-}
-
-static char *map_ctl(void)
-{
-	int fd = open(ctl_path, O_RDWR);
-	char *p;
-
-	if (fd < 0)
-		return NULL;
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return p == MAP_FAILED ? NULL : p;
 }
 
 static int64_t ts_ns(const struct timespec *ts)
@@ -385,7 +371,7 @@ static int check_ticks(void)
 {
 	int before[T_NR], i;
 	time_t end = time(NULL) + 20;
-	volatile unsigned long spin = 0;
+	_Atomic unsigned long spin = 0;
 
 	for (i = 0; i < T_NR; i++)
 		before[i] = count[i];
@@ -422,135 +408,47 @@ static int check_worker(void)
 	return tpend_ok ? 0 : 71;
 }
 
-/* The container's init: this program again, with nothing of the harness. */
-static int container(void *arg)
-{
-	syscall(__NR_close_range, 0, ~0U, 0);
-	setenv("PTIMERS_CTL", ctl_path, 1);
-	execl("/proc/self/exe", "posix_timers_test", NULL);
-	return 127;
-}
-
-static int container_main(void)
+static int container_main(int mode)
 {
 	int ret;
 
-	ctl = map_ctl();
+	ctl = box_map_ctl();
 	if (!ctl)
 		return 2;
 	ret = set_up();
 	if (ret)
 		return ret;
-	strcpy(ctl + READY_OFF, "ready");
-	while (strcmp(ctl + GO_OFF, "go"))
-		usleep(10000);
+	box_ready_wait_go(ctl);
 	go = 1;
 	return check_ids() ?: check_settings() ?: check_pending() ?:
 	       check_ticks() ?: check_worker();
 }
 
-static void __attribute__((constructor)) maybe_container(void)
-{
-	const char *c = getenv("PTIMERS_CTL");
-
-	if (!c)
-		return;
-	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
-	unsetenv("PTIMERS_CTL");
-	exit(container_main());
-}
+BOX_INIT_MAIN("PTIMERS", container_main)
 
 FIXTURE(ptimers) {
-	pid_t init;
-	int image, log;
-	char *ctl;
+	struct ckpt_box b;
 };
 
 FIXTURE_SETUP(ptimers)
 {
-	int fd, i, status;
-
-	snprintf(ctl_path, sizeof(ctl_path), "/tmp/ptimers-%d", getpid());
-	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, 4096));
-	close(fd);
-	self->ctl = map_ctl();
-	ASSERT_NE(NULL, self->ctl);
-	self->image = scratch_file(O_RDWR);
-	self->log = scratch_file(O_RDWR);
-	ASSERT_GE(self->image, 0);
-	ASSERT_GE(self->log, 0);
-	self->init = container_start(container, NULL);
-	ASSERT_GT(self->init, 0);
-	for (i = 0; i < 2000 && strcmp(self->ctl + READY_OFF, "ready"); i++) {
-		if (waitpid(self->init, &status, WNOHANG) == self->init) {
-			self->init = 0;
-			ASSERT_TRUE(0) TH_LOG("the container exited while setting up: check %d",
-					      WEXITSTATUS(status));
-		}
-		usleep(10000);
-	}
-	ASSERT_LT(i, 2000) TH_LOG("the container did not set up");
+	box_open(_metadata, &self->b);
+	box_start(_metadata, &self->b, 0);
 }
 
 FIXTURE_TEARDOWN(ptimers)
 {
-	if (self->init > 0)
-		container_stop(self->init);
-	unlink(ctl_path);
-}
-
-/* Checkpoint and kill: 0 or the errno, with the log in @log. */
-static int checkpoint(FIXTURE_DATA(ptimers) *self, char *log, size_t len)
-{
-	long ret;
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		ftruncate(self->image, 0);
-		lseek(self->image, 0, SEEK_SET);
-		ftruncate(self->log, 0);
-		lseek(self->log, 0, SEEK_SET);
-		ret = ckpt(self->init, self->image, self->log, CHECKPOINT_KILL);
-		if (!ret || (errno != EAGAIN && errno != EBUSY))
-			break;
-		usleep(100000);
-	}
-	read_log(self->log, log, len);
-	if (ret)
-		return errno;
-	waitpid(self->init, NULL, 0);
-	self->init = 0;
-	return 0;
-}
-
-/* Restart the image: the restored init's pid, or -errno; log in @log. */
-static long restart_image(FIXTURE_DATA(ptimers) *self, char *log, size_t len)
-{
-	long pid;
-
-	lseek(self->image, 0, SEEK_SET);
-	ftruncate(self->log, 0);
-	lseek(self->log, 0, SEEK_SET);
-	pid = rstrt(self->image, self->log, 0);
-	if (pid < 0)
-		pid = -errno;
-	read_log(self->log, log, len);
-	return pid;
+	box_close(&self->b);
 }
 
 TEST_F_TIMEOUT(ptimers, come_back, 120)
 {
 	char log[4096];
 	int status;
-	long pid;
 
-	ASSERT_EQ(0, checkpoint(self, log, sizeof(log))) TH_LOG("checkpoint: %s", log);
-	pid = restart_image(self, log, sizeof(log));
-	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(-pid), log);
-	strcpy(self->ctl + GO_OFF, "go");
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	box_restart_go_wait(_metadata, &self->b, &status);
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("restored init: status %#x", status);
 	/*
 	 * 20-23: ids; 30-39: time left, intervals, disarmed, overrun;
@@ -607,17 +505,18 @@ TEST_F_TIMEOUT(ptimers, malformed, 120)
 	size_t size;
 	long pid;
 
-	child = atoi(self->ctl + CHILD_OFF);
-	worker = atoi(self->ctl + WORKER_OFF);
+	child = atoi(self->b.ctl + CHILD_OFF);
+	worker = atoi(self->b.ctl + WORKER_OFF);
 	ASSERT_GT(child, 0);
 	ASSERT_GT(worker, 0);
-	ASSERT_EQ(0, checkpoint(self, log, sizeof(log))) TH_LOG("checkpoint: %s", log);
-	size = lseek(self->image, 0, SEEK_END);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+		TH_LOG("checkpoint: %s", log);
+	size = lseek(self->b.image, 0, SEEK_END);
 	img = malloc(size);
 	buf = malloc(size);
 	ASSERT_NE(NULL, img);
 	ASSERT_NE(NULL, buf);
-	ASSERT_EQ((ssize_t)size, pread(self->image, img, size, 0));
+	ASSERT_EQ((ssize_t)size, pread(self->b.image, img, size, 0));
 	n = find_timers(img, size, t, T_NR + 1);
 	ASSERT_EQ((unsigned int)T_NR, n) TH_LOG("%u POSIX timer records", n);
 	/* As saved: the SIGEV_THREAD_ID ones name the worker. */
@@ -648,8 +547,8 @@ TEST_F_TIMEOUT(ptimers, malformed, 120)
 		tr = (struct ckpt_rec_trailer *)(buf + size - sizeof(*tr));
 		ASSERT_EQ((uint32_t)CKPT_REC_TRAILER, tr->rec.type);
 		tr->crc = crc32(0, buf, size - sizeof(*tr));
-		ASSERT_EQ((ssize_t)size, pwrite(self->image, buf, size, 0));
-		pid = restart_image(self, log, sizeof(log));
+		ASSERT_EQ((ssize_t)size, pwrite(self->b.image, buf, size, 0));
+		pid = box_restart(&self->b, self->b.image, log, sizeof(log));
 		if (pid > 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
@@ -660,8 +559,8 @@ TEST_F_TIMEOUT(ptimers, malformed, 120)
 			       reason[i], log);
 	}
 	/* The image itself restarts. */
-	ASSERT_EQ((ssize_t)size, pwrite(self->image, img, size, 0));
-	pid = restart_image(self, log, sizeof(log));
+	ASSERT_EQ((ssize_t)size, pwrite(self->b.image, img, size, 0));
+	pid = box_restart(&self->b, self->b.image, log, sizeof(log));
 	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(-pid), log);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);

@@ -34,9 +34,8 @@
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
+#include "checkpoint_box.h"
 
-#define READY_OFF	0
-#define GO_OFF		64
 #define CHILD_OFF	128	/* M_CGROUP: the idle child is up */
 #define SAYS_OFF	256	/* what the restored init says went wrong */
 
@@ -49,24 +48,11 @@ enum mode {
 };
 
 static enum mode mode;
-static char ctl_path[64];
 static char *ctl;
-
-static char *map_ctl(void)
-{
-	int fd = open(ctl_path, O_RDWR);
-	char *p;
-
-	if (fd < 0)
-		return NULL;
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return p == MAP_FAILED ? NULL : p;
-}
 
 static bool go(void)
 {
-	return !strcmp(ctl + GO_OFF, "go");
+	return !strcmp(ctl + BOX_GO_OFF, "go");
 }
 
 static uint64_t clock_ns(clockid_t clk)
@@ -100,7 +86,7 @@ struct clocks {
 	clock_t self_ticks, children_ticks;	/* times(2) */
 };
 
-static volatile int live_burnt, clocks_read;
+static _Atomic int live_burnt, clocks_read;
 static pthread_t live;
 
 static void *exiting_thread(void *arg)
@@ -180,8 +166,7 @@ static int check_clocks(void)
 		return 19;
 	clocks_read = 1;
 	snprintf(ctl + SAYS_OFF, 4096 - SAYS_OFF,
-		 "process %llu -> %llu, main %llu -> %llu, live thread %llu -> %llu, "
-		 "rusage %llu -> %llu, children %llu -> %llu, ticks %ld -> %ld, children %ld -> %ld",
+		 "process %llu -> %llu, main %llu -> %llu, live thread %llu -> %llu, rusage %llu -> %llu, children %llu -> %llu, ticks %ld -> %ld, children %ld -> %ld",
 		 (unsigned long long)before.process, (unsigned long long)after.process,
 		 (unsigned long long)before.main, (unsigned long long)after.main,
 		 (unsigned long long)before.live, (unsigned long long)after.live,
@@ -322,7 +307,7 @@ static int set_up_ipc(void)
 
 	if (unshare(CLONE_NEWIPC))
 		return 80;
-	for (i = 0; i < sizeof(ipc_sysctls) / sizeof(ipc_sysctls[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ipc_sysctls); i++)
 		if (write_str(ipc_sysctls[i].path, ipc_sysctls[i].value)) {
 			snprintf(ctl + SAYS_OFF, 4096 - SAYS_OFF, "cannot write %s: %m",
 				 ipc_sysctls[i].path);
@@ -338,7 +323,7 @@ static int check_ipc(void)
 	unsigned int i;
 	int id;
 
-	for (i = 0; i < sizeof(ipc_sysctls) / sizeof(ipc_sysctls[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ipc_sysctls); i++) {
 		if (read_str(ipc_sysctls[i].path, buf, sizeof(buf)))
 			return 82;
 		if (strcmp(buf, ipc_sysctls[i].value)) {
@@ -366,7 +351,7 @@ static int set_up_cgroup(void)
 	}
 	if (c < 0)
 		return 60;
-	strcpy(ctl + CHILD_OFF, "up");
+	put_str(ctl + CHILD_OFF, "up");
 	return 0;
 }
 
@@ -389,23 +374,12 @@ static int set_up_ctty(void)
 	return 0;
 }
 
-static int container(void *arg)
-{
-	char m[16];
-
-	syscall(__NR_close_range, 0, ~0U, 0);
-	snprintf(m, sizeof(m), "%d", mode);
-	setenv("PROC_MODE", m, 1);
-	setenv("PROC_CTL", ctl_path, 1);
-	execl("/proc/self/exe", "procstate_test", NULL);
-	return 127;
-}
-
-static int container_main(void)
+static int container_main(int m)
 {
 	int ret;
 
-	ctl = map_ctl();
+	mode = m;
+	ctl = box_map_ctl();
 	if (!ctl)
 		return 2;
 	switch (mode) {
@@ -429,7 +403,7 @@ static int container_main(void)
 	}
 	if (ret)
 		return ret;
-	strcpy(ctl + READY_OFF, "ready");
+	box_ready(ctl);
 	while (!go())
 		usleep(10000);
 	if (mode == M_CLOCKS)
@@ -441,133 +415,20 @@ static int container_main(void)
 	return 0;
 }
 
-static void __attribute__((constructor)) maybe_container(void)
-{
-	const char *m = getenv("PROC_MODE"), *c = getenv("PROC_CTL");
-
-	if (!m || !c)
-		return;
-	mode = atoi(m);
-	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
-	unsetenv("PROC_MODE");
-	unsetenv("PROC_CTL");
-	exit(container_main());
-}
-
-struct box {
-	pid_t init;
-	int image, log;
-	char *ctl;
-};
-
-static void box_set_up(struct __test_metadata *_metadata, struct box *self)
-{
-	int fd;
-
-	snprintf(ctl_path, sizeof(ctl_path), "/tmp/procstate-%d", getpid());
-	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, 4096));
-	close(fd);
-	self->ctl = map_ctl();
-	ASSERT_NE(NULL, self->ctl);
-	self->image = scratch_file(O_RDWR);
-	self->log = scratch_file(O_RDWR);
-	ASSERT_GE(self->image, 0);
-	ASSERT_GE(self->log, 0);
-	self->init = 0;
-}
-
-static void box_tear_down(struct box *self)
-{
-	if (self->init > 0)
-		container_stop(self->init);
-	unlink(ctl_path);
-}
-
-static void start(struct __test_metadata *_metadata, struct box *self, enum mode m)
-{
-	int i, status;
-
-	mode = m;
-	self->init = container_start(container, NULL);
-	ASSERT_GT(self->init, 0);
-	for (i = 0; i < 2000 && strcmp(self->ctl + READY_OFF, "ready"); i++) {
-		if (waitpid(self->init, &status, WNOHANG) == self->init) {
-			self->init = 0;
-			ASSERT_TRUE(0) TH_LOG("the container exited while setting up: %#x",
-					      status);
-		}
-		usleep(10000);
-	}
-	ASSERT_LT(i, 2000) TH_LOG("the container did not set up");
-}
-
-static int checkpoint(struct box *self, uint64_t flags, char *log, size_t len)
-{
-	long ret;
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		ftruncate(self->image, 0);
-		lseek(self->image, 0, SEEK_SET);
-		ftruncate(self->log, 0);
-		lseek(self->log, 0, SEEK_SET);
-		ret = ckpt(self->init, self->image, self->log, flags);
-		if (!ret || (errno != EAGAIN && errno != EBUSY))
-			break;
-		usleep(100000);
-	}
-	read_log(self->log, log, len);
-	if (ret)
-		return errno;
-	if (flags & CHECKPOINT_KILL) {
-		waitpid(self->init, NULL, 0);
-		self->init = 0;
-	}
-	return 0;
-}
-
-/* Restart the image, say go, and return the restored init's status. */
-static int restore_and_wait(struct __test_metadata *_metadata, struct box *b)
-{
-	char log[4096];
-	int status;
-	long pid;
-
-	lseek(b->image, 0, SEEK_SET);
-	ftruncate(b->log, 0);
-	lseek(b->log, 0, SEEK_SET);
-	pid = rstrt(b->image, b->log, 0);
-	read_log(b->log, log, sizeof(log));
-	if (pid <= 0) {
-		TH_LOG("restart: %s; log: %s", strerror(errno), log);
-		return -1;
-	}
-	b->init = pid;
-	strcpy(b->ctl + GO_OFF, "go");
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	b->init = 0;
-	if (!WIFEXITED(status)) {
-		TH_LOG("restored init: status %#x", status);
-		return -1;
-	}
-	return WEXITSTATUS(status);
-}
+BOX_INIT_MAIN("PROC", container_main)
 
 FIXTURE(saved) {
-	struct box b;
+	struct ckpt_box b;
 };
 
 FIXTURE_SETUP(saved)
 {
-	box_set_up(_metadata, &self->b);
+	box_open(_metadata, &self->b);
 }
 
 FIXTURE_TEARDOWN(saved)
 {
-	box_tear_down(&self->b);
+	box_close(&self->b);
 }
 
 /* R33: 20-27, see check_clocks(). */
@@ -575,10 +436,10 @@ TEST_F_TIMEOUT(saved, cpu_clocks_go_on, 90)
 {
 	char log[4096];
 
-	start(_metadata, &self->b, M_CLOCKS);
-	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_CLOCKS);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b))
+	EXPECT_EQ(0, box_restore_and_wait(_metadata, &self->b, 0, NULL))
 		TH_LOG("%s", self->b.ctl + SAYS_OFF);
 }
 
@@ -587,14 +448,14 @@ TEST_F_TIMEOUT(saved, pid_namespace_sysctls, 60)
 {
 	char log[4096];
 
-	start(_metadata, &self->b, M_PIDNS);
-	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_PIDNS);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b));
+	EXPECT_EQ(0, box_restore_and_wait(_metadata, &self->b, 0, NULL));
 }
 
 /* Restart @b's image from a pid namespace whose vm.memfd_noexec is 2. */
-static int restart_under_enforced_noexec(struct box *b)
+static int restart_under_enforced_noexec(struct ckpt_box *b)
 {
 	int fd, status;
 	pid_t pid;
@@ -624,8 +485,8 @@ TEST_F_TIMEOUT(saved, stricter_memfd_noexec_refused, 60)
 	int status;
 	pid_t pid;
 
-	start(_metadata, &self->b, M_PIDNS);
-	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_PIDNS);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -644,10 +505,10 @@ TEST_F_TIMEOUT(saved, ipc_namespace_sysctls, 60)
 {
 	char log[4096];
 
-	start(_metadata, &self->b, M_IPC);
-	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_IPC);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b))
+	EXPECT_EQ(0, box_restore_and_wait(_metadata, &self->b, 0, NULL))
 		TH_LOG("%s", self->b.ctl + SAYS_OFF);
 }
 
@@ -655,7 +516,7 @@ TEST_F_TIMEOUT(saved, ipc_namespace_sysctls, 60)
  * Restart @b's image with every capability but as effective uid 1000,
  * who may not write the ipc sysctls of the namespace restart creates.
  */
-static int restart_as_another_euid(struct box *b)
+static int restart_as_another_euid(struct ckpt_box *b)
 {
 	cap_flag_value_t p;
 	cap_value_t v;
@@ -687,8 +548,8 @@ TEST_F_TIMEOUT(saved, ipc_sysctls_need_the_namespace_root, 60)
 	int status;
 	pid_t pid;
 
-	start(_metadata, &self->b, M_IPC);
-	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_IPC);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -703,14 +564,14 @@ TEST_F_TIMEOUT(saved, ipc_sysctls_need_the_namespace_root, 60)
 }
 
 FIXTURE(refused) {
-	struct box b;
+	struct ckpt_box b;
 	char cgroup[256], mnt[96], sub[320];
 	int master;
 };
 
 FIXTURE_SETUP(refused)
 {
-	box_set_up(_metadata, &self->b);
+	box_open(_metadata, &self->b);
 	self->cgroup[0] = '\0';
 	self->mnt[0] = '\0';
 	self->sub[0] = '\0';
@@ -721,7 +582,7 @@ FIXTURE_TEARDOWN(refused)
 {
 	int i;
 
-	box_tear_down(&self->b);
+	box_close(&self->b);
 	if (self->master >= 0)
 		close(self->master);
 	for (i = 0; self->sub[0] && rmdir(self->sub) && errno == EBUSY && i < 100; i++)
@@ -733,12 +594,12 @@ FIXTURE_TEARDOWN(refused)
 }
 
 static void refused_and_unharmed(struct __test_metadata *_metadata,
-				 struct box *b, const char *reason)
+				 struct ckpt_box *b, const char *reason)
 {
 	char log[4096];
 	int err, status;
 
-	err = checkpoint(b, CHECKPOINT_KILL, log, sizeof(log));
+	err = box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log));
 	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
 	EXPECT_NE(NULL, strstr(log, reason))
 		TH_LOG("not refused for \"%s\"; log: %s", reason, log);
@@ -781,7 +642,7 @@ TEST_F_TIMEOUT(refused, task_in_another_cgroup, 60)
 		     self->mnt, sizeof(self->mnt));
 	snprintf(self->sub, sizeof(self->sub), "%s/procstate-%d", self->cgroup, getpid());
 	ASSERT_EQ(0, mkdir(self->sub, 0755)) TH_LOG("mkdir %s: %m", self->sub);
-	start(_metadata, &self->b, M_CGROUP);
+	box_start(_metadata, &self->b, M_CGROUP);
 	for (i = 0; i < 500 && strcmp(self->b.ctl + CHILD_OFF, "up"); i++)
 		usleep(10000);
 	/* The init's only child, by its pid here. */
@@ -815,7 +676,7 @@ TEST_F_TIMEOUT(refused, controlling_terminal, 60)
 	ASSERT_EQ(0, ioctl(self->master, TIOCGPTN, &n));
 	snprintf(pts, sizeof(pts), "%s/%d", self->mnt, n);
 	setenv("PROC_PTS", pts, 1);
-	start(_metadata, &self->b, M_CTTY);
+	box_start(_metadata, &self->b, M_CTTY);
 	unsetenv("PROC_PTS");
 	refused_and_unharmed(_metadata, &self->b, "has a controlling terminal");
 }

@@ -77,6 +77,13 @@ static int open_dev_tty(void)
 }
 
 /* @path's directory, then @name, in @buf. */
+/* @path with ".fifo" after it, in @buf. */
+static const char *fifo_path(char *buf, size_t len, const char *path)
+{
+	snprintf(buf, len, "%s.fifo", path);
+	return buf;
+}
+
 static const char *beside(char *buf, size_t len, const char *path,
 			  const char *name)
 {
@@ -112,7 +119,7 @@ static int setup(const char *mode, const char *path)
 	else if (!strcmp(mode, "meminfo"))
 		extra = open("/proc/meminfo", O_RDONLY);
 	else if (!strcmp(mode, "fifo"))
-		extra = open(strcat(strcpy(other, path), ".fifo"), O_RDWR);
+		extra = open(fifo_path(other, sizeof(other), path), O_RDWR);
 	else if (!strcmp(mode, "mqueue"))
 		extra = open(beside(other, sizeof(other), path, "mq"),
 			     O_RDONLY | O_DIRECTORY);

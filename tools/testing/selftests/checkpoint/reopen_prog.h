@@ -9,8 +9,10 @@
 /* reopen_prog is set up once this is in its file. */
 #define READY_OFF	0
 #define READY_MARK	"ready"
-/* reopen_test writes this there to have it check (a signal could come
- * between the check of a flag and the pause() a restart re-issues). */
+/*
+ * reopen_test writes this there to have it check (a signal could come
+ * between the check of a flag and the pause() a restart re-issues).
+ */
 #define GO_OFF		32
 #define GO_MARK		"go"
 /* What it writes after a restart, through its fd and its mapping. */

@@ -66,7 +66,7 @@ static int copy_prog(const char *to)
 	if (n <= 0)
 		return -1;
 	from[n] = '\0';
-	strcpy(strrchr(from, '/') + 1, "reopen_prog");
+	snprintf(strrchr(from, '/') + 1, 64, "reopen_prog");
 	in = open(from, O_RDONLY);
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL, 0755);
 	if (in >= 0 && out >= 0 && !fstat(in, &st) &&
@@ -133,7 +133,7 @@ FIXTURE_TEARDOWN(reopen)
 	umount2(mq, MNT_DETACH);
 	rmdir(mq);
 	umount2(merged, MNT_DETACH);
-	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sub); i++) {
 		snprintf(path, sizeof(path), "%s/%s", ovl, sub[i]);
 		unlink(path);
 		rmdir(path);

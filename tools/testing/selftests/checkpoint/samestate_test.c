@@ -439,7 +439,7 @@ static int container_main(enum mode mode)
 		return ret;
 	/* Let the others settle: ready once every task is in its wait. */
 	usleep(200000);
-	strcpy(ctl + CTL_READY, "ready");
+	put_str(ctl + CTL_READY, "ready");
 	while (strcmp(ctl + CTL_GO, "go")) {
 		/* Asked once, after the restart. */
 		if (!strcmp(ctl + CTL_CHECK, "check") && !ctl[CTL_RESULT]) {
@@ -562,7 +562,7 @@ static void take_status(struct snap *s, const char *dir, pid_t tid)
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		bool skip = false;
 
-		for (i = 0; i < sizeof(status_skip) / sizeof(status_skip[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(status_skip); i++)
 			skip |= !strncmp(line, status_skip[i], strlen(status_skip[i]));
 		if (skip)
 			continue;
@@ -597,9 +597,9 @@ static void take_stat(struct snap *s, const char *dir, pid_t tid)
 	p = strrchr(buf, ')');
 	if (!p)
 		return;
-	for (p = strtok_r(p + 1, " \n", &save); p && n < 63; p = strtok_r(NULL, " \n", &save))
+	for (p = strtok_r(p + 1, "\n ", &save); p && n < 63; p = strtok_r(NULL, "\n ", &save))
 		f[++n] = p;
-	for (i = 0; i < sizeof(stat_keep) / sizeof(stat_keep[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(stat_keep); i++) {
 		int k = stat_keep[i];
 		char v[64];
 
@@ -878,7 +878,7 @@ static void take_tree(struct snap *s, pid_t pid)
 		take_task(s, pid, tid, tid == pid);
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, tid);
 		read_file(path, buf, sizeof(buf));
-		for (p = strtok_r(buf, " \n", &save); p; p = strtok_r(NULL, " \n", &save))
+		for (p = strtok_r(buf, "\n ", &save); p; p = strtok_r(NULL, "\n ", &save))
 			take_tree(s, atoi(p));
 	}
 	if (tasks)
@@ -949,7 +949,7 @@ static const char *expected_why(const char *line)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(expected) / sizeof(expected[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(expected); i++)
 		if (strstr(line, expected[i].what))
 			return expected[i].why;
 	return NULL;
@@ -1162,7 +1162,7 @@ TEST_F_TIMEOUT(same, proc_shows_the_same, 90)
 			usleep(20000);
 		EXPECT_STREQ("ok", self->ctl + CTL_RESULT);
 	}
-	strcpy(self->ctl + CTL_GO, "go");
+	put_str(self->ctl + CTL_GO, "go");
 }
 
 CKPT_HARNESS_MAIN

@@ -36,6 +36,7 @@
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
+#include "checkpoint_box.h"
 
 #ifndef __NR_pidfd_open
 #define __NR_pidfd_open		434
@@ -45,8 +46,6 @@
 #endif
 
 /* The control file: what the test and the container tell each other. */
-#define READY_OFF	0	/* "ready": the container is set up */
-#define GO_OFF		64	/* "go": restored, check yourselves */
 #define LFD_OFF		128	/* M_LISTENER: the listener's fd number */
 #define TAKEN_OFF	192	/* M_LISTENER: the test holds it now */
 #define COUNT_OFF	256	/* tasks of the container that are set up */
@@ -58,20 +57,7 @@ enum mode {
 };
 
 static enum mode mode;
-static char ctl_path[64];
 static char *ctl;
-
-static char *map_ctl(void)
-{
-	int fd = open(ctl_path, O_RDWR);
-	char *p;
-
-	if (fd < 0)
-		return NULL;
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return p == MAP_FAILED ? NULL : p;
-}
 
 /* Attach a filter: @nr1 fails with @err1, @nr2 with @err2, all else runs. */
 static int attach(int nr1, int err1, int nr2, int err2, unsigned int flags)
@@ -85,7 +71,7 @@ static int attach(int nr1, int err1, int nr2, int err2, unsigned int flags)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {
-		.len = sizeof(insns) / sizeof(insns[0]), .filter = insns,
+		.len = ARRAY_SIZE(insns), .filter = insns,
 	};
 
 	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
@@ -121,8 +107,10 @@ static int proc_seccomp(const char *path)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "Seccomp: %d", &mode);
-		sscanf(line, "Seccomp_filters: %d", &n);
+		if (sscanf(line, "Seccomp: %d", &mode) == 1)
+			continue;
+		if (sscanf(line, "Seccomp_filters: %d", &n) == 1)
+			continue;
 	}
 	fclose(f);
 	return mode < 0 || n < 0 ? -1 : mode * 100 + n;
@@ -130,7 +118,7 @@ static int proc_seccomp(const char *path)
 
 static void wait_go(void)
 {
-	while (strcmp(ctl + GO_OFF, "go"))
+	while (strcmp(ctl + BOX_GO_OFF, "go"))
 		usleep(10000);
 }
 
@@ -217,7 +205,7 @@ static int filters_main(void)
 	before = proc_seccomp("self");
 	while (__atomic_load_n((int *)(ctl + COUNT_OFF), __ATOMIC_SEQ_CST) < 3)
 		usleep(10000);
-	strcpy(ctl + READY_OFF, "ready");
+	box_ready(ctl);
 	wait_go();
 	ret = check(&init, "self", before, 50);
 	pthread_join(t1.t, NULL);
@@ -302,7 +290,7 @@ static int strict_main(void)
 	usleep(100000);
 	if (before != 100)
 		return 20;
-	strcpy(ctl + READY_OFF, "ready");
+	box_ready(ctl);
 	wait_go();
 	/* Restored in a new pid namespace: the host's number is new. */
 	snprintf(path, sizeof(path), "%d", host_pid(pid));
@@ -335,175 +323,62 @@ static int listener_main(void)
 	while (strcmp(ctl + TAKEN_OFF, "taken"))
 		usleep(10000);
 	close(fd);
-	strcpy(ctl + READY_OFF, "ready");
+	box_ready(ctl);
 	wait_go();
 	return 0;
 }
 
-static int container(void *arg)
-{
-	char m[16];
-
-	syscall(__NR_close_range, 0, ~0U, 0);
-	snprintf(m, sizeof(m), "%d", mode);
-	setenv("SECCOMP_TEST_MODE", m, 1);
-	setenv("SECCOMP_TEST_CTL", ctl_path, 1);
-	execl("/proc/self/exe", "seccomp_test", NULL);
-	return 127;
-}
-
 /* Run as the container's init, instead of the tests, when asked to. */
-static void __attribute__((constructor)) maybe_container(void)
+static int container_main(int m)
 {
-	const char *m = getenv("SECCOMP_TEST_MODE");
-	const char *c = getenv("SECCOMP_TEST_CTL");
-
-	if (!m || !c)
-		return;
-	mode = atoi(m);
-	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
-	unsetenv("SECCOMP_TEST_MODE");
-	unsetenv("SECCOMP_TEST_CTL");
-	ctl = map_ctl();
+	mode = m;
+	ctl = box_map_ctl();
 	if (!ctl)
-		exit(2);
+		return 2;
 	switch (mode) {
 	case M_FILTERS:
-		exit(filters_main());
+		return filters_main();
 	case M_STRICT:
-		exit(strict_main());
+		return strict_main();
 	default:
-		exit(listener_main());
+		return listener_main();
 	}
 }
 
+BOX_INIT_MAIN("SECCOMP_TEST", container_main)
+
+/*
+ * While a listener container sets up: take its listener once it says
+ * which fd it is, held by the test until it exits, as a supervisor would.
+ */
+static void take_listener(struct __test_metadata *_metadata, struct ckpt_box *b)
+{
+	int pidfd;
+
+	if (box_mode != M_LISTENER || !ctl[LFD_OFF] || ctl[TAKEN_OFF])
+		return;
+	pidfd = syscall(__NR_pidfd_open, b->init, 0);
+	if (pidfd < 0 ||
+	    syscall(__NR_pidfd_getfd, pidfd, atoi(ctl + LFD_OFF), 0) < 0)
+		TH_LOG("cannot take the listener: %s", strerror(errno));
+	close(pidfd);
+	put_str(ctl + TAKEN_OFF, "taken");
+}
+
 FIXTURE(box) {
-	pid_t init;
-	int image, log;
+	struct ckpt_box b;
 };
 
 FIXTURE_SETUP(box)
 {
-	int fd;
-
-	snprintf(ctl_path, sizeof(ctl_path), "/tmp/seccomp-%d", getpid());
-	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, 4096));
-	close(fd);
-	ctl = map_ctl();
-	ASSERT_NE(NULL, ctl);
-	self->image = scratch_file(O_RDWR);
-	self->log = scratch_file(O_RDWR);
-	ASSERT_GE(self->image, 0);
-	ASSERT_GE(self->log, 0);
-	self->init = 0;
+	box_open(_metadata, &self->b);
+	ctl = self->b.ctl;
+	self->b.setting_up = take_listener;
 }
 
 FIXTURE_TEARDOWN(box)
 {
-	if (self->init > 0)
-		container_stop(self->init);
-	unlink(ctl_path);
-}
-
-/* Start a container in @m and wait until it says it is ready. */
-static pid_t start(struct __test_metadata *_metadata, enum mode m)
-{
-	pid_t init;
-	int i, status;
-
-	mode = m;
-	init = container_start(container, NULL);
-	if (init <= 0)
-		return -1;
-	for (i = 0; i < 1000 && strcmp(ctl + READY_OFF, "ready"); i++) {
-		if (m == M_LISTENER && ctl[LFD_OFF] && !ctl[TAKEN_OFF]) {
-			int pidfd = syscall(__NR_pidfd_open, init, 0);
-
-			/* Held by the test until it exits, as a supervisor would. */
-			if (pidfd < 0 ||
-			    syscall(__NR_pidfd_getfd, pidfd, atoi(ctl + LFD_OFF), 0) < 0)
-				TH_LOG("cannot take the listener: %s", strerror(errno));
-			close(pidfd);
-			strcpy(ctl + TAKEN_OFF, "taken");
-		}
-		if (waitpid(init, &status, WNOHANG) == init) {
-			TH_LOG("the container exited while setting up: %#x", status);
-			return -1;
-		}
-		usleep(10000);
-	}
-	if (i == 1000) {
-		TH_LOG("the container did not set up");
-		kill(init, SIGKILL);
-		waitpid(init, NULL, 0);
-		return -1;
-	}
-	return init;
-}
-
-/* Checkpoint: 0 or the errno, with the log in @log. */
-static int checkpoint(FIXTURE_DATA(box) *self, uint64_t flags, char *log,
-		      size_t len)
-{
-	long ret;
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		ftruncate(self->image, 0);
-		lseek(self->image, 0, SEEK_SET);
-		ftruncate(self->log, 0);
-		lseek(self->log, 0, SEEK_SET);
-		ret = ckpt(self->init, self->image, self->log, flags);
-		if (!ret || (errno != EAGAIN && errno != EBUSY))
-			break;
-		usleep(100000);
-	}
-	read_log(self->log, log, len);
-	if (ret)
-		return errno;
-	if (flags & CHECKPOINT_KILL) {
-		waitpid(self->init, NULL, 0);
-		self->init = 0;
-	}
-	return 0;
-}
-
-/* Restart @fd: the init's pid, or -errno; the log in @log. */
-static long restart_from(FIXTURE_DATA(box) *self, int fd, char *log, size_t len)
-{
-	long pid;
-
-	lseek(fd, 0, SEEK_SET);
-	ftruncate(self->log, 0);
-	lseek(self->log, 0, SEEK_SET);
-	pid = rstrt(fd, self->log, 0);
-	if (pid < 0)
-		pid = -errno;
-	read_log(self->log, log, len);
-	return pid;
-}
-
-/* Restart the image, say go, and return the restored init's exit code. */
-static int restart_and_check(struct __test_metadata *_metadata,
-			     FIXTURE_DATA(box) *self)
-{
-	char log[4096];
-	int status;
-	long pid;
-
-	pid = restart_from(self, self->image, log, sizeof(log));
-	if (pid <= 0) {
-		TH_LOG("restart: %s; log: %s", strerror(-pid), log);
-		return -1;
-	}
-	strcpy(ctl + GO_OFF, "go");
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-		TH_LOG("restored init: status %#x", status);
-		return -1;
-	}
-	return WEXITSTATUS(status);
+	box_close(&self->b);
 }
 
 /* The records of an image, with the means to change one and fix the sum. */
@@ -582,12 +457,11 @@ TEST_F_TIMEOUT(box, filters_nested_and_shared_come_back, 90)
 	struct image im;
 	int ret;
 
-	self->init = start(_metadata, M_FILTERS);
-	ASSERT_GT(self->init, 0);
-	ASSERT_EQ(0, checkpoint(self, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_FILTERS);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	/* Three filters, each once; one of them logs. */
-	ASSERT_EQ(0, image_load(self->image, &im));
+	ASSERT_EQ(0, image_load(self->b.image, &im));
 	EXPECT_EQ(3, count_recs(&im, CKPT_REC_SECCOMP_FILTER, 0));
 	EXPECT_EQ(3, count_recs(&im, CKPT_REC_OBJ, CKPT_OBJ_SECCOMP));
 	ret = 0;
@@ -599,7 +473,7 @@ TEST_F_TIMEOUT(box, filters_nested_and_shared_come_back, 90)
 	EXPECT_EQ(4, count_recs(&im, CKPT_REC_SECCOMP, 0));
 	free(im.buf);
 
-	ret = restart_and_check(_metadata, self);
+	ret = box_restore_and_wait(_metadata, &self->b, 0, NULL);
 	/*
 	 * 20s: thread 1, 30s: thread 2, 40s: the child, 50s: the init;
 	 * +0 /proc before, +1 getpgid, +2 getsid, +3 times, +4 sysinfo,
@@ -613,11 +487,10 @@ TEST_F_TIMEOUT(box, strict_mode_comes_back, 60)
 	char log[4096];
 	int ret;
 
-	self->init = start(_metadata, M_STRICT);
-	ASSERT_GT(self->init, 0);
-	ASSERT_EQ(0, checkpoint(self, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_STRICT);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	ret = restart_and_check(_metadata, self);
+	ret = box_restore_and_wait(_metadata, &self->b, 0, NULL);
 	/* 21: /proc, 22: read/write, 24: not killed by getpid(). */
 	EXPECT_EQ(0, ret) TH_LOG("restored container failed check %d", ret);
 }
@@ -627,14 +500,13 @@ TEST_F_TIMEOUT(box, listener_refused_by_name, 60)
 	char log[4096];
 	int err, status;
 
-	self->init = start(_metadata, M_LISTENER);
-	ASSERT_GT(self->init, 0);
-	err = checkpoint(self, CHECKPOINT_KILL, log, sizeof(log));
+	box_start(_metadata, &self->b, M_LISTENER);
+	err = box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log));
 	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
 	EXPECT_NE(NULL, strstr(log, "user-notification listener")) TH_LOG("log: %s", log);
 	/* Unharmed: still there, and still running. */
-	EXPECT_EQ(0, waitpid(self->init, &status, WNOHANG));
-	EXPECT_EQ(0, kill(self->init, 0));
+	EXPECT_EQ(0, waitpid(self->b.init, &status, WNOHANG));
+	EXPECT_EQ(0, kill(self->b.init, 0));
 }
 
 /* One change to a good image, and the words restart must refuse it with. */
@@ -741,22 +613,21 @@ TEST_F_TIMEOUT(box, malformed_images_refused, 120)
 	int fd;
 	long pid;
 
-	self->init = start(_metadata, M_FILTERS);
-	ASSERT_GT(self->init, 0);
-	ASSERT_EQ(0, checkpoint(self, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_FILTERS);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	ASSERT_EQ(0, image_load(self->image, &good));
+	ASSERT_EQ(0, image_load(self->b.image, &good));
 	im.size = good.size;
 	im.buf = malloc(im.size);
 	ASSERT_NE(NULL, im.buf);
-	for (i = 0; i < sizeof(defects) / sizeof(defects[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(defects); i++) {
 		memcpy(im.buf, good.buf, im.size);
 		defects[i].apply(&im);
 		fix_trailer(&im);
 		fd = scratch_file(O_RDWR);
 		ASSERT_GE(fd, 0);
 		ASSERT_EQ((ssize_t)im.size, pwrite(fd, im.buf, im.size, 0));
-		pid = restart_from(self, fd, log, sizeof(log));
+		pid = box_restart(&self->b, fd, log, sizeof(log));
 		close(fd);
 		if (pid > 0) {
 			kill(pid, SIGKILL);

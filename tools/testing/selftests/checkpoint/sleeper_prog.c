@@ -49,7 +49,7 @@
 #include "checkpoint_util.h"
 #include "counter_prog.h"
 
-static volatile sig_atomic_t usr1_seen;
+static _Atomic sig_atomic_t usr1_seen;
 
 static void on_usr1(int sig)
 {
@@ -203,7 +203,7 @@ static int hold_mounts(const char *how)
 }
 
 /* Set up what checkpoint must refuse or keep; nonzero if that failed. */
-static int hold(const char *what, struct shared_page *sp)
+static int set_up_held(const char *what, struct shared_page *sp)
 {
 	int sv[2];
 
@@ -334,7 +334,7 @@ int main(int argc, char **argv)
 		SHARED_SET(sp->verdict, ret == child && WIFEXITED(status) &&
 			   WEXITSTATUS(status) == 3 ? 600 : 601);
 	} else if (!strncmp(argv[2], "hold-", 5)) {
-		if (hold(argv[2], sp))
+		if (set_up_held(argv[2], sp))
 			return 104;
 		SHARED_SET(sp->verdict, 400);
 		for (;;)

@@ -48,6 +48,7 @@
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
+#include "checkpoint_box.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH	59
@@ -60,8 +61,6 @@
 #define CLONE_NEWTIME			0x00000080
 #endif
 
-#define READY_OFF	0
-#define GO_OFF		64
 #define ZOMBIE_NAME	"tail-zombie"
 #define ZOMBIE_CODE	7
 #define ZOMBIE_UID	1000
@@ -86,21 +85,8 @@ enum mode {
 };
 
 static enum mode mode;
-static char ctl_path[64];
 static char *ctl;
 static long page;
-
-static char *map_ctl(void)
-{
-	int fd = open(ctl_path, O_RDWR);
-	char *p;
-
-	if (fd < 0)
-		return NULL;
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return p == MAP_FAILED ? NULL : p;
-}
 
 /* A file of one page of @c next to the control file. */
 static int data_file(const char *tag, char c, int flags)
@@ -108,7 +94,7 @@ static int data_file(const char *tag, char c, int flags)
 	char path[96], buf[4096];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s-%s", ctl_path, tag);
+	snprintf(path, sizeof(path), "%s-%s", box_ctl_path, tag);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		return -1;
@@ -195,7 +181,7 @@ static int check_maps(void)
 	if (mprotect(maps[0], page, PROT_READ | PROT_WRITE))
 		return 24;
 	maps[0][0] = 'A';
-	snprintf(path, sizeof(path), "%s-rw", ctl_path);
+	snprintf(path, sizeof(path), "%s-rw", box_ctl_path);
 	fd = open(path, O_RDONLY);
 	if (fd < 0 || read(fd, &c, 1) != 1 || c != 'A')
 		return 25;
@@ -213,7 +199,7 @@ static int check_maps(void)
 	if (mprotect(maps[2], page, PROT_READ | PROT_WRITE))
 		return 29;
 	maps[2][0] = 'C';
-	snprintf(path, sizeof(path), "%s-priv", ctl_path);
+	snprintf(path, sizeof(path), "%s-priv", box_ctl_path);
 	fd = open(path, O_RDONLY);
 	if (fd < 0 || read(fd, &c, 1) != 1 || c != 'c')
 		return 30;
@@ -222,7 +208,7 @@ static int check_maps(void)
 }
 
 /* R1: parked in sigsuspend() with SIGUSR2 blocked around it. */
-static volatile sig_atomic_t got_usr1;
+static _Atomic sig_atomic_t got_usr1;
 
 static void on_usr1(int sig)
 {
@@ -239,7 +225,7 @@ static int run_sigsuspend(void)
 	sigemptyset(&none);
 	if (sigaction(SIGUSR1, &sa, NULL) || sigprocmask(SIG_SETMASK, &mask, NULL))
 		return 40;
-	strcpy(ctl + READY_OFF, "ready");
+	box_ready(ctl);
 	/* The test checkpoints it once /proc shows the empty mask. */
 	while (!got_usr1)
 		sigsuspend(&none);
@@ -471,9 +457,9 @@ enum { PT_TRACER, PT_READY, PT_ROUND = PT_READY + 3, PT_DONE, PT_RESULT };
 
 static pid_t pt_kids[4];	/* U, W, V, T */
 
-static volatile int *pt_ints(void)
+static _Atomic int *pt_ints(void)
 {
-	return (volatile int *)(ctl + PT_OFF);
+	return (_Atomic int *)(ctl + PT_OFF);
 }
 
 static int drop_ptrace(void)
@@ -499,7 +485,7 @@ static int try_attach(pid_t pid)
 
 static void tracer_loop(void)
 {
-	volatile int *pt = pt_ints();
+	_Atomic int *pt = pt_ints();
 	int round = 0, i;
 
 	for (;;) {
@@ -514,7 +500,7 @@ static void tracer_loop(void)
 
 static void tracee_loop(int i)
 {
-	volatile int *pt = pt_ints();
+	_Atomic int *pt = pt_ints();
 	int ret = 0;
 
 	while (i == 0 && !pt[PT_TRACER])
@@ -531,7 +517,7 @@ static void tracee_loop(int i)
 /* Ask T to try its siblings: U and W must let it, V not. */
 static int probe_ptracers(int round, int base)
 {
-	volatile int *pt = pt_ints();
+	_Atomic int *pt = pt_ints();
 	int i;
 
 	pt[PT_ROUND] = round;
@@ -550,7 +536,7 @@ static int probe_ptracers(int round, int base)
 
 static int set_up_ptracers(void)
 {
-	volatile int *pt = pt_ints();
+	_Atomic int *pt = pt_ints();
 	int i, j;
 
 	memset((void *)pt, 0, (PT_RESULT + 3) * sizeof(int));
@@ -596,15 +582,17 @@ static int check_ptracers(void)
  * /proc/self/autogroup shows when the init asks.
  */
 #define AG_OFF		1024	/* ints in the control page, from here: */
-enum { AG_ROUND, AG_READY, AG_DONE = AG_READY + 4, AG_ID = AG_DONE + 4,
-       AG_NICE = AG_ID + 4 };
+enum {
+	AG_ROUND, AG_READY, AG_DONE = AG_READY + 4, AG_ID = AG_DONE + 4,
+	AG_NICE = AG_ID + 4
+};
 #define AG_UID		1000
 
 static pid_t ag_kids[5];	/* P1, P2, P3, Q, Z */
 
-static volatile int *ag_ints(void)
+static _Atomic int *ag_ints(void)
 {
-	return (volatile int *)(ctl + AG_OFF);
+	return (_Atomic int *)(ctl + AG_OFF);
 }
 
 /* What /proc/@pid/autogroup shows: 0, or -1 if it shows nothing. */
@@ -650,7 +638,7 @@ static int own_autogroup(int nice)
 
 static void autogroup_loop(int i)
 {
-	volatile int *ag = ag_ints();
+	_Atomic int *ag = ag_ints();
 	int round = 0, nice;
 	long id;
 
@@ -669,7 +657,7 @@ static void autogroup_loop(int i)
 static int set_up_autogroups(void)
 {
 	static const int nice[5] = { 5, 0, -3, 4, 7 };
-	volatile int *ag = ag_ints();
+	_Atomic int *ag = ag_ints();
 	siginfo_t si = { };
 	int i, j;
 
@@ -713,7 +701,7 @@ static int set_up_autogroups(void)
 static int check_autogroups(void)
 {
 	static const int nice[4] = { 5, 5, -3, 4 };
-	volatile int *ag = ag_ints();
+	_Atomic int *ag = ag_ints();
 	int i, j, ret = 0;
 
 	ag[AG_ROUND] = 2;
@@ -783,24 +771,13 @@ static int set_up_refused(void)
 	}
 }
 
-static int container(void *arg)
-{
-	char m[16];
-
-	syscall(__NR_close_range, 0, ~0U, 0);
-	snprintf(m, sizeof(m), "%d", mode);
-	setenv("TAIL_MODE", m, 1);
-	setenv("TAIL_CTL", ctl_path, 1);
-	execl("/proc/self/exe", "tailstate_test", NULL);
-	return 127;
-}
-
-static int container_main(void)
+static int container_main(int m)
 {
 	int ret;
 
+	mode = m;
 	page = sysconf(_SC_PAGESIZE);
-	ctl = map_ctl();
+	ctl = box_map_ctl();
 	if (!ctl)
 		return 2;
 	switch (mode) {
@@ -828,9 +805,9 @@ static int container_main(void)
 	}
 	if (ret)
 		return ret;
-	strcpy(ctl + READY_OFF, "ready");
+	box_ready(ctl);
 	/* usleep(): no syscall here that the modes above forbid. */
-	while (strcmp(ctl + GO_OFF, "go"))
+	while (strcmp(ctl + BOX_GO_OFF, "go"))
 		usleep(10000);
 	if (mode == M_MAPS)
 		return check_maps();
@@ -845,24 +822,7 @@ static int container_main(void)
 	return 0;
 }
 
-static void __attribute__((constructor)) maybe_container(void)
-{
-	const char *m = getenv("TAIL_MODE"), *c = getenv("TAIL_CTL");
-
-	if (!m || !c)
-		return;
-	mode = atoi(m);
-	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
-	unsetenv("TAIL_MODE");
-	unsetenv("TAIL_CTL");
-	exit(container_main());
-}
-
-struct box {
-	pid_t init;
-	int image, log;
-	char *ctl;
-};
+BOX_INIT_MAIN("TAIL", container_main)
 
 /* Sysctls a test changed, given back by the teardown: -1 if none. */
 #define YAMA_SCOPE	"/proc/sys/kernel/yama/ptrace_scope"
@@ -893,26 +853,13 @@ static int write_int(const char *path, int v)
 	return fclose(f) || ret ? -1 : 0;
 }
 
-static void box_set_up(struct __test_metadata *_metadata, struct box *self)
+static void tail_set_up(struct __test_metadata *_metadata, struct ckpt_box *self)
 {
-	int fd;
-
 	page = sysconf(_SC_PAGESIZE);
-	snprintf(ctl_path, sizeof(ctl_path), "/tmp/tail-%d", getpid());
-	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, 4096));
-	close(fd);
-	self->ctl = map_ctl();
-	ASSERT_NE(NULL, self->ctl);
-	self->image = scratch_file(O_RDWR);
-	self->log = scratch_file(O_RDWR);
-	ASSERT_GE(self->image, 0);
-	ASSERT_GE(self->log, 0);
-	self->init = 0;
+	box_open(_metadata, self);
 }
 
-static void box_tear_down(struct box *self)
+static void tail_tear_down(struct ckpt_box *self)
 {
 	static const char *const tags[] = { "rw", "ro", "priv", "own", "sig", "lease" };
 	char path[96];
@@ -920,72 +867,17 @@ static void box_tear_down(struct box *self)
 
 	if (self->init > 0)
 		container_stop(self->init);
+	self->init = 0;
 	if (old_scope >= 0)
 		write_int(YAMA_SCOPE, old_scope);
 	if (old_ag_enabled >= 0)
 		write_int(AG_ENABLED, old_ag_enabled);
 	old_scope = old_ag_enabled = -1;
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
-		snprintf(path, sizeof(path), "%s-%s", ctl_path, tags[i]);
+	for (i = 0; i < ARRAY_SIZE(tags); i++) {
+		snprintf(path, sizeof(path), "%s-%s", box_ctl_path, tags[i]);
 		unlink(path);
 	}
-	unlink(ctl_path);
-}
-
-static void start(struct __test_metadata *_metadata, struct box *self, enum mode m)
-{
-	int i, status;
-
-	mode = m;
-	self->init = container_start(container, NULL);
-	ASSERT_GT(self->init, 0);
-	for (i = 0; i < 1000 && strcmp(self->ctl + READY_OFF, "ready"); i++) {
-		if (waitpid(self->init, &status, WNOHANG) == self->init) {
-			self->init = 0;
-			ASSERT_TRUE(0) TH_LOG("the container exited while setting up: %#x",
-					      status);
-		}
-		usleep(10000);
-	}
-	ASSERT_LT(i, 1000) TH_LOG("the container did not set up");
-}
-
-static int checkpoint(struct box *self, uint64_t flags, char *log, size_t len)
-{
-	long ret;
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		ftruncate(self->image, 0);
-		lseek(self->image, 0, SEEK_SET);
-		ftruncate(self->log, 0);
-		lseek(self->log, 0, SEEK_SET);
-		ret = ckpt(self->init, self->image, self->log, flags);
-		if (!ret || (errno != EAGAIN && errno != EBUSY))
-			break;
-		usleep(100000);
-	}
-	read_log(self->log, log, len);
-	if (ret)
-		return errno;
-	if (flags & CHECKPOINT_KILL) {
-		waitpid(self->init, NULL, 0);
-		self->init = 0;
-	}
-	return 0;
-}
-
-/* Restart the image; the restored init's pid, the log in @log. */
-static long restart(struct box *self, char *log, size_t len)
-{
-	long pid;
-
-	lseek(self->image, 0, SEEK_SET);
-	ftruncate(self->log, 0);
-	lseek(self->log, 0, SEEK_SET);
-	pid = rstrt(self->image, self->log, 0);
-	read_log(self->log, log, len);
-	return pid;
+	box_close(self);
 }
 
 /* The SigBlk line of /proc/PID/status, or ~0. */
@@ -1006,57 +898,17 @@ static unsigned long long sigblk(pid_t pid)
 }
 
 FIXTURE(saved) {
-	struct box b;
+	struct ckpt_box b;
 };
 
 FIXTURE_SETUP(saved)
 {
-	box_set_up(_metadata, &self->b);
+	tail_set_up(_metadata, &self->b);
 }
 
 FIXTURE_TEARDOWN(saved)
 {
-	box_tear_down(&self->b);
-}
-
-/* Restart @b's image, say go, and return the restored init's status. */
-static int restore_and_wait(struct __test_metadata *_metadata, struct box *b,
-			    int sig, int (*check)(struct __test_metadata *, pid_t))
-{
-	char log[4096];
-	int i, status = -1;
-	long pid;
-
-	pid = restart(b, log, sizeof(log));
-	if (pid <= 0) {
-		TH_LOG("restart: %s; log: %s", strerror(errno), log);
-		return -1;
-	}
-	/* The teardown kills it if it is left waiting. */
-	b->init = pid;
-	if (check && check(_metadata, pid))
-		return -2;
-	strcpy(b->ctl + GO_OFF, "go");
-	/*
-	 * Again and again: one that comes before the restored task is back
-	 * in sigsuspend() runs its handler before the call.
-	 */
-	for (i = 0; sig && i < 1000; i++) {
-		kill(pid, sig);
-		usleep(20000);
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			goto done;
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		status = -1;
-done:
-	if (status != -1)
-		b->init = 0;
-	if (!WIFEXITED(status)) {
-		TH_LOG("restored init: status %#x", status);
-		return -1;
-	}
-	return WEXITSTATUS(status);
+	tail_tear_down(&self->b);
 }
 
 /* R4: 20-30, see check_maps(). */
@@ -1064,27 +916,27 @@ TEST_F_TIMEOUT(saved, mapping_ceiling, 60)
 {
 	char log[4096];
 
-	start(_metadata, &self->b, M_MAPS);
-	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_MAPS);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, NULL));
+	EXPECT_EQ(0, box_restore_and_wait(_metadata, &self->b, 0, NULL));
 }
 
 /* R1: 40-43, see run_sigsuspend(). */
 TEST_F_TIMEOUT(saved, sigsuspend_mask, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 	int i;
 
-	start(_metadata, b, M_SIGSUSPEND);
+	box_start(_metadata, b, M_SIGSUSPEND);
 	/* Inside sigsuspend() /proc shows its temporary, empty mask. */
 	for (i = 0; i < 500 && sigblk(b->init) != 0; i++)
 		usleep(10000);
 	ASSERT_LT(i, 500) TH_LOG("the container did not enter sigsuspend()");
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	EXPECT_EQ(0, restore_and_wait(_metadata, b, SIGUSR1, NULL));
+	EXPECT_EQ(0, box_restore_and_wait(_metadata, b, SIGUSR1, NULL));
 }
 
 /* The Uid (all four the same) and CapEff /proc/@pid/status shows, or -1. */
@@ -1101,7 +953,8 @@ static long status_uid(const char *pid, unsigned long long *capeff)
 	while (f && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "Uid: %ld %ld %ld %ld", &id, &r, &s, &f4) == 4)
 			uid = id == r && r == s && s == f4 ? id : -2;
-		sscanf(line, "CapEff: %llx", capeff);
+		else if (sscanf(line, "CapEff: %llx", capeff) != 1)
+			continue;
 	}
 	if (f)
 		fclose(f);
@@ -1153,10 +1006,10 @@ TEST_F_TIMEOUT(saved, zombie_name, 60)
 {
 	char log[4096];
 
-	start(_metadata, &self->b, M_ZOMBIE);
-	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_ZOMBIE);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, zombie_named));
+	EXPECT_EQ(0, box_restore_and_wait(_metadata, &self->b, 0, zombie_named));
 }
 
 /*
@@ -1167,10 +1020,10 @@ TEST_F_TIMEOUT(saved, zombie_of_other_ids, 60)
 {
 	char log[4096];
 
-	start(_metadata, &self->b, M_ZOMBIE_CRED);
-	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_ZOMBIE_CRED);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, zombie_named));
+	EXPECT_EQ(0, box_restore_and_wait(_metadata, &self->b, 0, zombie_named));
 }
 
 /* R32: 70-74 set-up, 80-86 the checks, see check_stops(). */
@@ -1178,10 +1031,10 @@ TEST_F_TIMEOUT(saved, stop_signals_and_reports, 60)
 {
 	char log[4096];
 
-	start(_metadata, &self->b, M_STOPS);
-	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_STOPS);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, NULL));
+	EXPECT_EQ(0, box_restore_and_wait(_metadata, &self->b, 0, NULL));
 }
 
 /* R23: 90-96 set-up, 100-103 the checks, see probe_ptracers(). */
@@ -1194,10 +1047,10 @@ TEST_F_TIMEOUT(saved, yama_ptracer, 60)
 		SKIP(return, "no Yama in this kernel");
 	ASSERT_EQ(0, write_int(YAMA_SCOPE, 1));
 	old_scope = scope;
-	start(_metadata, &self->b, M_PTRACER);
-	ASSERT_EQ(0, checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, &self->b, M_PTRACER);
+	ASSERT_EQ(0, box_checkpoint(&self->b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	EXPECT_EQ(0, restore_and_wait(_metadata, &self->b, 0, NULL));
+	EXPECT_EQ(0, box_restore_and_wait(_metadata, &self->b, 0, NULL));
 }
 
 /* The first CKPT_REC_AUTOGROUP of nice @nice in @img, or NULL. */
@@ -1224,7 +1077,7 @@ static struct ckpt_rec_autogroup *find_autogroup(unsigned char *img,
  * CAP_SYS_NICE, RLIMIT_NICE 0) could not set: restart refuses it.
  */
 static void refuse_negative_nice(struct __test_metadata *_metadata,
-				 struct box *b)
+				 struct ckpt_box *b)
 {
 	struct ckpt_rec_trailer *t;
 	struct ckpt_rec_autogroup *r;
@@ -1305,7 +1158,7 @@ static int outside_autogroups(struct __test_metadata *_metadata, pid_t init)
 }
 
 /* R30: 110-114 set-up, 120-128 the checks, see check_autogroups(). */
-static void autogroups(struct __test_metadata *_metadata, struct box *b,
+static void autogroups(struct __test_metadata *_metadata, struct ckpt_box *b,
 		       int enabled)
 {
 	char log[4096], pid[16];
@@ -1325,14 +1178,14 @@ static void autogroups(struct __test_metadata *_metadata, struct box *b,
 	if (read_autogroup("self", &mine, &nice))
 		ASSERT_LE(0, setsid());
 	ASSERT_EQ(0, read_autogroup("self", &mine, &nice));
-	start(_metadata, b, M_AUTOGROUP);
+	box_start(_metadata, b, M_AUTOGROUP);
 	snprintf(pid, sizeof(pid), "%d", b->init);
 	ASSERT_EQ(0, read_autogroup(pid, &init, &nice));
 	ASSERT_EQ(mine, init);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	refuse_negative_nice(_metadata, b);
-	EXPECT_EQ(0, restore_and_wait(_metadata, b, 0, outside_autogroups));
+	EXPECT_EQ(0, box_restore_and_wait(_metadata, b, 0, outside_autogroups));
 }
 
 TEST_F_TIMEOUT(saved, autogroups, 60)
@@ -1347,7 +1200,7 @@ TEST_F_TIMEOUT(saved, autogroups_disabled, 60)
 }
 
 FIXTURE(refused) {
-	struct box b;
+	struct ckpt_box b;
 };
 
 FIXTURE_VARIANT(refused) {
@@ -1385,22 +1238,22 @@ FIXTURE_VARIANT_ADD(refused, landlock) {
 
 FIXTURE_SETUP(refused)
 {
-	box_set_up(_metadata, &self->b);
+	tail_set_up(_metadata, &self->b);
 }
 
 FIXTURE_TEARDOWN(refused)
 {
-	box_tear_down(&self->b);
+	tail_tear_down(&self->b);
 }
 
 TEST_F_TIMEOUT(refused, by_name_and_unharmed, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 	int err, status;
 
-	start(_metadata, b, variant->mode);
-	err = checkpoint(b, CHECKPOINT_KILL, log, sizeof(log));
+	box_start(_metadata, b, variant->mode);
+	err = box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log));
 	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
 	EXPECT_NE(NULL, strstr(log, variant->reason))
 		TH_LOG("not refused for \"%s\"; log: %s", variant->reason, log);

@@ -165,8 +165,8 @@ static void report(int idx, uint64_t bad)
  */
 static uint64_t ready_then_wait(int idx)
 {
+	_Atomic uint64_t on_stack = token(idx, 2);
 	uint64_t in_reg = token(idx, 1);
-	volatile uint64_t on_stack = token(idx, 2);
 
 	asm volatile("" : "+r" (in_reg));
 	ADD(sp->ready, 1);
@@ -190,16 +190,17 @@ static void idle(void)
  */
 static uint64_t rseq_rewritten(int ms)
 {
-	volatile struct rseq *rs;
+	struct rseq *rs;
 
 	if (!__rseq_size) {
 		OR(sp->skipped, BIT(CHECK_RSEQ));
 		return 0;
 	}
 	rs = (void *)((char *)__builtin_thread_pointer() + __rseq_offset);
-	rs->cpu_id = 12345;
+	__atomic_store_n(&rs->cpu_id, 12345, __ATOMIC_RELAXED);
 	pause_ms(ms);
-	return rs->cpu_id < 4096 ? 0 : BIT(CHECK_RSEQ);
+	return __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED) < 4096 ?
+	       0 : BIT(CHECK_RSEQ);
 }
 
 /*

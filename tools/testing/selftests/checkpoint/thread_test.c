@@ -19,6 +19,7 @@
 #include "counter_prog.h"
 #include "thread_prog.h"
 #include "../kselftest_harness.h"
+#include "checkpoint_box.h"
 
 static char shared_path[64];
 static const char *thread_mode;
@@ -34,14 +35,6 @@ static int wait_word(uint64_t *word, uint64_t want, int ms)
 	while (ms-- > 0 && SHARED_GET(*word) != want)
 		usleep(1000);
 	return SHARED_GET(*word) == want;
-}
-
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
 FIXTURE(thread) {
@@ -105,35 +98,12 @@ TEST_F_TIMEOUT(thread, every_thread_finds_its_state, 120)
 {
 	struct thread_page *p = self->page;
 	double ckpt_ms = 0, rstrt_ms = 0;
-	struct timespec t0;
-	char log[1024];
 	int status;
 
-	if (variant->checkpoint) {
-		uint64_t flags = variant->restart ? CHECKPOINT_KILL : 0;
-
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		ASSERT_EQ(0, ckpt(self->init, self->image, self->log, flags)) {
-			read_log(self->log, log, sizeof(log));
-			TH_LOG("checkpoint: %m; log: %s", log);
-		}
-		ckpt_ms = ms_since(&t0);
-	}
-	if (variant->restart) {
-		ASSERT_EQ(self->init, waitpid(self->init, &status, 0));
-		self->init = 0;
-		lseek(self->image, 0, SEEK_SET);
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		self->init = rstrt(self->image, self->log, 0);
-		ASSERT_GT(self->init, 0) {
-			read_log(self->log, log, sizeof(log));
-			TH_LOG("restart: %m; log: %s", log);
-		}
-		rstrt_ms = ms_since(&t0);
-	}
+	box_variant_cycle(_metadata, &self->init, self->image, self->log,
+			  variant->checkpoint, variant->restart, &ckpt_ms, &rstrt_ms);
 	if (variant->checkpoint)
-		ksft_print_msg("%s, %llu threads: checkpoint %.1f ms, restart %.1f ms, "
-			       "image %lld bytes\n",
+		ksft_print_msg("%s, %llu threads: checkpoint %.1f ms, restart %.1f ms, image %lld bytes\n",
 			       variant->mode, (unsigned long long)variant->nr,
 			       ckpt_ms, rstrt_ms,
 			       (long long)lseek(self->image, 0, SEEK_END));

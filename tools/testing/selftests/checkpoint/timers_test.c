@@ -23,9 +23,7 @@
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
-
-#define READY_OFF	0
-#define GO_OFF		64
+#include "checkpoint_box.h"
 
 #define SEC		1000000000LL
 #define KTIME_MAX	((uint64_t)INT64_MAX)
@@ -37,26 +35,13 @@ enum mode {
 };
 
 static enum mode mode;
-static char ctl_path[64];
 static char *ctl;
-static volatile sig_atomic_t fired[3];	/* by ITIMER_* */
+static _Atomic sig_atomic_t fired[3];	/* by ITIMER_* */
 
 static void on_timer(int sig)
 {
 	fired[sig == SIGALRM ? ITIMER_REAL :
 	      sig == SIGVTALRM ? ITIMER_VIRTUAL : ITIMER_PROF]++;
-}
-
-static char *map_ctl(void)
-{
-	int fd = open(ctl_path, O_RDWR);
-	char *p;
-
-	if (fd < 0)
-		return NULL;
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return p == MAP_FAILED ? NULL : p;
 }
 
 static int64_t tv_ns(const struct timeval *tv)
@@ -147,9 +132,9 @@ static int check_alarm(void)
 /* Spin (CPU timers count only CPU time) until each timer fires twice. */
 static int check_fires(void)
 {
+	_Atomic unsigned long spin = 0;
 	int before[3], i;
 	time_t end = time(NULL) + 30;
-	volatile unsigned long spin = 0;
 
 	for (i = 0; i < 3; i++)
 		before[i] = fired[i];
@@ -166,32 +151,18 @@ static int check_fires(void)
 	return 0;
 }
 
-/* The container's init: this program again, with nothing of the harness. */
-static int container(void *arg)
-{
-	char m[16];
-
-	syscall(__NR_close_range, 0, ~0U, 0);
-	snprintf(m, sizeof(m), "%d", mode);
-	setenv("TIMERS_MODE", m, 1);
-	setenv("TIMERS_CTL", ctl_path, 1);
-	execl("/proc/self/exe", "timers_test", NULL);
-	return 127;
-}
-
-static int container_main(void)
+static int container_main(int m)
 {
 	int ret;
 
-	ctl = map_ctl();
+	mode = m;
+	ctl = box_map_ctl();
 	if (!ctl)
 		return 2;
 	ret = set_up();
 	if (ret)
 		return ret;
-	strcpy(ctl + READY_OFF, "ready");
-	while (strcmp(ctl + GO_OFF, "go"))
-		usleep(10000);
+	box_ready_wait_go(ctl);
 	switch (mode) {
 	case M_ITIMERS:
 		return check_itimers();
@@ -204,111 +175,10 @@ static int container_main(void)
 	}
 }
 
-static void __attribute__((constructor)) maybe_container(void)
-{
-	const char *m = getenv("TIMERS_MODE"), *c = getenv("TIMERS_CTL");
-
-	if (!m || !c)
-		return;
-	mode = atoi(m);
-	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
-	unsetenv("TIMERS_MODE");
-	unsetenv("TIMERS_CTL");
-	exit(container_main());
-}
-
-struct box {
-	pid_t init;
-	int image, log;
-	char *ctl;
-};
-
-static void box_set_up(struct __test_metadata *_metadata, struct box *self)
-{
-	int fd;
-
-	snprintf(ctl_path, sizeof(ctl_path), "/tmp/timers-%d", getpid());
-	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, 4096));
-	close(fd);
-	self->ctl = map_ctl();
-	ASSERT_NE(NULL, self->ctl);
-	self->image = scratch_file(O_RDWR);
-	self->log = scratch_file(O_RDWR);
-	ASSERT_GE(self->image, 0);
-	ASSERT_GE(self->log, 0);
-	self->init = 0;
-}
-
-static void box_tear_down(struct box *self)
-{
-	if (self->init > 0)
-		container_stop(self->init);
-	unlink(ctl_path);
-}
-
-static void start(struct __test_metadata *_metadata, struct box *self, enum mode m)
-{
-	int i, status;
-
-	mode = m;
-	self->init = container_start(container, NULL);
-	ASSERT_GT(self->init, 0);
-	for (i = 0; i < 1000 && strcmp(self->ctl + READY_OFF, "ready"); i++) {
-		if (waitpid(self->init, &status, WNOHANG) == self->init) {
-			self->init = 0;
-			ASSERT_TRUE(0) TH_LOG("the container exited while setting up: %#x",
-					      status);
-		}
-		usleep(10000);
-	}
-	ASSERT_LT(i, 1000) TH_LOG("the container did not set up");
-}
-
-/* Checkpoint: 0 or the errno, with the log in @log. */
-static int checkpoint(struct box *self, uint64_t flags, char *log, size_t len)
-{
-	long ret;
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		ftruncate(self->image, 0);
-		lseek(self->image, 0, SEEK_SET);
-		ftruncate(self->log, 0);
-		lseek(self->log, 0, SEEK_SET);
-		ret = ckpt(self->init, self->image, self->log, flags);
-		if (!ret || (errno != EAGAIN && errno != EBUSY))
-			break;
-		usleep(100000);
-	}
-	read_log(self->log, log, len);
-	if (ret)
-		return errno;
-	if (flags & CHECKPOINT_KILL) {
-		waitpid(self->init, NULL, 0);
-		self->init = 0;
-	}
-	return 0;
-}
-
-/* Restart the image: the restored init's pid, or -errno; log in @log. */
-static long restart_image(struct box *b, char *log, size_t len)
-{
-	long pid;
-
-	lseek(b->image, 0, SEEK_SET);
-	ftruncate(b->log, 0);
-	lseek(b->log, 0, SEEK_SET);
-	pid = rstrt(b->image, b->log, 0);
-	if (pid < 0)
-		pid = -errno;
-	read_log(b->log, log, len);
-	return pid;
-}
+BOX_INIT_MAIN("TIMERS", container_main)
 
 FIXTURE(timers) {
-	struct box b;
+	struct ckpt_box b;
 };
 
 FIXTURE_VARIANT(timers) {
@@ -321,28 +191,24 @@ FIXTURE_VARIANT_ADD(timers, fire) { .mode = M_FIRES };
 
 FIXTURE_SETUP(timers)
 {
-	box_set_up(_metadata, &self->b);
+	box_open(_metadata, &self->b);
 }
 
 FIXTURE_TEARDOWN(timers)
 {
-	box_tear_down(&self->b);
+	box_close(&self->b);
 }
 
 TEST_F_TIMEOUT(timers, come_back, 90)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 	int status;
-	long pid;
 
-	start(_metadata, b, variant->mode);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, variant->mode);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	pid = restart_image(b, log, sizeof(log));
-	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(-pid), log);
-	strcpy(b->ctl + GO_OFF, "go");
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	box_restart_go_wait(_metadata, b, &status);
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("restored init: status %#x", status);
 	/*
 	 * 21-23: a timer's time left (by ITIMER_*), 24-26: its interval;
@@ -368,17 +234,17 @@ static struct ckpt_rec *next_rec(unsigned char *img, size_t size, size_t *off)
 
 /* Malformed images need one container, not one per variant. */
 FIXTURE(timers_image) {
-	struct box b;
+	struct ckpt_box b;
 };
 
 FIXTURE_SETUP(timers_image)
 {
-	box_set_up(_metadata, &self->b);
+	box_open(_metadata, &self->b);
 }
 
 FIXTURE_TEARDOWN(timers_image)
 {
-	box_tear_down(&self->b);
+	box_close(&self->b);
 }
 
 /* Timers out of setitimer(2)'s range: refused, saying which. */
@@ -394,7 +260,7 @@ TEST_F_TIMEOUT(timers_image, malformed, 60)
 		{ ITIMER_VIRTUAL, true, ~0ULL, "interval timer 1 out of range" },
 		{ ITIMER_PROF, false, 1ULL << 63, "interval timer 2 out of range" },
 	};
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	struct ckpt_rec_trailer *tr;
 	struct ckpt_rec_timers *t;
 	struct ckpt_rec *r;
@@ -404,8 +270,8 @@ TEST_F_TIMEOUT(timers_image, malformed, 60)
 	unsigned int i;
 	long pid;
 
-	start(_metadata, b, M_ITIMERS);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, M_ITIMERS);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	size = lseek(b->image, 0, SEEK_END);
 	img = malloc(size);
@@ -429,7 +295,7 @@ TEST_F_TIMEOUT(timers_image, malformed, 60)
 		ASSERT_EQ((uint32_t)CKPT_REC_TRAILER, tr->rec.type);
 		tr->crc = crc32(0, buf, size - sizeof(*tr));
 		ASSERT_EQ((ssize_t)size, pwrite(b->image, buf, size, 0));
-		pid = restart_image(b, log, sizeof(log));
+		pid = box_restart(b, b->image, log, sizeof(log));
 		if (pid > 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
@@ -441,7 +307,7 @@ TEST_F_TIMEOUT(timers_image, malformed, 60)
 	}
 	/* The image itself restarts. */
 	ASSERT_EQ((ssize_t)size, pwrite(b->image, img, size, 0));
-	pid = restart_image(b, log, sizeof(log));
+	pid = box_restart(b, b->image, log, sizeof(log));
 	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(-pid), log);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);

@@ -27,7 +27,7 @@
 #define STEP_STABLE	3
 
 static struct tree_page *sp;
-static volatile uint64_t *shm;	/* MAP_SHARED|MAP_ANONYMOUS, init and A */
+static _Atomic uint64_t *shm;	/* MAP_SHARED|MAP_ANONYMOUS, init and A */
 
 /* What each process saw before the checkpoint; private to each. */
 static struct {
@@ -37,8 +37,8 @@ static struct {
 	pid_t b, h, z, s;	/* children A and init check on */
 } me;
 
-static volatile int vm_token;	/* written by V, read by init */
-static volatile sig_atomic_t usr2_seen;
+static _Atomic int vm_token;	/* written by V, read by init */
+static _Atomic sig_atomic_t usr2_seen;
 
 static void on_usr2(int sig)
 {
@@ -285,7 +285,7 @@ static void run_f(void)
 
 int main(int argc, char **argv)
 {
-	static char v_stack[64 * 1024] __attribute__((aligned(16)));
+	static _Alignas(16) char v_stack[64 * 1024];
 	struct sigaction sa = { .sa_handler = on_usr2 };
 	char data[PATH_MAX];
 	pid_t a, f, v;

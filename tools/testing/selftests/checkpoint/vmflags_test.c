@@ -39,6 +39,7 @@
 
 #include "checkpoint_util.h"
 #include "../kselftest_harness.h"
+#include "checkpoint_box.h"
 
 #ifndef PR_SET_MDWE
 #define PR_SET_MDWE		65
@@ -56,8 +57,6 @@
 #endif
 
 #define REGION_PAGES	4
-#define READY_OFF	0
-#define GO_OFF		64
 #define FILTER		"0000003b"	/* as read back; not the default 33 */
 
 static const struct {
@@ -74,28 +73,14 @@ static const struct {
 	{ MADV_RANDOM, "rr" },
 	{ 0, "lo" },
 };
-#define NR_REGIONS	(sizeof(regions) / sizeof(regions[0]))
+#define NR_REGIONS	(ARRAY_SIZE(regions))
 
-static char ctl_path[64];
 static char *ctl;
 static char *region[NR_REGIONS];
 static char *onfault;		/* mlock2(MLOCK_ONFAULT), half touched */
 static long vmlck;		/* VmLck before the checkpoint, in kB */
 static char *probe;		/* where mmap() put a fresh region last */
 static long page;
-
-/* Map the control file: the test and the container meet there. */
-static char *map_ctl(void)
-{
-	int fd = open(ctl_path, O_RDWR);
-	char *p;
-
-	if (fd < 0)
-		return NULL;
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return p == MAP_FAILED ? NULL : p;
-}
 
 static int write_file(const char *path, const char *s)
 {
@@ -420,7 +405,7 @@ static int set_up_membarrier(void)
 
 	if (offered < 0 || !(offered & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
 		return 100;
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (offered & cmds[i] && syscall(__NR_membarrier, cmds[i], 0, 0))
 			return 101;
 	registered = syscall(__NR_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0);
@@ -467,22 +452,6 @@ static int set_up_refused(void)
 	}
 }
 
-/* The container's init: this program again, with nothing of the harness. */
-static int container(void *arg)
-{
-	char m[16];
-
-	syscall(__NR_close_range, 0, ~0U, 0);
-	snprintf(m, sizeof(m), "%d", mode);
-	setenv("VMFLAGS_MODE", m, 1);
-	/* exec(2) lays the mm out bottom-up from a legacy base. */
-	if (mode == M_LEGACY_LAYOUT && personality(ADDR_COMPAT_LAYOUT) < 0)
-		return 126;
-	setenv("VMFLAGS_CTL", ctl_path, 1);
-	execl("/proc/self/exe", "vmflags_test", NULL);
-	return 127;
-}
-
 /*
  * An init under deny-write-execute and a child that inherited it, each
  * with its own mm: both come back with it (the child's mm is built by
@@ -499,13 +468,11 @@ static int mdwe_tree(void)
 	if (child < 0)
 		return 71;
 	if (child == 0) {
-		while (strcmp(ctl + GO_OFF, "go"))
+		while (strcmp(ctl + BOX_GO_OFF, "go"))
 			usleep(10000);
 		_exit(prctl(PR_GET_MDWE, 0, 0, 0, 0) == PR_MDWE_REFUSE_EXEC_GAIN ? 0 : 72);
 	}
-	strcpy(ctl + READY_OFF, "ready");
-	while (strcmp(ctl + GO_OFF, "go"))
-		usleep(10000);
+	box_ready_wait_go(ctl);
 	if (prctl(PR_GET_MDWE, 0, 0, 0, 0) != PR_MDWE_REFUSE_EXEC_GAIN)
 		return 73;
 	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
@@ -513,12 +480,13 @@ static int mdwe_tree(void)
 	return WEXITSTATUS(status);
 }
 
-static int container_main(void)
+static int container_main(int m)
 {
 	int ret;
 
+	mode = m;
 	page = sysconf(_SC_PAGESIZE);
-	ctl = map_ctl();
+	ctl = box_map_ctl();
 	if (!ctl)
 		return 2;
 	if (mode == M_MDWE_TREE)
@@ -548,9 +516,7 @@ static int container_main(void)
 	}
 	if (ret)
 		return ret;
-	strcpy(ctl + READY_OFF, "ready");
-	while (strcmp(ctl + GO_OFF, "go"))
-		usleep(10000);
+	box_ready_wait_go(ctl);
 	switch (mode) {
 	case M_ADVISED:
 		return check_regions();
@@ -568,129 +534,39 @@ static int container_main(void)
 	}
 }
 
-/* A container, its image and log, and the control file both map. */
-struct box {
-	pid_t init;
-	int image, log;
-	char *ctl;
-};
+BOX_INIT_MAIN("VMFLAGS", container_main)
 
-static void box_set_up(struct __test_metadata *_metadata, struct box *self)
+/* Before the container's exec: exec(2) lays the mm out bottom-up from a legacy base. */
+static int legacy_layout(int m)
 {
-	int fd;
-
-	page = sysconf(_SC_PAGESIZE);
-	snprintf(ctl_path, sizeof(ctl_path), "/tmp/vmflags-%d", getpid());
-	fd = open(ctl_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, 4096));
-	close(fd);
-	self->ctl = map_ctl();
-	ASSERT_NE(NULL, self->ctl);
-	self->image = scratch_file(O_RDWR);
-	self->log = scratch_file(O_RDWR);
-	ASSERT_GE(self->image, 0);
-	ASSERT_GE(self->log, 0);
-	self->init = 0;
-}
-
-static void box_tear_down(struct box *self)
-{
-	if (self->init > 0)
-		container_stop(self->init);
-	unlink(ctl_path);
-}
-
-static void start(struct __test_metadata *_metadata, struct box *self, enum mode m)
-{
-	int i, status;
-
-	mode = m;
-	self->init = container_start(container, NULL);
-	ASSERT_GT(self->init, 0);
-	for (i = 0; i < 1000 && strcmp(self->ctl + READY_OFF, "ready"); i++) {
-		if (waitpid(self->init, &status, WNOHANG) == self->init) {
-			self->init = 0;
-			ASSERT_TRUE(0) TH_LOG("the container exited while setting up: %#x",
-					      status);
-		}
-		usleep(10000);
-	}
-	ASSERT_LT(i, 1000) TH_LOG("the container did not set up");
-}
-
-/* Checkpoint: 0 or the errno, with the log in @log. */
-static int checkpoint(struct box *self, uint64_t flags, char *log, size_t len)
-{
-	long ret;
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		ftruncate(self->image, 0);
-		lseek(self->image, 0, SEEK_SET);
-		ftruncate(self->log, 0);
-		lseek(self->log, 0, SEEK_SET);
-		ret = ckpt(self->init, self->image, self->log, flags);
-		if (!ret || (errno != EAGAIN && errno != EBUSY))
-			break;
-		usleep(100000);
-	}
-	read_log(self->log, log, len);
-	if (ret)
-		return errno;
-	if (flags & CHECKPOINT_KILL) {
-		waitpid(self->init, NULL, 0);
-		self->init = 0;
-	}
-	return 0;
-}
-
-/* Run as the container's init, instead of the tests, when asked to. */
-static void __attribute__((constructor)) maybe_container(void)
-{
-	const char *m = getenv("VMFLAGS_MODE"), *c = getenv("VMFLAGS_CTL");
-
-	if (!m || !c)
-		return;
-	mode = atoi(m);
-	snprintf(ctl_path, sizeof(ctl_path), "%s", c);
-	unsetenv("VMFLAGS_MODE");
-	unsetenv("VMFLAGS_CTL");
-	exit(container_main());
+	return m == M_LEGACY_LAYOUT && personality(ADDR_COMPAT_LAYOUT) < 0;
 }
 
 FIXTURE(vmflags) {
-	struct box b;
+	struct ckpt_box b;
 };
 
 FIXTURE_SETUP(vmflags)
 {
-	box_set_up(_metadata, &self->b);
+	box_open(_metadata, &self->b);
+	self->b.pre_exec = legacy_layout;
 }
 
 FIXTURE_TEARDOWN(vmflags)
 {
-	box_tear_down(&self->b);
+	box_close(&self->b);
 }
 
 TEST_F_TIMEOUT(vmflags, advice_and_locks_come_back, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 	int status;
-	long pid;
 
-	start(_metadata, b, M_ADVISED);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, M_ADVISED);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	lseek(b->image, 0, SEEK_SET);
-	ftruncate(b->log, 0);
-	lseek(b->log, 0, SEEK_SET);
-	pid = rstrt(b->image, b->log, 0);
-	read_log(b->log, log, sizeof(log));
-	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(errno), log);
-	strcpy(b->ctl + GO_OFF, "go");
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	box_restart_go_wait(_metadata, b, &status);
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("restored init: status %#x", status);
 	/* 20+i: region i lost its flag; 40+i: its contents; 60-63: see above. */
 	EXPECT_EQ(0, WEXITSTATUS(status))
@@ -700,22 +576,14 @@ TEST_F_TIMEOUT(vmflags, advice_and_locks_come_back, 60)
 /* A tree under deny-write-execute comes back under it, every process. */
 TEST_F_TIMEOUT(vmflags, mdwe_tree_comes_back, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 	int status;
-	long pid;
 
-	start(_metadata, b, M_MDWE_TREE);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, M_MDWE_TREE);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
-	lseek(b->image, 0, SEEK_SET);
-	ftruncate(b->log, 0);
-	lseek(b->log, 0, SEEK_SET);
-	pid = rstrt(b->image, b->log, 0);
-	read_log(b->log, log, sizeof(log));
-	ASSERT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(errno), log);
-	strcpy(b->ctl + GO_OFF, "go");
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	box_restart_go_wait(_metadata, b, &status);
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("restored init: status %#x", status);
 	EXPECT_EQ(0, WEXITSTATUS(status))
 		TH_LOG("restored tree failed check %d", WEXITSTATUS(status));
@@ -724,13 +592,13 @@ TEST_F_TIMEOUT(vmflags, mdwe_tree_comes_back, 60)
 /* A restarter under deny-write-execute restores nothing that lacks it. */
 TEST_F_TIMEOUT(vmflags, mdwe_restarter_refused, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 	int status;
 	pid_t child;
 
-	start(_metadata, b, M_ADVISED);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, M_ADVISED);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	child = fork();
 	ASSERT_GE(child, 0);
@@ -756,21 +624,17 @@ TEST_F_TIMEOUT(vmflags, mdwe_restarter_refused, 60)
 }
 
 /* Restart and let it go on; the restored init's exit status, or -1. */
-static int restart_and_wait(struct __test_metadata *_metadata, struct box *b)
+static int restart_and_wait(struct __test_metadata *_metadata, struct ckpt_box *b)
 {
 	char log[4096];
 	int status;
 	long pid;
 
-	lseek(b->image, 0, SEEK_SET);
-	ftruncate(b->log, 0);
-	lseek(b->log, 0, SEEK_SET);
-	pid = rstrt(b->image, b->log, 0);
-	read_log(b->log, log, sizeof(log));
-	EXPECT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(errno), log);
+	pid = box_restart(b, b->image, log, sizeof(log));
+	EXPECT_GT(pid, 0) TH_LOG("restart: %s; log: %s", strerror(-pid), log);
 	if (pid <= 0)
 		return -1;
-	strcpy(b->ctl + GO_OFF, "go");
+	box_go(b);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
@@ -778,7 +642,7 @@ static int restart_and_wait(struct __test_metadata *_metadata, struct box *b)
 
 /* mlockall(MCL_FUTURE), alone and with MCL_ONFAULT. */
 FIXTURE(lockall) {
-	struct box b;
+	struct ckpt_box b;
 };
 
 FIXTURE_VARIANT(lockall) {
@@ -794,21 +658,22 @@ FIXTURE_VARIANT_ADD(lockall, future_onfault) {
 
 FIXTURE_SETUP(lockall)
 {
-	box_set_up(_metadata, &self->b);
+	box_open(_metadata, &self->b);
+	self->b.pre_exec = legacy_layout;
 }
 
 FIXTURE_TEARDOWN(lockall)
 {
-	box_tear_down(&self->b);
+	box_close(&self->b);
 }
 
 TEST_F_TIMEOUT(lockall, future_mappings_stay_locked, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 
-	start(_metadata, b, variant->mode);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, variant->mode);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	/* 84-90: see check_lockall(). */
 	EXPECT_EQ(0, restart_and_wait(_metadata, b));
@@ -817,11 +682,11 @@ TEST_F_TIMEOUT(lockall, future_mappings_stay_locked, 60)
 /* An mm laid out bottom-up places what it maps after the restart so. */
 TEST_F_TIMEOUT(vmflags, legacy_layout_comes_back, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 
-	start(_metadata, b, M_LEGACY_LAYOUT);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, M_LEGACY_LAYOUT);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	/* 99: mmap() placed a region elsewhere than before. */
 	EXPECT_EQ(0, restart_and_wait(_metadata, b));
@@ -830,11 +695,11 @@ TEST_F_TIMEOUT(vmflags, legacy_layout_comes_back, 60)
 /* membarrier(2) registrations come back, and what they allow works. */
 TEST_F_TIMEOUT(vmflags, membarrier_registrations_come_back, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 
-	start(_metadata, b, M_MEMBARRIER);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, M_MEMBARRIER);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	/* 103: other registrations; 104-106: an expedited command failed. */
 	EXPECT_EQ(0, restart_and_wait(_metadata, b));
@@ -847,13 +712,13 @@ TEST_F_TIMEOUT(vmflags, membarrier_registrations_come_back, 60)
  */
 TEST_F_TIMEOUT(vmflags, locks_within_the_tasks_own_limit, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 	int status;
 	pid_t child;
 
-	start(_metadata, b, M_OWN_LIMIT);
-	ASSERT_EQ(0, checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
+	box_start(_metadata, b, M_OWN_LIMIT);
+	ASSERT_EQ(0, box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log)))
 		TH_LOG("checkpoint: %s", log);
 	child = fork();
 	ASSERT_GE(child, 0);
@@ -879,7 +744,7 @@ TEST_F_TIMEOUT(vmflags, locks_within_the_tasks_own_limit, 60)
 }
 
 FIXTURE(refused) {
-	struct box b;
+	struct ckpt_box b;
 };
 
 FIXTURE_VARIANT(refused) {
@@ -896,22 +761,23 @@ FIXTURE_VARIANT_ADD(refused, mseal) {
 
 FIXTURE_SETUP(refused)
 {
-	box_set_up(_metadata, &self->b);
+	box_open(_metadata, &self->b);
+	self->b.pre_exec = legacy_layout;
 }
 
 FIXTURE_TEARDOWN(refused)
 {
-	box_tear_down(&self->b);
+	box_close(&self->b);
 }
 
 TEST_F_TIMEOUT(refused, by_name_and_unharmed, 60)
 {
-	struct box *b = &self->b;
+	struct ckpt_box *b = &self->b;
 	char log[4096];
 	int err, status;
 
-	start(_metadata, b, variant->mode);
-	err = checkpoint(b, CHECKPOINT_KILL, log, sizeof(log));
+	box_start(_metadata, b, variant->mode);
+	err = box_checkpoint(b, CHECKPOINT_KILL, log, sizeof(log));
 	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s", strerror(err), log);
 	EXPECT_NE(NULL, strstr(log, variant->reason))
 		TH_LOG("not refused for \"%s\"; log: %s", variant->reason, log);
