@@ -53,7 +53,8 @@ if git rev-parse -q --verify refs/heads/series >/dev/null; then
 	git branch -f series-prev series
 fi
 if [ -d "$wt" ]; then
-	git worktree remove --force "$wt"
+	# Not ours when out/ came from another clone: then just remove it.
+	git worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
 fi
 git worktree prune
 
