@@ -1,5 +1,7 @@
 #!/bin/sh
-# Build the `series` branch from today's layout: one commit per
+# Build the `series` branch: from the committed cut, patches/cut (the
+# branch as series-sync.sh last exported it), when there is one; else
+# from today's layout: one commit per
 # patches/series entry, on a root commit with an empty tree (branch
 # series-base), each adding the project's files that patches/owners
 # assigns to it, as they are in main's HEAD, with the message of its
@@ -39,7 +41,10 @@
 # - A new patches/series entry: make series-sync gives it an empty
 #   commit at its place; then move its files and hunks into it as above.
 # - Re-export: commit on main, make series-sync (places main's new
-#   hunks, prints where), make series, make bisect-check P=<range>.
+#   hunks, prints where, and writes the branch to patches/cut), make
+#   series, make bisect-check P=<range>; then commit patches/cut: it is
+#   what a clone (CI) builds the branch from.  After editing the branch
+#   by hand, make series-sync writes patches/cut again.
 set -eu
 # shellcheck source=build/series-lib.sh
 . "$(dirname "$0")/series-lib.sh"
@@ -65,6 +70,20 @@ git branch -f series-base "$base"
 git worktree add -q -B series "$wt" "$base"
 
 src=$(git rev-parse HEAD)
+
+# ---- from the committed cut ----
+if have_cut; then
+	git -C "$wt" am -q --empty=keep --committer-date-is-author-date \
+		"$cutdir"/*.patch ||
+		{ git -C "$wt" am --abort; echo "series-init: patches/cut does not apply" >&2; exit 1; }
+	echo "series-init: series = patches/cut, $(ls "$cutdir"/*.patch | wc -l) commits; worktree ${wt#"$top"/}"
+	# shellcheck disable=SC2046 # pathspecs, one a word
+	git diff --quiet series "$src" -- $(overlay_pathspec) ||
+		echo "series-init: main's project files changed since the cut: make series-sync places them"
+	exit 0
+fi
+
+# ---- from main's layout, by patches/owners ----
 files=$(mktemp)
 msg=$(mktemp)
 trap 'rm -f "$files" "$files.own" "$msg"' EXIT

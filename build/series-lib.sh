@@ -7,6 +7,9 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 wt=$top/out/series-wt
 owners=$top/patches/owners
+# The cut, committed: the branch exported (format-patch), one file per
+# commit, so that a clone rebuilds the same branch (series-init.sh).
+cutdir=$top/patches/cut
 
 series_entries() {
 	grep -v '^#' "$top/patches/series" | sed '/^$/d'
@@ -77,6 +80,20 @@ export GIT_AUTHOR_NAME GIT_COMMITTER_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_EMAIL
 
 signer() {
 	echo "$ident_name <$ident_email>"
+}
+
+# export_cut: write the branch to patches/cut, replacing what is there.
+# Empty commits (a hook's entry whose files are all upstream) are kept.
+export_cut() {
+	mkdir -p "$cutdir"
+	rm -f "$cutdir"/*.patch
+	git -C "$top" format-patch -q --always --zero-commit --no-signature \
+		-o "$cutdir" series-base..series
+}
+
+# have_cut: whether patches/cut holds a cut.
+have_cut() {
+	ls "$cutdir"/*.patch >/dev/null 2>&1
 }
 
 # The marker of a commit series-sync could not place: make series

@@ -17,6 +17,8 @@
 #     by hand (see "Cutting the series" in
 #     build/series-init.sh).
 #  5. The fixups are squashed (rebase -i --autosquash, non-interactive).
+#  6. The branch is written to patches/cut (commit it: a clone builds
+#     the branch from it), unless an UNPLACED commit is left.
 # Every placement is printed: hunk by hunk, the commit it went into.
 set -eu
 # shellcheck source=build/series-lib.sh
@@ -100,6 +102,9 @@ done
 xargs -r git -C "$wt" checkout "$src" -- <"$tmp/want"
 if wgit diff --cached --quiet; then
 	echo "series-sync: series already holds main's project files ($(git rev-parse --short "$src"))"
+	export_cut
+	[ -z "$(git status --porcelain -- "$cutdir")" ] ||
+		echo "series-sync: patches/cut written from the branch: commit it"
 	exit 0
 fi
 before=$(wgit rev-parse HEAD)
@@ -166,4 +171,7 @@ git diff --quiet series "$src" -- $(overlay_pathspec) ||
 echo "series-sync: series $(git rev-parse --short "$start") -> $(git rev-parse --short series), = main's project files at $(git rev-parse --short "$src")"
 if wgit log --format=%s series-base..series | grep -qxF "$unplaced_subject"; then
 	echo "series-sync: the UNPLACED commit needs placing by hand before make series"
+	exit 0
 fi
+export_cut
+echo "series-sync: patches/cut written from the branch: commit it"

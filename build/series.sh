@@ -25,12 +25,21 @@ fail() {
 }
 
 # ---- the branch must be whole, placed and current ----
-# A clone has only main: the branch is then built from main's layout
-# (patches/owners), which is what it holds until the series is re-cut.
+# A clone has only main: the branch is then built from the committed
+# cut (patches/cut), or from main's layout (patches/owners) before the
+# first cut.  Project files committed since the cut are placed by
+# series-sync, as the developer would; only what it cannot place fails.
 if ! git rev-parse -q --verify refs/heads/series >/dev/null; then
-	echo "series: no branch series here: building it from patches/owners"
+	echo "series: no branch series here: building it (build/series-init.sh)"
 	"$top/build/series-init.sh" >"$top/out/series-init.log" 2>&1 ||
 		{ cat "$top/out/series-init.log" >&2; fail "build/series-init.sh failed"; }
+fi
+# shellcheck disable=SC2046 # pathspecs, one a word
+if ! git diff --quiet series HEAD -- $(overlay_pathspec); then
+	echo "series: the branch is behind main's project files: make series-sync"
+	"$top/build/series-sync.sh" >"$top/out/series-sync.log" 2>&1 ||
+		{ cat "$top/out/series-sync.log" >&2; fail "build/series-sync.sh failed"; }
+	grep -E 'UNPLACED|patches/cut' "$top/out/series-sync.log" | sed 's/^/series: /'
 fi
 commits=$(git rev-list --reverse series-base..series)
 for c in $commits; do
@@ -49,7 +58,7 @@ onbranch=$(git log --reverse --format='%(trailers:key=Patch,valueonly,separator=
 	fail "the Patch: trailers of series are not patches/series, in order: run make series-sync"
 # shellcheck disable=SC2046 # pathspecs, one a word
 git diff --quiet series HEAD -- $(overlay_pathspec) ||
-	fail "series is stale against $(git rev-parse --abbrev-ref HEAD) in the project's files: run make series-sync"
+	fail "series is stale against $(git rev-parse --abbrev-ref HEAD) in the project's files: run make series-sync and commit patches/cut"
 # shellcheck disable=SC2046 # pathspecs, one a word
 if ! git diff --quiet HEAD -- $(overlay_pathspec) ||
 	[ -n "$(git ls-files --others --exclude-standard -- $(overlay_pathspec))" ]; then
