@@ -18,9 +18,55 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swab.h>
 #include <linux/utsname.h>
 
 static const u8 ckpt_zero_pad[CKPT_ALIGN];
+
+/*
+ * Each record type's name, for the log, and the size its fixed part had
+ * when the type was first defined: the least a record of it may have
+ * (see "How the format grows" in the uapi header).  When a struct grows,
+ * its row keeps the old size; the new fields read as zero from images
+ * written before them.
+ */
+static const struct {
+	const char *name;
+	u16 min;
+} ckpt_rec_types[CKPT_REC_MAX] = {
+	[CKPT_REC_HEADER] = { "header", sizeof(struct ckpt_rec_header) },
+	[CKPT_REC_TRAILER] = { "trailer", sizeof(struct ckpt_rec_trailer) },
+	[CKPT_REC_CONTAINER] = { "container", sizeof(struct ckpt_rec_container) },
+	[CKPT_REC_OBJ] = { "obj", sizeof(struct ckpt_rec_obj) },
+	[CKPT_REC_TASK] = { "task", sizeof(struct ckpt_rec_task) },
+	[CKPT_REC_CPU] = { "cpu", sizeof(struct ckpt_rec_cpu) },
+	[CKPT_REC_MM] = { "mm", sizeof(struct ckpt_rec_mm) },
+	[CKPT_REC_VMA] = { "vma", sizeof(struct ckpt_rec_vma) },
+	[CKPT_REC_PAGES] = { "pages", sizeof(struct ckpt_rec_pages) },
+	[CKPT_REC_FILES] = { "files", sizeof(struct ckpt_rec_files) },
+	[CKPT_REC_FILE] = { "file", sizeof(struct ckpt_rec_file) },
+	[CKPT_REC_FS] = { "fs", sizeof(struct ckpt_rec_fs) },
+	[CKPT_REC_SIGHAND] = { "sighand", sizeof(struct ckpt_rec_sighand) },
+	[CKPT_REC_CRED] = { "cred", sizeof(struct ckpt_rec_cred) },
+	[CKPT_REC_SIGPENDING] = { "sigpending", sizeof(struct ckpt_rec_sigpending) },
+	[CKPT_REC_PIPE] = { "pipe", sizeof(struct ckpt_rec_pipe) },
+	[CKPT_REC_SHMEM] = { "shmem", sizeof(struct ckpt_rec_shmem) },
+	[CKPT_REC_PIDNS] = { "pidns", sizeof(struct ckpt_rec_pidns) },
+	[CKPT_REC_TIMERS] = { "timers", sizeof(struct ckpt_rec_timers) },
+	[CKPT_REC_SECCOMP] = { "seccomp", sizeof(struct ckpt_rec_seccomp) },
+	[CKPT_REC_SECCOMP_FILTER] = { "seccomp_filter", sizeof(struct ckpt_rec_seccomp_filter) },
+	[CKPT_REC_LOCKS] = { "locks", sizeof(struct ckpt_rec_locks) },
+	[CKPT_REC_ZOMBIE] = { "zombie", sizeof(struct ckpt_rec_zombie) },
+	[CKPT_REC_POSIX_TIMER] = { "posix_timer", sizeof(struct ckpt_rec_posix_timer) },
+	[CKPT_REC_AUTOGROUP] = { "autogroup", sizeof(struct ckpt_rec_autogroup) },
+};
+
+static const char *ckpt_rec_name(u32 type)
+{
+	if (type < CKPT_REC_MAX && ckpt_rec_types[type].name)
+		return ckpt_rec_types[type].name;
+	return "?";
+}
 
 static loff_t *ckpt_ppos(struct ckpt_ctx *ctx)
 {
@@ -86,10 +132,12 @@ int ckpt_write_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 {
 	struct ckpt_rec *h = rec;
 
-	if (WARN_ON_ONCE(fixed < sizeof(*h) || ctx->rec_left ||
+	if (WARN_ON_ONCE(fixed < sizeof(*h) || fixed > U16_MAX ||
+			 type >= CKPT_REC_MAX || ctx->rec_left ||
 			 (u64)fixed + extra > CKPT_REC_MAX_LEN))
 		return -EINVAL;
 	h->type = type;
+	h->hdr_len = fixed;
 	h->len = fixed + extra;
 	ctx->rec_len = h->len;
 	ctx->rec_left = extra;
@@ -232,13 +280,46 @@ int ckpt_write_rec(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len)
 	return ret ?: ckpt_write_end(ctx);
 }
 
+/*
+ * The part of a fixed part this kernel does not know, from a newer
+ * writer: it may only hold zeroes, the value every field appended to a
+ * record has where it means what the record meant without it.
+ */
+static int ckpt_read_unknown(struct ckpt_ctx *ctx, u32 type, u64 start,
+			     u32 known, u32 len)
+{
+	u8 buf[64];
+	u32 done, n;
+	int ret;
+
+	for (done = 0; done < len; done += n) {
+		n = min_t(u32, len - done, sizeof(buf));
+		ret = ckpt_kread(ctx, buf, n);
+		if (ret)
+			return ret;
+		if (memchr_inv(buf, 0, n))
+			return ckpt_err(ctx, -EINVAL,
+					"record %s at offset %llu has unknown non-zero fields (bytes %u-%u of its fixed part, this kernel knows %u)",
+					ckpt_rec_name(type), start, known,
+					known + len - 1, known);
+	}
+	return 0;
+}
+
 /**
  * ckpt_read_begin - read the fixed part of the next record
  * @ctx:	restart context.
  * @rec:	buffer of @fixed bytes.
  * @type:	the record type expected here.
- * @fixed:	size of the fixed part, header included.
+ * @fixed:	size of the fixed part, header included, as this kernel
+ *		knows it.
  * @max_extra:	most payload bytes the caller accepts after it.
+ *
+ * The one place the format's rule for growing is kept (see the uapi
+ * header): a fixed part written longer than @fixed must end in zeroes,
+ * which are skipped; one written shorter, down to its type's first size,
+ * is zero-filled up to @fixed.  Either way @rec ends up as this kernel's
+ * struct, with @rec->hdr_len == @fixed, and the payload follows.
  *
  * Return: the number of payload bytes that follow (read them with
  * ckpt_read_data(), then call ckpt_read_end()), or -EINVAL (logged)
@@ -249,6 +330,7 @@ int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 {
 	struct ckpt_rec *h = rec;
 	u64 start = ctx->pos;
+	u32 hdr_len, payload;
 	int ret;
 
 	if (ctx->peeked) {
@@ -264,18 +346,37 @@ int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 		return ckpt_err(ctx, -EINVAL,
 				"record at offset %llu has type %u, expected %u",
 				start, h->type, type);
-	if (h->len < fixed || h->len - fixed > max_extra ||
-	    h->len > CKPT_REC_MAX_LEN)
+	if (WARN_ON_ONCE(type >= CKPT_REC_MAX || !ckpt_rec_types[type].min ||
+			 fixed < ckpt_rec_types[type].min))
+		return -EINVAL;
+	hdr_len = h->hdr_len;
+	if (hdr_len < ckpt_rec_types[type].min)
 		return ckpt_err(ctx, -EINVAL,
-				"record type %u at offset %llu has bad length %u",
-				type, start, h->len);
-	ret = ckpt_kread(ctx, h + 1, fixed - sizeof(*h));
+				"record %s at offset %llu has a fixed part of %u bytes, shorter than the %u of its type",
+				ckpt_rec_name(type), start, hdr_len,
+				ckpt_rec_types[type].min);
+	if (h->len < hdr_len || h->len > CKPT_REC_MAX_LEN ||
+	    h->len - hdr_len > max_extra)
+		return ckpt_err(ctx, -EINVAL,
+				"record %s at offset %llu has bad length %u",
+				ckpt_rec_name(type), start, h->len);
+	payload = h->len - hdr_len;
+	ret = ckpt_kread(ctx, h + 1, min(hdr_len, fixed) - sizeof(*h));
 	if (ret)
 		return ret;
+	if (hdr_len < fixed)
+		memset((u8 *)rec + hdr_len, 0, fixed - hdr_len);
+	else if (hdr_len > fixed)
+		ret = ckpt_read_unknown(ctx, type, start, fixed, hdr_len - fixed);
+	if (ret)
+		return ret;
+	h->hdr_len = fixed;
+	h->len = fixed + payload;
 	ctx->rec_start = start;
-	ctx->rec_left = h->len - fixed;
-	ctx->rec_len = h->len;
-	return ctx->rec_left;
+	ctx->rec_left = payload;
+	/* The padding follows the record as written. */
+	ctx->rec_len = hdr_len + payload;
+	return payload;
 }
 
 /**
@@ -517,11 +618,30 @@ static int ckpt_check_arch_header(struct ckpt_ctx *ctx,
 	return 0;
 }
 
+/*
+ * A restart honours everything an image holds or refuses it, and so it
+ * does with the features an image says it uses: the first one this
+ * kernel lacks is named by its bit (CKPT_FEATURES has none yet).
+ */
+static int ckpt_check_features(struct ckpt_ctx *ctx, u64 features)
+{
+	u64 unknown = features & ~CKPT_FEATURES;
+	unsigned int bit;
+
+	if (!unknown)
+		return 0;
+	bit = __ffs64(unknown);
+	return ckpt_err(ctx, -EINVAL,
+			"image uses feature bit %u, which this kernel lacks (unknown bits %#llx)",
+			bit, unknown);
+}
+
 /**
  * ckpt_read_header - read and check the image header
  * @ctx:	restart context.
  *
  * Refuses images from another format version, architecture or page size,
+ * written in the other byte order, or using features this kernel lacks,
  * and lets the architecture refuse state this CPU cannot take.
  *
  * Return: 0, or -EINVAL (logged).
@@ -531,9 +651,21 @@ int ckpt_read_header(struct ckpt_ctx *ctx)
 	struct ckpt_rec_header h;
 	int ret;
 
+	/*
+	 * The format is little-endian: an image from a big-endian writer
+	 * is told apart from one that is no image at all, by its first
+	 * record's type as much as by its magic.
+	 */
+	ret = ckpt_peek_type(ctx);
+	if (ret < 0)
+		return ret;
+	if (ret == swab16(CKPT_REC_HEADER))
+		return ckpt_err(ctx, -EINVAL, "image is big-endian");
 	ret = ckpt_read_rec(ctx, &h, CKPT_REC_HEADER, sizeof(h));
 	if (ret)
 		return ret;
+	if (h.magic == swab64(CKPT_IMAGE_MAGIC))
+		return ckpt_err(ctx, -EINVAL, "image is big-endian");
 	if (h.magic != CKPT_IMAGE_MAGIC)
 		return ckpt_err(ctx, -EINVAL, "not a checkpoint image (bad magic)");
 	if (h.version != CKPT_IMAGE_VERSION)
@@ -547,7 +679,8 @@ int ckpt_read_header(struct ckpt_ctx *ctx)
 	if (!memchr(h.release, 0, sizeof(h.release)) ||
 	    memchr_inv(h.__pad2, 0, sizeof(h.__pad2)))
 		return ckpt_err(ctx, -EINVAL, "malformed image header");
-	ret = ckpt_check_arch_header(ctx, &h);
+	ret = ckpt_check_features(ctx, h.features) ?:
+	      ckpt_check_arch_header(ctx, &h);
 	if (ret)
 		return ret;
 	ctx->xstate_size = h.xstate_size;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <byteswap.h>
 #include <zlib.h>
 
 #include "image.h"
@@ -130,6 +131,7 @@ void cr_print_string(FILE *f, const char *s, size_t len)
 int cr_image_walk(struct cr_image *img, cr_record_fn fn, void *arg)
 {
 	struct cr_walk w = { .img = img };
+	char why[160];
 	size_t off = 0;
 	unsigned int i;
 	int ret = -1;
@@ -148,6 +150,11 @@ int cr_image_walk(struct cr_image *img, cr_record_fn fn, void *arg)
 			cr_walk_fail(&w, "truncated record header");
 			goto out;
 		}
+		/* The format is little-endian; a swapped header is told apart. */
+		if (i == 0 && r->type == bswap_16(CKPT_REC_HEADER)) {
+			cr_walk_fail(&w, "image is big-endian");
+			goto out;
+		}
 		if (r->len < sizeof(*r) || r->len > CKPT_REC_MAX_LEN) {
 			cr_walk_fail(&w, "bad length %u", r->len);
 			goto out;
@@ -163,10 +170,8 @@ int cr_image_walk(struct cr_image *img, cr_record_fn fn, void *arg)
 			cr_walk_fail(&w, "unknown record type %u", r->type);
 			goto out;
 		}
-		if (!cr_rec_fits(d, r)) {
-			cr_walk_fail(&w, "%s record has length %u, expected %s%u",
-				     d->name, r->len, d->tail ? "at least " : "",
-				     d->size);
+		if (!cr_rec_fits(d, r, why, sizeof(why))) {
+			cr_walk_fail(&w, "%s", why);
 			goto out;
 		}
 		for (size_t p = off + r->len; p < off + padded; p++) {

@@ -265,9 +265,9 @@ static json_object *mapping_json(const struct mapping *m)
 							      vma->kind)));
 	if (vma->kind == CKPT_VMA_SHMEM)
 		json_object_object_add(o, "shmem", jint(vma->obj_ref));
-	if (vma->path_len && vma->path_len <= vma->rec.len - sizeof(*vma))
+	if (vma->path_len && vma->path_len <= cr_payload_len(vma))
 		json_object_object_add(o, "path",
-				       json_object_new_string_len(PAYLOAD(vma, struct ckpt_rec_vma),
+				       json_object_new_string_len(cr_payload(vma),
 								  vma->path_len));
 	json_object_object_add(o, "pages", juint(m->pages));
 	return o;
@@ -299,7 +299,7 @@ static json_object *fds_json(struct cr_view *v, const struct obj *files,
 	if (!files || !files->rec)
 		return a;
 	fs = (const void *)files->rec;
-	e = PAYLOAD(fs, struct ckpt_rec_files);
+	e = cr_payload(fs);
 	for (i = 0; i < fs->nr_fds; i++) {
 		json_object *o = json_object_new_object();
 

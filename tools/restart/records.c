@@ -7,6 +7,7 @@
  * type by name, so a new type is an entry in cr_rec_defs[] and nothing
  * else outside this file.
  */
+#include <byteswap.h>
 #include <json-c/json.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
@@ -22,11 +23,20 @@ static int check_header(struct cr_walk *w, const struct ckpt_rec *r)
 {
 	const struct ckpt_rec_header *h = (const void *)r;
 
+	if (h->magic == bswap_64(CKPT_IMAGE_MAGIC))
+		return cr_walk_fail(w, "image is big-endian");
 	if (h->magic != CKPT_IMAGE_MAGIC)
 		return cr_walk_fail(w, "bad magic: not a checkpoint image");
 	if (h->version != CKPT_IMAGE_VERSION)
 		return cr_walk_fail(w, "format version %u, this tool reads %u",
 				    h->version, CKPT_IMAGE_VERSION);
+	if (h->features & ~CKPT_FEATURES) {
+		uint64_t unknown = h->features & ~CKPT_FEATURES;
+
+		return cr_walk_fail(w, "image uses feature bit %d, which this tool lacks (unknown bits %#llx)",
+				    __builtin_ctzll(unknown),
+				    (unsigned long long)unknown);
+	}
 	if (!memchr(h->release, 0, sizeof(h->release)))
 		return cr_walk_fail(w, "kernel release is not terminated");
 	w->img->header = h;
@@ -108,10 +118,10 @@ static int check_file(struct cr_walk *w, const struct ckpt_rec *r)
 static int check_files(struct cr_walk *w, const struct ckpt_rec *r)
 {
 	const struct ckpt_rec_files *f = (const void *)r;
-	const struct ckpt_fd_entry *e = PAYLOAD(f, struct ckpt_rec_files);
+	const struct ckpt_fd_entry *e = cr_payload(f);
 	uint32_t n;
 
-	if ((uint64_t)f->nr_fds * sizeof(*e) != r->len - sizeof(*f))
+	if ((uint64_t)f->nr_fds * sizeof(*e) != cr_payload_len(r))
 		return cr_walk_fail(w, "%u fds do not fit a %u-byte record",
 				    f->nr_fds, r->len);
 	for (n = 0; n < f->nr_fds; n++)
@@ -125,7 +135,7 @@ static int check_container(struct cr_walk *w, const struct ckpt_rec *r)
 	const struct ckpt_rec_container *c = (const void *)r;
 
 	if ((uint64_t)c->nr_tasks * sizeof(struct ckpt_tree_entry) +
-	    c->nr_pids * 4ULL != r->len - sizeof(*c))
+	    c->nr_pids * 4ULL != cr_payload_len(r))
 		return cr_walk_fail(w, "%u tasks and %u pids do not fit a %u-byte record",
 				    c->nr_tasks, c->nr_pids, r->len);
 	return 0;
@@ -144,7 +154,7 @@ static int check_seccomp_filter(struct cr_walk *w, const struct ckpt_rec *r)
 	const struct ckpt_rec_seccomp_filter *f = (const void *)r;
 
 	if ((uint64_t)f->len * sizeof(struct ckpt_sock_filter) !=
-	    r->len - sizeof(*f))
+	    cr_payload_len(r))
 		return cr_walk_fail(w, "%u instructions do not fit a %u-byte record",
 				    f->len, r->len);
 	return f->prev_ref && cr_walk_ref(w, f->prev_ref, CKPT_OBJ_SECCOMP,
@@ -154,10 +164,10 @@ static int check_seccomp_filter(struct cr_walk *w, const struct ckpt_rec *r)
 static int check_locks(struct cr_walk *w, const struct ckpt_rec *r)
 {
 	const struct ckpt_rec_locks *ls = (const void *)r;
-	const struct ckpt_lock *l = PAYLOAD(ls, struct ckpt_rec_locks);
+	const struct ckpt_lock *l = cr_payload(ls);
 	uint32_t n;
 
-	if ((uint64_t)ls->nr * sizeof(*l) != r->len - sizeof(*ls))
+	if ((uint64_t)ls->nr * sizeof(*l) != cr_payload_len(r))
 		return cr_walk_fail(w, "%u locks do not fit a %u-byte record",
 				    ls->nr, r->len);
 	for (n = 0; n < ls->nr; n++)
@@ -173,7 +183,7 @@ static int check_pidns(struct cr_walk *w, const struct ckpt_rec *r)
 	const struct ckpt_rec_pidns *p = (const void *)r;
 
 	if ((uint64_t)p->nr_pidns * sizeof(struct ckpt_pidns_entry) +
-	    p->nr_nested * 4ULL != r->len - sizeof(*p))
+	    p->nr_nested * 4ULL != cr_payload_len(r))
 		return cr_walk_fail(w,
 				    "%u pid namespaces and %u pids do not fit a %u-byte record",
 				    p->nr_pidns, p->nr_nested, r->len);
@@ -230,7 +240,7 @@ struct json_object *cr_json_locks(const struct ckpt_rec_locks *r)
 {
 	static const char *const kinds[] = { "?", "flock", "posix", "ofd" };
 	static const char *const types[] = { "?", "read", "write" };
-	const struct ckpt_lock *l = PAYLOAD(r, struct ckpt_rec_locks);
+	const struct ckpt_lock *l = cr_payload(r);
 	json_object *a = json_object_new_array();
 	uint32_t i;
 
@@ -336,8 +346,8 @@ void cr_json_file(struct json_object *o, const struct ckpt_rec_file *f)
 	json_object_object_add(o, "type", json_object_new_string(kind));
 	if (f->kind == CKPT_FILE_PIPE)
 		json_object_object_add(o, "pipe", jint(f->obj_ref));
-	else if (f->path_len <= f->rec.len - sizeof(*f))
-		add_path(o, PAYLOAD(f, struct ckpt_rec_file), f->path_len);
+	else if (f->path_len <= cr_payload_len(f))
+		add_path(o, cr_payload(f), f->path_len);
 	if (f->kind == CKPT_FILE_FIFO)
 		json_object_object_add(o, "fifo", jint(f->obj_ref));
 	json_object_object_add(o, "flags", flags_json(f->f_flags));
@@ -400,6 +410,7 @@ static void json_header(json_object *o, const struct ckpt_rec *r)
 	json_object_object_add(o, "page_size", jint(h->page_size));
 	json_object_object_add(o, "xstate_size", jint(h->xstate_size));
 	json_object_object_add(o, "xfeatures", juint(h->xfeatures));
+	json_object_object_add(o, "features", juint(h->features));
 }
 
 static json_object *tree_entry_json(const struct ckpt_tree_entry *te)
@@ -435,7 +446,7 @@ static json_object *tree_entry_json(const struct ckpt_tree_entry *te)
 static void json_container(json_object *o, const struct ckpt_rec *r)
 {
 	const struct ckpt_rec_container *ct = (const void *)r;
-	const struct ckpt_tree_entry *te = PAYLOAD(r, struct ckpt_rec_container);
+	const struct ckpt_tree_entry *te = cr_payload(r);
 	const int32_t *pids = (const int32_t *)&te[ct->nr_tasks];
 	json_object *a = json_object_new_array();
 	uint32_t i;
@@ -459,7 +470,7 @@ static void json_container(json_object *o, const struct ckpt_rec *r)
 static void json_pidns(json_object *o, const struct ckpt_rec *r)
 {
 	const struct ckpt_rec_pidns *p = (const void *)r;
-	const struct ckpt_pidns_entry *e = PAYLOAD(p, struct ckpt_rec_pidns);
+	const struct ckpt_pidns_entry *e = cr_payload(p);
 	const int32_t *nr = (const void *)(e + p->nr_pidns);
 	json_object *a = json_object_new_array();
 	uint32_t i;
@@ -527,8 +538,8 @@ static void json_vma(json_object *o, const struct ckpt_rec *r)
 	json_object_object_add(o, "kind", jint(v->kind));
 	if (v->kind == CKPT_VMA_SHMEM)
 		json_object_object_add(o, "shmem", jint(v->obj_ref));
-	if (v->path_len && v->path_len <= r->len - sizeof(*v)) {
-		add_path(o, PAYLOAD(r, struct ckpt_rec_vma), v->path_len);
+	if (v->path_len && v->path_len <= cr_payload_len(r)) {
+		add_path(o, cr_payload(r), v->path_len);
 		add_id(o, "id", &v->id);
 		json_object_object_add(o, "opener", jint(v->cred_ref));
 	}
@@ -661,8 +672,8 @@ static void json_file(json_object *o, const struct ckpt_rec *r)
 		json_object_object_add(o, "pipe", jint(f->obj_ref));
 	if (f->kind == CKPT_FILE_FIFO)
 		json_object_object_add(o, "fifo", jint(f->obj_ref));
-	if (f->path_len && f->path_len <= r->len - sizeof(*f)) {
-		add_path(o, PAYLOAD(r, struct ckpt_rec_file), f->path_len);
+	if (f->path_len && f->path_len <= cr_payload_len(r)) {
+		add_path(o, cr_payload(r), f->path_len);
 		add_id(o, "id", &f->id);
 		json_object_object_add(o, "opener", jint(f->cred_ref));
 	}
@@ -671,7 +682,7 @@ static void json_file(json_object *o, const struct ckpt_rec *r)
 static void json_files(json_object *o, const struct ckpt_rec *r)
 {
 	const struct ckpt_rec_files *fs = (const void *)r;
-	const struct ckpt_fd_entry *e = PAYLOAD(r, struct ckpt_rec_files);
+	const struct ckpt_fd_entry *e = cr_payload(r);
 	json_object *a = json_object_new_array();
 	uint32_t i;
 
@@ -699,9 +710,9 @@ static void obj_mm(json_object *o, const struct ckpt_rec *r,
 		"membarrier_sync_core", "membarrier_rseq",
 	};
 	const struct ckpt_rec_mm *mm = (const void *)r;
-	const char *exe = PAYLOAD(mm, struct ckpt_rec_mm);
+	const char *exe = cr_payload(mm);
 
-	if (mm->exe_len && mm->exe_len <= r->len - sizeof(*mm)) {
+	if (mm->exe_len && mm->exe_len <= cr_payload_len(r)) {
 		json_object_object_add(o, "exe",
 				       json_object_new_string_len(exe, mm->exe_len));
 		add_id(o, "exe_id", &mm->exe_id);
@@ -727,9 +738,9 @@ static void obj_fs(json_object *o, const struct ckpt_rec *r,
 		   uint64_t maps, uint64_t pages)
 {
 	const struct ckpt_rec_fs *fs = (const void *)r;
-	const char *paths = PAYLOAD(fs, struct ckpt_rec_fs);
+	const char *paths = cr_payload(fs);
 
-	if ((uint64_t)fs->root_len + fs->pwd_len > r->len - sizeof(*fs))
+	if ((uint64_t)fs->root_len + fs->pwd_len > cr_payload_len(r))
 		return;
 	json_object_object_add(o, "root", json_object_new_string_len(paths, fs->root_len));
 	json_object_object_add(o, "cwd",
@@ -958,23 +969,53 @@ const struct cr_rec_def *cr_rec_def(uint32_t type)
 }
 
 /**
- * cr_rec_fits - whether a record's length suits its type
+ * cr_rec_fits - whether a record's framing suits its type
  * @d:		the type's entry.
  * @r:		the record; its length is in bounds of the image.
+ * @why:	where to say what is wrong, when it is.
+ * @len:	room at @why.
  *
- * The one place that says which lengths are sound, so the one place a
- * rule for growing the format changes: a shorter record accepted down
- * to a @min the entry would then hold, a longer one where the part of
- * it this tool does not know is zero, and the hooks handed a copy of
- * @d->size bytes, zero-filled, where the record is shorter.  The
- * walker's error message and cr formats are the others to say it.
+ * The one place in cr that keeps the format's rule for growing (see
+ * "How the format grows" in the uapi header): a fixed part as written
+ * (@r->hdr_len) of at least @d->size bytes, every byte of it past
+ * @d->size zero, a variable part after it only for a type that has
+ * one.  A fixed part shorter than @d->size is refused: in this format
+ * version no type has a smaller size than this tool's; a type that gets
+ * one needs its least size here and the hooks handed a copy of @d->size
+ * bytes, zero-filled.
  *
- * Return: true if the record is long enough for every hook to read
- * @d->size bytes of it, and no longer unless it has a variable part.
+ * Return: true if every hook may read @d->size bytes of the record in
+ * place and its variable part at cr_payload().
  */
-bool cr_rec_fits(const struct cr_rec_def *d, const struct ckpt_rec *r)
+bool cr_rec_fits(const struct cr_rec_def *d, const struct ckpt_rec *r,
+		 char *why, size_t len)
 {
-	return r->len >= d->size && (d->tail || r->len == d->size);
+	const unsigned char *p = (const void *)r;
+	uint32_t i;
+
+	if (r->hdr_len > r->len) {
+		snprintf(why, len, "%s record has a fixed part of %u bytes in a length of %u",
+			 d->name, r->hdr_len, r->len);
+		return false;
+	}
+	if (r->hdr_len < d->size) {
+		snprintf(why, len, "%s record has a fixed part of %u bytes, expected at least %u",
+			 d->name, r->hdr_len, d->size);
+		return false;
+	}
+	if (!d->tail && r->len != r->hdr_len) {
+		snprintf(why, len, "%s record has %u bytes after its fixed part, expected none",
+			 d->name, r->len - r->hdr_len);
+		return false;
+	}
+	for (i = d->size; i < r->hdr_len; i++) {
+		if (p[i]) {
+			snprintf(why, len, "%s record has unknown non-zero fields (byte %u of its fixed part, this tool knows %u)",
+				 d->name, i, d->size);
+			return false;
+		}
+	}
+	return true;
 }
 
 /**

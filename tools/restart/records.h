@@ -45,10 +45,11 @@ int cr_walk_ref(struct cr_walk *w, uint32_t ref, uint32_t kind,
  * struct cr_rec_def - one record type
  * @name:	as cr inspect and cr formats print it.
  * @size:	the fixed part as this tool's uapi header has it: every
- *		hook below may read that much of a record.  The only
- *		length a record without @tail may have, until the format
- *		has a rule for growing; see cr_rec_fits().
- * @tail:	a variable part follows the fixed one.
+ *		hook below may read that much of a record, in place.  The
+ *		least a record's fixed part may be (the kernel's least in
+ *		this format version too), and past it a longer one holds
+ *		only zeroes; see cr_rec_fits().
+ * @tail:	a variable part follows the fixed one, at cr_payload().
  * @obj_kind:	the CKPT_OBJ_* whose contents the record holds, or 0.
  * @check:	the checks that need the contents (objrefs, counts that
  *		must fit the length); 0 or the result of cr_walk_fail().
@@ -80,7 +81,8 @@ struct cr_rec_def {
 extern const struct cr_rec_def cr_rec_defs[CKPT_REC_MAX];
 
 const struct cr_rec_def *cr_rec_def(uint32_t type);
-bool cr_rec_fits(const struct cr_rec_def *d, const struct ckpt_rec *r);
+bool cr_rec_fits(const struct cr_rec_def *d, const struct ckpt_rec *r,
+		 char *why, size_t len);
 void cr_print_formats(FILE *f);
 int cmd_formats(void);
 
@@ -105,7 +107,22 @@ void cr_view_locks(struct cr_view *v, unsigned int index, size_t off,
 /* Addresses and sizes: as int64, those from 2^63 on would go negative. */
 #define juint(v)	json_object_new_uint64((uint64_t)(v))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define PAYLOAD(r, type)	((const void *)((const type *)(r) + 1))
+
+/*
+ * A record's variable part starts after its fixed part as written
+ * (@hdr_len), which may be longer than this tool's struct.
+ */
+static inline const void *cr_payload(const void *rec)
+{
+	return (const unsigned char *)rec + ((const struct ckpt_rec *)rec)->hdr_len;
+}
+
+static inline uint32_t cr_payload_len(const void *rec)
+{
+	const struct ckpt_rec *r = rec;
+
+	return r->len - r->hdr_len;
+}
 
 struct json_object *cr_json_str(const char *s, size_t max);
 struct json_object *cr_json_bits(uint32_t flags, const char *const *names,

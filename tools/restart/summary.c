@@ -64,8 +64,10 @@ static int take_head(struct cr_tally *t)
 
 	if (t->want == sizeof(*r)) {
 		fixed = cr_rec_fixed_size(r->type);
+		/* Its fixed part may be longer, never shorter: see cr_rec_fits(). */
 		if (fixed < sizeof(*r) || fixed > sizeof(t->head) ||
-		    r->len < fixed || r->len > CKPT_REC_MAX_LEN || first != header)
+		    r->hdr_len < fixed || r->len < r->hdr_len ||
+		    r->len > CKPT_REC_MAX_LEN || first != header)
 			return -1;
 		t->want = fixed;
 		if (t->have < t->want)

@@ -9,6 +9,34 @@
  * CKPT_REC_HEADER and the last is CKPT_REC_TRAILER, whose checksum covers
  * every byte before it.  Shared kernel objects are written once, before
  * their first use, and referred to by objref from then on.
+ *
+ * Every field is little-endian, whatever the machine; the kernel writes
+ * and reads images only where that is its own byte order.
+ *
+ * How the format grows, so that an image outlives the kernel that wrote
+ * it (the rule of copy_struct_from_user()):
+ *
+ *  - A record's fixed part (its struct ckpt_rec_*) only ever grows, by
+ *    fields appended at its end, and a field that is zero means what the
+ *    image meant before the field existed.  Each record says how long its
+ *    fixed part is as written (struct ckpt_rec @hdr_len); a variable part,
+ *    if the type has one, follows it.
+ *  - A reader takes a fixed part longer than the one it knows when every
+ *    byte it does not know is zero, and refuses it otherwise, naming the
+ *    record: a field it cannot honour must not be dropped unseen.
+ *  - A reader takes a fixed part shorter than the one it knows, down to
+ *    the size the type had when it was first defined, and reads the
+ *    missing fields as zero.
+ *  - A change that zero cannot express (a field whose zero does not mean
+ *    "as before", a new record an older reader would stop at) gets a bit
+ *    in the header's @features, set only by a writer whose image uses it.
+ *    A reader refuses an image with a bit it does not know, naming it.
+ *  - CKPT_IMAGE_VERSION changes only when the framing itself does.
+ *
+ * Arrays inside a record's variable part (tree entries, pidns entries,
+ * fd entries, lock entries) have fixed entry sizes for now: growing one
+ * needs an entry size in its record's fixed part first, added under the
+ * rule above.
  */
 #ifndef _UAPI_LINUX_CHECKPOINT_H
 #define _UAPI_LINUX_CHECKPOINT_H
@@ -60,7 +88,7 @@ struct restart_args {
 /* ---- Image format ---- */
 
 #define CKPT_IMAGE_MAGIC	0x52435f58554e494cULL	/* "LINUX_CR" */
-#define CKPT_IMAGE_VERSION	6
+#define CKPT_IMAGE_VERSION	7
 #define CKPT_ALIGN		8
 #define CKPT_REC_MAX_LEN	(1U << 20)	/* largest single record */
 
@@ -114,13 +142,24 @@ enum ckpt_obj_type {
 	CKPT_OBJ_MAX
 };
 
+/*
+ * Feature bits of struct ckpt_rec_header @features: none yet.  A bit is
+ * added here, with its name in the kernel's and cr's tables, by the
+ * change that needs it; see "How the format grows" above.
+ */
+#define CKPT_FEATURES		0ULL
+
 /**
  * struct ckpt_rec - header that starts every record
  * @type:	enum ckpt_rec_type.
+ * @hdr_len:	bytes in the record's fixed part as written, this header
+ *		included: at least the size its type was first defined
+ *		with, at most @len.  The variable part starts here.
  * @len:	bytes in the record including this header, excluding padding.
  */
 struct ckpt_rec {
-	__u32 type;
+	__u16 type;
+	__u16 hdr_len;
 	__u32 len;
 };
 
@@ -155,6 +194,7 @@ struct ckpt_file_id {
  * @vdso_crc:	crc32 of that vdso image; restart needs the same one.
  * @release:	utsname()->release of the checkpointed kernel, NUL-padded.
  * @__pad2:	zero.
+ * @features:	CKPT_FEATURES bits the image uses.
  */
 struct ckpt_rec_header {
 	struct ckpt_rec rec;
@@ -168,6 +208,7 @@ struct ckpt_rec_header {
 	__u32 vdso_crc;
 	char release[CKPT_RELEASE_LEN];
 	__u8 __pad2[7];
+	__aligned_u64 features;
 };
 
 /**

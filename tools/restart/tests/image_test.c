@@ -165,14 +165,93 @@ TEST(bad_record_length)
 	r->len = CKPT_REC_MAX_LEN + 1;
 	DAMAGE_AT(&s, i, "bad length %u", CKPT_REC_MAX_LEN + 1);
 	r->len = sizeof(struct ckpt_rec_sighand) - 8;
-	DAMAGE_AT(&s, i, "sighand record has length %zu, expected %zu",
-		  sizeof(struct ckpt_rec_sighand) - 8, sizeof(struct ckpt_rec_sighand));
+	DAMAGE_AT(&s, i, "sighand record has a fixed part of %zu bytes in a length of %zu",
+		  sizeof(struct ckpt_rec_sighand), sizeof(struct ckpt_rec_sighand) - 8);
+	r->len = sizeof(struct ckpt_rec_sighand) + 8;
+	DAMAGE_AT(&s, i, "sighand record has 8 bytes after its fixed part, expected none");
 
 	i = synth_find(&s, CKPT_REC_FILE, 0);
 	r = synth_at(&s, i);
 	r->len = sizeof(*r);
-	DAMAGE_AT(&s, i, "file record has length 8, expected at least %zu",
+	DAMAGE_AT(&s, i, "file record has a fixed part of %zu bytes in a length of 8",
 		  sizeof(struct ckpt_rec_file));
+	synth_free(&s);
+}
+
+/*
+ * The format's rule for growing (uapi header): a fixed part longer than
+ * this tool's struct is read if what it does not know is zero, and the
+ * variable part is found after it, however long.
+ */
+TEST(grown_records_walk_as_the_originals)
+{
+	struct seen seen = { }, grown_seen = { };
+	struct synth s, g;
+	struct cr_image img;
+	unsigned int j;
+
+	synth_init(&s);
+	synth_single(&s);
+	synth_init(&g);
+	synth_grown(&g);
+	ASSERT_EQ(s.nr, g.nr);
+	ASSERT_EQ(s.len + 5 * 8, g.len);
+	img = (struct cr_image){ .data = s.buf, .size = s.len };
+	ASSERT_EQ(0, cr_image_walk(&img, note_record, &seen)) TH_LOG("%s", img.error);
+	img = (struct cr_image){ .data = g.buf, .size = g.len };
+	ASSERT_EQ(0, cr_image_walk(&img, note_record, &grown_seen))
+		TH_LOG("%s", img.error);
+	for (j = 0; j < s.nr; j++)
+		ASSERT_EQ(seen.type[j], grown_seen.type[j]);
+	synth_free(&s);
+	synth_free(&g);
+}
+
+TEST(grown_records_with_unknown_fields)
+{
+	static const struct {
+		uint32_t type;
+		const char *name;
+		size_t size;
+	} rec[] = {
+		{ CKPT_REC_TASK, "task", sizeof(struct ckpt_rec_task) },
+		{ CKPT_REC_MM, "mm", sizeof(struct ckpt_rec_mm) },
+		{ CKPT_REC_VMA, "vma", sizeof(struct ckpt_rec_vma) },
+		{ CKPT_REC_HEADER, "header", sizeof(struct ckpt_rec_header) },
+	};
+	struct ckpt_rec *r;
+	struct synth s;
+	unsigned int j;
+	int i;
+
+	for (j = 0; j < ARRAY_SIZE(rec); j++) {
+		synth_init(&s);
+		synth_single(&s);
+		i = synth_find(&s, rec[j].type, 0);
+		synth_grow(&s, i, 8, 0x01);
+		DAMAGE_AT(&s, i, "%s record has unknown non-zero fields (byte %zu of its fixed part, this tool knows %zu)",
+			  rec[j].name, rec[j].size + 7, rec[j].size);
+		synth_free(&s);
+	}
+
+	/* A fixed part shorter than its type's least: none is shorter yet. */
+	synth_init(&s);
+	synth_single(&s);
+	i = synth_find(&s, CKPT_REC_MM, 0);
+	r = synth_at(&s, i);
+	r->hdr_len -= 8;
+	DAMAGE_AT(&s, i, "mm record has a fixed part of %zu bytes, expected at least %zu",
+		  sizeof(struct ckpt_rec_mm) - 8, sizeof(struct ckpt_rec_mm));
+	r->hdr_len = 0;
+	DAMAGE_AT(&s, i, "mm record has a fixed part of 0 bytes, expected at least %zu",
+		  sizeof(struct ckpt_rec_mm));
+	r->hdr_len = sizeof(struct ckpt_rec_mm);
+	/* A record without a variable part has nothing after its fixed part. */
+	i = synth_find(&s, CKPT_REC_SIGHAND, 0);
+	r = synth_at(&s, i);
+	r->hdr_len -= 8;
+	DAMAGE_AT(&s, i, "sighand record has a fixed part of %zu bytes, expected at least %zu",
+		  sizeof(struct ckpt_rec_sighand) - 8, sizeof(struct ckpt_rec_sighand));
 	synth_free(&s);
 }
 
@@ -190,8 +269,8 @@ TEST(unknown_record_type)
 	DAMAGE_AT(&s, i, "unknown record type 0");
 	r->type = CKPT_REC_MAX;
 	DAMAGE_AT(&s, i, "unknown record type %u", CKPT_REC_MAX);
-	r->type = 0xffffffff;
-	DAMAGE_AT(&s, i, "unknown record type 4294967295");
+	r->type = 0xffff;
+	DAMAGE_AT(&s, i, "unknown record type 65535");
 	synth_free(&s);
 }
 
@@ -319,8 +398,29 @@ TEST(bad_magic_or_version)
 	DAMAGE_AT(&s, 0, "format version %u, this tool reads %u",
 		  CKPT_IMAGE_VERSION + 1, CKPT_IMAGE_VERSION);
 	h->version = CKPT_IMAGE_VERSION;
+	h->features = 1ULL << 5;
+	DAMAGE_AT(&s, 0, "image uses feature bit 5, which this tool lacks (unknown bits 0x20)");
+	h->features = 0;
 	memset(h->release, 'x', sizeof(h->release));
 	DAMAGE_AT(&s, 0, "kernel release is not terminated");
+	synth_free(&s);
+}
+
+/* The format is little-endian: a big-endian image is told apart. */
+TEST(big_endian)
+{
+	struct ckpt_rec_header *h;
+	struct synth s;
+
+	synth_init(&s);
+	synth_single(&s);
+	h = synth_at(&s, 0);
+	h->magic = __builtin_bswap64(h->magic);
+	DAMAGE_AT(&s, 0, "image is big-endian");
+	h->rec.type = __builtin_bswap16(h->rec.type);
+	h->rec.hdr_len = __builtin_bswap16(h->rec.hdr_len);
+	h->rec.len = __builtin_bswap32(h->rec.len);
+	DAMAGE_AT(&s, 0, "image is big-endian");
 	synth_free(&s);
 }
 
@@ -445,7 +545,8 @@ static unsigned int synth_locked(struct synth *s, uint32_t nr_locks)
 		.kind = CKPT_LOCK_FLOCK, .type = CKPT_LOCK_READ,
 		.file_ref = fd.file_ref, .pid = 1, .end = CKPT_LOCK_EOF,
 	};
-	at = synth_rec(s, CKPT_REC_LOCKS, &locks, sizeof(locks), NULL, 0);
+	at = synth_rec(s, CKPT_REC_LOCKS, &locks, sizeof(locks.rec), locks.l,
+		       sizeof(locks.l));
 	synth_cpu(s, 1);
 	synth_trailer(s);
 	return at;

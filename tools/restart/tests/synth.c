@@ -78,6 +78,7 @@ unsigned int synth_rec(struct synth *s, uint32_t type, void *rec, size_t size,
 	if (s->nr == SYNTH_MAX_RECS)
 		abort();
 	r->type = type;
+	r->hdr_len = size;
 	r->len = len;
 	synth_reserve(s, padded);
 	memcpy(s->buf + s->len, rec, size);
@@ -88,6 +89,43 @@ unsigned int synth_rec(struct synth *s, uint32_t type, void *rec, size_t size,
 	s->type[s->nr] = type;
 	s->len += padded;
 	return s->nr++;
+}
+
+/**
+ * synth_grow - lengthen a record's fixed part, as a newer writer would
+ * @s:		the image, with its trailer or not yet.
+ * @index:	the record.
+ * @by:		bytes appended to its fixed part, a multiple of CKPT_ALIGN.
+ * @last:	the last of them; the others are zero.
+ *
+ * Its variable part and every later record move up; a trailer's
+ * checksum is made to agree again.
+ */
+void synth_grow(struct synth *s, unsigned int index, size_t by,
+		unsigned char last)
+{
+	struct ckpt_rec *r;
+	unsigned int i;
+	size_t at;
+
+	if (!by || by % CKPT_ALIGN || index >= s->nr)
+		abort();
+	synth_reserve(s, by);
+	r = (struct ckpt_rec *)(s->buf + s->off[index]);
+	at = s->off[index] + r->hdr_len;
+	memmove(s->buf + at + by, s->buf + at, s->len - at);
+	memset(s->buf + at, 0, by);
+	s->buf[at + by - 1] = last;
+	r->hdr_len += by;
+	r->len += by;
+	s->len += by;
+	for (i = index + 1; i < s->nr; i++)
+		s->off[i] += by;
+	if (s->type[s->nr - 1] == CKPT_REC_TRAILER) {
+		struct ckpt_rec_trailer *t = synth_at(s, s->nr - 1);
+
+		t->crc = crc32(0, s->buf, s->off[s->nr - 1]);
+	}
 }
 
 void *synth_at(struct synth *s, unsigned int index)
@@ -648,11 +686,31 @@ void synth_pidns_fifo(struct synth *s)
 	synth_trailer(s);
 }
 
+/*
+ * synth_single as a newer writer would write it, whose task, mm, vma,
+ * fd table and container records have 8 bytes more of fixed part, all
+ * zero: what such a writer's fields mean where they are zero is what
+ * the image meant without them, so it reads as synth_single does.
+ */
+void synth_grown(struct synth *s)
+{
+	static const uint32_t grown[] = {
+		CKPT_REC_CONTAINER, CKPT_REC_TASK, CKPT_REC_MM, CKPT_REC_VMA,
+		CKPT_REC_FILES, 0
+	};
+	const uint32_t *t;
+
+	synth_single(s);
+	for (t = grown; *t; t++)
+		synth_grow(s, synth_find(s, *t, 0), 8, 0);
+}
+
 const struct synth_image synth_images[] = {
 	{ "single", synth_single },
 	{ "pipe-tree", synth_pipe_tree },
 	{ "threads", synth_threads },
 	{ "pidns-fifo", synth_pidns_fifo },
 	{ "damaged", synth_damaged },
+	{ "grown", synth_grown },
 	{ }
 };

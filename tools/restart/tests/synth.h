@@ -43,6 +43,8 @@ void synth_init(struct synth *s);
 void synth_free(struct synth *s);
 unsigned int synth_rec(struct synth *s, uint32_t type, void *rec, size_t size,
 		       const void *extra, size_t extra_len);
+void synth_grow(struct synth *s, unsigned int index, size_t by,
+		unsigned char last);
 void *synth_at(struct synth *s, unsigned int index);
 int synth_find(const struct synth *s, uint32_t type, unsigned int nth);
 
@@ -71,6 +73,7 @@ void synth_pipe_tree(struct synth *s);
 void synth_threads(struct synth *s);
 void synth_pidns_fifo(struct synth *s);
 void synth_damaged(struct synth *s);
+void synth_grown(struct synth *s);
 
 /* The whole images above, by the name mkimage gives their files. */
 extern const struct synth_image {

@@ -1493,6 +1493,23 @@ static bool kf_apply_op(struct kf_apply *a, const char *op)
 			kf_put(&img->r[i], seg->count_off, 4, len);
 		return ok;
 	}
+	case 'H': {
+		/*
+		 * H:SEL grows the record's fixed part by 8 zero bytes, as a
+		 * newer writer would (its variable part moves up); H:SEL^x
+		 * makes the last of them x, a field this kernel cannot know.
+		 */
+		static const unsigned char zero[8];
+		uint32_t hdr_len = ((struct ckpt_rec *)img->r[i].p)->hdr_len;
+
+		if (hdr_len > img->r[i].len || hdr_len + 8 > 0xffff ||
+		    !kf_splice(&img->r[i], hdr_len, 0, zero, 8))
+			return false;
+		((struct ckpt_rec *)img->r[i].p)->hdr_len = hdr_len + 8;
+		if (*s == '^')
+			img->r[i].p[hdr_len + 7] = strtoull(s + 1, NULL, 0);
+		return true;
+	}
 	case 'F': {
 		/* F:SEL+off^x flips bits of one byte past the record header. */
 		unsigned long long at, x;
@@ -1860,6 +1877,14 @@ static bool kf_gen_op(const struct kf_img *img, const struct kf_img *const *base
 			 kf_base_specs[b].name, sel2, pos);
 		return true;
 	}
+	if (r == 99) {
+		/* A fixed part grown, mostly with zeroes as the format allows. */
+		if (kf_rnd(4))
+			snprintf(out, n, "H:%s", sel);
+		else
+			snprintf(out, n, "H:%s^%#x", sel, (unsigned int)(1 + kf_rnd(255)));
+		return true;
+	}
 	snprintf(out, n, "F:%s+%u^%#x", sel, (unsigned int)kf_rnd(1 << 16),
 		 (unsigned int)(1 + kf_rnd(255)));
 	return true;
@@ -2142,7 +2167,8 @@ static int kf_write(struct kf_ctx *k, const struct kf_img *img)
 {
 	static const unsigned char zero[CKPT_ALIGN];
 	struct ckpt_rec_trailer t = {
-		.rec = { CKPT_REC_TRAILER, sizeof(t) },
+		.rec = { .type = CKPT_REC_TRAILER, .hdr_len = sizeof(t),
+			 .len = sizeof(t) },
 		.magic = CKPT_IMAGE_MAGIC,
 		.nr_records = img->nr,
 	};

@@ -856,8 +856,9 @@ static size_t tree_add_pidns(FIXTURE_DATA(tree_image) *self,
 	const struct rec_pos *r = &self->im.recs[self->container];
 	size_t next = r->off + rec_span(r->len), pos = next;
 	struct ckpt_rec_pidns rec = {
-		.rec = { CKPT_REC_PIDNS, sizeof(rec) + nr_pidns * sizeof(*table) +
-					 nr_nested * sizeof(*nested) },
+		.rec = { .type = CKPT_REC_PIDNS, .hdr_len = sizeof(rec),
+			 .len = sizeof(rec) + nr_pidns * sizeof(*table) +
+				nr_nested * sizeof(*nested) },
 		.nr_pidns = nr_pidns,
 		.nr_nested = nr_nested,
 	};
@@ -1549,7 +1550,8 @@ static size_t empty_mm(const struct image *im, uint32_t objref,
 	if (i < 0)
 		return 0;
 	*o = (struct ckpt_rec_obj){
-		.rec = { CKPT_REC_OBJ, sizeof(*o) },
+		.rec = { .type = CKPT_REC_OBJ, .hdr_len = sizeof(*o),
+			 .len = sizeof(*o) },
 		.objref = objref,
 		.obj_type = CKPT_OBJ_MM,
 	};
@@ -1657,9 +1659,13 @@ TEST_F_TIMEOUT(family_image, nested_kinds, 120)
 		struct ckpt_rec_obj o;
 		struct ckpt_rec_files f;
 	} empty_files = {
-		.o = { .rec = { CKPT_REC_OBJ, sizeof(struct ckpt_rec_obj) },
+		.o = { .rec = { .type = CKPT_REC_OBJ,
+				.hdr_len = sizeof(struct ckpt_rec_obj),
+				.len = sizeof(struct ckpt_rec_obj) },
 		       .objref = self->next_ref, .obj_type = CKPT_OBJ_FILES },
-		.f = { .rec = { CKPT_REC_FILES, sizeof(struct ckpt_rec_files) } },
+		.f = { .rec = { .type = CKPT_REC_FILES,
+				.hdr_len = sizeof(struct ckpt_rec_files),
+				.len = sizeof(struct ckpt_rec_files) } },
 	};
 
 	ASSERT_GE(files, 0);
@@ -1917,7 +1923,8 @@ TEST_F_TIMEOUT(zombie_image, zombie_records, 120)
 	const struct rec_pos *ry = &im->recs[self->iy], *rz = &im->recs[self->iz];
 	const struct rec_pos *ra = &im->recs[self->ia];
 	struct ckpt_rec_zombie *zr, in_a = {
-		.rec = { CKPT_REC_ZOMBIE, sizeof(in_a) },
+		.rec = { .type = CKPT_REC_ZOMBIE, .hdr_len = sizeof(in_a),
+			 .len = sizeof(in_a) },
 		.pid = self->a,
 		.cred_ref = self->init_cred,
 	};

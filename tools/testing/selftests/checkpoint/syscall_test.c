@@ -252,7 +252,8 @@ static int restart_bytes(const void *buf, size_t len, int logfd, int *pipe_err)
 TEST_F(container, garbage_images_are_einval)
 {
 	struct ckpt_rec_header h = {
-		.rec = { .type = CKPT_REC_HEADER, .len = sizeof(h) },
+		.rec = { .type = CKPT_REC_HEADER, .hdr_len = sizeof(h),
+			 .len = sizeof(h) },
 		.magic = CKPT_IMAGE_MAGIC,
 		.version = CKPT_IMAGE_VERSION,
 		.arch = CKPT_ARCH_X86_64,
