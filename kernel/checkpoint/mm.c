@@ -6,6 +6,10 @@
  * Checkpoint walks the frozen task's mm under mmap_read_lock.  Restart
  * runs in the restored task: it swaps to a fresh mm, maps each VMA at
  * its old address, and writes the saved pages back.
+ *
+ * Each kind of VMA (anonymous, shared anonymous, private or shared file,
+ * the vdso) is a row of ckpt_vma_kinds[]; the code around it never names
+ * one, and what no kind claims is refused.
  */
 #include <linux/binfmts.h>
 #include <linux/capability.h>
@@ -334,205 +338,6 @@ static int ckpt_write_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	return 0;
 }
 
-/* Copy one VMA; say why it cannot be saved, or NULL. */
-static const char *ckpt_snap_vma(struct vm_area_struct *vma,
-				 struct ckpt_vma_snap *snap)
-{
-	struct ckpt_rec_vma *rec = &snap->rec;
-	unsigned int i;
-
-	*rec = (struct ckpt_rec_vma) {
-		.start = vma->vm_start,
-		.end = vma->vm_end,
-		.pgoff = vma->vm_pgoff,
-		.prot = ckpt_vma_prot(vma),
-		/*
-		 * MAP_SHARED of a file opened read-only leaves VM_MAYSHARE
-		 * without VM_SHARED: still a shared mapping, which
-		 * mprotect(PROT_WRITE) refuses and a private one would not.
-		 */
-		.flags = vma->vm_flags & VM_MAYSHARE ? MAP_SHARED : MAP_PRIVATE,
-		.kind = ckpt_arch_vma_kind(vma),
-	};
-	snap->file = NULL;
-	if (rec->kind)
-		return NULL;
-	rec->maxprot = ckpt_vma_maxprot(vma->vm_flags);
-	for (i = 0; i < ARRAY_SIZE(ckpt_vma_refused); i++)
-		if (vma->vm_flags & ckpt_vma_refused[i].vm)
-			return ckpt_vma_refused[i].why;
-	if (vma->vm_flags & ~CKPT_VM_KNOWN)
-		return "it has unsupported flags";
-	/* mlock2(2) sets it only with VM_LOCKED, and restart so. */
-	if ((vma->vm_flags & VM_LOCKED_MASK) == VM_LOCKONFAULT)
-		return "VM_LOCKONFAULT without VM_LOCKED is not supported";
-	if (anon_vma_name(vma))
-		return "a name from PR_SET_VMA_ANON_NAME is not supported";
-	if (vma_policy(vma))
-		return "a NUMA policy from mbind(2) is not supported";
-	rec->advice = ckpt_vma_advice_bits(vma->vm_flags);
-	if (vma->vm_flags & VM_GROWSDOWN)
-		rec->flags |= MAP_GROWSDOWN;
-	if (vma->vm_flags & VM_NORESERVE)
-		rec->flags |= MAP_NORESERVE;
-	if (vma_is_anonymous(vma)) {
-		rec->kind = CKPT_VMA_ANON;
-		rec->pgoff = 0;
-		return NULL;
-	}
-	/*
-	 * A memfd mapped and closed looks the same, but has a name and
-	 * seals the image has no place for: only shmem_zero_setup()'s own.
-	 */
-	if (vma_is_anon_shmem(vma) &&
-	    !strcmp(file_dentry(vma->vm_file)->d_name.name, "dev/zero")) {
-		rec->kind = CKPT_VMA_SHMEM;
-		snap->file = get_file(vma->vm_file);
-		return NULL;
-	}
-	/* Other files without a path are refused by ckpt_file_path(). */
-	if (!vma->vm_file || !S_ISREG(file_inode(vma->vm_file)->i_mode))
-		return "device memory is not supported";
-	if (ckpt_path_refused(file_user_path(vma->vm_file),
-			      vma->vm_flags & VM_SHARED && vma->vm_flags & VM_MAYWRITE)) {
-		/* Held for the log line, which names it. */
-		snap->file = get_file(vma->vm_file);
-		return ckpt_path_refused_why(file_user_path(vma->vm_file));
-	}
-	rec->kind = vma->vm_flags & VM_MAYSHARE ? CKPT_VMA_FILE_SHARED :
-						  CKPT_VMA_FILE_PRIVATE;
-	/* The file the task mapped: an overlay's, not its backing file. */
-	ckpt_file_id_fill(&rec->id, file_user_inode(vma->vm_file));
-	snap->file = get_file(vma->vm_file);
-	return NULL;
-}
-
-/* Copy the mm's layout and VMAs; nothing is written under the lock. */
-static int ckpt_snap_mm(struct ckpt_ctx *ctx, struct mm_struct *mm,
-			struct ckpt_rec_mm *rec, struct ckpt_vma_snap **snapp)
-{
-	struct ckpt_vma_snap *snap;
-	struct vm_area_struct *vma;
-	unsigned long bad_start = 0, bad_end = 0, bad_flags = 0;
-	const char *why = NULL;
-	unsigned int n = 0;
-	int ret;
-
-	ret = mmap_read_lock_killable(mm);
-	if (ret)
-		return ret;
-	rec->nr_vmas = mm->map_count;
-	mmap_read_unlock(mm);
-
-	snap = kvcalloc(rec->nr_vmas, sizeof(*snap), GFP_KERNEL);
-	if (!snap)
-		return -ENOMEM;
-	ret = mmap_read_lock_killable(mm);
-	if (ret)
-		goto fail;
-	if (mm->map_count != rec->nr_vmas) {
-		mmap_read_unlock(mm);
-		ret = ckpt_err(ctx, -EBUSY, "an address space changed during checkpoint");
-		goto fail;
-	}
-	{
-		VMA_ITERATOR(vmi, mm, 0);
-
-		for_each_vma(vmi, vma) {
-			if (n == rec->nr_vmas)
-				break;
-			why = ckpt_snap_vma(vma, &snap[n]);
-			n++;
-			if (why) {
-				bad_start = vma->vm_start;
-				bad_end = vma->vm_end;
-				bad_flags = vma->vm_flags;
-				break;
-			}
-		}
-	}
-	rec->start_code = mm->start_code;
-	rec->end_code = mm->end_code;
-	rec->start_data = mm->start_data;
-	rec->end_data = mm->end_data;
-	rec->start_brk = mm->start_brk;
-	rec->brk = mm->brk;
-	rec->start_stack = mm->start_stack;
-	rec->arg_start = mm->arg_start;
-	rec->arg_end = mm->arg_end;
-	rec->env_start = mm->env_start;
-	rec->env_end = mm->env_end;
-	rec->mmap_base = mm->mmap_base;
-	rec->dumpable = get_dumpable(mm);
-	rec->coredump_filter = (mm->flags & MMF_DUMP_FILTER_MASK) >>
-			       MMF_DUMP_FILTER_SHIFT;
-	rec->prctl_flags = ckpt_mm_prctl_flags(mm);
-	BUILD_BUG_ON(sizeof(rec->auxv) < sizeof(mm->saved_auxv));
-	memcpy(rec->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
-	rec->auxv_len = sizeof(mm->saved_auxv);
-	mmap_read_unlock(mm);
-
-	if (why) {
-		struct file *bad = snap[n - 1].file;
-		char *buf = bad ? kmalloc(PATH_MAX, GFP_KERNEL) : NULL;
-		char *name = buf ? d_path(file_user_path(bad), buf, PATH_MAX) : NULL;
-
-		if (IS_ERR_OR_NULL(name))
-			name = "";
-		ret = ckpt_err(ctx, -EOPNOTSUPP, "mapping %#lx-%#lx (flags %#lx)%s%s: %s",
-			       bad_start, bad_end, bad_flags, *name ? " of " : "",
-			       name, why);
-		kfree(buf);
-	} else if (n != rec->nr_vmas) {
-		ret = ckpt_err(ctx, -EBUSY, "an address space changed during checkpoint");
-	} else {
-		*snapp = snap;
-		return 0;
-	}
-fail:
-	while (n--)
-		if (snap[n].file)
-			fput(snap[n].file);
-	kvfree(snap);
-	return ret;
-}
-
-static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
-			  struct ckpt_vma_snap *snap, char *buf)
-{
-	struct ckpt_rec_vma *rec = &snap->rec;
-	char *path = NULL;
-	int ret;
-
-	if (rec->kind == CKPT_VMA_SHMEM) {
-		/* The memory's pages go with it, not with the VMA. */
-		ret = ckpt_obj_checkpoint(ctx, snap->file, CKPT_OBJ_SHMEM);
-		if (ret < 0)
-			return ret;
-		rec->obj_ref = ret;
-	} else if (snap->file) {
-		ret = ckpt_obj_checkpoint(ctx, (void *)snap->file->f_cred,
-					  CKPT_OBJ_CRED);
-		if (ret < 0)
-			return ret;
-		rec->cred_ref = ret;
-		path = ckpt_file_path(ctx, snap->file, buf, &rec->path_len);
-		if (IS_ERR(path))
-			return PTR_ERR(path);
-	}
-	ret = ckpt_write_begin(ctx, rec, CKPT_REC_VMA, sizeof(*rec),
-			       rec->path_len);
-	if (!ret && path)
-		ret = ckpt_write_data(ctx, path, rec->path_len);
-	if (!ret)
-		ret = ckpt_write_end(ctx);
-	if (!ret && (rec->kind == CKPT_VMA_ANON ||
-		     rec->kind == CKPT_VMA_FILE_PRIVATE))
-		ret = ckpt_write_vma_pages(ctx, mm, rec->start, rec->end,
-					   rec->kind == CKPT_VMA_FILE_PRIVATE);
-	return ret;
-}
-
 /* Refuse a file the mm maps, or runs, if it cannot be named. */
 static int ckpt_collect_mapped_file(struct ckpt_ctx *ctx, struct file *file,
 				    char *buf)
@@ -597,101 +402,7 @@ int ckpt_collect_mm_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 			limit >> 10);
 }
 
-/*
- * Everything that can refuse an mm, before anything is written: each
- * VMA's kind and flags, the files it maps and runs, and its shared
- * memory, collected as objects of their own.
- */
-static int ckpt_mm_collect(struct ckpt_ctx *ctx, void *ptr)
-{
-	struct mm_struct *mm = ptr;
-	struct ckpt_vma_snap *snap = NULL;
-	struct ckpt_rec_mm rec = { };
-	struct file *exe;
-	const char *why;
-	unsigned int i;
-	char *buf;
-	int ret;
-
-	why = ckpt_mm_refused(mm);
-	if (why)
-		return ckpt_err(ctx, -EOPNOTSUPP, "address space: %s", why);
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	exe = get_mm_exe_file(mm);
-	ret = exe ? ckpt_collect_mapped_file(ctx, exe, buf) : 0;
-	if (exe)
-		fput(exe);
-	if (!ret)
-		ret = ckpt_snap_mm(ctx, mm, &rec, &snap);
-	for (i = 0; snap && i < rec.nr_vmas; i++) {
-		if (!ret && snap[i].rec.kind == CKPT_VMA_SHMEM)
-			ret = ckpt_obj_collect(ctx, snap[i].file, CKPT_OBJ_SHMEM);
-		else if (!ret && snap[i].file)
-			ret = ckpt_collect_mapped_file(ctx, snap[i].file, buf);
-		if (snap[i].file)
-			fput(snap[i].file);
-	}
-	kvfree(snap);
-	kfree(buf);
-	return ret;
-}
-
-static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
-{
-	struct mm_struct *mm = ptr;
-	struct ckpt_vma_snap *snap = NULL;
-	struct ckpt_rec_mm rec = { };
-	char *buf, *exe_path = NULL;
-	struct file *exe;
-	unsigned int i;
-	int ret;
-
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-
-	exe = get_mm_exe_file(mm);
-	if (exe) {
-		exe_path = ckpt_file_path(ctx, exe, buf, &rec.exe_len);
-		if (IS_ERR(exe_path)) {
-			ret = PTR_ERR(exe_path);
-			goto out;
-		}
-		ckpt_file_id_fill(&rec.exe_id, file_user_inode(exe));
-	}
-	ret = ckpt_snap_mm(ctx, mm, &rec, &snap);
-	if (ret)
-		goto out;
-	/* The credentials that opened the executable come before the mm. */
-	ret = exe ? ckpt_obj_checkpoint(ctx, (void *)exe->f_cred, CKPT_OBJ_CRED) : 0;
-	if (ret > 0) {
-		rec.exe_cred_ref = ret;
-		ret = 0;
-	}
-	if (!ret)
-		ret = ckpt_write_begin(ctx, &rec, CKPT_REC_MM, sizeof(rec),
-				       rec.exe_len);
-	if (!ret && exe_path)
-		ret = ckpt_write_data(ctx, exe_path, rec.exe_len);
-	if (!ret)
-		ret = ckpt_write_end(ctx);
-	for (i = 0; i < rec.nr_vmas; i++) {
-		if (!ret)
-			ret = ckpt_write_vma(ctx, mm, &snap[i], buf);
-		if (snap[i].file)
-			fput(snap[i].file);
-	}
-	kvfree(snap);
-out:
-	if (exe)
-		fput(exe);
-	kfree(buf);
-	return ret;
-}
-
-/* ---- restart ---- */
+/* ---- mapping a VMA again ---- */
 
 static bool ckpt_user_range_ok(u64 start, u64 end)
 {
@@ -942,13 +653,634 @@ static int ckpt_restore_special_vma(struct ckpt_ctx *ctx,
 			rec->start);
 }
 
+/*
+ * Map a VMA of a kind that mmap(2) makes at its old place, from @file or
+ * anonymous memory; ckpt_restore_vma() gives it back the rest.
+ */
+static int ckpt_mmap_vma(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec,
+			 struct file *file, const char *path)
+{
+	unsigned long addr, len = rec->end - rec->start;
+	unsigned long flags = rec->flags | MAP_FIXED_NOREPLACE |
+			      (file ? 0 : MAP_ANONYMOUS);
+
+	addr = vm_mmap(file, rec->start, len,
+		       rec->prot | (rec->advice & CKPT_VMA_CHARGED ? PROT_WRITE : 0),
+		       flags, file ? rec->pgoff << PAGE_SHIFT : 0);
+	if (IS_ERR_VALUE(addr))
+		return ckpt_err(ctx, (long)addr, "cannot map %#llx-%#llx%s%s",
+				rec->start, rec->end, path ? " of " : "",
+				path ?: "");
+	if (addr != rec->start) {
+		vm_munmap(addr, len);
+		return ckpt_err(ctx, -EINVAL, "mapping %#llx-%#llx landed elsewhere",
+				rec->start, rec->end);
+	}
+	return 0;
+}
+
+/* ---- kinds of VMA ---- */
+
+/*
+ * The pages of a VMA that the image carries, after its record: none (its
+ * contents are a file's, a shared memory object's, or the kernel's),
+ * every page that holds data, or only the private copies of a file's
+ * pages.
+ */
+enum ckpt_vma_pages {
+	CKPT_VMA_PAGES_NONE,
+	CKPT_VMA_PAGES_ALL,
+	CKPT_VMA_PAGES_COW,
+};
+
+/**
+ * struct ckpt_vma_kind_ops - how one kind of VMA is saved and mapped again
+ * @kind:	its CKPT_VMA_* number in the image.
+ * @name:	for log lines.
+ * @mmap:	mmap(2) makes it: its protection ceiling, advice, locks and
+ *		commit charge are saved, checked and restored by the core.
+ *		Not for what the kernel installs itself (the vdso).
+ * @has_path:	its record carries a file's path and the credentials that
+ *		opened it.
+ * @has_obj:	its record names a shared object (@obj_ref).
+ * @pages:	which of its pages the image carries.
+ * @claims:	checkpoint, under the mmap lock: whether @vma is of this
+ *		kind.  No two kinds claim the same VMA.
+ * @snap:	checkpoint, under the mmap lock: fill the kind's fields of
+ *		the snapshot, taking a reference to a file it needs; say
+ *		why it cannot be saved, or NULL.  NULL for nothing to fill.
+ * @collect:	before anything is written: refuse (logged) or collect
+ *		what it stands on.  NULL when there is nothing to check.
+ * @checkpoint:	fill the record's references, writing the objects they
+ *		name first; with @has_path, point @path at the file's name
+ *		(in @buf) and set @path_len.  NULL when there are none.
+ * @restore:	map it again from its record (and @path, with @has_path),
+ *		or return a negative errno, logged.
+ */
+struct ckpt_vma_kind_ops {
+	u32 kind;
+	const char *name;
+	bool mmap;
+	bool has_path;
+	bool has_obj;
+	enum ckpt_vma_pages pages;
+	bool (*claims)(struct vm_area_struct *vma);
+	const char *(*snap)(struct vm_area_struct *vma,
+			    struct ckpt_vma_snap *snap);
+	int (*collect)(struct ckpt_ctx *ctx, struct ckpt_vma_snap *snap,
+		       char *buf);
+	int (*checkpoint)(struct ckpt_ctx *ctx, struct ckpt_vma_snap *snap,
+			  char *buf, char **path);
+	int (*restore)(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec,
+		       const char *path);
+};
+
+/* -- the vvar and vdso pair, which the architecture maps again -- */
+
+static bool ckpt_vdso_claims(struct vm_area_struct *vma)
+{
+	return ckpt_arch_vma_kind(vma) == CKPT_VMA_VDSO;
+}
+
+static bool ckpt_vvar_claims(struct vm_area_struct *vma)
+{
+	return ckpt_arch_vma_kind(vma) == CKPT_VMA_VVAR;
+}
+
+static int ckpt_vdso_restore(struct ckpt_ctx *ctx,
+			     const struct ckpt_rec_vma *rec, const char *path)
+{
+	if (rec->advice || rec->maxprot)
+		return ckpt_err(ctx, -EINVAL, "vdso mapping record with advice");
+	return ckpt_restore_special_vma(ctx, rec);
+}
+
+/* -- anonymous private memory: every page of it that holds data -- */
+
+static bool ckpt_anon_claims(struct vm_area_struct *vma)
+{
+	return vma_is_anonymous(vma);
+}
+
+static const char *ckpt_anon_snap(struct vm_area_struct *vma,
+				  struct ckpt_vma_snap *snap)
+{
+	snap->rec.pgoff = 0;
+	return NULL;
+}
+
+static int ckpt_anon_restore(struct ckpt_ctx *ctx,
+			     const struct ckpt_rec_vma *rec, const char *path)
+{
+	if ((rec->flags & MAP_TYPE) == MAP_SHARED)
+		return ckpt_err(ctx, -EINVAL, "shared anonymous mapping in image");
+	return ckpt_mmap_vma(ctx, rec, NULL, NULL);
+}
+
+/* -- shared anonymous memory: a CKPT_OBJ_SHMEM, with its pages -- */
+
+/*
+ * A memfd mapped and closed looks the same, but has a name and seals
+ * the image has no place for: only shmem_zero_setup()'s own.
+ */
+static bool ckpt_shmem_claims(struct vm_area_struct *vma)
+{
+	return vma_is_anon_shmem(vma) &&
+	       !strcmp(file_dentry(vma->vm_file)->d_name.name, "dev/zero");
+}
+
+static const char *ckpt_shmem_snap(struct vm_area_struct *vma,
+				   struct ckpt_vma_snap *snap)
+{
+	snap->file = get_file(vma->vm_file);
+	return NULL;
+}
+
+static int ckpt_shmem_collect(struct ckpt_ctx *ctx, struct ckpt_vma_snap *snap,
+			      char *buf)
+{
+	return ckpt_obj_collect(ctx, snap->file, CKPT_OBJ_SHMEM);
+}
+
+/* The memory's pages go with it, not with the VMA. */
+static int ckpt_shmem_checkpoint(struct ckpt_ctx *ctx,
+				 struct ckpt_vma_snap *snap, char *buf,
+				 char **path)
+{
+	int ret = ckpt_obj_checkpoint(ctx, snap->file, CKPT_OBJ_SHMEM);
+
+	if (ret < 0)
+		return ret;
+	snap->rec.obj_ref = ret;
+	return 0;
+}
+
+static int ckpt_shmem_restore(struct ckpt_ctx *ctx,
+			      const struct ckpt_rec_vma *rec, const char *path)
+{
+	struct file *shmem;
+
+	if ((rec->flags & MAP_TYPE) != MAP_SHARED)
+		return ckpt_err(ctx, -EINVAL, "mapping record at offset %llu has bad kind %u",
+				ctx->rec_start, rec->kind);
+	shmem = ckpt_obj_fetch(ctx, rec->obj_ref, CKPT_OBJ_SHMEM);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	/* The objhash holds it; the VMA takes a reference of its own. */
+	return ckpt_mmap_vma(ctx, rec, shmem, NULL);
+}
+
+/*
+ * -- regular files, reopened by path: shared (the contents are the
+ * file's) or private (with the pages written to since) --
+ */
+
+/*
+ * Other files without a path, a memfd's, are refused by
+ * ckpt_file_path() at collection.
+ */
+static bool ckpt_file_vma_claims(struct vm_area_struct *vma)
+{
+	return vma->vm_file && S_ISREG(file_inode(vma->vm_file)->i_mode) &&
+	       !vma_is_anonymous(vma) && !ckpt_shmem_claims(vma);
+}
+
+static bool ckpt_file_private_claims(struct vm_area_struct *vma)
+{
+	return ckpt_file_vma_claims(vma) && !(vma->vm_flags & VM_MAYSHARE);
+}
+
+static bool ckpt_file_shared_claims(struct vm_area_struct *vma)
+{
+	return ckpt_file_vma_claims(vma) && vma->vm_flags & VM_MAYSHARE;
+}
+
+static const char *ckpt_file_vma_snap(struct vm_area_struct *vma,
+				      struct ckpt_vma_snap *snap)
+{
+	/* Held for the log line if it is refused, which names it. */
+	snap->file = get_file(vma->vm_file);
+	if (ckpt_path_refused(file_user_path(vma->vm_file),
+			      vma->vm_flags & VM_SHARED && vma->vm_flags & VM_MAYWRITE))
+		return ckpt_path_refused_why(file_user_path(vma->vm_file));
+	/* The file the task mapped: an overlay's, not its backing file. */
+	ckpt_file_id_fill(&snap->rec.id, file_user_inode(vma->vm_file));
+	return NULL;
+}
+
+static int ckpt_file_vma_collect(struct ckpt_ctx *ctx,
+				 struct ckpt_vma_snap *snap, char *buf)
+{
+	return ckpt_collect_mapped_file(ctx, snap->file, buf);
+}
+
+static int ckpt_file_vma_checkpoint(struct ckpt_ctx *ctx,
+				    struct ckpt_vma_snap *snap, char *buf,
+				    char **path)
+{
+	int ret = ckpt_obj_checkpoint(ctx, (void *)snap->file->f_cred,
+				      CKPT_OBJ_CRED);
+
+	if (ret < 0)
+		return ret;
+	snap->rec.cred_ref = ret;
+	*path = ckpt_file_path(ctx, snap->file, buf, &snap->rec.path_len);
+	return PTR_ERR_OR_ZERO(*path);
+}
+
+static int ckpt_file_vma_restore(struct ckpt_ctx *ctx,
+				 const struct ckpt_rec_vma *rec,
+				 const char *path)
+{
+	/*
+	 * A shared mapping may be made writable (VM_MAYWRITE) only if its
+	 * file was open for writing: open it so again.
+	 */
+	bool wr = rec->kind == CKPT_VMA_FILE_SHARED &&
+		  rec->maxprot & PROT_WRITE;
+	struct ckpt_want want = {
+		.type = S_IFREG,
+		.mapx = rec->prot & PROT_EXEC,
+	};
+	const struct cred *cred;
+	struct file *file;
+	int ret;
+
+	cred = ckpt_obj_fetch(ctx, rec->cred_ref, CKPT_OBJ_CRED);
+	if (IS_ERR(cred))
+		return PTR_ERR(cred);
+	file = ckpt_reopen(ctx, path, &rec->id, &want,
+			   O_LARGEFILE | (wr ? O_RDWR : O_RDONLY), cred);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = ckpt_mmap_vma(ctx, rec, file, path);
+	fput(file);
+	return ret;
+}
+
+/*
+ * Every kind of VMA that can be saved, in the order they are asked to
+ * claim one; what none claims is refused.
+ */
+static const struct ckpt_vma_kind_ops ckpt_vma_kinds[] = {
+	{
+		.kind		= CKPT_VMA_VVAR,
+		.name		= "vvar",
+		.claims		= ckpt_vvar_claims,
+		.restore	= ckpt_vdso_restore,
+	}, {
+		.kind		= CKPT_VMA_VDSO,
+		.name		= "vdso",
+		.claims		= ckpt_vdso_claims,
+		.restore	= ckpt_vdso_restore,
+	}, {
+		.kind		= CKPT_VMA_ANON,
+		.name		= "anonymous",
+		.mmap		= true,
+		.pages		= CKPT_VMA_PAGES_ALL,
+		.claims		= ckpt_anon_claims,
+		.snap		= ckpt_anon_snap,
+		.restore	= ckpt_anon_restore,
+	}, {
+		.kind		= CKPT_VMA_SHMEM,
+		.name		= "shared anonymous",
+		.mmap		= true,
+		.has_obj	= true,
+		.claims		= ckpt_shmem_claims,
+		.snap		= ckpt_shmem_snap,
+		.collect	= ckpt_shmem_collect,
+		.checkpoint	= ckpt_shmem_checkpoint,
+		.restore	= ckpt_shmem_restore,
+	}, {
+		.kind		= CKPT_VMA_FILE_PRIVATE,
+		.name		= "private file",
+		.mmap		= true,
+		.has_path	= true,
+		.pages		= CKPT_VMA_PAGES_COW,
+		.claims		= ckpt_file_private_claims,
+		.snap		= ckpt_file_vma_snap,
+		.collect	= ckpt_file_vma_collect,
+		.checkpoint	= ckpt_file_vma_checkpoint,
+		.restore	= ckpt_file_vma_restore,
+	}, {
+		.kind		= CKPT_VMA_FILE_SHARED,
+		.name		= "shared file",
+		.mmap		= true,
+		.has_path	= true,
+		.claims		= ckpt_file_shared_claims,
+		.snap		= ckpt_file_vma_snap,
+		.collect	= ckpt_file_vma_collect,
+		.checkpoint	= ckpt_file_vma_checkpoint,
+		.restore	= ckpt_file_vma_restore,
+	},
+};
+
+/* The kind a VMA of the image says it is, or NULL for none this knows. */
+static const struct ckpt_vma_kind_ops *ckpt_vma_kind_ops(u32 kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_kinds); i++)
+		if (ckpt_vma_kinds[i].kind == kind)
+			return &ckpt_vma_kinds[i];
+	return NULL;
+}
+
+/* The kind that claims @vma, or NULL. */
+static const struct ckpt_vma_kind_ops *
+ckpt_vma_claimant(struct vm_area_struct *vma)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_kinds); i++)
+		if (ckpt_vma_kinds[i].claims(vma))
+			return &ckpt_vma_kinds[i];
+	return NULL;
+}
+
+/* ---- checkpoint ---- */
+
+/*
+ * What the task's own mmap(2), mprotect(2), madvise(2) and mlock(2) set
+ * on a VMA, for the kinds that come from mmap(2); say why it cannot be
+ * saved, or NULL.
+ */
+static const char *ckpt_snap_mmap_fields(struct vm_area_struct *vma,
+					 struct ckpt_rec_vma *rec)
+{
+	unsigned int i;
+
+	rec->maxprot = ckpt_vma_maxprot(vma->vm_flags);
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_refused); i++)
+		if (vma->vm_flags & ckpt_vma_refused[i].vm)
+			return ckpt_vma_refused[i].why;
+	if (vma->vm_flags & ~CKPT_VM_KNOWN)
+		return "it has unsupported flags";
+	/* mlock2(2) sets it only with VM_LOCKED, and restart so. */
+	if ((vma->vm_flags & VM_LOCKED_MASK) == VM_LOCKONFAULT)
+		return "VM_LOCKONFAULT without VM_LOCKED is not supported";
+	if (anon_vma_name(vma))
+		return "a name from PR_SET_VMA_ANON_NAME is not supported";
+	if (vma_policy(vma))
+		return "a NUMA policy from mbind(2) is not supported";
+	rec->advice = ckpt_vma_advice_bits(vma->vm_flags);
+	if (vma->vm_flags & VM_GROWSDOWN)
+		rec->flags |= MAP_GROWSDOWN;
+	if (vma->vm_flags & VM_NORESERVE)
+		rec->flags |= MAP_NORESERVE;
+	return NULL;
+}
+
+/* Copy one VMA; say why it cannot be saved, or NULL. */
+static const char *ckpt_snap_vma(struct vm_area_struct *vma,
+				 struct ckpt_vma_snap *snap)
+{
+	const struct ckpt_vma_kind_ops *kind = ckpt_vma_claimant(vma);
+	struct ckpt_rec_vma *rec = &snap->rec;
+	const char *why;
+
+	*rec = (struct ckpt_rec_vma) {
+		.start = vma->vm_start,
+		.end = vma->vm_end,
+		.pgoff = vma->vm_pgoff,
+		.prot = ckpt_vma_prot(vma),
+		/*
+		 * MAP_SHARED of a file opened read-only leaves VM_MAYSHARE
+		 * without VM_SHARED: still a shared mapping, which
+		 * mprotect(PROT_WRITE) refuses and a private one would not.
+		 */
+		.flags = vma->vm_flags & VM_MAYSHARE ? MAP_SHARED : MAP_PRIVATE,
+	};
+	snap->file = NULL;
+	/* Flags are refused by name before "no kind" is. */
+	if (!kind || kind->mmap) {
+		why = ckpt_snap_mmap_fields(vma, rec);
+		if (why)
+			return why;
+	}
+	if (!kind)
+		return "device memory is not supported";
+	rec->kind = kind->kind;
+	return kind->snap ? kind->snap(vma, snap) : NULL;
+}
+
+/* Copy the mm's layout and VMAs; nothing is written under the lock. */
+static int ckpt_snap_mm(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			struct ckpt_rec_mm *rec, struct ckpt_vma_snap **snapp)
+{
+	struct ckpt_vma_snap *snap;
+	struct vm_area_struct *vma;
+	unsigned long bad_start = 0, bad_end = 0, bad_flags = 0;
+	const char *why = NULL;
+	unsigned int n = 0;
+	int ret;
+
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		return ret;
+	rec->nr_vmas = mm->map_count;
+	mmap_read_unlock(mm);
+
+	snap = kvcalloc(rec->nr_vmas, sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		goto fail;
+	if (mm->map_count != rec->nr_vmas) {
+		mmap_read_unlock(mm);
+		ret = ckpt_err(ctx, -EBUSY, "an address space changed during checkpoint");
+		goto fail;
+	}
+	{
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			if (n == rec->nr_vmas)
+				break;
+			why = ckpt_snap_vma(vma, &snap[n]);
+			n++;
+			if (why) {
+				bad_start = vma->vm_start;
+				bad_end = vma->vm_end;
+				bad_flags = vma->vm_flags;
+				break;
+			}
+		}
+	}
+	rec->start_code = mm->start_code;
+	rec->end_code = mm->end_code;
+	rec->start_data = mm->start_data;
+	rec->end_data = mm->end_data;
+	rec->start_brk = mm->start_brk;
+	rec->brk = mm->brk;
+	rec->start_stack = mm->start_stack;
+	rec->arg_start = mm->arg_start;
+	rec->arg_end = mm->arg_end;
+	rec->env_start = mm->env_start;
+	rec->env_end = mm->env_end;
+	rec->mmap_base = mm->mmap_base;
+	rec->dumpable = get_dumpable(mm);
+	rec->coredump_filter = (mm->flags & MMF_DUMP_FILTER_MASK) >>
+			       MMF_DUMP_FILTER_SHIFT;
+	rec->prctl_flags = ckpt_mm_prctl_flags(mm);
+	BUILD_BUG_ON(sizeof(rec->auxv) < sizeof(mm->saved_auxv));
+	memcpy(rec->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
+	rec->auxv_len = sizeof(mm->saved_auxv);
+	mmap_read_unlock(mm);
+
+	if (why) {
+		struct file *bad = snap[n - 1].file;
+		char *buf = bad ? kmalloc(PATH_MAX, GFP_KERNEL) : NULL;
+		char *name = buf ? d_path(file_user_path(bad), buf, PATH_MAX) : NULL;
+
+		if (IS_ERR_OR_NULL(name))
+			name = "";
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "mapping %#lx-%#lx (flags %#lx)%s%s: %s",
+			       bad_start, bad_end, bad_flags, *name ? " of " : "",
+			       name, why);
+		kfree(buf);
+	} else if (n != rec->nr_vmas) {
+		ret = ckpt_err(ctx, -EBUSY, "an address space changed during checkpoint");
+	} else {
+		*snapp = snap;
+		return 0;
+	}
+fail:
+	while (n--)
+		if (snap[n].file)
+			fput(snap[n].file);
+	kvfree(snap);
+	return ret;
+}
+
+static int ckpt_write_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			  struct ckpt_vma_snap *snap, char *buf)
+{
+	const struct ckpt_vma_kind_ops *kind = ckpt_vma_kind_ops(snap->rec.kind);
+	struct ckpt_rec_vma *rec = &snap->rec;
+	char *path = NULL;
+	int ret;
+
+	if (kind->checkpoint) {
+		ret = kind->checkpoint(ctx, snap, buf, &path);
+		if (ret)
+			return ret;
+	}
+	ret = ckpt_write_begin(ctx, rec, CKPT_REC_VMA, sizeof(*rec),
+			       rec->path_len);
+	if (!ret && path)
+		ret = ckpt_write_data(ctx, path, rec->path_len);
+	if (!ret)
+		ret = ckpt_write_end(ctx);
+	if (!ret && kind->pages != CKPT_VMA_PAGES_NONE)
+		ret = ckpt_write_vma_pages(ctx, mm, rec->start, rec->end,
+					   kind->pages == CKPT_VMA_PAGES_COW);
+	return ret;
+}
+
+/*
+ * Everything that can refuse an mm, before anything is written: each
+ * VMA's kind and flags, the files it maps and runs, and its shared
+ * memory, collected as objects of their own.
+ */
+static int ckpt_mm_collect(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct mm_struct *mm = ptr;
+	struct ckpt_vma_snap *snap = NULL;
+	struct ckpt_rec_mm rec = { };
+	struct file *exe;
+	const char *why;
+	unsigned int i;
+	char *buf;
+	int ret;
+
+	why = ckpt_mm_refused(mm);
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP, "address space: %s", why);
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	exe = get_mm_exe_file(mm);
+	ret = exe ? ckpt_collect_mapped_file(ctx, exe, buf) : 0;
+	if (exe)
+		fput(exe);
+	if (!ret)
+		ret = ckpt_snap_mm(ctx, mm, &rec, &snap);
+	for (i = 0; snap && i < rec.nr_vmas; i++) {
+		const struct ckpt_vma_kind_ops *kind =
+			ckpt_vma_kind_ops(snap[i].rec.kind);
+
+		if (!ret && kind->collect)
+			ret = kind->collect(ctx, &snap[i], buf);
+		if (snap[i].file)
+			fput(snap[i].file);
+	}
+	kvfree(snap);
+	kfree(buf);
+	return ret;
+}
+
+static int ckpt_mm_checkpoint(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct mm_struct *mm = ptr;
+	struct ckpt_vma_snap *snap = NULL;
+	struct ckpt_rec_mm rec = { };
+	char *buf, *exe_path = NULL;
+	struct file *exe;
+	unsigned int i;
+	int ret;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	exe = get_mm_exe_file(mm);
+	if (exe) {
+		exe_path = ckpt_file_path(ctx, exe, buf, &rec.exe_len);
+		if (IS_ERR(exe_path)) {
+			ret = PTR_ERR(exe_path);
+			goto out;
+		}
+		ckpt_file_id_fill(&rec.exe_id, file_user_inode(exe));
+	}
+	ret = ckpt_snap_mm(ctx, mm, &rec, &snap);
+	if (ret)
+		goto out;
+	/* The credentials that opened the executable come before the mm. */
+	ret = exe ? ckpt_obj_checkpoint(ctx, (void *)exe->f_cred, CKPT_OBJ_CRED) : 0;
+	if (ret > 0) {
+		rec.exe_cred_ref = ret;
+		ret = 0;
+	}
+	if (!ret)
+		ret = ckpt_write_begin(ctx, &rec, CKPT_REC_MM, sizeof(rec),
+				       rec.exe_len);
+	if (!ret && exe_path)
+		ret = ckpt_write_data(ctx, exe_path, rec.exe_len);
+	if (!ret)
+		ret = ckpt_write_end(ctx);
+	for (i = 0; i < rec.nr_vmas; i++) {
+		if (!ret)
+			ret = ckpt_write_vma(ctx, mm, &snap[i], buf);
+		if (snap[i].file)
+			fput(snap[i].file);
+	}
+	kvfree(snap);
+out:
+	if (exe)
+		fput(exe);
+	kfree(buf);
+	return ret;
+}
+
+/* ---- restart ---- */
+
 static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			    u32 left)
 {
+	const struct ckpt_vma_kind_ops *kind;
 	struct ckpt_rec_vma rec;
-	struct file *file = NULL, *shmem = NULL;
-	unsigned long addr, len, flags;
-	const struct cred *cred;
 	char *path = NULL;
 	bool named;
 	int ret;
@@ -966,9 +1298,11 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	ret = ckpt_read_begin(ctx, &rec, CKPT_REC_VMA, sizeof(rec), PATH_MAX);
 	if (ret < 0)
 		return ret;
-	named = rec.kind == CKPT_VMA_FILE_PRIVATE || rec.kind == CKPT_VMA_FILE_SHARED;
-	if (ret != rec.path_len || !rec.cred_ref == named ||
-	    (rec.kind == CKPT_VMA_SHMEM ? !rec.obj_ref : rec.obj_ref) ||
+	kind = ckpt_vma_kind_ops(rec.kind);
+	named = kind && kind->has_path;
+	if (ret != rec.path_len || !rec.path_len == named ||
+	    !rec.cred_ref == named ||
+	    !rec.obj_ref == (kind && kind->has_obj) ||
 	    !PAGE_ALIGNED(rec.start) || !PAGE_ALIGNED(rec.end) ||
 	    rec.start >= rec.end || !ckpt_user_range_ok(rec.start, rec.end) ||
 	    rec.prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
@@ -989,90 +1323,28 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	if (rec.start < mmap_min_addr)
 		return ckpt_err(ctx, -EPERM, "mapping %#llx-%#llx lies below mmap_min_addr",
 				rec.start, rec.end);
-
-	if (rec.kind == CKPT_VMA_VDSO || rec.kind == CKPT_VMA_VVAR) {
-		if (rec.advice || rec.maxprot)
-			return ckpt_err(ctx, -EINVAL, "vdso mapping record with advice");
-		ret = ckpt_read_end(ctx);
-		return ret ?: ckpt_restore_special_vma(ctx, &rec);
-	}
+	if (!kind)
+		return ckpt_err(ctx, -EINVAL, "mapping record at offset %llu has bad kind %u",
+				ctx->rec_start, rec.kind);
 	/* What mprotect(2) could grant covers what the mapping has. */
-	if (rec.prot & ~rec.maxprot ||
-	    (rec.advice & CKPT_VMA_CHARGED &&
-	     ((rec.flags & MAP_TYPE) != MAP_PRIVATE || rec.prot & PROT_WRITE ||
-	      !(rec.maxprot & PROT_WRITE) || rec.flags & MAP_NORESERVE)))
+	if (kind->mmap &&
+	    (rec.prot & ~rec.maxprot ||
+	     (rec.advice & CKPT_VMA_CHARGED &&
+	      ((rec.flags & MAP_TYPE) != MAP_PRIVATE || rec.prot & PROT_WRITE ||
+	       !(rec.maxprot & PROT_WRITE) || rec.flags & MAP_NORESERVE))))
 		return ckpt_err(ctx, -EINVAL, "malformed mapping record at offset %llu",
 				ctx->rec_start);
 	if (named) {
-		/*
-		 * A shared mapping may be made writable (VM_MAYWRITE) only
-		 * if its file was open for writing: open it so again.
-		 */
-		bool wr = rec.kind == CKPT_VMA_FILE_SHARED &&
-			  rec.maxprot & PROT_WRITE;
-		struct ckpt_want want = {
-			.type = S_IFREG,
-			.mapx = rec.prot & PROT_EXEC,
-		};
-
-		cred = ckpt_obj_fetch(ctx, rec.cred_ref, CKPT_OBJ_CRED);
-		if (IS_ERR(cred))
-			return PTR_ERR(cred);
 		path = ckpt_read_path(ctx, rec.path_len);
 		if (IS_ERR(path))
 			return PTR_ERR(path);
-		ret = ckpt_read_end(ctx);
-		if (ret)
-			goto out;
-		file = ckpt_reopen(ctx, path, &rec.id, &want,
-				   O_LARGEFILE | (wr ? O_RDWR : O_RDONLY), cred);
-		if (IS_ERR(file)) {
-			ret = PTR_ERR(file);
-			file = NULL;
-			goto out;
-		}
-	} else if (rec.kind == CKPT_VMA_ANON && !rec.path_len) {
-		ret = ckpt_read_end(ctx);
-		if (ret)
-			return ret;
-	} else if (rec.kind == CKPT_VMA_SHMEM && !rec.path_len &&
-		   (rec.flags & MAP_TYPE) == MAP_SHARED) {
-		ret = ckpt_read_end(ctx);
-		if (ret)
-			return ret;
-		shmem = ckpt_obj_fetch(ctx, rec.obj_ref, CKPT_OBJ_SHMEM);
-		if (IS_ERR(shmem))
-			return PTR_ERR(shmem);
-	} else {
-		return ckpt_err(ctx, -EINVAL, "mapping record at offset %llu has bad kind %u",
-				ctx->rec_start, rec.kind);
 	}
+	ret = ckpt_read_end(ctx) ?: kind->restore(ctx, &rec, path);
+	if (ret || !kind->mmap)
+		goto out;
 
-	len = rec.end - rec.start;
-	if (shmem)
-		file = get_file(shmem);
-	flags = rec.flags | MAP_FIXED_NOREPLACE | (file ? 0 : MAP_ANONYMOUS);
-	if ((rec.flags & MAP_TYPE) == MAP_SHARED && !file) {
-		ret = ckpt_err(ctx, -EINVAL, "shared anonymous mapping in image");
-		goto out;
-	}
-	addr = vm_mmap(file, rec.start, len,
-		       rec.prot | (rec.advice & CKPT_VMA_CHARGED ? PROT_WRITE : 0),
-		       flags, file ? rec.pgoff << PAGE_SHIFT : 0);
-	if (IS_ERR_VALUE(addr)) {
-		ret = ckpt_err(ctx, (long)addr, "cannot map %#llx-%#llx%s%s",
-			       rec.start, rec.end, path ? " of " : "",
-			       path ?: "");
-		goto out;
-	}
-	if (addr != rec.start) {
-		vm_munmap(addr, len);
-		ret = ckpt_err(ctx, -EINVAL, "mapping %#llx-%#llx landed elsewhere",
-			       rec.start, rec.end);
-		goto out;
-	}
 	ret = ckpt_check_maxprot(ctx, &rec, path);
-	if (!ret && (rec.kind == CKPT_VMA_ANON || rec.kind == CKPT_VMA_FILE_PRIVATE))
+	if (!ret && kind->pages != CKPT_VMA_PAGES_NONE)
 		ret = ckpt_read_page_runs(ctx, rec.start, rec.end,
 					  ckpt_put_user_page, mm);
 	if (!ret && rec.advice & CKPT_VMA_CHARGED)
@@ -1082,8 +1354,6 @@ static int ckpt_restore_vma(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	if (!ret && rec.advice & CKPT_VMA_LOCKED)
 		ret = ckpt_defer_lock(ctx, &rec, left);
 out:
-	if (file)
-		fput(file);
 	kfree(path);
 	return ret;
 }
