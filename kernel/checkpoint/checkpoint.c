@@ -405,6 +405,9 @@ int ckpt_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	struct task_struct *root;
 	int ret;
 
+	if (!ckpt_kinds_ok())
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"disabled: a table of kinds failed its boot check");
 	root = ckpt_find_container(ctx, pid);
 	if (IS_ERR(root))
 		return PTR_ERR(root);

@@ -13,6 +13,7 @@
 #include <linux/file.h>
 #include <linux/filelock.h>
 #include <linux/fs.h>
+#include <linux/init.h>
 #include <linux/kdev_t.h>
 #include <linux/major.h>
 #include <linux/mount.h>
@@ -158,6 +159,23 @@ static const struct ckpt_file_kind_ops *const ckpt_file_kinds[] = {
 	[CKPT_FILE_PIPE]	= &ckpt_pipe_file,
 	[CKPT_FILE_FIFO]	= &ckpt_fifo_file,
 };
+
+/* Every kind can tell its files, save them and reopen them. */
+static int __init ckpt_file_kinds_check(void)
+{
+	const struct ckpt_file_kind_ops *kind;
+	unsigned int i;
+
+	/* Row 0 is no kind: an image's 0 is refused. */
+	for (i = 1; i < ARRAY_SIZE(ckpt_file_kinds); i++) {
+		kind = ckpt_file_kinds[i];
+		if (!kind || !kind->claims || !kind->checkpoint ||
+		    !kind->restore)
+			ckpt_kind_table_broken("ckpt_file_kinds[]", i);
+	}
+	return 0;
+}
+late_initcall(ckpt_file_kinds_check);
 
 /* Why no kind claims @file. */
 static const char *ckpt_file_unclaimed(struct file *file)

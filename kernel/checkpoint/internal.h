@@ -344,6 +344,8 @@ int ckpt_objhash_alloc(struct ckpt_ctx *ctx);
 void ckpt_objhash_free(struct ckpt_ctx *ctx);
 int ckpt_objhash_verify(struct ckpt_ctx *ctx);
 const struct ckpt_obj_ops *ckpt_obj_ops(u32 type);
+void __init ckpt_kind_table_broken(const char *table, unsigned int row);
+bool ckpt_kinds_ok(void);
 
 /* pidns.c */
 struct kernel_clone_args;
@@ -435,7 +437,6 @@ int ckpt_restore_autogroup(struct ckpt_ctx *ctx, struct ckpt_task *ct, u32 ref);
 int ckpt_restore_autogroup_nice(struct ckpt_task *ct);
 void ckpt_autogroup_restart_begin(struct ckpt_ctx *ctx);
 void ckpt_autogroup_restart_end(struct ckpt_ctx *ctx);
-extern const struct ckpt_obj_ops ckpt_autogroup_ops;
 #else
 /* Without autogroups every process is in the one root task group. */
 static inline int ckpt_collect_autogroups(struct ckpt_ctx *ctx)
@@ -610,6 +611,8 @@ extern const struct ckpt_obj_ops ckpt_cred_ops;
 extern const struct ckpt_obj_ops ckpt_pipe_ops;
 extern const struct ckpt_obj_ops ckpt_shmem_ops;
 extern const struct ckpt_obj_ops ckpt_fifo_ops;
+/* Defined only with CONFIG_SECCOMP_FILTER, CONFIG_SCHED_AUTOGROUP. */
 extern const struct ckpt_obj_ops ckpt_seccomp_ops;
+extern const struct ckpt_obj_ops ckpt_autogroup_ops;
 
 #endif /* _KERNEL_CHECKPOINT_INTERNAL_H */

@@ -18,6 +18,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/init.h>
 #include <linux/ksm.h>
 #include <linux/membarrier.h>
 #include <linux/mm.h>
@@ -974,6 +975,29 @@ static const struct ckpt_vma_kind_ops ckpt_vma_kinds[] = {
 		.restore	= ckpt_file_vma_restore,
 	},
 };
+
+/*
+ * Every kind has a number of its own, tells its VMAs and maps them
+ * again; one whose record carries a path or an object fills it in.
+ */
+static int __init ckpt_vma_kinds_check(void)
+{
+	const struct ckpt_vma_kind_ops *kind;
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_kinds); i++) {
+		kind = &ckpt_vma_kinds[i];
+		for (j = 0; j < i; j++)
+			if (ckpt_vma_kinds[j].kind == kind->kind)
+				break;
+		if (!kind->kind || j < i || !kind->name || !kind->claims ||
+		    !kind->restore ||
+		    ((kind->has_path || kind->has_obj) && !kind->checkpoint))
+			ckpt_kind_table_broken("ckpt_vma_kinds[]", i);
+	}
+	return 0;
+}
+late_initcall(ckpt_vma_kinds_check);
 
 /* The kind a VMA of the image says it is, or NULL for none this knows. */
 static const struct ckpt_vma_kind_ops *ckpt_vma_kind_ops(u32 kind)

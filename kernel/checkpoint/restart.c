@@ -537,6 +537,9 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 	pid_t pid = 0;
 	int ret;
 
+	if (!ckpt_kinds_ok())
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"disabled: a table of kinds failed its boot check");
 	spin_lock_init(&ctx->lock);
 	init_completion(&ctx->release);
 	/* Processes whose autogroup was not the container's go in this one. */
