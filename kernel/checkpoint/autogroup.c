@@ -26,8 +26,8 @@
 #include "internal.h"
 
 /**
- * struct ckpt_autogroup - a rebuilt autogroup, as the objhash holds it
- * @ag:		the autogroup, referenced.
+ * struct ckpt_autogroup - the restart state of a rebuilt autogroup
+ * @ag:		the autogroup, which the objhash holds.
  * @nice:	its nice value from the image, set by its first process.
  * @claimed:	a process has taken on setting @nice.
  */
@@ -44,14 +44,12 @@ static void ckpt_autogroup_grab(void *ptr)
 
 static void ckpt_autogroup_drop(struct ckpt_ctx *ctx, void *ptr)
 {
-	struct ckpt_autogroup *cag = ptr;
+	sched_autogroup_put(ptr);
+}
 
-	if (!ctx->restart) {
-		sched_autogroup_put(ptr);
-		return;
-	}
-	sched_autogroup_put(cag->ag);
-	kfree(cag);
+static void ckpt_autogroup_release(struct ckpt_ctx *ctx, void *state)
+{
+	kfree(state);
 }
 
 static int ckpt_autogroup_checkpoint(struct ckpt_ctx *ctx, void *ptr)
@@ -64,7 +62,7 @@ static int ckpt_autogroup_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 }
 
 /* A new autogroup, empty until its first process moves in. */
-static void *ckpt_autogroup_restore(struct ckpt_ctx *ctx)
+static void *ckpt_autogroup_restore(struct ckpt_ctx *ctx, void **state)
 {
 	struct ckpt_rec_autogroup rec;
 	struct ckpt_autogroup *cag;
@@ -86,7 +84,8 @@ static void *ckpt_autogroup_restore(struct ckpt_ctx *ctx)
 	}
 	cag->ag = ag;
 	cag->nice = rec.nice;
-	return cag;
+	*state = cag;
+	return ag;
 }
 
 const struct ckpt_obj_ops ckpt_autogroup_ops = {
@@ -95,6 +94,7 @@ const struct ckpt_obj_ops ckpt_autogroup_ops = {
 	.drop = ckpt_autogroup_drop,
 	.checkpoint = ckpt_autogroup_checkpoint,
 	.restore = ckpt_autogroup_restore,
+	.release = ckpt_autogroup_release,
 };
 
 /*
@@ -209,6 +209,7 @@ int ckpt_autogroup_ref(struct ckpt_ctx *ctx, struct ckpt_task *ct, u32 *ref)
 int ckpt_restore_autogroup(struct ckpt_ctx *ctx, struct ckpt_task *ct, u32 ref)
 {
 	struct ckpt_autogroup *cag;
+	struct autogroup *ag;
 
 	if (ckpt_is_thread(ct) && ref)
 		return ckpt_err(ctx, -EINVAL, "thread %d: an autogroup of its own",
@@ -219,10 +220,10 @@ int ckpt_restore_autogroup(struct ckpt_ctx *ctx, struct ckpt_task *ct, u32 ref)
 		sched_autogroup_attach(current, ctx->restarter_ag);
 		return 0;
 	}
-	cag = ckpt_obj_fetch(ctx, ref, CKPT_OBJ_AUTOGROUP);
-	if (IS_ERR(cag))
-		return PTR_ERR(cag);
-	sched_autogroup_attach(current, cag->ag);
+	ag = ckpt_obj_fetch_state(ctx, ref, CKPT_OBJ_AUTOGROUP, (void **)&cag);
+	if (IS_ERR(ag))
+		return PTR_ERR(ag);
+	sched_autogroup_attach(current, ag);
 	if (!cag->claimed) {
 		cag->claimed = true;
 		ct->ag_nice = cag;

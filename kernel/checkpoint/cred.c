@@ -333,7 +333,7 @@ fail:
 	return ERR_PTR(ret);
 }
 
-static void *ckpt_cred_restore(struct ckpt_ctx *ctx)
+static void *ckpt_cred_restore(struct ckpt_ctx *ctx, void **state)
 {
 	struct ckpt_rec_cred rec;
 	struct group_info *gi;

@@ -391,7 +391,7 @@ out:
 	return ret;
 }
 
-static void *ckpt_file_restore(struct ckpt_ctx *ctx)
+static void *ckpt_file_restore(struct ckpt_ctx *ctx, void **state)
 {
 	const struct ckpt_file_kind_ops *kind = NULL;
 	struct ckpt_rec_file rec;
@@ -590,7 +590,7 @@ out:
  * Rebuild the table in current->files, which the restored task owns
  * alone and which starts empty.
  */
-static void *ckpt_files_restore(struct ckpt_ctx *ctx)
+static void *ckpt_files_restore(struct ckpt_ctx *ctx, void **state)
 {
 	struct files_struct *files = current->files;
 	struct ckpt_rec_files rec;

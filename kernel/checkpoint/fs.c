@@ -118,7 +118,7 @@ static int ckpt_fs_lookup(struct ckpt_ctx *ctx, const struct ckpt_rec_fs *rec,
  * A new fs_struct, which current, the task whose own it is, takes at
  * once: the files it opens next are looked up beneath its root.
  */
-static void *ckpt_fs_restore(struct ckpt_ctx *ctx)
+static void *ckpt_fs_restore(struct ckpt_ctx *ctx, void **state)
 {
 	struct ckpt_rec_fs rec;
 	struct path root, pwd;

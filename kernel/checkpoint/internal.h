@@ -272,16 +272,21 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx);
  * @name:	for log lines.
  * @grab:	take a reference, held while the object is in the objhash.
  * @drop:	release that reference, or on restart the one @restore
- *		returned.
+ *		returned: the same type of object either way.
  * @collect:	checkpoint, before anything is written: refuse the object
  *		(logged) if it cannot be saved, and collect the objects it
  *		stands on with ckpt_obj_collect() and the references it holds
  *		with ckpt_obj_note().  NULL for a kind with nothing to check.
  * @checkpoint:	write the object's records (after the core's CKPT_REC_OBJ).
  *		Every refusal was @collect's; this only fails on I/O.
- * @restore:	read them back and return a new object holding one
- *		reference, or an ERR_PTR.  Runs in the context of the
- *		restored task that first uses the object.
+ * @restore:	read them back and return a new object, of the type @grab
+ *		takes, holding one reference, or an ERR_PTR.  Runs in the
+ *		context of the restored task that first uses the object.
+ *		What its users need besides, until the end of the restart
+ *		(a pipe's ends not yet handed out), it may leave in
+ *		*@state, for ckpt_obj_fetch_state().
+ * @release:	restart: free what @restore left in *@state, after @drop.
+ *		NULL for a kind that leaves nothing there.
  * @users:	the object's reference count, compared at the end of a
  *		checkpoint with the references found in the container;
  *		NULL for value-like objects that may be shared freely.
@@ -293,7 +298,8 @@ struct ckpt_obj_ops {
 	unsigned long (*users)(void *ptr);
 	int (*collect)(struct ckpt_ctx *ctx, void *ptr);
 	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr);
-	void *(*restore)(struct ckpt_ctx *ctx);
+	void *(*restore)(struct ckpt_ctx *ctx, void **state);
+	void (*release)(struct ckpt_ctx *ctx, void *state);
 };
 
 /* Shared objects, kernel/checkpoint/objhash.c */
@@ -313,6 +319,8 @@ int ckpt_obj_restore_here(struct ckpt_ctx *ctx, u32 kinds, const char *site,
 			  u32 *refs);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
 		     enum ckpt_obj_type type);
+void *ckpt_obj_fetch_state(struct ckpt_ctx *ctx, u32 objref,
+			   enum ckpt_obj_type type, void **state);
 
 /* tree.c */
 struct ckpt_task *ckpt_find_task(struct ckpt_ctx *ctx, pid_t pid);

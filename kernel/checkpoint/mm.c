@@ -1467,7 +1467,7 @@ static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
 	return 0;
 }
 
-static void *ckpt_mm_restore(struct ckpt_ctx *ctx)
+static void *ckpt_mm_restore(struct ckpt_ctx *ctx, void **state)
 {
 	const struct cred *exe_cred = NULL;
 	struct ckpt_rec_mm rec;

@@ -24,6 +24,7 @@ struct ckpt_obj {
 	u32 objref;		/* checkpoint: 0 until the object is written */
 	enum ckpt_obj_type type;
 	unsigned int uses;	/* checkpoint: references found in the container */
+	void *state;		/* restart: what the kind's restore left there */
 };
 
 /* A reference from inside the container that is not an object's use. */
@@ -79,7 +80,11 @@ void ckpt_objhash_free(struct ckpt_ctx *ctx)
 		return;
 	/* Every object is hashed by pointer, written or not. */
 	hash_for_each_safe(h->by_ptr, bkt, tmp, obj, node) {
-		ckpt_obj_ops(obj->type)->drop(ctx, obj->ptr);
+		const struct ckpt_obj_ops *ops = ckpt_obj_ops(obj->type);
+
+		ops->drop(ctx, obj->ptr);
+		if (obj->state)
+			ops->release(ctx, obj->state);
 		kfree(obj);
 	}
 	hash_for_each_safe(h->notes, bkt, tmp, note, node) {
@@ -106,6 +111,7 @@ static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx, void *ptr,
 	obj->objref = objref;
 	obj->type = type;
 	obj->uses = 0;
+	obj->state = NULL;
 	/* A checkpoint's objects get their objref when written. */
 	ret = objref ? xa_insert(&h->by_ref, objref, obj, GFP_KERNEL_ACCOUNT) : 0;
 	if (ret) {
@@ -385,7 +391,7 @@ static int ckpt_obj_restore(struct ckpt_ctx *ctx, u32 kinds, const char *site,
 	const struct ckpt_obj_ops *ops;
 	struct ckpt_rec_obj rec;
 	struct ckpt_obj *obj;
-	void *ptr;
+	void *ptr, *state = NULL;
 	int ret;
 
 	ret = ckpt_read_rec(ctx, &rec, CKPT_REC_OBJ, sizeof(rec));
@@ -419,15 +425,19 @@ static int ckpt_obj_restore(struct ckpt_ctx *ctx, u32 kinds, const char *site,
 				rec.objref);
 
 	ctx->obj_depth++;
-	ptr = ops->restore(ctx);
+	ptr = ops->restore(ctx, &state);
 	ctx->obj_depth--;
+	/* A restore that fails leaves nothing behind, in @state either. */
 	if (IS_ERR(ptr))
 		return PTR_ERR(ptr);
 	obj = ckpt_obj_add(ctx, ptr, rec.objref, rec.obj_type);
 	if (IS_ERR(obj)) {
 		ops->drop(ctx, ptr);
+		if (state)
+			ops->release(ctx, state);
 		return PTR_ERR(obj);
 	}
+	obj->state = state;
 	if (refs)
 		refs[rec.obj_type] = rec.objref;
 	return 0;
@@ -465,17 +475,8 @@ int ckpt_obj_restore_here(struct ckpt_ctx *ctx, u32 kinds, const char *site,
 	return type < 0 ? type : 0;
 }
 
-/**
- * ckpt_obj_fetch - the rebuilt object an objref names
- * @ctx:	restart context.
- * @objref:	from the image.
- * @type:	the kind the image says it is used as.
- *
- * Return: the object (the objhash keeps its reference), or an ERR_PTR
- * (logged) if @objref was never defined or names another kind.
- */
-void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
-		     enum ckpt_obj_type type)
+static struct ckpt_obj *ckpt_obj_lookup(struct ckpt_ctx *ctx, u32 objref,
+					enum ckpt_obj_type type)
 {
 	struct ckpt_obj *obj = xa_load(&ctx->objhash->by_ref, objref);
 
@@ -488,5 +489,43 @@ void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
 					"objref %u is a %s, used as a %s", objref,
 					ckpt_obj_ops(obj->type)->name,
 					ckpt_obj_ops(type)->name));
+	return obj;
+}
+
+/**
+ * ckpt_obj_fetch - the rebuilt object an objref names
+ * @ctx:	restart context.
+ * @objref:	from the image.
+ * @type:	the kind the image says it is used as.
+ *
+ * Return: the object (the objhash keeps its reference), or an ERR_PTR
+ * (logged) if @objref was never defined or names another kind.
+ */
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref,
+		     enum ckpt_obj_type type)
+{
+	struct ckpt_obj *obj = ckpt_obj_lookup(ctx, objref, type);
+
+	return IS_ERR(obj) ? ERR_CAST(obj) : obj->ptr;
+}
+
+/**
+ * ckpt_obj_fetch_state - a rebuilt object and what its restore left
+ * @ctx:	restart context.
+ * @objref:	from the image.
+ * @type:	the kind the image says it is used as.
+ * @state:	set to what the kind's restore op left in its state, for
+ *		its own users; the objhash keeps it until the end.
+ *
+ * Return: as ckpt_obj_fetch().
+ */
+void *ckpt_obj_fetch_state(struct ckpt_ctx *ctx, u32 objref,
+			   enum ckpt_obj_type type, void **state)
+{
+	struct ckpt_obj *obj = ckpt_obj_lookup(ctx, objref, type);
+
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	*state = obj->state;
 	return obj->ptr;
 }

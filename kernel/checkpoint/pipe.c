@@ -13,6 +13,11 @@
  * over; every file then opens the path without waiting, since its
  * partner is there.
  *
+ * Either way the object is the struct pipe_inode_info, on restart as on
+ * checkpoint (for a FIFO, until its first file, the pipe its bytes wait
+ * in); what its files take from it is its restart state, a struct
+ * ckpt_pipe.
+ *
  * What an image makes the kernel hold is what a pipe holds: pipe buffers,
  * charged to the restarter's memory cgroup, and as many as pipe(2) and
  * F_SETPIPE_SZ let the restarter have (pipe-max-size, pipe-user-pages-*).
@@ -40,9 +45,11 @@
 #define CKPT_PIPE_MAX_DATA	(CKPT_REC_MAX_LEN - sizeof(struct ckpt_rec_pipe))
 
 /**
- * struct ckpt_pipe - a restored pipe or FIFO until its files have it
+ * struct ckpt_pipe - the restart state of a restored pipe or FIFO
  * @end:	a pipe's read and write ends, until its files take them; for
- *		a FIFO, the pipe its bytes wait in until its first file.
+ *		a FIFO, the pipe its bytes wait in, emptied by its first
+ *		file.  Until the end of the restart, an end not taken keeps
+ *		the pipe the objhash names alive.
  * @fifo:	a FIFO, held open read-write once its first file opened it.
  * @size:	its capacity.
  * @data_len:	bytes buffered in it.
@@ -221,7 +228,20 @@ static int ckpt_pipe_resize(struct ckpt_ctx *ctx, struct file *file, u32 size)
 	return 0;
 }
 
-static void *ckpt_pipe_restore(struct ckpt_ctx *ctx)
+static void ckpt_pipe_release(struct ckpt_ctx *ctx, void *state)
+{
+	struct ckpt_pipe *p = state;
+
+	if (p->end[0])
+		fput(p->end[0]);
+	if (p->end[1])
+		fput(p->end[1]);
+	if (p->fifo)
+		fput(p->fifo);
+	kfree(p);
+}
+
+static void *ckpt_pipe_restore(struct ckpt_ctx *ctx, void **state)
 {
 	struct ckpt_pipe *p;
 	int ret;
@@ -234,30 +254,23 @@ static void *ckpt_pipe_restore(struct ckpt_ctx *ctx)
 	      ckpt_pipe_fill(ctx, p->end[1], p->data_len) ?:
 	      ckpt_read_end(ctx);
 	if (ret) {
-		ckpt_pipe_ops.drop(ctx, p);
+		ckpt_pipe_release(ctx, p);
 		return ERR_PTR(ret);
 	}
-	return p;
+	*state = p;
+	return get_pipe_info(p->end[0], false);
 }
 
+/*
+ * The files that lead to the pipe hold it: on checkpoint those in the
+ * objhash, on restart its ends in its state until the release.
+ */
 static void ckpt_pipe_grab(void *ptr)
 {
-	/* The files in the objhash that lead here keep the pipe alive. */
 }
 
 static void ckpt_pipe_drop(struct ckpt_ctx *ctx, void *ptr)
 {
-	struct ckpt_pipe *p = ptr;
-
-	if (!ctx->restart)
-		return;
-	if (p->end[0])
-		fput(p->end[0]);
-	if (p->end[1])
-		fput(p->end[1]);
-	if (p->fifo)
-		fput(p->fifo);
-	kfree(p);
 }
 
 /*
@@ -277,6 +290,7 @@ const struct ckpt_obj_ops ckpt_pipe_ops = {
 	.collect	= ckpt_pipe_collect,
 	.checkpoint	= ckpt_pipe_checkpoint,
 	.restore	= ckpt_pipe_restore,
+	.release	= ckpt_pipe_release,
 };
 
 const struct ckpt_obj_ops ckpt_fifo_ops = {
@@ -288,6 +302,7 @@ const struct ckpt_obj_ops ckpt_fifo_ops = {
 	.checkpoint	= ckpt_pipe_checkpoint,
 	/* Its bytes wait in a pipe for its first file to open it. */
 	.restore	= ckpt_pipe_restore,
+	.release	= ckpt_pipe_release,
 };
 
 /* ---- the files of its ends ---- */
@@ -368,6 +383,7 @@ static struct file *ckpt_pipe_file_restore(struct ckpt_ctx *ctx,
 					   const char *path)
 {
 	unsigned int acc = rec->f_flags & O_ACCMODE;
+	struct pipe_inode_info *pipe;
 	struct ckpt_pipe *p;
 	struct file *file;
 	int end;
@@ -375,9 +391,10 @@ static struct file *ckpt_pipe_file_restore(struct ckpt_ctx *ctx,
 	if (rec->f_flags & ~CKPT_PIPE_FILE_FLAGS || rec->pos || rec->rdev ||
 	    (acc != O_RDONLY && acc != O_WRONLY))
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed pipe file record"));
-	p = ckpt_obj_fetch(ctx, rec->obj_ref, CKPT_OBJ_PIPE);
-	if (IS_ERR(p))
-		return ERR_PTR(PTR_ERR(p));
+	pipe = ckpt_obj_fetch_state(ctx, rec->obj_ref, CKPT_OBJ_PIPE,
+				    (void **)&p);
+	if (IS_ERR(pipe))
+		return ERR_CAST(pipe);
 	end = acc == O_WRONLY;
 	if (!p->end[end])
 		return ERR_PTR(ckpt_err(ctx, -EOPNOTSUPP,
@@ -455,10 +472,7 @@ static int ckpt_fifo_open(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
 	      ckpt_pipe_move(ctx, p->end[0], f, p->data_len);
 	if (ret)
 		goto fail;
-	fput(p->end[0]);
-	p->end[0] = NULL;
-	fput(p->end[1]);
-	p->end[1] = NULL;
+	/* The emptied pipe is what the objhash names: it stays. */
 	p->fifo = f;
 	return 0;
 fail:
@@ -471,6 +485,7 @@ static struct file *ckpt_fifo_file_restore(struct ckpt_ctx *ctx,
 					   const char *path)
 {
 	static const struct ckpt_want fifo = { .type = S_IFIFO };
+	struct pipe_inode_info *pipe;
 	const struct cred *cred;
 	struct ckpt_pipe *p;
 	struct file *file;
@@ -478,9 +493,10 @@ static struct file *ckpt_fifo_file_restore(struct ckpt_ctx *ctx,
 
 	if (rec->f_flags & ~CKPT_PIPE_FILE_FLAGS || rec->pos || rec->rdev)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "malformed FIFO file record"));
-	p = ckpt_obj_fetch(ctx, rec->obj_ref, CKPT_OBJ_FIFO);
-	if (IS_ERR(p))
-		return ERR_CAST(p);
+	pipe = ckpt_obj_fetch_state(ctx, rec->obj_ref, CKPT_OBJ_FIFO,
+				    (void **)&p);
+	if (IS_ERR(pipe))
+		return ERR_CAST(pipe);
 	cred = ckpt_obj_fetch(ctx, rec->cred_ref, CKPT_OBJ_CRED);
 	if (IS_ERR(cred))
 		return ERR_CAST(cred);

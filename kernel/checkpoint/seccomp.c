@@ -95,7 +95,7 @@ static int ckpt_seccomp_checkpoint(struct ckpt_ctx *ctx, void *ptr)
  * asks of the task that attaches the filter is checked for each task in
  * ckpt_read_seccomp().
  */
-static void *ckpt_seccomp_restore(struct ckpt_ctx *ctx)
+static void *ckpt_seccomp_restore(struct ckpt_ctx *ctx, void **state)
 {
 	struct ckpt_rec_seccomp_filter rec;
 	struct seccomp_filter *prev = NULL, *filter;

@@ -77,7 +77,7 @@ static int ckpt_shmem_put_page(struct ckpt_ctx *ctx, void *file, u64 off,
 	return 0;
 }
 
-static void *ckpt_shmem_restore(struct ckpt_ctx *ctx)
+static void *ckpt_shmem_restore(struct ckpt_ctx *ctx, void **state)
 {
 	struct ckpt_rec_shmem rec;
 	struct file *file;

@@ -50,7 +50,7 @@ static int ckpt_sighand_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 }
 
 /* Set current's handlers; the restored task owns its sighand alone. */
-static void *ckpt_sighand_restore(struct ckpt_ctx *ctx)
+static void *ckpt_sighand_restore(struct ckpt_ctx *ctx, void **state)
 {
 	struct sighand_struct *sighand = current->sighand;
 	struct ckpt_rec_sighand *rec;
