@@ -296,6 +296,38 @@ TEST_F_TIMEOUT(image, bad_lengths, 600)
 	assert_all_refused(_metadata, im);
 }
 
+/*
+ * The length of a record's fixed part as written: shorter than its type's
+ * or past the record, and one that takes bytes of the variable part into
+ * the fixed one (zero or not), or leaves fixed bytes to the variable part.
+ */
+TEST_F_TIMEOUT(image, bad_fixed_lengths, 600)
+{
+	struct image *im = &self->im;
+	int i, j;
+
+	for (i = 0; i < im->nr_recs; i++) {
+		const struct ckpt_rec *orig = (const void *)(im->img + im->recs[i].off);
+		uint16_t hdr = orig->hdr_len;
+		uint16_t bad[] = {
+			0, 4, 8, hdr - 8, hdr - 1, hdr + 1, hdr + 8, 0xffff,
+		};
+		struct ckpt_rec *r;
+
+		for (j = 0; j < (int)ARRAY_SIZE(bad); j++) {
+			if (bad[j] == hdr)
+				continue;
+			memcpy(im->buf, im->img, im->size);
+			r = (struct ckpt_rec *)(im->buf + im->recs[i].off);
+			r->hdr_len = bad[j];
+			fix_trailer(im->buf, im->size);
+			try_variant(_metadata, im, im->buf, im->size,
+				    "bad fixed length at", im->recs[i].off);
+		}
+	}
+	assert_all_refused(_metadata, im);
+}
+
 TEST_F_TIMEOUT(image, bad_types, 600)
 {
 	struct image *im = &self->im;
