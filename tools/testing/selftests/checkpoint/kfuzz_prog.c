@@ -22,7 +22,9 @@
  *     whole image or only in the tree, the task or the CPU records;
  *   - paths replaced by odd ones or by another record's;
  *   - records and objects of another base image put in (a thread's CPU
- *     record in a tree of processes, a FIFO in a pid namespace...).
+ *     record in a tree of processes, a FIFO in a pid namespace...);
+ *   - fixed parts grown as a newer writer would grow them, by zero
+ *     bytes, or ending in a byte this kernel cannot know.
  *
  * Images must be valid for the running kernel (the header holds its
  * XSAVE size and vdso identity), so no image is committed.  The base
