@@ -217,7 +217,7 @@ int ckpt_restore_autogroup(struct ckpt_ctx *ctx, struct ckpt_task *ct, u32 ref)
 	if (ckpt_is_thread(ct))
 		return 0;
 	if (!ref) {
-		sched_autogroup_attach(current, ctx->restarter_ag);
+		sched_autogroup_attach(current, ckpt_rst(ctx)->restarter_ag);
 		return 0;
 	}
 	ag = ckpt_obj_fetch_state(ctx, ref, CKPT_OBJ_AUTOGROUP, (void **)&cag);
@@ -263,7 +263,7 @@ int ckpt_restore_autogroup_nice(struct ckpt_task *ct)
  */
 void ckpt_autogroup_restart_begin(struct ckpt_ctx *ctx)
 {
-	ctx->restarter_ag = sched_autogroup_get(current);
+	ckpt_rst(ctx)->restarter_ag = sched_autogroup_get(current);
 }
 
 /**
@@ -272,7 +272,9 @@ void ckpt_autogroup_restart_begin(struct ckpt_ctx *ctx)
  */
 void ckpt_autogroup_restart_end(struct ckpt_ctx *ctx)
 {
-	if (ctx->restarter_ag)
-		sched_autogroup_put(ctx->restarter_ag);
-	ctx->restarter_ag = NULL;
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
+
+	if (rst->restarter_ag)
+		sched_autogroup_put(rst->restarter_ag);
+	rst->restarter_ag = NULL;
 }

@@ -363,19 +363,19 @@ static bool ckpt_ns_within(struct pid_namespace *ns, struct pid_namespace *anc)
 
 static int ckpt_claim_container(struct ckpt_ctx *ctx)
 {
-	struct ckpt_ctx *other;
+	struct ckpt_save_ctx *other;
 	int ret = 0;
 
 	mutex_lock(&ckpt_busy_lock);
 	list_for_each_entry(other, &ckpt_busy, busy) {
-		if (ckpt_ns_within(ctx->root_ns, other->root_ns) ||
-		    ckpt_ns_within(other->root_ns, ctx->root_ns)) {
+		if (ckpt_ns_within(ctx->root_ns, other->ctx.root_ns) ||
+		    ckpt_ns_within(other->ctx.root_ns, ctx->root_ns)) {
 			ret = -EBUSY;
 			break;
 		}
 	}
 	if (!ret)
-		list_add(&ctx->busy, &ckpt_busy);
+		list_add(&ckpt_save(ctx)->busy, &ckpt_busy);
 	mutex_unlock(&ckpt_busy_lock);
 	if (ret)
 		ckpt_err(ctx, ret, "another checkpoint of these tasks is in progress");
@@ -385,7 +385,7 @@ static int ckpt_claim_container(struct ckpt_ctx *ctx)
 static void ckpt_release_container(struct ckpt_ctx *ctx)
 {
 	mutex_lock(&ckpt_busy_lock);
-	list_del(&ctx->busy);
+	list_del(&ckpt_save(ctx)->busy);
 	mutex_unlock(&ckpt_busy_lock);
 }
 

@@ -126,7 +126,7 @@ static bool ckpt_caps_valid(const struct ckpt_rec_cred *r)
 static int ckpt_caps_allowed(struct ckpt_ctx *ctx, const struct ckpt_rec_cred *r,
 			     const struct cred *old)
 {
-	pid_t pid = ctx->reader->entry.pid;
+	pid_t pid = ckpt_rst(ctx)->reader->entry.pid;
 
 	if (((r->cap_permitted | r->cap_effective | r->cap_inheritable |
 	      r->cap_ambient) & ~old->cap_permitted.val) ||
@@ -156,6 +156,7 @@ static int ckpt_caps_allowed(struct ckpt_ctx *ctx, const struct ckpt_rec_cred *r
 static int ckpt_securebits_allowed(struct ckpt_ctx *ctx, u32 bits,
 				   const struct cred *old)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	unsigned int locked = (old->securebits & SECURE_ALL_LOCKS) >> 1;
 
 	if (bits == old->securebits)
@@ -164,11 +165,11 @@ static int ckpt_securebits_allowed(struct ckpt_ctx *ctx, u32 bits,
 	    old->securebits & SECURE_ALL_LOCKS & ~bits)
 		return ckpt_err(ctx, -EPERM,
 				"task %d: its securebits %#x change bits the restarter has locked (%#x)",
-				ctx->reader->entry.pid, bits, old->securebits);
+				rst->reader->entry.pid, bits, old->securebits);
 	if (!ns_capable(old->user_ns, CAP_SETPCAP))
 		return ckpt_err(ctx, -EPERM,
 				"task %d: its securebits %#x differ from the restarter's, which needs CAP_SETPCAP",
-				ctx->reader->entry.pid, bits);
+				rst->reader->entry.pid, bits);
 	return 0;
 }
 
@@ -202,7 +203,7 @@ static bool ckpt_groups_same(const struct group_info *a,
 static int ckpt_ids_allowed(struct ckpt_ctx *ctx, const struct cred *new,
 			    const struct cred *old)
 {
-	pid_t pid = ctx->reader->entry.pid;
+	pid_t pid = ckpt_rst(ctx)->reader->entry.pid;
 
 	if (!(ckpt_uid_held(old, new->uid) && ckpt_uid_held(old, new->euid) &&
 	      ckpt_uid_held(old, new->suid) &&
@@ -282,7 +283,7 @@ static int ckpt_set_ids(struct cred *new, const struct ckpt_rec_cred *r)
 static int ckpt_lsm_allowed(struct ckpt_ctx *ctx, struct cred *new,
 			    const struct cred *old, const struct ckpt_rec_cred *r)
 {
-	pid_t pid = ctx->reader->entry.pid;
+	pid_t pid = ckpt_rst(ctx)->reader->entry.pid;
 	kernel_cap_t eff = { r->cap_effective }, inh = { r->cap_inheritable };
 	kernel_cap_t prm = { r->cap_permitted };
 	int ret;
@@ -335,6 +336,7 @@ fail:
 
 static void *ckpt_cred_restore(struct ckpt_ctx *ctx, void **state)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	struct ckpt_rec_cred rec;
 	struct group_info *gi;
 	struct cred *new;
@@ -362,10 +364,10 @@ static void *ckpt_cred_restore(struct ckpt_ctx *ctx, void **state)
 		return ERR_PTR(ckpt_err(ctx, -EPERM,
 					"the restarter is not in the initial user namespace"));
 	/* A task's own: it looks its cwd up with them, before any file. */
-	if (ctx->obj_depth == 1 && ctx->reader->opened)
+	if (rst->obj_depth == 1 && rst->reader->opened)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL,
 					"task %d: its credentials come after files it opened",
-					ctx->reader->entry.pid));
+					rst->reader->entry.pid));
 
 	gi = ckpt_read_groups(ctx, rec.ngroups);
 	if (IS_ERR(gi))
@@ -403,8 +405,8 @@ static void *ckpt_cred_restore(struct ckpt_ctx *ctx, void **state)
 	 * task's, or inside a file, a mapping or an mm, whose opener they
 	 * are.
 	 */
-	if (ctx->obj_depth == 1)
-		ctx->reader->cred = new;
+	if (rst->obj_depth == 1)
+		rst->reader->cred = new;
 out_groups:
 	put_group_info(gi);
 	return ret ? ERR_PTR(ret) : new;

@@ -103,7 +103,7 @@ static int ckpt_fs_lookup(struct ckpt_ctx *ctx, const struct ckpt_rec_fs *rec,
 
 	if (!cred)
 		return -EINVAL;
-	ret = ckpt_lookup_beneath(ctx, &ctx->root, "/", rp, &rec->root_id,
+	ret = ckpt_lookup_beneath(ctx, &ckpt_rst(ctx)->root, "/", rp, &rec->root_id,
 				  &dir, NULL, root);
 	if (ret)
 		return ret;

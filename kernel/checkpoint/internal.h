@@ -7,8 +7,10 @@
 #ifndef _KERNEL_CHECKPOINT_INTERNAL_H
 #define _KERNEL_CHECKPOINT_INTERNAL_H
 
+#include <linux/bug.h>
 #include <linux/checkpoint.h>
 #include <linux/completion.h>
+#include <linux/container_of.h>
 #include <linux/list.h>
 #include <linux/path.h>
 #include <linux/spinlock.h>
@@ -139,11 +141,14 @@ struct ckpt_task {
 };
 
 /**
- * struct ckpt_ctx - one checkpoint(2) or restart(2) in progress
+ * struct ckpt_ctx - one checkpoint(2) or restart(2) in progress: what
+ *		     both have; each embeds it in its own part, struct
+ *		     ckpt_save_ctx or struct ckpt_rst_ctx
  * @file:	the image stream.
  * @logfile:	where problem reports go, or NULL.
  * @flags:	the caller's CHECKPOINT_* or RESTART_* flags.
- * @restart:	true for restart(2), false for checkpoint(2).
+ * @restart:	true for restart(2), false for checkpoint(2): which part
+ *		embeds it.
  * @pos:	bytes of image written or read so far.
  * @fpos:	file position used for seekable image files.
  * @crc:	running crc32 of the image so far, in crc32_le() form.
@@ -156,38 +161,18 @@ struct ckpt_task {
  * @peeked:	ckpt_peek_type() has read @peek already.
  * @peek_crc:	@crc before @peek was read.
  * @objhash:	shared objects seen so far, by pointer and by objref.
- * @obj_depth:	restart: objects being restored inside one another.
  * @root_ns:	the container's pid namespace.
- * @busy:	checkpoint: entry in the list of containers being saved,
- *		which keeps two checkpoints off the same tasks.
  * @tasks:	every task of the container, in tree order (init first).
  * @nr_tasks:	entries in @tasks.
  * @by_pid:	the same tasks, indexed by pid in the container.
- * @pids:	restart: pid numbers that name only a group or session.
+ * @pids:	pid numbers that name only a group or session.
  * @nr_pids:	entries in @pids.
- * @detached:	restart: the struct pids allocated for @pids.
  * @pidns:	the container's pid namespace and those nested in it,
  *		indexed as in the image (pidns.c).
  * @nr_pidns:	nested ones, the entries of @pidns after the first.
  * @nested:	the tasks' pids below the container's level.
  * @nr_nested:	entries in @nested.
  * @xstate_size: bytes of XSAVE area per task in this image.
- * @nodename:	restart: the container's hostname.
- * @domainname:	restart: and domain name.
- * @ipc:	restart: the sysctls of its ipc namespace (ipcns.c).
- * @lock:	restart: orders @killed against tasks setting their @task.
- * @killed:	restart: the caller was killed; so is every new task.
- * @release:	restart: set when restored tasks may return to user mode.
- * @abort:	restart: restored tasks must exit instead.
- * @root:	restart: the restarter's root, where the checkpointer's was.
- * @reader:	restart: the task reading its part of the image now.
- * @kcov_handle: restart: the caller's KCOV common handle; each restored
- *		task collects coverage for it while it reads the image.
- * @locks:	checkpoint: the file locks the container holds, found
- *		while its files are collected (locks.c).
- * @restarter_ag: restart: the restarter's autogroup, where processes go
- *		whose autogroup was not the container's; NULL without
- *		CONFIG_SCHED_AUTOGROUP.
  */
 struct ckpt_ctx {
 	struct file *file;
@@ -208,20 +193,57 @@ struct ckpt_ctx {
 	u32 peek_crc;
 
 	struct ckpt_objhash *objhash;
-	unsigned int obj_depth;
 	struct pid_namespace *root_ns;
-	struct list_head busy;
 	struct ckpt_task *tasks;
 	unsigned int nr_tasks;
 	struct xarray by_pid;
 	pid_t *pids;
 	unsigned int nr_pids;
-	struct pid **detached;
 	struct ckpt_pidns *pidns;
 	unsigned int nr_pidns;
 	pid_t *nested;
 	unsigned int nr_nested;
 	u32 xstate_size;
+};
+
+/**
+ * struct ckpt_save_ctx - a checkpoint(2) in progress
+ * @ctx:	what it shares with restart(2); @ctx.restart is false.
+ * @busy:	entry in the list of containers being saved, which keeps
+ *		two checkpoints off the same tasks.
+ * @locks:	the file locks the container holds, found while its files
+ *		are collected (locks.c).
+ */
+struct ckpt_save_ctx {
+	struct ckpt_ctx ctx;
+	struct list_head busy;
+	struct ckpt_locks *locks;
+};
+
+/**
+ * struct ckpt_rst_ctx - a restart(2) in progress
+ * @ctx:	what it shares with checkpoint(2); @ctx.restart is true.
+ * @obj_depth:	objects being restored inside one another.
+ * @detached:	the struct pids allocated for @ctx.pids.
+ * @nodename:	the container's hostname.
+ * @domainname:	and domain name.
+ * @ipc:	the sysctls of its ipc namespace (ipcns.c).
+ * @lock:	orders @killed against tasks setting their @task.
+ * @killed:	the caller was killed; so is every new task.
+ * @release:	set when restored tasks may return to user mode.
+ * @abort:	restored tasks must exit instead.
+ * @root:	the restarter's root, where the checkpointer's was.
+ * @reader:	the task reading its part of the image now.
+ * @kcov_handle: the caller's KCOV common handle; each restored task
+ *		collects coverage for it while it reads the image.
+ * @restarter_ag: the restarter's autogroup, where processes go whose
+ *		autogroup was not the container's; NULL without
+ *		CONFIG_SCHED_AUTOGROUP.
+ */
+struct ckpt_rst_ctx {
+	struct ckpt_ctx ctx;
+	unsigned int obj_depth;
+	struct pid **detached;
 	char nodename[CKPT_UTS_LEN];
 	char domainname[CKPT_UTS_LEN];
 	struct ckpt_ipc_sysctls ipc;
@@ -233,9 +255,25 @@ struct ckpt_ctx {
 	struct path root;
 	struct ckpt_task *reader;
 	u64 kcov_handle;
-	struct ckpt_locks *locks;
 	struct autogroup *restarter_ag;
 };
+
+/*
+ * The part of a checkpoint's or a restart's context only it has.  Code
+ * of one side that asks for the other's has a bug: it is warned about,
+ * once.
+ */
+static inline struct ckpt_save_ctx *ckpt_save(struct ckpt_ctx *ctx)
+{
+	WARN_ON_ONCE(ctx->restart);
+	return container_of(ctx, struct ckpt_save_ctx, ctx);
+}
+
+static inline struct ckpt_rst_ctx *ckpt_rst(struct ckpt_ctx *ctx)
+{
+	WARN_ON_ONCE(!ctx->restart);
+	return container_of(ctx, struct ckpt_rst_ctx, ctx);
+}
 
 __printf(3, 4)
 int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...);

@@ -215,7 +215,7 @@ int ckpt_ipc_read_container(struct ckpt_ctx *ctx,
 		return ckpt_err(ctx, -EINVAL,
 				"malformed ipc sysctls: flags %#x, and values of a kind they leave out",
 				s->flags);
-	ctx->ipc = *s;
+	ckpt_rst(ctx)->ipc = *s;
 	return 0;
 }
 
@@ -295,6 +295,7 @@ static void ckpt_ipc_write(struct ipc_namespace *ns,
  */
 int ckpt_ipc_restore(struct ckpt_ctx *ctx)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
 	struct ckpt_ipc_sysctls here;
 	unsigned int i;
@@ -302,10 +303,10 @@ int ckpt_ipc_restore(struct ckpt_ctx *ctx)
 	ckpt_ipc_read(ns, &here);
 	for (i = 0; i < ARRAY_SIZE(ckpt_ipc_fields); i++) {
 		const struct ckpt_ipc_field *f = &ckpt_ipc_fields[i];
-		s64 v = ckpt_ipc_value(&ctx->ipc, f);
+		s64 v = ckpt_ipc_value(&rst->ipc, f);
 		char val[24];
 
-		if (!(ctx->ipc.flags & f->kind) || v == ckpt_ipc_value(&here, f))
+		if (!(rst->ipc.flags & f->kind) || v == ckpt_ipc_value(&here, f))
 			continue;
 		if (f->wide)
 			snprintf(val, sizeof(val), "%llu", (u64)v);
@@ -320,6 +321,6 @@ int ckpt_ipc_restore(struct ckpt_ctx *ctx)
 					"the container had %s %s, which the restarter may not set",
 					f->name, val);
 	}
-	ckpt_ipc_write(ns, &ctx->ipc);
+	ckpt_ipc_write(ns, &rst->ipc);
 	return 0;
 }

@@ -178,19 +178,20 @@ static int ckpt_note_locks(struct ckpt_ctx *ctx, struct file *file,
 			   struct list_head *head, ckpt_lock_match_t match,
 			   void *owner, u32 kind, struct files_struct *files)
 {
+	struct ckpt_save_ctx *save = ckpt_save(ctx);
 	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
 	struct ckpt_lock_ent *e;
 	struct ckpt_lock_copy c;
 	unsigned int n;
 
-	if (!ctx->locks) {
-		ctx->locks = kzalloc(sizeof(*ctx->locks), GFP_KERNEL);
-		if (!ctx->locks)
+	if (!save->locks) {
+		save->locks = kzalloc(sizeof(*save->locks), GFP_KERNEL);
+		if (!save->locks)
 			return -ENOMEM;
-		INIT_LIST_HEAD(&ctx->locks->list);
+		INIT_LIST_HEAD(&save->locks->list);
 	}
 	for (n = 0; ckpt_nth_lock(flctx, head, match, owner, n, &c); n++) {
-		e = ckpt_lock_find(ctx->locks, c.fl);
+		e = ckpt_lock_find(save->locks, c.fl);
 		if (e) {
 			if (!ckpt_lock_mode_ok(e->file, kind, e->type))
 				e->file = file;
@@ -198,7 +199,7 @@ static int ckpt_note_locks(struct ckpt_ctx *ctx, struct file *file,
 		}
 		BUILD_BUG_ON(sizeof(struct ckpt_rec_locks) +
 			     CKPT_LOCKS_MAX * sizeof(struct ckpt_lock) > CKPT_REC_MAX_LEN);
-		if (ctx->locks->nr == CKPT_LOCKS_MAX)
+		if (save->locks->nr == CKPT_LOCKS_MAX)
 			return ckpt_err(ctx, -EOPNOTSUPP,
 					"more than %u file locks; not supported",
 					CKPT_LOCKS_MAX);
@@ -206,7 +207,7 @@ static int ckpt_note_locks(struct ckpt_ctx *ctx, struct file *file,
 		e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 		if (!e)
 			return -ENOMEM;
-		ctx->locks->nr++;
+		save->locks->nr++;
 		e->fl = c.fl;
 		e->file = file;
 		e->files = files;
@@ -216,7 +217,7 @@ static int ckpt_note_locks(struct ckpt_ctx *ctx, struct file *file,
 		e->type = c.type;
 		e->start = c.start;
 		e->end = c.end;
-		list_add_tail(&e->node, &ctx->locks->list);
+		list_add_tail(&e->node, &save->locks->list);
 	}
 	return 0;
 }
@@ -320,6 +321,7 @@ static struct file *ckpt_fd_file(struct files_struct *files, unsigned int fd,
  */
 int ckpt_collect_posix_locks(struct ckpt_ctx *ctx, struct files_struct *files)
 {
+	struct ckpt_save_ctx *save = ckpt_save(ctx);
 	struct file_lock_context *flctx;
 	struct ckpt_lock_ent *e;
 	struct file *file;
@@ -349,9 +351,9 @@ int ckpt_collect_posix_locks(struct ckpt_ctx *ctx, struct files_struct *files)
 					      CKPT_LOCK_POSIX, files);
 		fput(file);
 	}
-	if (ret || !ctx->locks)
+	if (ret || !save->locks)
 		return ret;
-	list_for_each_entry(e, &ctx->locks->list, node) {
+	list_for_each_entry(e, &save->locks->list, node) {
 		if (e->files != files ||
 		    ckpt_lock_mode_ok(e->file, e->kind, e->type))
 			continue;
@@ -422,25 +424,26 @@ static bool ckpt_lock_ready(struct ckpt_ctx *ctx, struct ckpt_task *ct,
  */
 int ckpt_checkpoint_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct)
 {
+	struct ckpt_save_ctx *save = ckpt_save(ctx);
 	struct ckpt_rec_locks rec = { };
 	struct ckpt_lock_ent *e;
 	struct ckpt_lock l;
 	int ret;
 
-	if (!ctx->locks)
+	if (!save->locks)
 		return 0;
-	if (!ctx->locks->resolved) {
-		list_for_each_entry(e, &ctx->locks->list, node)
+	if (!save->locks->resolved) {
+		list_for_each_entry(e, &save->locks->list, node)
 			e->taker = ckpt_lock_taker(ctx, e);
-		ctx->locks->resolved = true;
+		save->locks->resolved = true;
 	}
-	list_for_each_entry(e, &ctx->locks->list, node)
+	list_for_each_entry(e, &save->locks->list, node)
 		rec.nr += ckpt_lock_ready(ctx, ct, e, &l);
 	if (!rec.nr)
 		return 0;
 	ret = ckpt_write_begin(ctx, &rec, CKPT_REC_LOCKS, sizeof(rec),
 			       rec.nr * sizeof(l));
-	list_for_each_entry(e, &ctx->locks->list, node) {
+	list_for_each_entry(e, &save->locks->list, node) {
 		if (ret)
 			break;
 		if (!ckpt_lock_ready(ctx, ct, e, &l))
@@ -457,14 +460,15 @@ int ckpt_checkpoint_locks(struct ckpt_ctx *ctx, struct ckpt_task *ct)
  */
 void ckpt_locks_free(struct ckpt_ctx *ctx)
 {
+	struct ckpt_save_ctx *save = ckpt_save(ctx);
 	struct ckpt_lock_ent *e, *tmp;
 
-	if (!ctx->locks)
+	if (!save->locks)
 		return;
-	list_for_each_entry_safe(e, tmp, &ctx->locks->list, node)
+	list_for_each_entry_safe(e, tmp, &save->locks->list, node)
 		kfree(e);
-	kfree(ctx->locks);
-	ctx->locks = NULL;
+	kfree(save->locks);
+	save->locks = NULL;
 }
 
 /* ---- restart ---- */

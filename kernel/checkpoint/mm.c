@@ -463,7 +463,8 @@ struct ckpt_mm_locks {
 static int ckpt_defer_lock(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec,
 			   u32 left)
 {
-	struct ckpt_mm_locks *locks = ctx->reader->mm_locks;
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
+	struct ckpt_mm_locks *locks = rst->reader->mm_locks;
 	vm_flags_t flags = VM_LOCKED |
 			   (rec->advice & CKPT_VMA_LOCKONFAULT ? VM_LOCKONFAULT : 0);
 
@@ -473,7 +474,7 @@ static int ckpt_defer_lock(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec,
 		if (!locks)
 			return -ENOMEM;
 		locks->max = left;
-		ctx->reader->mm_locks = locks;
+		rst->reader->mm_locks = locks;
 	}
 	/* Neighbours locked alike: one call, as the task likely made. */
 	if (locks->nr && locks->range[locks->nr - 1].end == rec->start &&
@@ -493,13 +494,14 @@ static int ckpt_defer_lock(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec,
 /* mlockall(MCL_FUTURE), set by ckpt_restore_mm_locks() after the VMAs. */
 static int ckpt_defer_lock_future(struct ckpt_ctx *ctx, u32 prctl_flags)
 {
-	struct ckpt_mm_locks *locks = ctx->reader->mm_locks;
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
+	struct ckpt_mm_locks *locks = rst->reader->mm_locks;
 
 	if (!locks) {
 		locks = kvzalloc(sizeof(*locks), GFP_KERNEL);
 		if (!locks)
 			return -ENOMEM;
-		ctx->reader->mm_locks = locks;
+		rst->reader->mm_locks = locks;
 	}
 	locks->def_flags = VM_LOCKED |
 			   (prctl_flags & CKPT_MM_LOCK_ONFAULT ? VM_LOCKONFAULT : 0);
@@ -1469,6 +1471,7 @@ static int ckpt_check_mm_rec(struct ckpt_ctx *ctx, const struct ckpt_rec_mm *r)
 
 static void *ckpt_mm_restore(struct ckpt_ctx *ctx, void **state)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	const struct cred *exe_cred = NULL;
 	struct ckpt_rec_mm rec;
 	struct mm_struct *mm;
@@ -1528,7 +1531,7 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx, void **state)
 	 * escape, keeping it a change.  A restored creator's is its own;
 	 * the record says whether this mm had it too.
 	 */
-	if (!ctx->reader->parent && test_bit(MMF_HAS_MDWE, &mm->flags)) {
+	if (!rst->reader->parent && test_bit(MMF_HAS_MDWE, &mm->flags)) {
 		mmput(mm);
 		ret = ckpt_err(ctx, -EPERM, "the restarter runs under prctl(PR_SET_MDWE)");
 		goto out;
@@ -1548,8 +1551,8 @@ static void *ckpt_mm_restore(struct ckpt_ctx *ctx, void **state)
 	arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
 
 	/* A second mm in the task's part replaced the first, and its locks. */
-	kvfree(ctx->reader->mm_locks);
-	ctx->reader->mm_locks = NULL;
+	kvfree(rst->reader->mm_locks);
+	rst->reader->mm_locks = NULL;
 	for (i = 0; i < rec.nr_vmas; i++) {
 		ret = ckpt_restore_vma(ctx, mm, rec.nr_vmas - i);
 		if (ret)

@@ -388,6 +388,7 @@ int ckpt_objhash_verify(struct ckpt_ctx *ctx)
 static int ckpt_obj_restore(struct ckpt_ctx *ctx, u32 kinds, const char *site,
 			    u32 *refs)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	const struct ckpt_obj_ops *ops;
 	struct ckpt_rec_obj rec;
 	struct ckpt_obj *obj;
@@ -420,13 +421,13 @@ static int ckpt_obj_restore(struct ckpt_ctx *ctx, u32 kinds, const char *site,
 	 * pipe inside a file), a few levels at most; an image must not
 	 * recurse deeper than that on the kernel stack.
 	 */
-	if (ctx->obj_depth == CKPT_OBJ_MAX_DEPTH)
+	if (rst->obj_depth == CKPT_OBJ_MAX_DEPTH)
 		return ckpt_err(ctx, -EINVAL, "objref %u is nested too deeply",
 				rec.objref);
 
-	ctx->obj_depth++;
+	rst->obj_depth++;
 	ptr = ops->restore(ctx, &state);
-	ctx->obj_depth--;
+	rst->obj_depth--;
 	/* A restore that fails leaves nothing behind, in @state either. */
 	if (IS_ERR(ptr))
 		return PTR_ERR(ptr);

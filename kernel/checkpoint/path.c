@@ -281,13 +281,15 @@ int ckpt_lookup_beneath(struct ckpt_ctx *ctx, const struct path *root,
 static int ckpt_task_root(struct ckpt_ctx *ctx, struct path *root, char *buf,
 			  char **root_name)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
+
 	get_fs_root(current->fs, root);
-	*root_name = __d_path(root, &ctx->root, buf, PATH_MAX);
+	*root_name = __d_path(root, &rst->root, buf, PATH_MAX);
 	if (IS_ERR_OR_NULL(*root_name)) {
 		path_put(root);
 		return ckpt_err(ctx, -EXDEV,
 				"the root of task %d lies outside the restarter's",
-				ctx->reader->entry.pid);
+				rst->reader->entry.pid);
 	}
 	return 0;
 }
@@ -304,7 +306,7 @@ static int ckpt_task_root(struct ckpt_ctx *ctx, struct path *root, char *buf,
  */
 const struct cred *ckpt_reader_cred(struct ckpt_ctx *ctx, const char *name)
 {
-	struct ckpt_task *ct = ctx->reader;
+	struct ckpt_task *ct = ckpt_rst(ctx)->reader;
 
 	if (!ct->cred) {
 		ckpt_err(ctx, -EINVAL, "task %d opens %s before its credentials are known",
@@ -317,7 +319,7 @@ const struct cred *ckpt_reader_cred(struct ckpt_ctx *ctx, const char *name)
 
 /**
  * ckpt_lookup_path - find a path of the image again, for the restored task
- * @ctx:	restart context; ctx->reader is the task being rebuilt.
+ * @ctx:	restart context; its reader is the task being rebuilt.
  * @name:	the path, absolute, as the checkpointer named it.
  * @id:		the identity it had then.
  * @want:	what it must be.
@@ -352,7 +354,7 @@ int ckpt_lookup_path(struct ckpt_ctx *ctx, const char *name,
 
 /**
  * ckpt_reopen - open a file of the image again, for the restored task
- * @ctx:	restart context; ctx->reader is the task being rebuilt.
+ * @ctx:	restart context; its reader is the task being rebuilt.
  * @name:	the path, absolute, as the checkpointer named it.
  * @id:		the identity it had then.
  * @want:	what it must be; its @write is taken from @flags.

@@ -188,6 +188,7 @@ static int ckpt_check_groups(struct ckpt_ctx *ctx, struct xarray *listed,
 
 static int ckpt_read_container(struct ckpt_ctx *ctx)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	struct xarray listed, session_of;
 	struct ckpt_rec_container rec;
 	unsigned int i;
@@ -209,8 +210,8 @@ static int ckpt_read_container(struct ckpt_ctx *ctx)
 	ret = ckpt_ipc_read_container(ctx, &rec);
 	if (ret)
 		return ret;
-	memcpy(ctx->nodename, rec.nodename, sizeof(ctx->nodename));
-	memcpy(ctx->domainname, rec.domainname, sizeof(ctx->domainname));
+	memcpy(rst->nodename, rec.nodename, sizeof(rst->nodename));
+	memcpy(rst->domainname, rec.domainname, sizeof(rst->domainname));
 
 	/* Sized by the image, bounded by CKPT_MAX_TASKS, charged to the caller. */
 	ctx->tasks = kvcalloc(rec.nr_tasks, sizeof(*ctx->tasks),
@@ -312,7 +313,7 @@ static struct pid *ckpt_group_pid(struct ckpt_ctx *ctx, pid_t nr)
 		return task_pid(ct->task);
 	for (i = 0; i < ctx->nr_pids; i++)
 		if (ctx->pids[i] == nr)
-			return ctx->detached[i];
+			return ckpt_rst(ctx)->detached[i];
 	return NULL;
 }
 
@@ -322,6 +323,7 @@ static struct pid *ckpt_group_pid(struct ckpt_ctx *ctx, pid_t nr)
  */
 static int ckpt_alloc_detached(struct ckpt_ctx *ctx)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	/* Its pid holds the namespace, even should the init be reaped. */
 	struct pid *init_pid = get_task_pid(ctx->tasks[0].task, PIDTYPE_PID);
 	unsigned int i;
@@ -329,9 +331,9 @@ static int ckpt_alloc_detached(struct ckpt_ctx *ctx)
 
 	if (!init_pid)
 		return ckpt_err(ctx, -ESRCH, "the container's init has exited");
-	ctx->detached = kvcalloc(ctx->nr_pids, sizeof(*ctx->detached),
+	rst->detached = kvcalloc(ctx->nr_pids, sizeof(*rst->detached),
 				 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!ctx->detached && ctx->nr_pids)
+	if (!rst->detached && ctx->nr_pids)
 		ret = -ENOMEM;
 	for (i = 0; i < ctx->nr_pids && !ret; i++) {
 		struct pid *pid = alloc_pid(ns_of_pid(init_pid), &ctx->pids[i], 1);
@@ -340,7 +342,7 @@ static int ckpt_alloc_detached(struct ckpt_ctx *ctx)
 			ret = ckpt_err(ctx, PTR_ERR(pid), "cannot allocate pid %d",
 				       ctx->pids[i]);
 		else
-			ctx->detached[i] = pid;
+			rst->detached[i] = pid;
 	}
 	put_pid(init_pid);
 	return ret;
@@ -348,13 +350,14 @@ static int ckpt_alloc_detached(struct ckpt_ctx *ctx)
 
 static void ckpt_free_detached(struct ckpt_ctx *ctx)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	unsigned int i;
 
-	for (i = 0; i < ctx->nr_pids && ctx->detached; i++)
-		if (ctx->detached[i])
-			free_pid(ctx->detached[i]);
-	kvfree(ctx->detached);
-	ctx->detached = NULL;
+	for (i = 0; i < ctx->nr_pids && rst->detached; i++)
+		if (rst->detached[i])
+			free_pid(rst->detached[i]);
+	kvfree(rst->detached);
+	rst->detached = NULL;
 }
 
 /*
@@ -366,6 +369,7 @@ static void ckpt_free_detached(struct ckpt_ctx *ctx)
  */
 static int ckpt_link_groups(struct ckpt_ctx *ctx)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	unsigned int i;
 
 	/*
@@ -417,8 +421,8 @@ static int ckpt_link_groups(struct ckpt_ctx *ctx)
 		}
 	}
 	write_unlock_irq(&tasklist_lock);
-	kvfree(ctx->detached);
-	ctx->detached = NULL;
+	kvfree(rst->detached);
+	rst->detached = NULL;
 
 	/* A task in a session of the container has no terminal yet. */
 	for (i = 0; i < ctx->nr_tasks; i++)
@@ -457,6 +461,7 @@ static void ckpt_stop_frozen(struct task_struct *p)
 
 static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	unsigned int i;
 
 	for (i = 0; i < ctx->nr_tasks && !abort; i++) {
@@ -474,12 +479,12 @@ static void ckpt_release(struct ckpt_ctx *ctx, bool abort)
 		else if (ckpt_leads_threads(ctx, ct))
 			ckpt_stop_frozen(ct[1].task);
 	}
-	WRITE_ONCE(ctx->abort, abort);
+	WRITE_ONCE(rst->abort, abort);
 	/* Those still waiting for their turn in the late phase go on to exit. */
 	for (i = 0; i < ctx->nr_tasks; i++)
 		if (ctx->tasks[i].late)
 			complete(&ctx->tasks[i].late_go);
-	complete_all(&ctx->release);
+	complete_all(&rst->release);
 	/*
 	 * Each says it is gone as soon as it is let go.  Until then it may
 	 * use ctx: no signal may cut this short.
@@ -521,7 +526,7 @@ static void ckpt_restart_cleanup(struct ckpt_ctx *ctx)
 	kvfree(ctx->tasks);
 	kvfree(ctx->pids);
 	ctx->tasks = NULL;
-	path_put(&ctx->root);
+	path_put(&ckpt_rst(ctx)->root);
 }
 
 /**
@@ -533,6 +538,7 @@ static void ckpt_restart_cleanup(struct ckpt_ctx *ctx)
  */
 int ckpt_restart(struct ckpt_ctx *ctx)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	struct ckpt_task *init;
 	pid_t pid = 0;
 	int ret;
@@ -540,16 +546,16 @@ int ckpt_restart(struct ckpt_ctx *ctx)
 	if (!ckpt_kinds_ok())
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"disabled: a table of kinds failed its boot check");
-	spin_lock_init(&ctx->lock);
-	init_completion(&ctx->release);
+	spin_lock_init(&rst->lock);
+	init_completion(&rst->release);
 	/* Processes whose autogroup was not the container's go in this one. */
 	ckpt_autogroup_restart_begin(ctx);
 	xa_init(&ctx->by_pid);
 	/* The tasks restart creates report coverage to the caller's KCOV. */
-	ctx->kcov_handle = kcov_common_handle();
+	rst->kcov_handle = kcov_common_handle();
 
 	/* Paths in the image are looked up where the checkpointer's were. */
-	get_fs_root(current->fs, &ctx->root);
+	get_fs_root(current->fs, &rst->root);
 	ret = ckpt_read_header(ctx);
 	if (ret)
 		goto out;

@@ -182,12 +182,13 @@ static int ckpt_task_clean_slate(struct ckpt_task *ct)
 /* The init was created in a new uts namespace; give it its names. */
 static void ckpt_restore_uts(struct ckpt_ctx *ctx)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	struct new_utsname *uts;
 
 	down_write(&uts_sem);
 	uts = utsname();
-	strscpy_pad(uts->nodename, ctx->nodename, sizeof(uts->nodename));
-	strscpy_pad(uts->domainname, ctx->domainname, sizeof(uts->domainname));
+	strscpy_pad(uts->nodename, rst->nodename, sizeof(uts->nodename));
+	strscpy_pad(uts->domainname, rst->domainname, sizeof(uts->domainname));
 	up_write(&uts_sem);
 	uts_proc_notify(UTS_PROC_HOSTNAME);
 	uts_proc_notify(UTS_PROC_DOMAINNAME);
@@ -225,6 +226,7 @@ static u32 ckpt_task_kinds(const struct ckpt_task *ct)
 static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 			     struct cred **credp)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	u32 refs[CKPT_OBJ_MAX] = { };
 	char site[32];
 	int ret;
@@ -242,14 +244,14 @@ static int ckpt_restore_task(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 		 * new mount namespace has it: from the restarter's own, the
 		 * container would stand on the host's mounts.
 		 */
-		path_put(&ctx->root);
-		get_fs_root(current->fs, &ctx->root);
+		path_put(&rst->root);
+		get_fs_root(current->fs, &rst->root);
 	}
 	/*
 	 * Files are opened as the task, with its creator's credentials
 	 * until a cred object of its own opens here (before any file).
 	 */
-	ctx->reader = ct;
+	rst->reader = ct;
 	ct->cred = ct->parent ? ct->parent->cred : NULL;
 	snprintf(site, sizeof(site), "%s %d",
 		 ckpt_is_thread(ct) ? "thread" : "task", ct->entry.pid);
@@ -279,7 +281,7 @@ static int ckpt_restore_zombie(struct ckpt_ctx *ctx, struct ckpt_task *ct,
 	char site[32];
 	int ret;
 
-	ctx->reader = ct;
+	ckpt_rst(ctx)->reader = ct;
 	ct->cred = ct->parent->cred;
 	snprintf(site, sizeof(site), "zombie %d", ct->entry.pid);
 	ret = ckpt_obj_restore_here(ctx, CKPT_OBJ_KIND(CKPT_OBJ_CRED) |
@@ -421,23 +423,24 @@ static int ckpt_restore_task_fn(void *arg)
 {
 	struct ckpt_task *ct = arg;
 	struct ckpt_ctx *ctx = ct->ctx;
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	bool zombie = ct->entry.flags & CKPT_TREE_ZOMBIE;
 	int code = ct->entry.exit_code;
 	struct cred *cred = NULL;
 	bool go;
 	int ret;
 
-	spin_lock(&ctx->lock);
+	spin_lock(&rst->lock);
 	ct->task = get_task_struct(current);
-	if (ctx->killed)
+	if (rst->killed)
 		send_sig(SIGKILL, current, 1);
-	spin_unlock(&ctx->lock);
+	spin_unlock(&rst->lock);
 	ckpt_pidns_enter(ctx, ct);
 
 	if (zombie && !ckpt_leads_threads(ctx, ct)) {
 		/* What ps(1) and its parent's wait see: its name and ids. */
 		set_task_comm(current, ct->entry.comm);
-		kcov_remote_start_common(ctx->kcov_handle);
+		kcov_remote_start_common(rst->kcov_handle);
 		ret = ckpt_restore_zombie(ctx, ct, &cred);
 		kcov_remote_stop();
 		if (!ret) {
@@ -456,7 +459,7 @@ static int ckpt_restore_task_fn(void *arg)
 	 * (a fuzzer's), and must stop before this task exits or returns
 	 * to user mode: every path out passes here.
 	 */
-	kcov_remote_start_common(ctx->kcov_handle);
+	kcov_remote_start_common(rst->kcov_handle);
 	ret = ckpt_restore_task(ctx, ct, &cred) ?:
 	      ckpt_create_children(ctx, ct) ?:
 	      ckpt_pidns_restore_children(ctx, ct) ?:
@@ -480,15 +483,15 @@ static int ckpt_restore_task_fn(void *arg)
 	/* What needs every task of the container, as this task. */
 	if (ct->late) {
 		if (!wait_for_completion_killable(&ct->late_go) &&
-		    !READ_ONCE(ctx->abort))
+		    !READ_ONCE(rst->abort))
 			ct->late_err = ckpt_restore_ptracer(ctx, ct);
 		complete(&ct->late_done);
 	}
 
-	if (wait_for_completion_killable(&ctx->release))
+	if (wait_for_completion_killable(&rst->release))
 		go = false;
 	else
-		go = !READ_ONCE(ctx->abort);
+		go = !READ_ONCE(rst->abort);
 	/*
 	 * Its process's timers run from release on: armed before, one
 	 * about to fire would send a signal whose default action kills the
@@ -557,21 +560,22 @@ int ckpt_restore_late(struct ckpt_ctx *ctx)
  * ckpt_kill_all - undo a restart whose caller or one of whose tasks was killed
  * @ctx:	restart context.
  *
- * Kill every task created so far, and through ctx->killed every task
+ * Kill every task created so far, and through the killed flag every task
  * still to come, so that none stays blocked on the image stream and the
  * restart fails at once, as it would later: a task killed before its
  * release could not be linked into its groups.
  */
 void ckpt_kill_all(struct ckpt_ctx *ctx)
 {
+	struct ckpt_rst_ctx *rst = ckpt_rst(ctx);
 	unsigned int i;
 
-	spin_lock(&ctx->lock);
-	ctx->killed = true;
+	spin_lock(&rst->lock);
+	rst->killed = true;
 	for (i = 0; i < ctx->nr_tasks; i++)
 		if (ctx->tasks[i].task)
 			send_sig(SIGKILL, ctx->tasks[i].task, 1);
-	spin_unlock(&ctx->lock);
+	spin_unlock(&rst->lock);
 }
 
 /**

@@ -70,7 +70,8 @@ SYSCALL_DEFINE2(checkpoint, struct checkpoint_args __user *, uargs,
 		size_t, usize)
 {
 	struct checkpoint_args args;
-	struct ckpt_ctx ctx = { };
+	struct ckpt_save_ctx save = { };
+	struct ckpt_ctx *ctx = &save.ctx;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(args) != CHECKPOINT_ARGS_SIZE_VER0);
@@ -83,18 +84,19 @@ SYSCALL_DEFINE2(checkpoint, struct checkpoint_args __user *, uargs,
 	if (args.pid <= 0)
 		return -EINVAL;
 
-	ctx.flags = args.flags;
-	ret = ckpt_ctx_open(&ctx, args.fd, args.logfd, FMODE_WRITE);
+	ctx->flags = args.flags;
+	ret = ckpt_ctx_open(ctx, args.fd, args.logfd, FMODE_WRITE);
 	if (!ret)
-		ret = ckpt_checkpoint(&ctx, args.pid);
-	ckpt_ctx_close(&ctx);
+		ret = ckpt_checkpoint(ctx, args.pid);
+	ckpt_ctx_close(ctx);
 	return ret;
 }
 
 SYSCALL_DEFINE2(restart, struct restart_args __user *, uargs, size_t, usize)
 {
 	struct restart_args args;
-	struct ckpt_ctx ctx = { .restart = true };
+	struct ckpt_rst_ctx rst = { .ctx.restart = true };
+	struct ckpt_ctx *ctx = &rst.ctx;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(args) != RESTART_ARGS_SIZE_VER0);
@@ -113,10 +115,10 @@ SYSCALL_DEFINE2(restart, struct restart_args __user *, uargs, size_t, usize)
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 
-	ctx.flags = args.flags;
-	ret = ckpt_ctx_open(&ctx, args.fd, args.logfd, FMODE_READ);
+	ctx->flags = args.flags;
+	ret = ckpt_ctx_open(ctx, args.fd, args.logfd, FMODE_READ);
 	if (!ret)
-		ret = ckpt_restart(&ctx);
-	ckpt_ctx_close(&ctx);
+		ret = ckpt_restart(ctx);
+	ckpt_ctx_close(ctx);
 	return ret;
 }
