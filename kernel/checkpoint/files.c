@@ -11,7 +11,6 @@
 #include <linux/checkpoint.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
-#include <linux/filelock.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kdev_t.h>
@@ -239,37 +238,18 @@ static char *ckpt_file_name(struct ckpt_ctx *ctx, struct file *file, char *buf)
 	return path;
 }
 
-/* Whether @file holds a lease (fcntl(F_SETLEASE)) on its inode. */
-static bool ckpt_file_has_lease(struct file *file)
-{
-	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
-	struct file_lease *fl;
-	bool found = false;
-
-	if (!flctx || list_empty_careful(&flctx->flc_lease))
-		return false;
-	spin_lock(&flctx->flc_lock);
-	list_for_each_entry(fl, &flctx->flc_lease, c.flc_list)
-		if (fl->c.flc_file == file)
-			found = true;
-	spin_unlock(&flctx->flc_lock);
-	return found;
-}
-
 /*
  * What fcntl(2) sets on an open file that the file record does not
  * hold: an owner for SIGIO and SIGURG (F_SETOWN, also set by F_NOTIFY's
- * dnotify), the signal sent (F_SETSIG), a lease.  Why @file cannot be
- * saved, or NULL.
+ * dnotify), the signal sent (F_SETSIG).  A lease, which sets an owner
+ * too, is refused by name before this, with the file's locks.  Why @file
+ * cannot be saved, or NULL.
  */
 static const char *ckpt_file_fcntl_refused(struct file *file)
 {
 	struct fown_struct *owner = file_f_owner(file);
 	bool set = false;
 
-	/* A lease sets an owner and O_ASYNC too: name it first. */
-	if (ckpt_file_has_lease(file))
-		return "a lease from fcntl(F_SETLEASE) is not supported";
 	if (owner) {
 		read_lock_irq(&owner->lock);
 		set = owner->pid || owner->signum;
