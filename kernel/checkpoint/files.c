@@ -228,11 +228,19 @@ int ckpt_file_may_open(struct file *file)
 				mask);
 }
 
-/* The name of @file in @buf (PATH_MAX), or an ERR_PTR (logged). */
-static char *ckpt_file_name(struct ckpt_ctx *ctx, struct file *file, char *buf)
+/*
+ * The name of @file, in a buffer allocated into @bufp, which the caller
+ * frees whatever this returns; or an ERR_PTR (logged).
+ */
+static char *ckpt_file_name(struct ckpt_ctx *ctx, struct file *file,
+			    char **bufp)
 {
-	char *path = d_path(&file->f_path, buf, PATH_MAX);
+	char *path;
 
+	*bufp = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!*bufp)
+		return ERR_PTR(-ENOMEM);
+	path = d_path(&file->f_path, *bufp, PATH_MAX);
 	if (IS_ERR(path))
 		ckpt_err(ctx, PTR_ERR(path), "cannot name an open file");
 	return path;
@@ -270,10 +278,7 @@ static int ckpt_file_collect(struct ckpt_ctx *ctx, void *ptr)
 	u32 k;
 	int ret;
 
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	path = ckpt_file_name(ctx, file, buf);
+	path = ckpt_file_name(ctx, file, &buf);
 	if (IS_ERR(path)) {
 		ret = PTR_ERR(path);
 		goto out;
@@ -333,10 +338,7 @@ static int ckpt_file_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 	char *buf, *path;
 	int ret;
 
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	path = ckpt_file_name(ctx, file, buf);
+	path = ckpt_file_name(ctx, file, &buf);
 	if (IS_ERR(path)) {
 		ret = PTR_ERR(path);
 		goto out;

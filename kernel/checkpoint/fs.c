@@ -12,14 +12,22 @@
 
 /*
  * The root and working directory of @fs, referenced in @root and @pwd,
- * and their names in @buf (2 * PATH_MAX); or a negative errno (logged)
- * for a directory the image could not name.
+ * and their names in a buffer allocated into @bufp; or a negative errno
+ * (logged) for a directory the image could not name.  The caller puts
+ * the paths and frees the buffer, whatever this returns.
  */
-static int ckpt_fs_paths(struct ckpt_ctx *ctx, struct fs_struct *fs, char *buf,
-			 struct path *root, struct path *pwd, char **rp, char **pp)
+static int ckpt_fs_paths(struct ckpt_ctx *ctx, struct fs_struct *fs,
+			 char **bufp, struct path *root, struct path *pwd,
+			 char **rp, char **pp)
 {
+	char *buf;
+
 	get_fs_root(fs, root);
 	get_fs_pwd(fs, pwd);
+	buf = kmalloc(2 * PATH_MAX, GFP_KERNEL);
+	*bufp = buf;
+	if (!buf)
+		return -ENOMEM;
 	*rp = d_path(root, buf, PATH_MAX);
 	*pp = d_path(pwd, buf + PATH_MAX, PATH_MAX);
 	if (IS_ERR(*rp) || IS_ERR(*pp))
@@ -40,10 +48,7 @@ static int ckpt_fs_collect(struct ckpt_ctx *ctx, void *ptr)
 	char *buf, *rp, *pp;
 	int ret;
 
-	buf = kmalloc(2 * PATH_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	ret = ckpt_fs_paths(ctx, ptr, buf, &root, &pwd, &rp, &pp);
+	ret = ckpt_fs_paths(ctx, ptr, &buf, &root, &pwd, &rp, &pp);
 	path_put(&root);
 	path_put(&pwd);
 	kfree(buf);
@@ -58,13 +63,10 @@ static int ckpt_fs_checkpoint(struct ckpt_ctx *ctx, void *ptr)
 	char *buf, *rp, *pp;
 	int ret;
 
-	buf = kmalloc(2 * PATH_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
 	spin_lock(&fs->lock);
 	rec.umask = fs->umask;
 	spin_unlock(&fs->lock);
-	ret = ckpt_fs_paths(ctx, fs, buf, &root, &pwd, &rp, &pp);
+	ret = ckpt_fs_paths(ctx, fs, &buf, &root, &pwd, &rp, &pp);
 	if (ret)
 		goto out;
 	rec.root_len = strlen(rp);
