@@ -34,18 +34,6 @@ static int exec_counter(void *arg)
 	return exec_sibling("counter_prog", shared_path, "full");
 }
 
-static uint64_t wait_counter(struct shared_page *sp, uint64_t min)
-{
-	int i;
-
-	for (i = 0; i < 30000; i++) {
-		if (SHARED_GET(sp->counter) >= min || SHARED_GET(sp->verdict))
-			break;
-		usleep(1000);
-	}
-	return SHARED_GET(sp->counter);
-}
-
 /* A record and its padding. */
 static size_t rec_span(uint32_t len)
 {

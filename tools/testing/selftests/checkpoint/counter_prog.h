@@ -36,6 +36,22 @@ static inline struct shared_page *shared_page_create(const char *path)
 #define SHARED_SET(field, v)	__atomic_store_n(&(field), (v), __ATOMIC_SEQ_CST)
 
 /*
+ * Wait up to 30 s for the counter to reach @min, or for a verdict (a
+ * check that failed); returns the counter.
+ */
+static inline uint64_t wait_counter(struct shared_page *sp, uint64_t min)
+{
+	int i;
+
+	for (i = 0; i < 30000; i++) {
+		if (SHARED_GET(sp->counter) >= min || SHARED_GET(sp->verdict))
+			break;
+		usleep(1000);
+	}
+	return SHARED_GET(sp->counter);
+}
+
+/*
  * counter_prog exits 60 with these bits in the failed mask when checks
  * fail, or with 2x/3x when setting up failed.
  */

@@ -23,18 +23,6 @@ static int exec_counter(void *arg)
 	return exec_sibling("counter_prog", shared_path, counter_mode);
 }
 
-static uint64_t wait_counter(struct shared_page *sp, uint64_t min)
-{
-	int i;
-
-	for (i = 0; i < 30000; i++) {
-		if (SHARED_GET(sp->counter) >= min || SHARED_GET(sp->verdict))
-			break;
-		usleep(1000);
-	}
-	return SHARED_GET(sp->counter);
-}
-
 /*
  * Start the counting container and give it a delivered signal (SIGUSR1)
  * and a blocked, pending one (SIGUSR2) that it checks when it finishes.
