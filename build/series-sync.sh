@@ -18,7 +18,9 @@
 #     build/series-init.sh).
 #  5. The fixups are squashed (rebase -i --autosquash, non-interactive).
 #  6. The branch is written to patches/cut (commit it: a clone builds
-#     the branch from it), unless an UNPLACED commit is left.
+#     the branch from it), unless an UNPLACED commit is left -- once
+#     there is a cut: the first is written with CUT=1, when the branch
+#     first holds more than patches/owners says.
 # Every placement is printed: hunk by hunk, the commit it went into.
 set -eu
 # shellcheck source=build/series-lib.sh
@@ -102,9 +104,11 @@ done
 xargs -r git -C "$wt" checkout "$src" -- <"$tmp/want"
 if wgit diff --cached --quiet; then
 	echo "series-sync: series already holds main's project files ($(git rev-parse --short "$src"))"
-	export_cut
-	[ -z "$(git status --porcelain -- "$cutdir")" ] ||
-		echo "series-sync: patches/cut written from the branch: commit it"
+	if have_cut || [ "${CUT:-0}" = 1 ]; then
+		export_cut
+		[ -z "$(git status --porcelain -- "$cutdir")" ] ||
+			echo "series-sync: patches/cut written from the branch: commit it"
+	fi
 	exit 0
 fi
 before=$(wgit rev-parse HEAD)
@@ -173,5 +177,7 @@ if wgit log --format=%s series-base..series | grep -qxF "$unplaced_subject"; the
 	echo "series-sync: the UNPLACED commit needs placing by hand before make series"
 	exit 0
 fi
-export_cut
-echo "series-sync: patches/cut written from the branch: commit it"
+if have_cut || [ "${CUT:-0}" = 1 ]; then
+	export_cut
+	echo "series-sync: patches/cut written from the branch: commit it"
+fi
