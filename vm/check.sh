@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run every test and print "N passed, N failed" last.
 #
-# Host-side checks (sparse, a W=1 build of the series' objects under
+# Host-side checks (the file graph, sparse, a W=1 build of the series' objects under
 # Debian's kernel config, the exported series, cr's unit tests and a
 # bounded fuzzing run of its image parser) and two guest boots: the
 # debug kernel runs the selftests, the CONFIG_CHECKPOINT=n kernel runs the
@@ -78,6 +78,9 @@ guest_check() {
 	fi
 }
 
+# Layers point one way: no cycle among kernel/checkpoint's files, and
+# the arch code calls only the image reader and writer.
+host_check layers python3 "$top/build/file-graph.py"
 host_check sparse make -C "$top" --no-print-directory sparse
 host_check distro-build make -C "$top" --no-print-directory distro-build
 host_check series "$top/build/series.sh"
