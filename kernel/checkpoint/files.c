@@ -205,29 +205,6 @@ static u32 ckpt_file_kind(struct file *file)
 	return 0;
 }
 
-/**
- * ckpt_file_may_open - whether the caller could open a file as it is open
- * @file:	an open or mapped file of the container.
- *
- * The image hands whoever restarts it a file by name and mode: the
- * caller must be able to open it so itself, or checkpoint would turn its
- * right to ptrace the container into a right to files it cannot open.
- *
- * Return: 0, or the errno inode_permission() gives the caller.
- */
-int ckpt_file_may_open(struct file *file)
-{
-	/* A mapped overlayfs file: the overlay's file is what is reopened. */
-	const struct path *user = file_user_path(file);
-	int mask = (file->f_mode & FMODE_READ ? MAY_READ : 0) |
-		   (file->f_mode & FMODE_WRITE ? MAY_WRITE : 0);
-
-	if (!mask || (file->f_mode & FMODE_PATH))
-		return 0;
-	return inode_permission(mnt_idmap(user->mnt), d_inode(user->dentry),
-				mask);
-}
-
 /*
  * The name of @file, in a buffer allocated into @bufp, which the caller
  * frees whatever this returns; or an ERR_PTR (logged).

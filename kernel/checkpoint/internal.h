@@ -596,6 +596,7 @@ struct ckpt_want {
 
 bool ckpt_path_refused(const struct path *path, bool write);
 const char *ckpt_path_refused_why(const struct path *path);
+int ckpt_file_may_open(struct file *file);
 void ckpt_file_id_fill(struct ckpt_file_id *id, const struct inode *inode);
 bool ckpt_file_id_valid(const struct ckpt_file_id *id, bool named);
 const struct cred *ckpt_reader_cred(struct ckpt_ctx *ctx, const char *name);
@@ -636,8 +637,6 @@ struct ckpt_file_kind_ops {
 				const struct ckpt_rec_file *rec,
 				const char *path);
 };
-
-int ckpt_file_may_open(struct file *file);
 
 extern const struct ckpt_file_kind_ops ckpt_pipe_file;
 extern const struct ckpt_file_kind_ops ckpt_fifo_file;

@@ -20,6 +20,9 @@
  * the same name gives after a restart (another pid namespace, another
  * machine) is something else.  Both sides refuse them, but for a few
  * read-only files that mean the same to every reader.
+ *
+ * Nor may an image name a file its checkpointer could not open as it
+ * is open: ckpt_file_may_open(), for open and mapped files alike.
  */
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
@@ -28,6 +31,7 @@
 #include <linux/fs_struct.h>
 #include <linux/kdev_t.h>
 #include <linux/magic.h>
+#include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/path.h>
 #include <linux/slab.h>
@@ -123,6 +127,29 @@ const char *ckpt_path_refused_why(const struct path *path)
 	if (ckpt_cgroup_fs(path->dentry->d_sb->s_magic))
 		return "files of cgroupfs are not supported yet";
 	return "files of procfs, sysfs and other kernel interfaces are not supported";
+}
+
+/**
+ * ckpt_file_may_open - whether the caller could open a file as it is open
+ * @file:	an open or mapped file of the container.
+ *
+ * The image hands whoever restarts it a file by name and mode: the
+ * caller must be able to open it so itself, or checkpoint would turn its
+ * right to ptrace the container into a right to files it cannot open.
+ *
+ * Return: 0, or the errno inode_permission() gives the caller.
+ */
+int ckpt_file_may_open(struct file *file)
+{
+	/* A mapped overlayfs file: the overlay's file is what is reopened. */
+	const struct path *user = file_user_path(file);
+	int mask = (file->f_mode & FMODE_READ ? MAY_READ : 0) |
+		   (file->f_mode & FMODE_WRITE ? MAY_WRITE : 0);
+
+	if (!mask || (file->f_mode & FMODE_PATH))
+		return 0;
+	return inode_permission(mnt_idmap(user->mnt), d_inode(user->dentry),
+				mask);
 }
 
 /**
