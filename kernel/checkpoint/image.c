@@ -133,7 +133,8 @@ int ckpt_write_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 	struct ckpt_rec *h = rec;
 
 	if (WARN_ON_ONCE(fixed < sizeof(*h) || fixed > U16_MAX ||
-			 type >= CKPT_REC_MAX || ctx->rec_left ||
+			 fixed % CKPT_ALIGN || type >= CKPT_REC_MAX ||
+			 ctx->rec_left ||
 			 (u64)fixed + extra > CKPT_REC_MAX_LEN))
 		return -EINVAL;
 	h->type = type;
@@ -318,8 +319,9 @@ static int ckpt_read_unknown(struct ckpt_ctx *ctx, u32 type, u64 start,
  * The one place the format's rule for growing is kept (see the uapi
  * header): a fixed part written longer than @fixed must end in zeroes,
  * which are skipped; one written shorter, down to its type's first size,
- * is zero-filled up to @fixed.  Either way @rec ends up as this kernel's
- * struct, with @rec->hdr_len == @fixed, and the payload follows.
+ * is zero-filled up to @fixed; one not a multiple of CKPT_ALIGN is
+ * refused.  Either way @rec ends up as this kernel's struct, with
+ * @rec->hdr_len == @fixed, and the payload follows.
  *
  * Return: the number of payload bytes that follow (read them with
  * ckpt_read_data(), then call ckpt_read_end()), or -EINVAL (logged)
@@ -330,7 +332,7 @@ int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 {
 	struct ckpt_rec *h = rec;
 	u64 start = ctx->pos;
-	u32 hdr_len, payload;
+	u32 hdr_len, min, payload;
 	int ret;
 
 	if (ctx->peeked) {
@@ -346,15 +348,25 @@ int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 		return ckpt_err(ctx, -EINVAL,
 				"record at offset %llu has type %u, expected %u",
 				start, h->type, type);
-	if (WARN_ON_ONCE(type >= CKPT_REC_MAX || !ckpt_rec_types[type].min ||
-			 fixed < ckpt_rec_types[type].min))
+	if (WARN_ON_ONCE(type >= CKPT_REC_MAX || !ckpt_rec_types[type].min))
+		return -EINVAL;
+	min = ckpt_rec_types[type].min;
+	if (WARN_ON_ONCE(fixed < min))
 		return -EINVAL;
 	hdr_len = h->hdr_len;
-	if (hdr_len < ckpt_rec_types[type].min)
+	if (hdr_len < min)
 		return ckpt_err(ctx, -EINVAL,
 				"record %s at offset %llu has a fixed part of %u bytes, shorter than the %u of its type",
-				ckpt_rec_name(type), start, hdr_len,
-				ckpt_rec_types[type].min);
+				ckpt_rec_name(type), start, hdr_len, min);
+	/*
+	 * A variable part starts right after the fixed part, and every
+	 * reader of an image may take it in place, as cr does: it must
+	 * start aligned.
+	 */
+	if (hdr_len % CKPT_ALIGN)
+		return ckpt_err(ctx, -EINVAL,
+				"record %s at offset %llu has a fixed part of %u bytes, not a multiple of %u",
+				ckpt_rec_name(type), start, hdr_len, CKPT_ALIGN);
 	if (h->len < hdr_len || h->len > CKPT_REC_MAX_LEN ||
 	    h->len - hdr_len > max_extra)
 		return ckpt_err(ctx, -EINVAL,

@@ -977,12 +977,15 @@ const struct cr_rec_def *cr_rec_def(uint32_t type)
  *
  * The one place in cr that keeps the format's rule for growing (see
  * "How the format grows" in the uapi header): a fixed part as written
- * (@r->hdr_len) of at least @d->size bytes, every byte of it past
- * @d->size zero, a variable part after it only for a type that has
- * one.  A fixed part shorter than @d->size is refused: in this format
- * version no type has a smaller size than this tool's; a type that gets
- * one needs its least size here and the hooks handed a copy of @d->size
- * bytes, zero-filled.
+ * (@r->hdr_len) of at least @d->size bytes and a multiple of CKPT_ALIGN,
+ * every byte of it past @d->size zero, a variable part after it only
+ * for a type that has one.  A fixed part shorter than @d->size is
+ * refused: in this format version no type has a smaller size than this
+ * tool's; a type that gets one needs its least size here and the hooks
+ * handed a copy of @d->size bytes, zero-filled.
+ *
+ * A misaligned fixed part is refused before any hook sees it: the hooks
+ * read the variable part in place, at cr_payload(), as its types.
  *
  * Return: true if every hook may read @d->size bytes of the record in
  * place and its variable part at cr_payload().
@@ -1001,6 +1004,11 @@ bool cr_rec_fits(const struct cr_rec_def *d, const struct ckpt_rec *r,
 	if (r->hdr_len < d->size) {
 		snprintf(why, len, "%s record has a fixed part of %u bytes, expected at least %u",
 			 d->name, r->hdr_len, d->size);
+		return false;
+	}
+	if (r->hdr_len % CKPT_ALIGN) {
+		snprintf(why, len, "%s record has a fixed part of %u bytes, not a multiple of %u",
+			 d->name, r->hdr_len, CKPT_ALIGN);
 		return false;
 	}
 	if (!d->tail && r->len != r->hdr_len) {

@@ -45,10 +45,10 @@ int cr_walk_ref(struct cr_walk *w, uint32_t ref, uint32_t kind,
  * struct cr_rec_def - one record type
  * @name:	as cr inspect and cr formats print it.
  * @size:	the fixed part as this tool's uapi header has it: every
- *		hook below may read that much of a record, in place.  The
- *		least a record's fixed part may be (the kernel's least in
- *		this format version too), and past it a longer one holds
- *		only zeroes; see cr_rec_fits().
+ *		hook below may read that much of a record, in place.  Past
+ *		it a longer fixed part holds only zeroes, and in this format
+ *		version it is also the least a fixed part may be (the
+ *		kernel's least too); see cr_rec_fits().
  * @tail:	a variable part follows the fixed one, at cr_payload().
  * @obj_kind:	the CKPT_OBJ_* whose contents the record holds, or 0.
  * @check:	the checks that need the contents (objrefs, counts that

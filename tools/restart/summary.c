@@ -64,9 +64,13 @@ static int take_head(struct cr_tally *t)
 
 	if (t->want == sizeof(*r)) {
 		fixed = cr_rec_fixed_size(r->type);
-		/* Its fixed part may be longer, never shorter: see cr_rec_fits(). */
+		/*
+		 * Its fixed part may be longer, never shorter, and keeps
+		 * what follows aligned: see cr_rec_fits().
+		 */
 		if (fixed < sizeof(*r) || fixed > sizeof(t->head) ||
-		    r->hdr_len < fixed || r->len < r->hdr_len ||
+		    r->hdr_len < fixed || r->hdr_len % CKPT_ALIGN ||
+		    r->len < r->hdr_len ||
 		    r->len > CKPT_REC_MAX_LEN || first != header)
 			return -1;
 		t->want = fixed;

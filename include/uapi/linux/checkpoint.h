@@ -19,8 +19,9 @@
  *  - A record's fixed part (its struct ckpt_rec_*) only ever grows, by
  *    fields appended at its end, and a field that is zero means what the
  *    image meant before the field existed.  Each record says how long its
- *    fixed part is as written (struct ckpt_rec @hdr_len); a variable part,
- *    if the type has one, follows it.
+ *    fixed part is as written (struct ckpt_rec @hdr_len), a multiple of
+ *    CKPT_ALIGN so that its variable part, if the type has one, follows
+ *    it aligned; a reader refuses any other length, naming the record.
  *  - A reader takes a fixed part longer than the one it knows when every
  *    byte it does not know is zero, and refuses it otherwise, naming the
  *    record: a field it cannot honour must not be dropped unseen.
@@ -153,8 +154,9 @@ enum ckpt_obj_type {
  * struct ckpt_rec - header that starts every record
  * @type:	enum ckpt_rec_type.
  * @hdr_len:	bytes in the record's fixed part as written, this header
- *		included: at least the size its type was first defined
- *		with, at most @len.  The variable part starts here.
+ *		included: a multiple of CKPT_ALIGN, at least the size its
+ *		type was first defined with, at most @len.  The variable
+ *		part starts here.
  * @len:	bytes in the record including this header, excluding padding.
  */
 struct ckpt_rec {

@@ -5,6 +5,7 @@
  * it is, since that is what someone holding a broken image needs.
  */
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "../image.h"
+#include "../cr.h"
 #include "synth.h"
 
 static void vexpect_damage(struct __test_metadata *_metadata, struct synth *s,
@@ -252,6 +254,49 @@ TEST(grown_records_with_unknown_fields)
 	r->hdr_len -= 8;
 	DAMAGE_AT(&s, i, "sighand record has a fixed part of %zu bytes, expected at least %zu",
 		  sizeof(struct ckpt_rec_sighand) - 8, sizeof(struct ckpt_rec_sighand));
+	synth_free(&s);
+}
+
+/*
+ * A fixed part whose length is not a multiple of CKPT_ALIGN would leave
+ * the variable part after it misaligned, and cr reads that in place as
+ * its types: refused before any hook reads it (UBSan, in these tests,
+ * would stop at the misaligned read otherwise).
+ */
+TEST(misaligned_fixed_part)
+{
+	unsigned char buf[24] = { 0 };
+	struct ckpt_rec_files *f = (void *)buf;
+	struct ckpt_fd_entry e = { .fd = 0 };
+	struct json_object *top, *valid;
+	struct ckpt_rec *r;
+	struct synth s;
+	unsigned int i;
+
+	synth_init(&s);
+	synth_header(&s);
+	e.file_ref = synth_file(&s, CKPT_FILE_PATH, 0, "/dev/null");
+	f->nr_fds = 1;
+	synth_obj(&s, CKPT_OBJ_FILES);
+	i = synth_rec(&s, CKPT_REC_FILES, buf, 17, &e, sizeof(e));
+	synth_trailer(&s);
+	DAMAGE_AT(&s, i, "files record has a fixed part of 17 bytes, not a multiple of %u",
+		  CKPT_ALIGN);
+	top = cr_inspect_image("misaligned", s.buf, s.len);
+	ASSERT_TRUE(json_object_object_get_ex(top, "valid", &valid));
+	ASSERT_FALSE(json_object_get_boolean(valid));
+	json_object_put(top);
+	synth_free(&s);
+
+	/* On a record without a variable part too: a task's. */
+	synth_init(&s);
+	synth_single(&s);
+	i = synth_find(&s, CKPT_REC_TASK, 0);
+	r = synth_at(&s, i);
+	r->hdr_len = sizeof(struct ckpt_rec_task) + 4;
+	r->len = r->hdr_len;
+	DAMAGE_AT(&s, i, "task record has a fixed part of %zu bytes, not a multiple of %u",
+		  sizeof(struct ckpt_rec_task) + 4, CKPT_ALIGN);
 	synth_free(&s);
 }
 

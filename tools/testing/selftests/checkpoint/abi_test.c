@@ -11,7 +11,8 @@
  *  - one of those bytes non-zero, in a task, an mm or a vma record:
  *    refused, the log naming the record and where it is;
  *  - a feature bit this kernel lacks: refused, the log naming the bit;
- *  - a fixed part shorter than its type's: refused;
+ *  - a fixed part shorter than its type's, or not a multiple of
+ *    CKPT_ALIGN (a files or a task record): refused, naming it;
  *  - the header in the other byte order: refused as big-endian.
  *
  * Every rewritten image has a trailer that agrees with it, so that only
@@ -320,10 +321,46 @@ TEST_F_TIMEOUT(grown, short_fixed_part_refused, 120)
 		 (size_t)((unsigned char *)r - self->buf));
 	expect_refused(_metadata, self, "mm of no fixed part", reason);
 
-	/* Longer than the record itself. */
-	r->hdr_len = r->len + 8;
+	/* Longer than the record itself (and aligned, or that is refused). */
+	r->hdr_len = rec_span(r->len) + 8;
 	fix_trailer(self->buf, self->len);
 	expect_refused(_metadata, self, "mm fixed part past its end", "has bad length");
+}
+
+/*
+ * A fixed part whose length is not a multiple of CKPT_ALIGN leaves the
+ * variable part after it misaligned for every reader that takes it in
+ * place: refused, naming the record, before anything of it is used.
+ */
+TEST_F_TIMEOUT(grown, misaligned_fixed_part_refused, 120)
+{
+	struct ckpt_rec *r;
+	char reason[200];
+	size_t at;
+
+	/* An fd table of 17 bytes: its first fd entry starts at byte 17. */
+	memcpy(self->buf, self->img, self->size);
+	self->len = self->size;
+	r = first_rec(self, CKPT_REC_FILES);
+	ASSERT_NE(NULL, r);
+	ASSERT_GT(r->len, r->hdr_len) TH_LOG("counter_prog has no fds?");
+	r->hdr_len = 17;
+	fix_trailer(self->buf, self->len);
+	snprintf(reason, sizeof(reason),
+		 "record files at offset %zu has a fixed part of 17 bytes, not a multiple of %d",
+		 (size_t)((unsigned char *)r - self->buf), CKPT_ALIGN);
+	expect_refused(_metadata, self, "files of 17", reason);
+
+	/* A task's grown by 8 zero bytes, of which it claims 4. */
+	at = grow(self, BIT(TASK), 0, 0);
+	r = (struct ckpt_rec *)(self->buf + at);
+	ASSERT_EQ(CKPT_REC_TASK, r->type);
+	r->hdr_len -= 4;
+	fix_trailer(self->buf, self->len);
+	snprintf(reason, sizeof(reason),
+		 "record task at offset %zu has a fixed part of %zu bytes, not a multiple of %d",
+		 at, sizeof(struct ckpt_rec_task) + 4, CKPT_ALIGN);
+	expect_refused(_metadata, self, "task of +4", reason);
 }
 
 TEST_F_TIMEOUT(grown, big_endian_refused, 120)
