@@ -26,40 +26,53 @@ static const u8 ckpt_zero_pad[CKPT_ALIGN];
 /*
  * Each record type's name, for the log, and the size its fixed part had
  * when the type was first defined: the least a record of it may have
- * (see "How the format grows" in the uapi header).  When a struct grows,
- * its row keeps the old size; the new fields read as zero from images
- * written before them.
+ * (see "How the format grows" in the uapi header).  The sizes are the
+ * uapi's literals, not sizeof(): a field appended to a struct must leave
+ * them be, or images written before it would be refused.  Each row checks
+ * at build time that its struct is at least that size and that the size
+ * keeps the variable part after it aligned.
  */
+#define CKPT_REC_TYPE(TYPE, name)					\
+	[CKPT_REC_##TYPE] = {						\
+		#name,							\
+		CKPT_REC_##TYPE##_SIZE_VER0 +				\
+		BUILD_BUG_ON_ZERO(sizeof(struct ckpt_rec_##name) <	\
+				  CKPT_REC_##TYPE##_SIZE_VER0 ||	\
+				  CKPT_REC_##TYPE##_SIZE_VER0 % CKPT_ALIGN) \
+	}
+
 static const struct {
 	const char *name;
 	u16 min;
 } ckpt_rec_types[CKPT_REC_MAX] = {
-	[CKPT_REC_HEADER] = { "header", sizeof(struct ckpt_rec_header) },
-	[CKPT_REC_TRAILER] = { "trailer", sizeof(struct ckpt_rec_trailer) },
-	[CKPT_REC_CONTAINER] = { "container", sizeof(struct ckpt_rec_container) },
-	[CKPT_REC_OBJ] = { "obj", sizeof(struct ckpt_rec_obj) },
-	[CKPT_REC_TASK] = { "task", sizeof(struct ckpt_rec_task) },
-	[CKPT_REC_CPU] = { "cpu", sizeof(struct ckpt_rec_cpu) },
-	[CKPT_REC_MM] = { "mm", sizeof(struct ckpt_rec_mm) },
-	[CKPT_REC_VMA] = { "vma", sizeof(struct ckpt_rec_vma) },
-	[CKPT_REC_PAGES] = { "pages", sizeof(struct ckpt_rec_pages) },
-	[CKPT_REC_FILES] = { "files", sizeof(struct ckpt_rec_files) },
-	[CKPT_REC_FILE] = { "file", sizeof(struct ckpt_rec_file) },
-	[CKPT_REC_FS] = { "fs", sizeof(struct ckpt_rec_fs) },
-	[CKPT_REC_SIGHAND] = { "sighand", sizeof(struct ckpt_rec_sighand) },
-	[CKPT_REC_CRED] = { "cred", sizeof(struct ckpt_rec_cred) },
-	[CKPT_REC_SIGPENDING] = { "sigpending", sizeof(struct ckpt_rec_sigpending) },
-	[CKPT_REC_PIPE] = { "pipe", sizeof(struct ckpt_rec_pipe) },
-	[CKPT_REC_SHMEM] = { "shmem", sizeof(struct ckpt_rec_shmem) },
-	[CKPT_REC_PIDNS] = { "pidns", sizeof(struct ckpt_rec_pidns) },
-	[CKPT_REC_TIMERS] = { "timers", sizeof(struct ckpt_rec_timers) },
-	[CKPT_REC_SECCOMP] = { "seccomp", sizeof(struct ckpt_rec_seccomp) },
-	[CKPT_REC_SECCOMP_FILTER] = { "seccomp_filter", sizeof(struct ckpt_rec_seccomp_filter) },
-	[CKPT_REC_LOCKS] = { "locks", sizeof(struct ckpt_rec_locks) },
-	[CKPT_REC_ZOMBIE] = { "zombie", sizeof(struct ckpt_rec_zombie) },
-	[CKPT_REC_POSIX_TIMER] = { "posix_timer", sizeof(struct ckpt_rec_posix_timer) },
-	[CKPT_REC_AUTOGROUP] = { "autogroup", sizeof(struct ckpt_rec_autogroup) },
+	CKPT_REC_TYPE(HEADER, header),
+	CKPT_REC_TYPE(TRAILER, trailer),
+	CKPT_REC_TYPE(CONTAINER, container),
+	CKPT_REC_TYPE(OBJ, obj),
+	CKPT_REC_TYPE(TASK, task),
+	CKPT_REC_TYPE(CPU, cpu),
+	CKPT_REC_TYPE(MM, mm),
+	CKPT_REC_TYPE(VMA, vma),
+	CKPT_REC_TYPE(PAGES, pages),
+	CKPT_REC_TYPE(FILES, files),
+	CKPT_REC_TYPE(FILE, file),
+	CKPT_REC_TYPE(FS, fs),
+	CKPT_REC_TYPE(SIGHAND, sighand),
+	CKPT_REC_TYPE(CRED, cred),
+	CKPT_REC_TYPE(SIGPENDING, sigpending),
+	CKPT_REC_TYPE(PIPE, pipe),
+	CKPT_REC_TYPE(SHMEM, shmem),
+	CKPT_REC_TYPE(PIDNS, pidns),
+	CKPT_REC_TYPE(TIMERS, timers),
+	CKPT_REC_TYPE(SECCOMP, seccomp),
+	CKPT_REC_TYPE(SECCOMP_FILTER, seccomp_filter),
+	CKPT_REC_TYPE(LOCKS, locks),
+	CKPT_REC_TYPE(ZOMBIE, zombie),
+	CKPT_REC_TYPE(POSIX_TIMER, posix_timer),
+	CKPT_REC_TYPE(AUTOGROUP, autogroup),
 };
+
+#undef CKPT_REC_TYPE
 
 static const char *ckpt_rec_name(u32 type)
 {

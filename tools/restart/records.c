@@ -7,6 +7,7 @@
  * type by name, so a new type is an entry in cr_rec_defs[] and nothing
  * else outside this file.
  */
+#include <assert.h>
 #include <byteswap.h>
 #include <json-c/json.h>
 #include <linux/seccomp.h>
@@ -845,114 +846,132 @@ static void tally_task(struct cr_tally *t, const struct ckpt_rec *r)
 
 /* ---- The table ---- */
 
-/* A record that is its fixed part only, and one that a variable part follows. */
-#define FIXED(st)	.size = sizeof(struct st), .tail = false
-#define TAIL(st)	.size = sizeof(struct st), .tail = true
+/*
+ * A record that is its fixed part only, and one that a variable part
+ * follows: the size of its fixed part as this tool's struct has it, and
+ * the least it may be written with (the uapi's CKPT_REC_*_SIZE_VER0).
+ * Until the walker hands the hooks a zero-filled copy of a fixed part
+ * shorter than this tool's struct, the two must be equal; the build
+ * stops here the day a struct grows without that.
+ */
+#define CR_SIZES(T, st)							\
+	.size = sizeof(struct ckpt_rec_##st),				\
+	.min = CKPT_REC_##T##_SIZE_VER0 +				\
+	       0 * sizeof(struct {					\
+			int x;						\
+			static_assert(CKPT_REC_##T##_SIZE_VER0 ==	\
+				      sizeof(struct ckpt_rec_##st) &&	\
+				      CKPT_REC_##T##_SIZE_VER0 %	\
+				      CKPT_ALIGN == 0,			\
+				      #st ": cr must zero-fill short ones"); \
+	       })
+#define FIXED(T, st)	CR_SIZES(T, st), .tail = false
+#define TAIL(T, st)	CR_SIZES(T, st), .tail = true
 
 const struct cr_rec_def cr_rec_defs[CKPT_REC_MAX] = {
 	[CKPT_REC_HEADER] = {
-		"header", FIXED(ckpt_rec_header),
+		"header", FIXED(HEADER, header),
 		.check = check_header, .json = json_header, .tally = tally_header,
 	},
 	[CKPT_REC_TRAILER] = {
-		"trailer", FIXED(ckpt_rec_trailer),
+		"trailer", FIXED(TRAILER, trailer),
 	},
 	[CKPT_REC_CONTAINER] = {
-		"container", TAIL(ckpt_rec_container),
+		"container", TAIL(CONTAINER, container),
 		.check = check_container, .json = json_container,
 		.tally = tally_container,
 	},
 	[CKPT_REC_OBJ] = {
-		"obj", FIXED(ckpt_rec_obj),
+		"obj", FIXED(OBJ, obj),
 		.check = check_obj, .json = json_obj, .view = cr_view_obj,
 	},
 	[CKPT_REC_TASK] = {
-		"task", FIXED(ckpt_rec_task),
+		"task", FIXED(TASK, task),
 		.check = check_task, .json = json_task, .tally = tally_task,
 		.view = cr_view_task,
 	},
 	[CKPT_REC_CPU] = {
-		"cpu", TAIL(ckpt_rec_cpu),
+		"cpu", TAIL(CPU, cpu),
 		.json = json_cpu,
 	},
 	[CKPT_REC_MM] = {
-		"mm", TAIL(ckpt_rec_mm), .obj_kind = CKPT_OBJ_MM,
+		"mm", TAIL(MM, mm), .obj_kind = CKPT_OBJ_MM,
 		.check = check_mm, .json = json_mm, .obj_json = obj_mm,
 	},
 	[CKPT_REC_VMA] = {
-		"vma", TAIL(ckpt_rec_vma),
+		"vma", TAIL(VMA, vma),
 		.check = check_vma, .json = json_vma, .tally = tally_vma,
 		.view = cr_view_vma,
 	},
 	[CKPT_REC_PAGES] = {
-		"pages", TAIL(ckpt_rec_pages),
+		"pages", TAIL(PAGES, pages),
 		.json = json_pages, .tally = tally_pages, .view = cr_view_pages,
 	},
 	[CKPT_REC_FILES] = {
-		"files", TAIL(ckpt_rec_files), .obj_kind = CKPT_OBJ_FILES,
+		"files", TAIL(FILES, files), .obj_kind = CKPT_OBJ_FILES,
 		.check = check_files, .json = json_files, .obj_json = obj_files,
 		.tally = tally_files,
 	},
 	[CKPT_REC_FILE] = {
-		"file", TAIL(ckpt_rec_file), .obj_kind = CKPT_OBJ_FILE,
+		"file", TAIL(FILE, file), .obj_kind = CKPT_OBJ_FILE,
 		.check = check_file, .json = json_file, .obj_json = obj_file,
 		.tally = tally_file,
 	},
 	[CKPT_REC_FS] = {
-		"fs", TAIL(ckpt_rec_fs), .obj_kind = CKPT_OBJ_FS,
+		"fs", TAIL(FS, fs), .obj_kind = CKPT_OBJ_FS,
 		.json = json_fs, .obj_json = obj_fs,
 	},
 	[CKPT_REC_SIGHAND] = {
-		"sighand", FIXED(ckpt_rec_sighand), .obj_kind = CKPT_OBJ_SIGHAND,
+		"sighand", FIXED(SIGHAND, sighand), .obj_kind = CKPT_OBJ_SIGHAND,
 	},
 	[CKPT_REC_CRED] = {
-		"cred", TAIL(ckpt_rec_cred), .obj_kind = CKPT_OBJ_CRED,
+		"cred", TAIL(CRED, cred), .obj_kind = CKPT_OBJ_CRED,
 		.obj_json = obj_cred,
 	},
 	[CKPT_REC_SIGPENDING] = {
-		"sigpending", TAIL(ckpt_rec_sigpending),
+		"sigpending", TAIL(SIGPENDING, sigpending),
 	},
 	/* A FIFO's too: inspect.c files it with the later opened of the two. */
 	[CKPT_REC_PIPE] = {
-		"pipe", TAIL(ckpt_rec_pipe), .obj_kind = CKPT_OBJ_PIPE,
+		"pipe", TAIL(PIPE, pipe), .obj_kind = CKPT_OBJ_PIPE,
 		.json = json_pipe, .obj_json = obj_pipe, .tally = tally_pipe,
 	},
 	[CKPT_REC_SHMEM] = {
-		"shmem", FIXED(ckpt_rec_shmem), .obj_kind = CKPT_OBJ_SHMEM,
+		"shmem", FIXED(SHMEM, shmem), .obj_kind = CKPT_OBJ_SHMEM,
 		.json = json_shmem, .obj_json = obj_shmem, .view = cr_view_shmem,
 	},
 	[CKPT_REC_PIDNS] = {
-		"pidns", TAIL(ckpt_rec_pidns),
+		"pidns", TAIL(PIDNS, pidns),
 		.check = check_pidns, .json = json_pidns,
 	},
 	[CKPT_REC_TIMERS] = {
-		"timers", FIXED(ckpt_rec_timers),
+		"timers", FIXED(TIMERS, timers),
 		.json = json_timers,
 	},
 	[CKPT_REC_SECCOMP] = {
-		"seccomp", FIXED(ckpt_rec_seccomp),
+		"seccomp", FIXED(SECCOMP, seccomp),
 		.check = check_seccomp, .json = json_seccomp, .view = cr_view_seccomp,
 	},
 	[CKPT_REC_SECCOMP_FILTER] = {
-		"seccomp_filter", TAIL(ckpt_rec_seccomp_filter),
+		"seccomp_filter", TAIL(SECCOMP_FILTER, seccomp_filter),
 		.obj_kind = CKPT_OBJ_SECCOMP,
 		.check = check_seccomp_filter, .json = json_seccomp_filter,
 		.obj_json = obj_seccomp_filter,
 	},
 	[CKPT_REC_LOCKS] = {
-		"locks", TAIL(ckpt_rec_locks),
+		"locks", TAIL(LOCKS, locks),
 		.check = check_locks, .json = json_locks, .view = cr_view_locks,
 	},
 	[CKPT_REC_POSIX_TIMER] = {
-		"posix_timer", FIXED(ckpt_rec_posix_timer),
+		"posix_timer", FIXED(POSIX_TIMER, posix_timer),
 		.json = json_posix_timer,
 	},
 	[CKPT_REC_ZOMBIE] = {
-		"zombie", FIXED(ckpt_rec_zombie),
+		"zombie", FIXED(ZOMBIE, zombie),
 		.check = check_zombie, .json = json_zombie,
 	},
 	[CKPT_REC_AUTOGROUP] = {
-		"autogroup", FIXED(ckpt_rec_autogroup), .obj_kind = CKPT_OBJ_AUTOGROUP,
+		"autogroup", FIXED(AUTOGROUP, autogroup), .obj_kind = CKPT_OBJ_AUTOGROUP,
 		.json = json_autogroup,
 	},
 };
@@ -977,12 +996,12 @@ const struct cr_rec_def *cr_rec_def(uint32_t type)
  *
  * The one place in cr that keeps the format's rule for growing (see
  * "How the format grows" in the uapi header): a fixed part as written
- * (@r->hdr_len) of at least @d->size bytes and a multiple of CKPT_ALIGN,
+ * (@r->hdr_len) of at least @d->min bytes and a multiple of CKPT_ALIGN,
  * every byte of it past @d->size zero, a variable part after it only
- * for a type that has one.  A fixed part shorter than @d->size is
- * refused: in this format version no type has a smaller size than this
- * tool's; a type that gets one needs its least size here and the hooks
- * handed a copy of @d->size bytes, zero-filled.
+ * for a type that has one.  @d->min equals @d->size for every type
+ * today (the table checks it at build time); a type whose struct grows
+ * needs the hooks handed a copy of @d->size bytes, zero-filled, for a
+ * fixed part written between the two.
  *
  * A misaligned fixed part is refused before any hook sees it: the hooks
  * read the variable part in place, at cr_payload(), as its types.
@@ -1001,9 +1020,10 @@ bool cr_rec_fits(const struct cr_rec_def *d, const struct ckpt_rec *r,
 			 d->name, r->hdr_len, r->len);
 		return false;
 	}
-	if (r->hdr_len < d->size) {
-		snprintf(why, len, "%s record has a fixed part of %u bytes, expected at least %u",
-			 d->name, r->hdr_len, d->size);
+	if (r->hdr_len < d->min) {
+		snprintf(why, len,
+			 "%s record has a fixed part of %u bytes, shorter than the %u of its type",
+			 d->name, r->hdr_len, d->min);
 		return false;
 	}
 	if (r->hdr_len % CKPT_ALIGN) {
@@ -1093,13 +1113,14 @@ void cr_print_formats(FILE *f)
 
 	fprintf(f, "# image format version %u, records aligned to %u bytes\n",
 		CKPT_IMAGE_VERSION, CKPT_ALIGN);
-	fprintf(f, "%-4s %-16s %6s %s\n", "type", "name", "size", "tail");
+	fprintf(f, "%-4s %-16s %6s %6s %s\n", "type", "name", "size", "min",
+		"tail");
 	for (type = 0; type < CKPT_REC_MAX; type++) {
 		const struct cr_rec_def *d = cr_rec_def(type);
 
 		if (d)
-			fprintf(f, "%-4u %-16s %6u %s\n", type, d->name, d->size,
-				d->tail ? "yes" : "no");
+			fprintf(f, "%-4u %-16s %6u %6u %s\n", type, d->name,
+				d->size, d->min, d->tail ? "yes" : "no");
 	}
 }
 

@@ -46,9 +46,11 @@ int cr_walk_ref(struct cr_walk *w, uint32_t ref, uint32_t kind,
  * @name:	as cr inspect and cr formats print it.
  * @size:	the fixed part as this tool's uapi header has it: every
  *		hook below may read that much of a record, in place.  Past
- *		it a longer fixed part holds only zeroes, and in this format
- *		version it is also the least a fixed part may be (the
- *		kernel's least too); see cr_rec_fits().
+ *		it a longer fixed part holds only zeroes; see cr_rec_fits().
+ * @min:	the least a record's fixed part may be written with, the
+ *		size its type was first defined with
+ *		(CKPT_REC_<TYPE>_SIZE_VER0), as the kernel has it.  Equal to
+ *		@size for now, which the table checks at build time.
  * @tail:	a variable part follows the fixed one, at cr_payload().
  * @obj_kind:	the CKPT_OBJ_* whose contents the record holds, or 0.
  * @check:	the checks that need the contents (objrefs, counts that
@@ -67,6 +69,7 @@ int cr_walk_ref(struct cr_walk *w, uint32_t ref, uint32_t kind,
 struct cr_rec_def {
 	const char *name;
 	uint32_t size;
+	uint32_t min;
 	bool tail;
 	uint32_t obj_kind;
 	int (*check)(struct cr_walk *w, const struct ckpt_rec *r);
@@ -106,7 +109,9 @@ void cr_view_locks(struct cr_view *v, unsigned int index, size_t off,
 #define jint(v)		json_object_new_int64((int64_t)(v))
 /* Addresses and sizes: as int64, those from 2^63 on would go negative. */
 #define juint(v)	json_object_new_uint64((uint64_t)(v))
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 /*
  * A record's variable part starts after its fixed part as written

@@ -26,8 +26,9 @@
  *    byte it does not know is zero, and refuses it otherwise, naming the
  *    record: a field it cannot honour must not be dropped unseen.
  *  - A reader takes a fixed part shorter than the one it knows, down to
- *    the size the type had when it was first defined, and reads the
- *    missing fields as zero.
+ *    the size the type had when it was first defined
+ *    (CKPT_REC_<TYPE>_SIZE_VER0, a constant that never changes), and
+ *    reads the missing fields as zero.
  *  - A change that zero cannot express (a field whose zero does not mean
  *    "as before", a new record an older reader would stop at) gets a bit
  *    in the header's @features, set only by a writer whose image uses it.
@@ -127,6 +128,38 @@ enum ckpt_rec_type {
 	CKPT_REC_MAX
 };
 
+/*
+ * The size of each record type's fixed part when the type was first
+ * defined: the least @hdr_len a record of it may have, whatever its
+ * struct has grown to since.  Literals, never sizeof(), so that a field
+ * appended to a struct leaves them be; each is a multiple of CKPT_ALIGN.
+ */
+#define CKPT_REC_HEADER_SIZE_VER0		128
+#define CKPT_REC_TRAILER_SIZE_VER0		24
+#define CKPT_REC_CONTAINER_SIZE_VER0		248
+#define CKPT_REC_OBJ_SIZE_VER0			16
+#define CKPT_REC_TASK_SIZE_VER0			680
+#define CKPT_REC_CPU_SIZE_VER0			256
+#define CKPT_REC_MM_SIZE_VER0			664
+#define CKPT_REC_VMA_SIZE_VER0			80
+#define CKPT_REC_PAGES_SIZE_VER0		24
+#define CKPT_REC_FILES_SIZE_VER0		16
+#define CKPT_REC_FILE_SIZE_VER0			56
+#define CKPT_REC_FS_SIZE_VER0			56
+#define CKPT_REC_SIGHAND_SIZE_VER0		2056
+#define CKPT_REC_CRED_SIZE_VER0			88
+#define CKPT_REC_SIGPENDING_SIZE_VER0		24
+#define CKPT_REC_PIPE_SIZE_VER0			16
+#define CKPT_REC_SHMEM_SIZE_VER0		16
+#define CKPT_REC_PIDNS_SIZE_VER0		16
+#define CKPT_REC_TIMERS_SIZE_VER0		64
+#define CKPT_REC_SECCOMP_SIZE_VER0		16
+#define CKPT_REC_SECCOMP_FILTER_SIZE_VER0	24
+#define CKPT_REC_LOCKS_SIZE_VER0		16
+#define CKPT_REC_ZOMBIE_SIZE_VER0		64
+#define CKPT_REC_POSIX_TIMER_SIZE_VER0		80
+#define CKPT_REC_AUTOGROUP_SIZE_VER0		16
+
 /* Kinds of shared object, named by objref once written. */
 enum ckpt_obj_type {
 	CKPT_OBJ_MM = 1,
@@ -154,9 +187,9 @@ enum ckpt_obj_type {
  * struct ckpt_rec - header that starts every record
  * @type:	enum ckpt_rec_type.
  * @hdr_len:	bytes in the record's fixed part as written, this header
- *		included: a multiple of CKPT_ALIGN, at least the size its
- *		type was first defined with, at most @len.  The variable
- *		part starts here.
+ *		included: a multiple of CKPT_ALIGN, at least its type's
+ *		CKPT_REC_<TYPE>_SIZE_VER0, at most @len.  The variable part
+ *		starts here.
  * @len:	bytes in the record including this header, excluding padding.
  */
 struct ckpt_rec {

@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "../image.h"
+#include "../records.h"
 #include "../cr.h"
 #include "synth.h"
 
@@ -236,25 +237,48 @@ TEST(grown_records_with_unknown_fields)
 		synth_free(&s);
 	}
 
-	/* A fixed part shorter than its type's least: none is shorter yet. */
+	/*
+	 * A fixed part shorter than its type's first size, the uapi's
+	 * literal (none has grown past it yet).
+	 */
 	synth_init(&s);
 	synth_single(&s);
 	i = synth_find(&s, CKPT_REC_MM, 0);
 	r = synth_at(&s, i);
 	r->hdr_len -= 8;
-	DAMAGE_AT(&s, i, "mm record has a fixed part of %zu bytes, expected at least %zu",
-		  sizeof(struct ckpt_rec_mm) - 8, sizeof(struct ckpt_rec_mm));
+	DAMAGE_AT(&s, i, "mm record has a fixed part of %u bytes, shorter than the %u of its type",
+		  CKPT_REC_MM_SIZE_VER0 - 8, CKPT_REC_MM_SIZE_VER0);
 	r->hdr_len = 0;
-	DAMAGE_AT(&s, i, "mm record has a fixed part of 0 bytes, expected at least %zu",
-		  sizeof(struct ckpt_rec_mm));
+	DAMAGE_AT(&s, i, "mm record has a fixed part of 0 bytes, shorter than the %u of its type",
+		  CKPT_REC_MM_SIZE_VER0);
 	r->hdr_len = sizeof(struct ckpt_rec_mm);
 	/* A record without a variable part has nothing after its fixed part. */
 	i = synth_find(&s, CKPT_REC_SIGHAND, 0);
 	r = synth_at(&s, i);
 	r->hdr_len -= 8;
-	DAMAGE_AT(&s, i, "sighand record has a fixed part of %zu bytes, expected at least %zu",
-		  sizeof(struct ckpt_rec_sighand) - 8, sizeof(struct ckpt_rec_sighand));
+	DAMAGE_AT(&s, i,
+		  "sighand record has a fixed part of %u bytes, shorter than the %u of its type",
+		  CKPT_REC_SIGHAND_SIZE_VER0 - 8, CKPT_REC_SIGHAND_SIZE_VER0);
 	synth_free(&s);
+}
+
+/* cr's table has the uapi's first sizes, and cr formats prints them. */
+TEST(first_sizes)
+{
+	uint32_t type;
+
+	for (type = 0; type < CKPT_REC_MAX; type++) {
+		const struct cr_rec_def *d = cr_rec_def(type);
+
+		if (!d)
+			continue;
+		ASSERT_EQ(0U, d->min % CKPT_ALIGN) TH_LOG("%s", d->name);
+		ASSERT_LE(d->min, d->size) TH_LOG("%s", d->name);
+	}
+	ASSERT_EQ((uint32_t)CKPT_REC_HEADER_SIZE_VER0, cr_rec_def(CKPT_REC_HEADER)->min);
+	ASSERT_EQ((uint32_t)CKPT_REC_TASK_SIZE_VER0, cr_rec_def(CKPT_REC_TASK)->min);
+	ASSERT_EQ((uint32_t)CKPT_REC_AUTOGROUP_SIZE_VER0,
+		  cr_rec_def(CKPT_REC_AUTOGROUP)->min);
 }
 
 /*

@@ -11,8 +11,8 @@
  *  - one of those bytes non-zero, in a task, an mm or a vma record:
  *    refused, the log naming the record and where it is;
  *  - a feature bit this kernel lacks: refused, the log naming the bit;
- *  - a fixed part shorter than its type's, or not a multiple of
- *    CKPT_ALIGN (a files or a task record): refused, naming it;
+ *  - a fixed part shorter than its type's first size, or not a multiple
+ *    of CKPT_ALIGN (a files or a task record): refused, naming it;
  *  - the header in the other byte order: refused as big-endian.
  *
  * Every rewritten image has a trailer that agrees with it, so that only
@@ -309,9 +309,9 @@ TEST_F_TIMEOUT(grown, short_fixed_part_refused, 120)
 	r->hdr_len -= 8;
 	fix_trailer(self->buf, self->len);
 	snprintf(reason, sizeof(reason),
-		 "record mm at offset %zu has a fixed part of %zu bytes, shorter than the %zu of its type",
+		 "record mm at offset %zu has a fixed part of %d bytes, shorter than the %d of its type",
 		 (size_t)((unsigned char *)r - self->buf),
-		 sizeof(struct ckpt_rec_mm) - 8, sizeof(struct ckpt_rec_mm));
+		 CKPT_REC_MM_SIZE_VER0 - 8, CKPT_REC_MM_SIZE_VER0);
 	expect_refused(_metadata, self, "short mm", reason);
 
 	r->hdr_len = 0;
