@@ -320,6 +320,65 @@ static int ckpt_read_unknown(struct ckpt_ctx *ctx, u32 type, u64 start,
 	return 0;
 }
 
+/*
+ * The rest of ckpt_read_begin(), once the first @have bytes of the record
+ * are in @rec (its header, and for the image header its magic and
+ * version too, which are checked before anything else of it).
+ */
+static int ckpt_read_fixed(struct ckpt_ctx *ctx, void *rec, u32 type,
+			   u32 fixed, u32 max_extra, u64 start, u32 have)
+{
+	struct ckpt_rec *h = rec;
+	u32 hdr_len, min, payload;
+	int ret;
+
+	if (h->type != type)
+		return ckpt_err(ctx, -EINVAL,
+				"record at offset %llu has type %u, expected %u",
+				start, h->type, type);
+	if (WARN_ON_ONCE(type >= CKPT_REC_MAX || !ckpt_rec_types[type].min))
+		return -EINVAL;
+	min = ckpt_rec_types[type].min;
+	if (WARN_ON_ONCE(fixed < min || have < sizeof(*h) || have > min))
+		return -EINVAL;
+	hdr_len = h->hdr_len;
+	if (hdr_len < min)
+		return ckpt_err(ctx, -EINVAL,
+				"record %s at offset %llu has a fixed part of %u bytes, shorter than the %u of its type",
+				ckpt_rec_name(type), start, hdr_len, min);
+	/*
+	 * A variable part starts right after the fixed part, and every
+	 * reader of an image may take it in place, as cr does: it must
+	 * start aligned.
+	 */
+	if (hdr_len % CKPT_ALIGN)
+		return ckpt_err(ctx, -EINVAL,
+				"record %s at offset %llu has a fixed part of %u bytes, not a multiple of %u",
+				ckpt_rec_name(type), start, hdr_len, CKPT_ALIGN);
+	if (h->len < hdr_len || h->len > CKPT_REC_MAX_LEN ||
+	    h->len - hdr_len > max_extra)
+		return ckpt_err(ctx, -EINVAL,
+				"record %s at offset %llu has bad length %u",
+				ckpt_rec_name(type), start, h->len);
+	payload = h->len - hdr_len;
+	ret = ckpt_kread(ctx, (u8 *)rec + have, min(hdr_len, fixed) - have);
+	if (ret)
+		return ret;
+	if (hdr_len < fixed)
+		memset((u8 *)rec + hdr_len, 0, fixed - hdr_len);
+	else if (hdr_len > fixed)
+		ret = ckpt_read_unknown(ctx, type, start, fixed, hdr_len - fixed);
+	if (ret)
+		return ret;
+	h->hdr_len = fixed;
+	h->len = fixed + payload;
+	ctx->rec_start = start;
+	ctx->rec_left = payload;
+	/* The padding follows the record as written. */
+	ctx->rec_len = hdr_len + payload;
+	return payload;
+}
+
 /**
  * ckpt_read_begin - read the fixed part of the next record
  * @ctx:	restart context.
@@ -345,7 +404,6 @@ int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 {
 	struct ckpt_rec *h = rec;
 	u64 start = ctx->pos;
-	u32 hdr_len, min, payload;
 	int ret;
 
 	if (ctx->peeked) {
@@ -357,51 +415,8 @@ int ckpt_read_begin(struct ckpt_ctx *ctx, void *rec, u32 type, u32 fixed,
 		if (ret)
 			return ret;
 	}
-	if (h->type != type)
-		return ckpt_err(ctx, -EINVAL,
-				"record at offset %llu has type %u, expected %u",
-				start, h->type, type);
-	if (WARN_ON_ONCE(type >= CKPT_REC_MAX || !ckpt_rec_types[type].min))
-		return -EINVAL;
-	min = ckpt_rec_types[type].min;
-	if (WARN_ON_ONCE(fixed < min))
-		return -EINVAL;
-	hdr_len = h->hdr_len;
-	if (hdr_len < min)
-		return ckpt_err(ctx, -EINVAL,
-				"record %s at offset %llu has a fixed part of %u bytes, shorter than the %u of its type",
-				ckpt_rec_name(type), start, hdr_len, min);
-	/*
-	 * A variable part starts right after the fixed part, and every
-	 * reader of an image may take it in place, as cr does: it must
-	 * start aligned.
-	 */
-	if (hdr_len % CKPT_ALIGN)
-		return ckpt_err(ctx, -EINVAL,
-				"record %s at offset %llu has a fixed part of %u bytes, not a multiple of %u",
-				ckpt_rec_name(type), start, hdr_len, CKPT_ALIGN);
-	if (h->len < hdr_len || h->len > CKPT_REC_MAX_LEN ||
-	    h->len - hdr_len > max_extra)
-		return ckpt_err(ctx, -EINVAL,
-				"record %s at offset %llu has bad length %u",
-				ckpt_rec_name(type), start, h->len);
-	payload = h->len - hdr_len;
-	ret = ckpt_kread(ctx, h + 1, min(hdr_len, fixed) - sizeof(*h));
-	if (ret)
-		return ret;
-	if (hdr_len < fixed)
-		memset((u8 *)rec + hdr_len, 0, fixed - hdr_len);
-	else if (hdr_len > fixed)
-		ret = ckpt_read_unknown(ctx, type, start, fixed, hdr_len - fixed);
-	if (ret)
-		return ret;
-	h->hdr_len = fixed;
-	h->len = fixed + payload;
-	ctx->rec_start = start;
-	ctx->rec_left = payload;
-	/* The padding follows the record as written. */
-	ctx->rec_len = hdr_len + payload;
-	return payload;
+	return ckpt_read_fixed(ctx, rec, type, fixed, max_extra, start,
+			       sizeof(*h));
 }
 
 /**
@@ -673,7 +688,10 @@ static int ckpt_check_features(struct ckpt_ctx *ctx, u64 features)
  */
 int ckpt_read_header(struct ckpt_ctx *ctx)
 {
+	/* Where every format version had its magic and version. */
+	const u32 have = offsetofend(struct ckpt_rec_header, version);
 	struct ckpt_rec_header h;
+	u64 start;
 	int ret;
 
 	/*
@@ -686,7 +704,16 @@ int ckpt_read_header(struct ckpt_ctx *ctx)
 		return ret;
 	if (ret == swab16(CKPT_REC_HEADER))
 		return ckpt_err(ctx, -EINVAL, "image is big-endian");
-	ret = ckpt_read_rec(ctx, &h, CKPT_REC_HEADER, sizeof(h));
+	/*
+	 * The magic and version come first, from the raw bytes, before the
+	 * record's framing is held to this version's rules: an image of
+	 * format 6 (a u32 type, no @hdr_len) is refused as of version 6,
+	 * not as a header with a fixed part of 0 bytes.
+	 */
+	h.rec = ctx->peek;
+	ctx->peeked = false;
+	start = ctx->pos - sizeof(h.rec);
+	ret = ckpt_kread(ctx, &h.rec + 1, have - sizeof(h.rec));
 	if (ret)
 		return ret;
 	if (h.magic == swab64(CKPT_IMAGE_MAGIC))
@@ -697,6 +724,13 @@ int ckpt_read_header(struct ckpt_ctx *ctx)
 		return ckpt_err(ctx, -EINVAL,
 				"image format version %u, this kernel reads version %u",
 				h.version, CKPT_IMAGE_VERSION);
+	ret = ckpt_read_fixed(ctx, &h, CKPT_REC_HEADER, sizeof(h), 0, start,
+			      have);
+	if (ret < 0)
+		return ret;
+	ret = ckpt_read_end(ctx);
+	if (ret)
+		return ret;
 	if (h.page_size != PAGE_SIZE)
 		return ckpt_err(ctx, -EINVAL,
 				"image page size %u, this kernel uses %lu",

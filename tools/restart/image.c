@@ -119,6 +119,35 @@ void cr_print_string(FILE *f, const char *s, size_t len)
 	}
 }
 
+/*
+ * The first thing checked of an image: the magic and the version, from
+ * the bytes where every format version had them, so that an image of
+ * another version is named as one before its framing is held to this
+ * version's rules (format 6 had a u32 type and no hdr_len).
+ */
+static int check_magic(struct cr_walk *w, const unsigned char *p, size_t size)
+{
+	const size_t have = offsetof(struct ckpt_rec_header, version) +
+			    sizeof(uint32_t);
+	uint64_t magic;
+	uint32_t version;
+
+	if (size < have)
+		return cr_walk_fail(w, "truncated image header");
+	memcpy(&magic, p + offsetof(struct ckpt_rec_header, magic),
+	       sizeof(magic));
+	memcpy(&version, p + offsetof(struct ckpt_rec_header, version),
+	       sizeof(version));
+	if (magic == bswap_64(CKPT_IMAGE_MAGIC))
+		return cr_walk_fail(w, "image is big-endian");
+	if (magic != CKPT_IMAGE_MAGIC)
+		return cr_walk_fail(w, "bad magic: not a checkpoint image");
+	if (version != CKPT_IMAGE_VERSION)
+		return cr_walk_fail(w, "format version %u, this tool reads %u",
+				    version, CKPT_IMAGE_VERSION);
+	return 0;
+}
+
 /**
  * cr_image_walk - check an image and call @fn for each record
  * @img:	data and size filled in; the rest is filled by the walk.
@@ -155,6 +184,9 @@ int cr_image_walk(struct cr_image *img, cr_record_fn fn, void *arg)
 			cr_walk_fail(&w, "image is big-endian");
 			goto out;
 		}
+		if (i == 0 && r->type == CKPT_REC_HEADER &&
+		    check_magic(&w, img->data, img->size))
+			goto out;
 		if (r->len < sizeof(*r) || r->len > CKPT_REC_MAX_LEN) {
 			cr_walk_fail(&w, "bad length %u", r->len);
 			goto out;

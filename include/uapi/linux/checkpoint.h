@@ -33,6 +33,10 @@
  *    "as before", a new record an older reader would stop at) gets a bit
  *    in the header's @features, set only by a writer whose image uses it.
  *    A reader refuses an image with a bit it does not know, naming it.
+ *  - A reader checks the header's @magic and @version first, from the
+ *    bytes where every format version had them (offsets 8 and 16), so
+ *    that an image of another version is refused as one, whatever its
+ *    framing.
  *  - CKPT_IMAGE_VERSION changes only when the framing itself does.
  *
  * Arrays inside a record's variable part (tree entries, pidns entries,

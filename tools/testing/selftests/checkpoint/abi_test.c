@@ -13,6 +13,8 @@
  *  - a feature bit this kernel lacks: refused, the log naming the bit;
  *  - a fixed part shorter than its type's first size, or not a multiple
  *    of CKPT_ALIGN (a files or a task record): refused, naming it;
+ *  - a header of format 6 (a u32 type, no hdr_len): refused as of
+ *    version 6, not for its framing;
  *  - the header in the other byte order: refused as big-endian.
  *
  * Every rewritten image has a trailer that agrees with it, so that only
@@ -361,6 +363,26 @@ TEST_F_TIMEOUT(grown, misaligned_fixed_part_refused, 120)
 		 "record task at offset %zu has a fixed part of %zu bytes, not a multiple of %d",
 		 at, sizeof(struct ckpt_rec_task) + 4, CKPT_ALIGN);
 	expect_refused(_metadata, self, "task of +4", reason);
+}
+
+/*
+ * An image of format 6: its records start with a u32 type and no
+ * hdr_len, which this format reads as a header with a fixed part of
+ * 0 bytes.  The magic and version come first, where every format had
+ * them, so it is refused as what it is.
+ */
+TEST_F_TIMEOUT(grown, format_6_refused, 120)
+{
+	struct ckpt_rec_header *h = (void *)self->buf;
+	const uint32_t frame[2] = { CKPT_REC_HEADER, 120 };
+
+	memcpy(self->buf, self->img, self->size);
+	self->len = self->size;
+	memcpy(self->buf, frame, sizeof(frame));
+	h->version = 6;
+	fix_trailer(self->buf, self->len);
+	expect_refused(_metadata, self, "format 6",
+		       "image format version 6, this kernel reads version 7");
 }
 
 TEST_F_TIMEOUT(grown, big_endian_refused, 120)
