@@ -33,6 +33,16 @@
  *    "as before", a new record an older reader would stop at) gets a bit
  *    in the header's @features, set only by a writer whose image uses it.
  *    A reader refuses an image with a bit it does not know, naming it.
+ *  - So does a new field whose zero would grant more than the image
+ *    granted before it existed: a uid or gid (0 is root), a limit (0 as
+ *    "none"), a pid, a namespace or anything else where zero means "the
+ *    restarter's own" or "outside the container".  An image from an
+ *    older writer reads it as zero; the feature bit is what lets a
+ *    reader tell "zero as written" from "not written at all".
+ *  - New flag bits in an existing field are refused as unknown by the
+ *    readers that lack them (a reader checks a flags field against the
+ *    mask of the bits it knows), never ignored: a flag a reader cannot
+ *    honour must not be dropped unseen.
  *  - A reader checks the header's @magic and @version first, from the
  *    bytes where every format version had them (offsets 8 and 16), so
  *    that an image of another version is refused as one, whatever its
