@@ -6,7 +6,7 @@
  * IO flusher and speculation controls.
  *
  * A restored task starts as a clone of the restarter (or of its restored
- * creator) and ckpt_task_fresh_sched() (task.c) takes back what it got
+ * creator) and ckpt_task_fresh_sched() (spawn.c) takes back what it got
  * that way; what the image holds is set here, each as the matching
  * syscall would set it for the restarter: with the restarter's
  * credentials, so that raising a priority, lowering an OOM score or

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * One task: the objects it uses (written first, by objref) and its own
- * small state.  On restart this runs inside the restored task, which
- * reads its own part of the image, then waits for the coordinator to
- * write its registers and release it.
+ * One task's record: the objects it uses (written first, by objref) and
+ * its own small state, both ways.  On restart it is read inside the
+ * restored task (spawn.c has the rest of that task's life).
  */
 #include <linux/audit.h>
 #include <linux/checkpoint.h>
