@@ -909,6 +909,11 @@ static int ckpt_file_vma_restore(struct ckpt_ctx *ctx,
 	struct file *file;
 	int ret;
 
+	/* The kind decides how the file is opened: it must be the mapping's. */
+	if (((rec->flags & MAP_TYPE) == MAP_SHARED) !=
+	    (rec->kind == CKPT_VMA_FILE_SHARED))
+		return ckpt_err(ctx, -EINVAL, "mapping record at offset %llu has bad kind %u",
+				ctx->rec_start, rec->kind);
 	cred = ckpt_obj_fetch(ctx, rec->cred_ref, CKPT_OBJ_CRED);
 	if (IS_ERR(cred))
 		return PTR_ERR(cred);

@@ -1409,6 +1409,16 @@ TEST_F_TIMEOUT(image, file_identities, 120)
 	v->maxprot ^= PROT_EXEC;
 	try_refused(_metadata, im, "mapping ceiling mmap(2) would not give", EACCES,
 		    "mprotect(2) could grant");
+	/* The kind says how the file is opened; the flags how it is mapped. */
+	v = fresh_vma(im, CKPT_VMA_FILE_SHARED);
+	v->flags = (v->flags & ~MAP_TYPE) | MAP_PRIVATE;
+	try_refused(_metadata, im, "shared file kind, private mapping", EINVAL,
+		    "has bad kind");
+	v = fresh_vma(im, CKPT_VMA_FILE_PRIVATE);
+	ASSERT_NE(NULL, v) TH_LOG("no private file mapping in the image");
+	v->flags = (v->flags & ~MAP_TYPE) | MAP_SHARED;
+	try_refused(_metadata, im, "private file kind, shared mapping", EINVAL,
+		    "has bad kind");
 	assert_all_refused(_metadata, im);
 }
 
