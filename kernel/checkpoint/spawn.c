@@ -482,8 +482,10 @@ static int ckpt_restore_task_fn(void *arg)
 	}
 	/* What needs every task of the container, as this task. */
 	if (ct->late) {
-		if (!wait_for_completion_killable(&ct->late_go) &&
-		    !READ_ONCE(rst->abort))
+		/* Killed before its turn: its late state was never restored. */
+		if (wait_for_completion_killable(&ct->late_go))
+			ct->late_err = -EINTR;
+		else if (!READ_ONCE(rst->abort))
 			ct->late_err = ckpt_restore_ptracer(ctx, ct);
 		complete(&ct->late_done);
 	}
