@@ -899,8 +899,8 @@ static int ckpt_file_vma_restore(struct ckpt_ctx *ctx,
 	 * A shared mapping may be made writable (VM_MAYWRITE) only if its
 	 * file was open for writing: open it so again.
 	 */
-	bool wr = rec->kind == CKPT_VMA_FILE_SHARED &&
-		  rec->maxprot & PROT_WRITE;
+	bool shared = rec->kind == CKPT_VMA_FILE_SHARED;
+	bool wr = shared && rec->maxprot & PROT_WRITE;
 	struct ckpt_want want = {
 		.type = S_IFREG,
 		.mapx = rec->prot & PROT_EXEC,
@@ -910,8 +910,7 @@ static int ckpt_file_vma_restore(struct ckpt_ctx *ctx,
 	int ret;
 
 	/* The kind decides how the file is opened: it must be the mapping's. */
-	if (((rec->flags & MAP_TYPE) == MAP_SHARED) !=
-	    (rec->kind == CKPT_VMA_FILE_SHARED))
+	if (shared != ((rec->flags & MAP_TYPE) == MAP_SHARED))
 		return ckpt_err(ctx, -EINVAL, "mapping record at offset %llu has bad kind %u",
 				ctx->rec_start, rec->kind);
 	cred = ckpt_obj_fetch(ctx, rec->cred_ref, CKPT_OBJ_CRED);
