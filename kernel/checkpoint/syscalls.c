@@ -6,6 +6,7 @@
  */
 #include <linux/capability.h>
 #include <linux/checkpoint.h>
+#include <linux/compat.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/pid_namespace.h>
@@ -54,6 +55,25 @@ static int ckpt_ctx_open(struct ckpt_ctx *ctx, int fd, int logfd,
 	return 0;
 }
 
+/*
+ * Both syscalls are for 64-bit callers only.  An x86_64 kernel with
+ * IA32_EMULATION or X86_X32_ABI reaches them from i386 and x32 tasks as
+ * well, since the numbers are wired in every table.  An image holds
+ * 64-bit tasks only, restart clones the container's init from the
+ * caller, and neither path has been written or tested for a compat
+ * caller: refuse one rather than leave what works to chance.  The
+ * argument structs have the same layout for every ABI, so they were
+ * checked as for any caller; the refusal comes before any other work,
+ * once the logfd that reports it is open.
+ */
+static int ckpt_refuse_compat(struct ckpt_ctx *ctx)
+{
+	if (!in_compat_syscall())
+		return 0;
+	return ckpt_err(ctx, -EOPNOTSUPP,
+			"a 32-bit or x32 caller is not supported");
+}
+
 static void ckpt_ctx_close(struct ckpt_ctx *ctx)
 {
 	if (ctx->file) {
@@ -87,6 +107,8 @@ SYSCALL_DEFINE2(checkpoint, struct checkpoint_args __user *, uargs,
 	ctx->flags = args.flags;
 	ret = ckpt_ctx_open(ctx, args.fd, args.logfd, FMODE_WRITE);
 	if (!ret)
+		ret = ckpt_refuse_compat(ctx);
+	if (!ret)
 		ret = ckpt_checkpoint(ctx, args.pid);
 	ckpt_ctx_close(ctx);
 	return ret;
@@ -117,6 +139,8 @@ SYSCALL_DEFINE2(restart, struct restart_args __user *, uargs, size_t, usize)
 
 	ctx->flags = args.flags;
 	ret = ckpt_ctx_open(ctx, args.fd, args.logfd, FMODE_READ);
+	if (!ret)
+		ret = ckpt_refuse_compat(ctx);
 	if (!ret)
 		ret = ckpt_restart(ctx);
 	ckpt_ctx_close(ctx);

@@ -21,7 +21,8 @@
 #include <unistd.h>
 #include <linux/checkpoint.h>
 
-#define FAKE_NR_CHECKPOINT	600
+/* The number cr calls, fallback included, from the header it uses. */
+#include "../../include/tools/checkpoint.h"
 
 static int write_all(int fd, const char *p, size_t len)
 {
@@ -99,7 +100,17 @@ long syscall(long nr, ...)
 	for (i = 0; i < 6; i++)
 		arg[i] = va_arg(ap, long);
 	va_end(ap);
-	if (nr == FAKE_NR_CHECKPOINT)
+	/*
+	 * The size checks come first, as in the kernel, so that
+	 * ckpt_available() takes the fake for the real syscall.
+	 */
+	if (nr == __NR_checkpoint &&
+	    (size_t)arg[1] < CHECKPOINT_ARGS_SIZE_VER0)
+		return errno = EINVAL, -1;
+	if (nr == __NR_checkpoint &&
+	    (size_t)arg[1] > (size_t)sysconf(_SC_PAGESIZE))
+		return errno = E2BIG, -1;
+	if (nr == __NR_checkpoint)
 		return fake_checkpoint((const void *)arg[0]);
 	if (!real)
 		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
