@@ -54,8 +54,6 @@ static const struct hint {
 	const char *op;		/* NULL: either */
 	const char *text;
 } hints[] = {
-	{ ENOSYS, NULL,
-	  "this kernel was built without CONFIG_CHECKPOINT; boot one built with it" },
 	{ EPERM, "checkpoint",
 	  "run as root: it needs CAP_CHECKPOINT_RESTORE and ptrace access to the tasks" },
 	{ EPERM, "restart",
@@ -78,6 +76,16 @@ static void explain(const char *op, int err)
 	unsigned int i;
 
 	fprintf(stderr, "%s: %s failed: %s\n", prog, op, strerror(err));
+	/*
+	 * Asked of the kernel, not read from @err: one that gave the
+	 * syscalls' numbers to others (tools/checkpoint.h) fails with their
+	 * errors, not with a missing syscall's.
+	 */
+	if (!ckpt_available()) {
+		fprintf(stderr, "%s: %s\n", prog,
+			"this kernel has no checkpoint(2): boot one built with CONFIG_CHECKPOINT");
+		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(hints); i++) {
 		if (hints[i].err != err || (hints[i].op && strcmp(hints[i].op, op)))
 			continue;
