@@ -27,7 +27,8 @@ static int check_header(struct cr_walk *w, const struct ckpt_rec *r)
 	if (h->features & ~CKPT_FEATURES) {
 		uint64_t unknown = h->features & ~CKPT_FEATURES;
 
-		return cr_walk_fail(w, "image uses feature bit %d, which this tool lacks (unknown bits %#llx)",
+		return cr_walk_fail(w,
+				    "image uses feature bit %d, which this tool lacks (unknown bits %#llx)",
 				    __builtin_ctzll(unknown),
 				    (unsigned long long)unknown);
 	}
@@ -1031,7 +1032,8 @@ bool cr_rec_fits(const struct cr_rec_def *d, const struct ckpt_rec *r,
 	}
 	for (i = d->size; i < r->hdr_len; i++) {
 		if (p[i]) {
-			snprintf(why, len, "%s record has unknown non-zero fields (byte %u of its fixed part, this tool knows %u)",
+			snprintf(why, len,
+				 "%s record has unknown non-zero fields (byte %u of its fixed part, this tool knows %u)",
 				 d->name, i, d->size);
 			return false;
 		}

@@ -232,7 +232,8 @@ TEST(grown_records_with_unknown_fields)
 		synth_single(&s);
 		i = synth_find(&s, rec[j].type, 0);
 		synth_grow(&s, i, 8, 0x01);
-		DAMAGE_AT(&s, i, "%s record has unknown non-zero fields (byte %zu of its fixed part, this tool knows %zu)",
+		DAMAGE_AT(&s, i,
+			  "%s record has unknown non-zero fields (byte %zu of its fixed part, this tool knows %zu)",
 			  rec[j].name, rec[j].size + 7, rec[j].size);
 		synth_free(&s);
 	}
