@@ -44,6 +44,20 @@ n=0
 for p in $have; do
 	n=$((n + 1))
 done
+# Files the patches to unapply touch, with their contents' hash and
+# mtime: one that comes back the same once the new patches are applied
+# (a patch moved in the series, or its changelog edited) gets its mtime
+# back, so that kbuild does not rebuild what includes it.
+stamps=$(mktemp)
+i=0
+for p in $have; do
+	i=$((i + 1))
+	[ "$i" -gt "$keep" ] || continue
+	sed -n 's|^+++ b/\([^	]*\).*|\1|p' "$state/applied/$p"
+done | sort -u | while read -r f; do
+	[ -f "$src/$f" ] &&
+		echo "$(sha1sum <"$src/$f" | cut -d' ' -f1) $(stat -c %Y "$src/$f") $f"
+done >"$stamps"
 for p in $(echo "$have" | tac); do
 	[ "$n" -gt "$keep" ] || break
 	echo "tree: unapplying $p"
@@ -60,6 +74,12 @@ for p in $want; do
 	cp "$top/patches/$p" "$state/applied/$p"
 done
 echo "$want" >"$state/applied/series"
+while read -r sum mtime f; do
+	[ -f "$src/$f" ] &&
+		[ "$(sha1sum <"$src/$f" | cut -d' ' -f1)" = "$sum" ] &&
+		touch -d "@$mtime" "$src/$f"
+done <"$stamps"
+rm -f "$stamps"
 
 # Overlay: copy changed files, drop files the project no longer has.
 new_manifest=$(mktemp)
