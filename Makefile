@@ -167,7 +167,7 @@ series: tree
 
 # The `series` branch (build/series-init.sh makes it once) takes main's
 # committed project files, each hunk placed into its patch.
-.PHONY: series-sync bisect-check
+.PHONY: series-sync bisect-check bisect-test
 series-sync:
 	@build/series-sync.sh
 
@@ -176,6 +176,11 @@ series-sync:
 # build itself: do not wrap it in flock.
 bisect-check: series
 	@build/bisect-check.sh $(if $(P),P=$(P)) $(if $(C),C=$(C))
+
+# One prefix booted, with the selftests it adds (or T="..."):
+# make bisect-test P=21.  Needs a bisect-check run first.
+bisect-test: initramfs
+	@build/bisect-test.sh P=$(P) $(if $(T),T="$(T)")
 
 # ---- cr on the host: no kernel build, no VM ----
 #
