@@ -21,6 +21,9 @@
  * What an image makes the kernel hold is what a pipe holds: pipe buffers,
  * charged to the restarter's memory cgroup, and as many as pipe(2) and
  * F_SETPIPE_SZ let the restarter have (pipe-max-size, pipe-user-pages-*).
+ * A FIFO costs that once, not twice: the pipe its bytes wait in has room
+ * for its bytes only, not the FIFO's capacity, and is cut to one slot
+ * once they have moved.
  *
  * The bytes are copied without being consumed, so the checkpointed
  * container reads them too if it carries on.  Packet-mode pipes and
@@ -48,8 +51,8 @@
  * struct ckpt_pipe - the restart state of a restored pipe or FIFO
  * @end:	a pipe's read and write ends, until its files take them; for
  *		a FIFO, the pipe its bytes wait in, emptied by its first
- *		file.  Until the end of the restart, an end not taken keeps
- *		the pipe the objhash names alive.
+ *		file and cut to one slot.  Until the end of the restart, an
+ *		end not taken keeps the pipe the objhash names alive.
  * @fifo:	a FIFO, held open read-write once its first file opened it.
  * @size:	its capacity.
  * @data_len:	bytes buffered in it.
@@ -241,16 +244,24 @@ static void ckpt_pipe_release(struct ckpt_ctx *ctx, void *state)
 	kfree(p);
 }
 
-static void *ckpt_pipe_restore(struct ckpt_ctx *ctx, void **state)
+/*
+ * Make the pipe of a pipe object, or the one a FIFO's bytes wait in, and
+ * fill it.  A FIFO's first file gives the FIFO its capacity; until then
+ * its bytes need only room for themselves.
+ */
+static void *ckpt_pipe_make(struct ckpt_ctx *ctx, void **state, bool fifo)
 {
 	struct ckpt_pipe *p;
+	u32 size;
 	int ret;
 
 	p = ckpt_pipe_read(ctx);
 	if (IS_ERR(p))
 		return p;
+	size = fifo ? round_pipe_size(max_t(u32, p->data_len, PAGE_SIZE)) :
+		      p->size;
 	ret = create_pipe_files(p->end, 0) ?:
-	      ckpt_pipe_resize(ctx, p->end[1], p->size) ?:
+	      ckpt_pipe_resize(ctx, p->end[1], size) ?:
 	      ckpt_pipe_fill(ctx, p->end[1], p->data_len) ?:
 	      ckpt_read_end(ctx);
 	if (ret) {
@@ -259,6 +270,16 @@ static void *ckpt_pipe_restore(struct ckpt_ctx *ctx, void **state)
 	}
 	*state = p;
 	return get_pipe_info(p->end[0], false);
+}
+
+static void *ckpt_pipe_restore(struct ckpt_ctx *ctx, void **state)
+{
+	return ckpt_pipe_make(ctx, state, false);
+}
+
+static void *ckpt_fifo_restore(struct ckpt_ctx *ctx, void **state)
+{
+	return ckpt_pipe_make(ctx, state, true);
 }
 
 /*
@@ -301,7 +322,7 @@ const struct ckpt_obj_ops ckpt_fifo_ops = {
 	.collect	= ckpt_pipe_collect,
 	.checkpoint	= ckpt_pipe_checkpoint,
 	/* Its bytes wait in a pipe for its first file to open it. */
-	.restore	= ckpt_pipe_restore,
+	.restore	= ckpt_fifo_restore,
 	.release	= ckpt_pipe_release,
 };
 
@@ -468,11 +489,16 @@ static int ckpt_fifo_open(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
 			       path);
 		goto fail;
 	}
+	/*
+	 * The emptied pipe is what the objhash names: it stays until the
+	 * end of the restart, but at one slot, so that an image of many
+	 * big FIFOs holds what the container had, not twice that.
+	 */
 	ret = ckpt_pipe_resize(ctx, f, p->size) ?:
-	      ckpt_pipe_move(ctx, p->end[0], f, p->data_len);
+	      ckpt_pipe_move(ctx, p->end[0], f, p->data_len) ?:
+	      ckpt_pipe_resize(ctx, p->end[1], PAGE_SIZE);
 	if (ret)
 		goto fail;
-	/* The emptied pipe is what the objhash names: it stays. */
 	p->fifo = f;
 	return 0;
 fail:

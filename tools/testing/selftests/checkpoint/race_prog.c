@@ -12,8 +12,9 @@
  * usage: race_prog SHARED-FILE MODE
  * MODE: mix, suid, fi, idle, hold:FD (idle, keeping FD open), inside,
  * beat:SLOT (one process), suidhold (idle, and a child that runs the
- * setuid copy), fifo (SHARED-FILE is a FIFO to make and fill); and as
- * exec targets: exit, suid-exit, suid-sleep.
+ * setuid copy), fifo (SHARED-FILE is a FIFO to make and fill), fifos
+ * (big FIFOs beside it); and as exec targets: exit, suid-exit,
+ * suid-sleep.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -579,6 +580,29 @@ static int mode_fifo(void)
 		pause();
 }
 
+/* RACE_FIFOS FIFOs of RACE_FIFOS_CAP bytes, a few bytes in each. */
+static int mode_fifos(void)
+{
+	char path[4096], buf[RACE_FIFOS_BYTES];
+	int i, fd;
+
+	memset(buf, 'g', sizeof(buf));
+	for (i = 0; i < RACE_FIFOS; i++) {
+		snprintf(path, sizeof(path), "%s.%d", shared_path, i);
+		unlink(path);
+		if (mkfifo(path, 0600))
+			return 30;
+		fd = open(path, O_RDWR);
+		if (fd < 0 || fcntl(fd, F_SETPIPE_SZ, RACE_FIFOS_CAP) != RACE_FIFOS_CAP ||
+		    write(fd, buf, sizeof(buf)) != sizeof(buf))
+			return 31;
+	}
+	snprintf(path, sizeof(path), "%s.ready", shared_path);
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode;
@@ -608,6 +632,8 @@ int main(int argc, char **argv)
 	syscall(__NR_close_range, keep + 1, ~0U, 0);
 	if (!strcmp(mode, "fifo"))
 		return mode_fifo();
+	if (!strcmp(mode, "fifos"))
+		return mode_fifos();
 
 	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
 	if (n <= 0)

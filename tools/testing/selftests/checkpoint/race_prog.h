@@ -74,6 +74,15 @@ struct race_page {
  */
 #define RACE_FIFO_BYTES	(960 << 10)
 
+/*
+ * Mode fifos, the init alone: RACE_FIFOS FIFOs SHARED-FILE.0, .1, ...,
+ * each of RACE_FIFOS_CAP bytes' capacity and holding RACE_FIFOS_BYTES;
+ * it creates SHARED-FILE.ready once they are in.
+ */
+#define RACE_FIFOS		8
+#define RACE_FIFOS_CAP		(16 << 20)
+#define RACE_FIFOS_BYTES	100
+
 /* Mode idle: the init and one child; mode hold: the init holds an fd. */
 #define IDLE_INIT	0
 #define IDLE_CHILD	1

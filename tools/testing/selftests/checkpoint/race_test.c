@@ -1030,4 +1030,158 @@ TEST_F_TIMEOUT(r, fifo_bytes_charged_to_restarter, 60)
 	close(img);
 }
 
+/* Container init: race_prog making RACE_FIFOS big FIFOs beside @arg. */
+static int exec_fifos_holder(void *arg)
+{
+	return exec_sibling("race_prog", arg, "fifos");
+}
+
+/*
+ * The kernel memory that RACE_FIFOS pipes of RACE_FIFOS_CAP bytes, with
+ * RACE_FIFOS_BYTES in each, cost cgroup @cg: what the container's FIFOs
+ * cost it.  A child in @cg makes them between two readings; -1 on error.
+ */
+static long long pipes_cost(const char *cg)
+{
+	long long before = -1, after = -1;
+	int go[2], done[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(go) || pipe(done))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char procs[128], bytes[RACE_FIFOS_BYTES] = { 0 };
+		int p[2], i;
+
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+		if (write_file(procs, "0") || write(done[1], "j", 1) != 1 ||
+		    read(go[0], &c, 1) != 1)
+			_exit(1);
+		for (i = 0; i < RACE_FIFOS; i++)
+			if (pipe(p) ||
+			    fcntl(p[1], F_SETPIPE_SZ, RACE_FIFOS_CAP) != RACE_FIFOS_CAP ||
+			    write(p[1], bytes, sizeof(bytes)) != sizeof(bytes))
+				_exit(2);
+		if (write(done[1], "d", 1) != 1)
+			_exit(3);
+		for (;;)
+			pause();
+	}
+	if (read(done[0], &c, 1) == 1) {
+		before = memcg_kernel(cg);
+		if (write(go[1], "g", 1) == 1 && read(done[0], &c, 1) == 1)
+			after = memcg_kernel(cg);
+	}
+	kill(pid, SIGKILL);
+	child_result(pid);
+	close(go[0]);
+	close(go[1]);
+	close(done[0]);
+	close(done[1]);
+	return before < 0 || after < 0 ? -1 : after - before;
+}
+
+/*
+ * A FIFO's bytes wait for its first file in a pipe of their own, which
+ * the objhash names to the end of the restart.  Held at the FIFO's
+ * capacity, it made a container of big FIFOs cost twice what it had
+ * until the restart ended; it has room for the bytes only, and one slot
+ * once they have moved.  The stream stalls before the first FIFO and
+ * after the last FIFO's file: the restarter's cgroup grew by about what
+ * the same pipes cost a process, not twice that.
+ */
+TEST_F_TIMEOUT(r, fifos_cost_their_capacity_once, 90)
+{
+	static size_t off[4096];
+	static int type[4096];
+	static unsigned char buf[8 << 20];
+	int img = scratch_file(O_RDWR), log = scratch_file(O_RDWR);
+	int n, i, first = -1, files = -1, fifos = 0, p[2], status;
+	char path[64], more[96], cg[96];
+	long long ref, before, after;
+	pid_t init, r, orphan;
+	ssize_t len;
+
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_TRUE(foreign_tasks_gone(5000, &orphan))
+		TH_LOG("task %d of an earlier test is still there", orphan);
+	snprintf(path, sizeof(path), "/tmp/race-fifos-%d", getpid());
+	snprintf(more, sizeof(more), "%s.ready", path);
+	unlink(more);
+	init = container_start(exec_fifos_holder, path);
+	ASSERT_GT(init, 0);
+	WAIT_WHILE(access(more, F_OK), 10000)
+		;
+	ASSERT_EQ(0, access(more, F_OK)) container_stop(init);
+	ASSERT_EQ(0, ckpt(init, img, log, CHECKPOINT_KILL)) {
+		TH_LOG("checkpoint: %m; log: %s", log_text(log));
+		container_stop(init);
+	}
+	waitpid(init, &status, 0);
+	len = pread(img, buf, sizeof(buf), 0);
+	ASSERT_TRUE(len > 0 && image_complete(buf, len));
+	n = record_offsets(buf, len, off, type, 4095);
+	for (i = 0; i < n && files < 0; i++) {
+		const struct ckpt_rec_obj *o = (const void *)(buf + off[i]);
+
+		if (type[i] == CKPT_REC_OBJ && o->obj_type == CKPT_OBJ_FIFO) {
+			fifos++;
+			if (first < 0)
+				first = i;
+		}
+		if (first >= 0 && type[i] == CKPT_REC_FILES)
+			files = i;
+	}
+	ASSERT_EQ(RACE_FIFOS, fifos) TH_LOG("the image has %d FIFOs", fifos);
+	ASSERT_GT(files, first);
+
+	snprintf(cg, sizeof(cg), "/sys/fs/cgroup/race-fifos-%d", getpid());
+	write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	ref = pipes_cost(cg);
+	ASSERT_EQ(0, pipe(p));
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	r = fork();
+	ASSERT_GE(r, 0);
+	if (r == 0) {
+		char procs[128];
+
+		close(p[1]);
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+		if (write_file(procs, "0"))
+			_exit(200);
+		_exit(rstrt(p[0], log, 0) < 0 ? errno : 0);
+	}
+	close(p[0]);
+	feed(p[1], buf, off[first]);
+	before = memcg_kernel(cg);
+	feed(p[1], buf + off[first], off[files] - off[first]);
+	after = memcg_kernel(cg);
+	kill(r, SIGKILL);
+	child_result(r);
+	close(p[1]);
+	EXPECT_TRUE(foreign_tasks_gone(5000, &orphan))
+		TH_LOG("task %d is left", orphan);
+	rmdir(cg);
+	for (i = 0; i < RACE_FIFOS; i++) {
+		snprintf(more, sizeof(more), "%s.%d", path, i);
+		unlink(more);
+	}
+	snprintf(more, sizeof(more), "%s.ready", path);
+	unlink(more);
+	ASSERT_GT(ref, 0) TH_LOG("no kernel memory reading of %s", cg);
+	ASSERT_GE(before, 0) TH_LOG("no \"kernel\" in %s/memory.stat", cg);
+	TH_LOG("%d FIFOs of %d bytes: %lld bytes as pipes of a process, %lld restored",
+	       RACE_FIFOS, RACE_FIFOS_CAP, ref, after - before);
+	EXPECT_LT(after - before, ref * 3 / 2)
+		TH_LOG("restoring the FIFOs held %lld bytes, the same pipes cost %lld; log: %s",
+		       after - before, ref, log_text(log));
+	close(log);
+	close(img);
+}
+
 CKPT_HARNESS_MAIN
