@@ -40,6 +40,23 @@ static inline void ckpt_require(void)
 		ksft_exit_skip("checkpoint/restart selftests need root\n");
 }
 
+/*
+ * Whether @err is what this kernel answers for a syscall it does not
+ * have.  The answer is asked of the kernel, with a number beyond every
+ * syscall table, rather than spelt: the tests that allow for a syscall
+ * compiled out of the kernel, or require one, then compare with exactly
+ * what an unknown syscall gives.  errno is left as it was.
+ */
+static inline bool no_such_syscall(int err)
+{
+	int saved = errno;
+	bool same;
+
+	same = syscall(0x0fffffffL) == -1 && errno == err;
+	errno = saved;
+	return same;
+}
+
 /* TEST_HARNESS_MAIN, after ckpt_require(). */
 #define CKPT_HARNESS_MAIN					\
 	int main(int argc, char **argv)				\

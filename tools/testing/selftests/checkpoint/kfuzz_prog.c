@@ -127,8 +127,10 @@ int main(int argc, char **argv)
 			o.print_pcs = true;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-s seeds] [-o corpus-out] [-t seconds] [-n restarts] [-r seed] [-j jobs] [-k] [-v] [-P]\n",
-				argv[0]);
+			fprintf(stderr,
+				"usage: %s [-s seeds] [-o corpus-out] [-t seconds] [-n restarts]\n"
+				"       %*s [-r seed] [-j jobs] [-k] [-v] [-P]\n",
+				argv[0], (int)strlen(argv[0]), "");
 			return 2;
 		}
 	}

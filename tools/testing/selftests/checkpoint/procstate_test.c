@@ -544,6 +544,8 @@ static int restart_as_another_euid(struct ckpt_box *b)
 /* R34: only what the restarter could have set by hand. */
 TEST_F_TIMEOUT(saved, ipc_sysctls_need_the_namespace_root, 60)
 {
+	static const char refused[] =
+		"the container had kernel.shmmax 123456789, which the restarter may not set";
 	char log[4096];
 	int status;
 	pid_t pid;
@@ -559,7 +561,7 @@ TEST_F_TIMEOUT(saved, ipc_sysctls_need_the_namespace_root, 60)
 	read_log(self->b.log, log, sizeof(log));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("log: %s", log);
-	EXPECT_NE(NULL, strstr(log, "the container had kernel.shmmax 123456789, which the restarter may not set"))
+	EXPECT_NE(NULL, strstr(log, refused))
 		TH_LOG("log: %s", log);
 }
 

@@ -1022,7 +1022,7 @@ TEST_F_TIMEOUT(r, fifo_bytes_charged_to_restarter, 60)
 	unlink(ready);
 	ASSERT_GE(before, 0) TH_LOG("no \"kernel\" in %s/memory.stat", cg);
 	EXPECT_GE(after - before, (long long)RACE_FIFO_BYTES * 2 / 3)
-		TH_LOG("the FIFO's %d bytes grew the restarter's cgroup by %lld bytes only; log: %s",
+		TH_LOG("the FIFO's %d bytes grew the restarter's cgroup by %lld bytes; log: %s",
 		       RACE_FIFO_BYTES, after - before, log_text(log));
 	TH_LOG("kernel memory of the restarter's cgroup: %lld before the FIFO, %lld after",
 	       before, after);

@@ -199,12 +199,12 @@ static int lending_restarter(void)
 	    prctl(PR_SET_TIMERSLACK, 1000000, 0, 0, 0) ||
 	    prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) ||
 	    /* Without CONFIG_X86_IOPL_IOPERM nobody has port access. */
-	    (iopl(3) && errno != ENOSYS) ||
+	    (iopl(3) && !no_such_syscall(errno)) ||
 	    personality(PER_LINUX | READ_IMPLIES_EXEC | ADDR_NO_RANDOMIZE) < 0)
 		return -1;
-	/* Node 0 preferred; ENOSYS without CONFIG_NUMA. */
+	/* Node 0 preferred; there is no such syscall without CONFIG_NUMA. */
 	if (syscall(SYS_set_mempolicy, MPOL_PREFERRED, &node0, 8 * sizeof(node0)) &&
-	    errno != ENOSYS)
+	    !no_such_syscall(errno))
 		return -1;
 	return 0;
 }

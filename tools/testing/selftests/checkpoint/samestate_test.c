@@ -941,8 +941,10 @@ static const struct {
 	const char *what;
 	const char *why;
 } expected[] = {
-	{ ": mnt_id:",
-	  "restart gives the container a copy of the restarter's mount namespace, whose mounts have ids of their own" },
+	{
+		": mnt_id:",
+		"restart gives the container a copy of the restarter's mount namespace, whose mounts have ids of their own",
+	},
 };
 
 static const char *expected_why(const char *line)

@@ -19,10 +19,11 @@
  * The hold-* kinds first set up something checkpoint must refuse, then
  * set verdict = 400 and pause.  hold-mnt-* take a mount namespace of
  * their own, a private copy as unshare -m makes; hold-mnt-copy leaves
- * it at that (checkpoint saves it), the others then change a mount.  hold-tree instead builds a tree that
- * checkpoint saves, for malformed_test to break: the init's child A
- * leads its own process group and has two children, B in A's group and
- * C in a session of its own.  Each child adds 1 to counter once in place.
+ * it at that (checkpoint saves it), the others then change a mount.
+ * hold-tree instead builds a tree that checkpoint saves, for
+ * malformed_test to break: the init's child A leads its own process
+ * group and has two children, B in A's group and C in a session of its
+ * own.  Each child adds 1 to counter once in place.
  * hold-family builds a small container with one of each kind of task
  * and a few files, also for malformed_test: the init holds the shared
  * file open (fd 0) and a pipe with a byte in it (fds 1 and 2), runs a

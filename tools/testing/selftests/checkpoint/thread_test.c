@@ -94,6 +94,14 @@ FIXTURE_TEARDOWN(thread)
 	unlink(shared_path);
 }
 
+/* What a variant that checkpoints took, for the log: not checked. */
+static void print_times(const char *mode, unsigned long long nr,
+			double ckpt_ms, double rstrt_ms, long long image_bytes)
+{
+	ksft_print_msg("%s, %llu threads: checkpoint %.1f ms, restart %.1f ms, image %lld bytes\n",
+		       mode, nr, ckpt_ms, rstrt_ms, image_bytes);
+}
+
 TEST_F_TIMEOUT(thread, every_thread_finds_its_state, 120)
 {
 	struct thread_page *p = self->page;
@@ -103,10 +111,8 @@ TEST_F_TIMEOUT(thread, every_thread_finds_its_state, 120)
 	box_variant_cycle(_metadata, &self->init, self->image, self->log,
 			  variant->checkpoint, variant->restart, &ckpt_ms, &rstrt_ms);
 	if (variant->checkpoint)
-		ksft_print_msg("%s, %llu threads: checkpoint %.1f ms, restart %.1f ms, image %lld bytes\n",
-			       variant->mode, (unsigned long long)variant->nr,
-			       ckpt_ms, rstrt_ms,
-			       (long long)lseek(self->image, 0, SEEK_END));
+		print_times(variant->mode, variant->nr, ckpt_ms, rstrt_ms,
+			    lseek(self->image, 0, SEEK_END));
 
 	/* The threads sleep on cmd in FUTEX_WAIT. */
 	SHARED_SET(p->cmd, 1);
