@@ -27,8 +27,9 @@ INITRAMFS := $(OUT)/initramfs.cpio.gz
 
 # The selftests build through the kselftest Makefiles, into
 # $(KSFT_OUT)/checkpoint, against the test kernel's headers (O= gives
-# both).
+# both), and install into $(KSFT_INSTALL) with the kselftest runner.
 KSFT_OUT  := $(TEST_KDIR)/kselftest
+KSFT_INSTALL := $(TEST_KDIR)/kselftest-install
 KSFT_MAKE  = $(MAKE) -C $(SRC)/tools/testing/selftests O=$(TEST_KDIR) \
 	     TARGETS=checkpoint CKPT_STATIC=1
 
@@ -92,17 +93,18 @@ kernel-perf: tree
 headers: kernel
 
 # Built in the kernel tree copy (where "../kselftest_harness.h" and
-# tools/include resolve) by lib.mk, which only rebuilds what changed.
-# The guest runs them from /bin as before (vm/init, vm/fuzz-*.sh), so
-# the programs are copied to $(BIN).
+# tools/include resolve) by lib.mk, which only rebuilds what changed,
+# then installed as kselftest installs them anywhere: run_kselftest.sh,
+# kselftest-list.txt, the runner and checkpoint/.  The guest runs that
+# tree (vm/init); a fresh install each time, so that a removed test does
+# not linger.  Copies in $(BIN) from before the install are removed: the
+# initramfs links /bin to the installed programs instead.
 selftests: kernel
-	@$(KSFT_MAKE) >$(TEST_KDIR)/kselftest.log 2>&1 || \
+	@rm -rf $(KSFT_INSTALL) $(BIN)/*_test $(BIN)/*_prog
+	@$(KSFT_MAKE) install INSTALL_PATH=$(KSFT_INSTALL) \
+		>$(TEST_KDIR)/kselftest.log 2>&1 || \
 		{ grep -E 'error' $(TEST_KDIR)/kselftest.log | head -40; \
 		  tail -20 $(TEST_KDIR)/kselftest.log; exit 1; }
-	@mkdir -p $(BIN)
-	@for f in $(KSFT_OUT)/checkpoint/*_test $(KSFT_OUT)/checkpoint/*_prog; do \
-		cmp -s $$f $(BIN)/$${f##*/} || cp $$f $(BIN)/; \
-	done
 
 # The cr tool and the demo's container program, static like the tests.
 CR_SRCS := cr.c args.c inspect.c image.c records.c summary.c
@@ -121,11 +123,17 @@ $(BIN)/bench-mem: vm/bench/mem.c
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS_USER) -o $@ $<
 
+# The guest's /usr/bin/timeout, for the kselftest runner.
+$(BIN)/ksft-timeout: vm/timeout/timeout.c
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS_USER) -o $@ $<
+
 tools: kernel
-	@$(MAKE) -s --no-print-directory $(BIN)/cr $(BIN)/demo-counter $(BIN)/bench-mem
+	@$(MAKE) -s --no-print-directory $(BIN)/cr $(BIN)/demo-counter $(BIN)/bench-mem \
+		$(BIN)/ksft-timeout
 
 initramfs: selftests tools
-	@build/mkinitramfs.sh $(INITRAMFS) $(BIN)
+	@build/mkinitramfs.sh $(INITRAMFS) $(BIN) $(KSFT_INSTALL)
 
 # The series' objects, W=1, under Debian's amd64 config with CHECKPOINT=y,
 # then under its PREEMPT_RT config with core scheduling and clamps

@@ -6,12 +6,13 @@ set -eu
 # clang's libFuzzer is in libclang-rt-14-dev, only a Recommends of clang;
 # man-db checks that cr.8 renders; linux-config-6.12 is Debian's kernel
 # config, for make distro-build; ccache and git-absorb are for the
-# series machinery (make bisect-check, make series-sync).
+# series machinery (make bisect-check, make series-sync); kselftest's
+# install (make selftests) copies with rsync.
 pkgs="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       cpio gzip xz-utils kmod busybox-static qemu-system-x86 sparse
       libcap-dev zlib1g-dev libjson-c-dev perl python3 git patch
       clang libclang-rt-14-dev man-db groff-base linux-config-6.12
-      ccache git-absorb"
+      ccache git-absorb rsync"
 
 missing=
 for p in $pkgs; do

@@ -93,6 +93,25 @@ static inline pid_t container_start(int (*fn)(void *), void *arg)
 }
 
 /*
+ * The path of @name in this program's directory, wherever kselftest
+ * installed it, into @buf of @len bytes; false when it does not fit.
+ */
+static inline bool sibling_path(const char *name, char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len);
+	char *slash;
+	size_t room;
+
+	if (n <= 0 || (size_t)n >= len)
+		return false;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	slash = slash ? slash + 1 : buf;
+	room = len - (slash - buf);
+	return (size_t)snprintf(slash, room, "%s", name) < room;
+}
+
+/*
  * Exec the helper program @name that lives next to this test binary,
  * with @arg1 and @arg2; returns only on failure.
  */
@@ -100,14 +119,9 @@ static inline int exec_sibling(const char *name, const char *arg1,
 			       const char *arg2)
 {
 	char prog[4096];
-	ssize_t n = readlink("/proc/self/exe", prog, sizeof(prog) - 64);
-	char *slash;
 
-	if (n <= 0)
+	if (!sibling_path(name, prog, sizeof(prog)))
 		return 126;
-	prog[n] = '\0';
-	slash = strrchr(prog, '/');
-	snprintf(slash ? slash + 1 : prog, 64, "%s", name);
 	execl(prog, name, arg1, arg2, NULL);
 	return 127;
 }

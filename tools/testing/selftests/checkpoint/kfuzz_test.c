@@ -29,14 +29,18 @@ FIXTURE_TEARDOWN(kfuzz)
 
 TEST_F_TIMEOUT(kfuzz, seed_corpus_and_mutations, 300)
 {
+	char seeds[4096];
 	struct kf_opts o = {
-		.seeds = "/etc/kfuzz.corpus",
+		.seeds = seeds,
 		.seconds = KF_BOUNDED_SECONDS,
 		.seed = 20261129,
 		.out = stdout,
 	};
 	struct kf_stats st;
 
+	/* Installed beside the test (the Makefile's TEST_FILES). */
+	ASSERT_TRUE(sibling_path("kfuzz.corpus", seeds, sizeof(seeds)));
+	ASSERT_EQ(0, access(seeds, R_OK)) TH_LOG("%s: %m", seeds);
 	ASSERT_EQ(0, kf_run(&o, &st));
 	kf_print_stats(stdout, &st);
 	EXPECT_EQ(0ULL, st.broken_bases) TH_LOG("a base image could not be taken or restarted");
