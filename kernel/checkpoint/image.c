@@ -12,6 +12,7 @@
 #include <linux/bvec.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/init.h>
 #include <linux/uio.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
@@ -73,6 +74,24 @@ static const struct {
 };
 
 #undef CKPT_REC_TYPE
+
+/*
+ * Every record type of the uapi has its row, as the kind tables have
+ * theirs (objtypes.c): a type added without one would be written with no
+ * least size to check against, every read of it would WARN and fail, and
+ * the log would call it "?".  Row 0 is no type: an image's 0 is refused.
+ */
+static int __init ckpt_rec_types_check(void)
+{
+	unsigned int i;
+
+	for (i = 1; i < ARRAY_SIZE(ckpt_rec_types); i++)
+		if (!ckpt_rec_types[i].name ||
+		    ckpt_rec_types[i].min < sizeof(struct ckpt_rec))
+			ckpt_kind_table_broken("ckpt_rec_types[]", i);
+	return 0;
+}
+late_initcall(ckpt_rec_types_check);
 
 static const char *ckpt_rec_name(u32 type)
 {

@@ -5,11 +5,12 @@
  * ckpt_obj_ops().
  *
  * The kind tables (this one, the file kinds of files.c, the VMA kinds of
- * mm.c) are checked once at boot, as io_uring checks its opdef table: a
- * row without the ops both sides call would oops on the first image
- * that uses it.  A table that fails is a bug of this kernel, WARNed
- * about at boot; checkpoint(2) and restart(2) then fail with
- * -EOPNOTSUPP (logged) rather than run with it.
+ * mm.c) and the record types of image.c are checked once at boot, as
+ * io_uring checks its opdef table: a row without the ops both sides call
+ * would oops on the first image that uses it, a record type without its
+ * least size would fail every read of it.  A table that fails is a bug
+ * of this kernel, WARNed about at boot; checkpoint(2) and restart(2)
+ * then fail with -EOPNOTSUPP (logged) rather than run with it.
  */
 #include <linux/checkpoint.h>
 #include <linux/init.h>
