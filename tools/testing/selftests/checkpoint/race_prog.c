@@ -13,8 +13,8 @@
  * MODE: mix, suid, fi, idle, hold:FD (idle, keeping FD open), inside,
  * beat:SLOT (one process), suidhold (idle, and a child that runs the
  * setuid copy), fifo (SHARED-FILE is a FIFO to make and fill), fifos
- * (big FIFOs beside it); and as exec targets: exit, suid-exit,
- * suid-sleep.
+ * (big FIFOs beside it), late (a child with a ptracer exception); and as
+ * exec targets: exit, suid-exit, suid-sleep.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -603,6 +603,40 @@ static int mode_fifos(void)
 		pause();
 }
 
+/* Two children, the first with a ptracer exception. */
+static int mode_late(void)
+{
+	char ready[4096];
+	int p[2], i;
+	char c;
+
+	if (pipe(p))
+		return 30;
+	for (i = 0; i < 2; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 31;
+		if (pid == 0) {
+			if (i == 0 && prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0))
+				_exit(32);
+			close(p[0]);
+			close(p[1]);
+			for (;;)
+				pause();
+		}
+	}
+	close(p[1]);
+	/* Both children have closed their copies of the write end. */
+	if (read(p[0], &c, 1) != 0)
+		return 33;
+	close(p[0]);
+	snprintf(ready, sizeof(ready), "%s.ready", shared_path);
+	close(open(ready, O_CREAT | O_WRONLY, 0600));
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode;
@@ -634,6 +668,8 @@ int main(int argc, char **argv)
 		return mode_fifo();
 	if (!strcmp(mode, "fifos"))
 		return mode_fifos();
+	if (!strcmp(mode, "late"))
+		return mode_late();
 
 	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
 	if (n <= 0)

@@ -83,6 +83,12 @@ struct race_page {
 #define RACE_FIFOS_CAP		(16 << 20)
 #define RACE_FIFOS_BYTES	100
 
+/*
+ * Mode late: the init and two children, the first of which lets any
+ * task ptrace it (prctl(PR_SET_PTRACER_ANY): restart makes that again
+ * late); it creates SHARED-FILE.ready once both are up.
+ */
+
 /* Mode idle: the init and one child; mode hold: the init holds an fd. */
 #define IDLE_INIT	0
 #define IDLE_CHILD	1

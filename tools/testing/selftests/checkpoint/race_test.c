@@ -1184,4 +1184,100 @@ TEST_F_TIMEOUT(r, fifos_cost_their_capacity_once, 90)
 	close(img);
 }
 
+/* Container init: race_prog with a child that has a ptracer exception. */
+static int exec_late_holder(void *arg)
+{
+	return exec_sibling("race_prog", arg, "late");
+}
+
+/*
+ * A restored process with work for the late phase (its Yama ptracer
+ * exception) waits for its turn while the tasks after it read their
+ * parts.  The stream stalls just before the last task's record, so that
+ * it waits there every time; killed there from outside, it fails the
+ * restart with EINTR, as any restored task killed before its release
+ * does, and nothing of the container is left.
+ */
+TEST_F_TIMEOUT(r, killed_before_late_turn, 60)
+{
+	static size_t off[4096];
+	static int type[4096];
+	static unsigned char buf[8 << 20];
+	int img = scratch_file(O_RDWR), log = scratch_file(O_RDWR);
+	int n, i, late = -1, last = -1, p[2], status, res;
+	pid_t init, r, orphan, victim = 0, inner = 0;
+	char path[64], ready[96];
+	char state = '?';
+	ssize_t len;
+
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_TRUE(foreign_tasks_gone(5000, &orphan))
+		TH_LOG("task %d of an earlier test is still there", orphan);
+	snprintf(path, sizeof(path), "/tmp/race-late-%d", getpid());
+	snprintf(ready, sizeof(ready), "%s.ready", path);
+	unlink(ready);
+	init = container_start(exec_late_holder, path);
+	ASSERT_GT(init, 0);
+	WAIT_WHILE(access(ready, F_OK), 10000)
+		;
+	ASSERT_EQ(0, access(ready, F_OK)) container_stop(init);
+	unlink(ready);
+	ASSERT_EQ(0, ckpt(init, img, log, CHECKPOINT_KILL)) {
+		TH_LOG("checkpoint: %m; log: %s", log_text(log));
+		container_stop(init);
+	}
+	waitpid(init, &status, 0);
+	len = pread(img, buf, sizeof(buf), 0);
+	ASSERT_TRUE(len > 0 && image_complete(buf, len));
+	n = record_offsets(buf, len, off, type, 4095);
+	for (i = 0; i < n; i++) {
+		const struct ckpt_rec_task *t = (const void *)(buf + off[i]);
+
+		if (type[i] != CKPT_REC_TASK)
+			continue;
+		last = i;
+		if (t->ptracer == -1) {
+			late = i;
+			inner = t->pid;
+		}
+	}
+	ASSERT_GE(late, 0) TH_LOG("no task record with a ptracer exception");
+	ASSERT_LT(late, last) TH_LOG("the late task's record is the last one");
+
+	ASSERT_EQ(0, pipe(p));
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	r = fork();
+	ASSERT_GE(r, 0);
+	if (r == 0) {
+		close(p[1]);
+		_exit(rstrt(p[0], log, 0) < 0 ? errno : 0);
+	}
+	close(p[0]);
+	feed(p[1], buf, off[last]);
+	init = child_of(r);
+	if (init > 0)
+		victim = outer_tid(inner, ns_ino(init, "pid"), 0);
+	if (victim > 0) {
+		/* A killable sleep, which /proc shows as D. */
+		state = task_state(victim);
+		kill(victim, SIGKILL);
+		EXPECT_TRUE(wait_dead(victim)) TH_LOG("task %d lives on", victim);
+	}
+	write(p[1], buf + off[last], len - off[last]);
+	res = child_result(r);
+	close(p[1]);
+	EXPECT_GT(victim, 0) TH_LOG("no restored task %d under init %d; log: %s",
+				    inner, init, log_text(log));
+	EXPECT_EQ('D', state) TH_LOG("task %d was in state %c, not waiting", victim,
+				     state);
+	EXPECT_EQ(EINTR, res) TH_LOG("the restart ended with %d (%s); log: %s", res,
+				     res > 0 && res < 134 ? strerror(res) : "-",
+				     log_text(log));
+	EXPECT_TRUE(foreign_tasks_gone(5000, &orphan))
+		TH_LOG("task %d is left", orphan);
+	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG));
+	close(log);
+	close(img);
+}
+
 CKPT_HARNESS_MAIN
