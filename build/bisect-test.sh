@@ -78,11 +78,11 @@ for t in $T; do
 	locked "$top/vm/run.sh" --kernel "$bd/arch/x86/boot/bzImage" \
 		--initrd "$top/out/initramfs.cpio.gz" --mode one --test "$t" \
 		--logdir "$logdir" --timeout 900 >/dev/null 2>&1 || true
-	ok=$(grep -c '^ *ok ' "$logdir/tap.log" 2>/dev/null || true)
-	nok=$(grep -c '^ *not ok ' "$logdir/tap.log" 2>/dev/null || true)
+	ok=$(grep -c '^[# ]*ok ' "$logdir/tap.log" 2>/dev/null || true)
+	nok=$(grep -c '^[# ]*not ok ' "$logdir/tap.log" 2>/dev/null || true)
 	echo "bisect-test: prefix $P $t: $ok ok, $nok not ok ($logdir)"
 	if [ "$nok" -ne 0 ] || [ "$ok" -eq 0 ]; then
-		grep '^ *not ok ' "$logdir/tap.log" | head -10 | sed 's/^/    /'
+		grep '^[# ]*not ok ' "$logdir/tap.log" | head -10 | sed 's/^/    /'
 		status=1
 	fi
 done
