@@ -375,7 +375,7 @@ static void *ckpt_file_restore(struct ckpt_ctx *ctx, void **state)
 		kind = ckpt_file_kinds[rec.kind];
 	if (!kind || ret != rec.path_len || !rec.path_len == kind->has_path ||
 	    rec.f_flags & ~CKPT_FILE_FLAGS || (s64)rec.pos < 0 ||
-	    !rec.cred_ref == kind->has_path ||
+	    !rec.cred_ref == kind->has_path || !rec.obj_ref == kind->has_obj ||
 	    !ckpt_file_id_valid(&rec.id, kind->has_path))
 		return ERR_PTR(ckpt_err(ctx, -EINVAL,
 					"malformed file record at offset %llu",

@@ -618,6 +618,8 @@ struct file *ckpt_reopen(struct ckpt_ctx *ctx, const char *name,
 /**
  * struct ckpt_file_kind_ops - how one kind of open file is saved and reopened
  * @has_path:	its CKPT_REC_FILE carries the file's path.
+ * @has_obj:	its CKPT_REC_FILE names an object (@obj_ref); for the
+ *		other kinds the field must be 0.
  * @claims:	whether a file is of this kind.
  * @collect:	before anything is written: refuse the file (logged), or
  *		-ENOENT for one that is deleted; collect the objects it
@@ -629,6 +631,7 @@ struct file *ckpt_reopen(struct ckpt_ctx *ctx, const char *name,
  */
 struct ckpt_file_kind_ops {
 	bool has_path;
+	bool has_obj;
 	bool (*claims)(struct file *file);
 	int (*collect)(struct ckpt_ctx *ctx, struct file *file);
 	int (*checkpoint)(struct ckpt_ctx *ctx, struct file *file,

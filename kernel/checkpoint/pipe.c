@@ -429,6 +429,7 @@ static struct file *ckpt_pipe_file_restore(struct ckpt_ctx *ctx,
 
 const struct ckpt_file_kind_ops ckpt_pipe_file = {
 	.has_path	= false,
+	.has_obj	= true,
 	.claims		= ckpt_pipe_file_claims,
 	.collect	= ckpt_pipe_file_collect,
 	.checkpoint	= ckpt_pipe_file_checkpoint,
@@ -547,6 +548,7 @@ static struct file *ckpt_fifo_file_restore(struct ckpt_ctx *ctx,
 
 const struct ckpt_file_kind_ops ckpt_fifo_file = {
 	.has_path	= true,
+	.has_obj	= true,
 	.claims		= ckpt_fifo_file_claims,
 	.collect	= ckpt_fifo_file_collect,
 	.checkpoint	= ckpt_fifo_file_checkpoint,

@@ -1819,6 +1819,25 @@ TEST_F_TIMEOUT(family_image, escaped_log, 120)
 	EXPECT_EQ(0, waitpid(-1, NULL, WNOHANG | __WALL) > 0);
 }
 
+/* A file reopened by path stands on no object: an objref is refused. */
+TEST_F_TIMEOUT(family_image, path_file_with_objref, 120)
+{
+	struct image *im = &self->im;
+	struct ckpt_rec_file *f;
+	int n;
+
+	memcpy(im->buf, im->img, im->size);
+	for (n = 0; (f = nth_record(im, CKPT_REC_FILE, n)); n++)
+		if (f->kind == CKPT_FILE_PATH)
+			break;
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(0U, f->obj_ref);
+	f->obj_ref = 1;
+	try_refused(_metadata, im, "file by path naming an object", EINVAL,
+		    "malformed file record");
+	assert_all_refused(_metadata, im);
+}
+
 /*
  * Zombie records (CKPT_REC_ZOMBIE), from the image of sleeper_prog
  * hold-zombies: the init's children are, in tree order, a zombie Y with
