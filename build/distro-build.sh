@@ -119,11 +119,14 @@ while read -r f; do
 		objs="$objs ${f%.[cS]}.o" ;;
 	# The syscall table becomes headers that the syscall_*.c files
 	# one directory up turn into the tables.
-	*/syscalls/syscall_*.tbl)
+	arch/x86/*/syscalls/syscall_*.tbl)
 		d=$(dirname "$(dirname "$f")")
 		for c in $(cd "$src" && grep -l '<asm/syscalls_' "$d"/*.c); do
 			objs="$objs ${c%.c}.o"
 		done ;;
+	# The other architectures' tables (and the generic one, which the
+	# asm-generic architectures build from) are not built for x86.
+	arch/*/syscall*.tbl | scripts/syscall.tbl) ;;
 	# Headers are compiled by the .c files that include them (ours and
 	# the ones above); a Kconfig change is checked by olddefconfig and
 	# CHECKPOINT sticking; the Makefile/Kbuild changes only hook in

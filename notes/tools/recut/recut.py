@@ -101,8 +101,9 @@ for e in ents:
         k=kinds[e[4]]
         set_kernel(state[k]); tests|=kind_tests[k]; set_tests(tests)
         commit(msg_for(e, proj_msg(k).replace('\n'+sob+'\n','')))
-        if k=='ptracer':
-            tests|={os.path.basename(f) for f in all_st}; set_tests(tests); commit(proj_msg('wholetests'))
+    elif e.startswith('0009h-'):
+        tests|={os.path.basename(f) for f in all_st}; set_tests(tests)
+        commit(msg_for(e, proj_msg('wholetests').replace('\n'+sob+'\n','')))
     elif e.startswith('0010-'):
         set_path(REF,'tools/restart',True); commit(msg_for(e))
     else:
