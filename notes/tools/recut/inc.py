@@ -11,3 +11,10 @@ def add_include(p, hdr):
     if pos is None: pos=incs[-1].end()
     s=s[:pos]+line+s[pos:]
     open(p,'w').write(s)
+
+
+def edit(p, old, new, cnt=1):
+    """Replace @old, which must occur exactly @cnt times, in file @p."""
+    s = open(p).read()
+    assert s.count(old) == cnt, (p, old, s.count(old))
+    open(p, 'w').write(s.replace(old, new))

@@ -1,8 +1,5 @@
+import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); from inc import add_include, edit
 import os; os.remove("kernel/checkpoint/pipe.c")
-def edit(p, old, new, cnt=1):
-    s=open(p).read()
-    assert s.count(old)==cnt, (p, old, s.count(old))
-    s=s.replace(old,new); open(p,'w').write(s)
 d='kernel/checkpoint/'
 edit(d+'Makefile','obj-y += pipe.o\n','')
 edit(d+'files.c','\t[CKPT_FILE_PIPE]\t= &ckpt_pipe_file,\n\t[CKPT_FILE_FIFO]\t= &ckpt_fifo_file,\n','')

@@ -1,9 +1,5 @@
-import sys; sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__))); from inc import add_include
+import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); from inc import add_include, edit
 import os
-def edit(p, old, new, cnt=1):
-    s=open(p).read()
-    assert s.count(old)==cnt, (p, old, s.count(old))
-    s=s.replace(old,new); open(p,'w').write(s)
 d='kernel/checkpoint/'
 os.remove(d+'seccomp.c')
 edit(d+'Makefile','obj-y += seccomp.o\n','')

@@ -1,7 +1,4 @@
-def edit(p, old, new, cnt=1):
-    s=open(p).read()
-    assert s.count(old)==cnt, (p, old, s.count(old))
-    s=s.replace(old,new); open(p,'w').write(s)
+import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); from inc import add_include, edit
 d='kernel/checkpoint/'
 import os
 os.remove(d+'shmem.c')
