@@ -106,18 +106,19 @@ frags_y="$top/build/configs/base.config $top/build/configs/container.config $top
 frags_n="$top/build/configs/base.config $top/build/configs/nocr.config"
 
 # key CFG COMMIT: what decides the verdict.  The .config as kconfig
-# resolved it, and the tree; for n the tree without the directories
-# only CONFIG_CHECKPOINT=y builds (kernel/Makefile and arch/x86/Kbuild
-# enter them only then) and the ones vmlinux never builds, so that the
-# project's own patches mostly cost n nothing.
+# resolved it, and the tree without what vmlinux never reads: the
+# selftests, cr, the shared syscall header of tools/include/tools and
+# Documentation (objtool, the one part of tools/ a build uses, is
+# pristine: the series does not touch it); for n also without the
+# directories only CONFIG_CHECKPOINT=y builds (kernel/Makefile and
+# arch/x86/Kbuild enter them only then).  So a test or a doc edit costs
+# no prefix a rebuild, and the project's own patches mostly cost n
+# nothing.
 key() {
 	cfg=$(sha1sum <"$b/build-$1/.config" | cut -c1-16)
-	if [ "$1" = n ]; then
-		tree=$(git_s ls-tree -r "$2" | grep -v -E "	(kernel/checkpoint|arch/x86/checkpoint|tools|Documentation)/" |
-			sha1sum | cut -c1-16)
-	else
-		tree=$(git_s rev-parse "$2^{tree}" | cut -c1-16)
-	fi
+	skip="tools/testing|tools/restart|tools/include/tools|Documentation"
+	[ "$1" = y ] || skip="$skip|kernel/checkpoint|arch/x86/checkpoint"
+	tree=$(git_s ls-tree -r "$2" | grep -v -E "	($skip)/" | sha1sum | cut -c1-16)
 	echo "$1-$cfg-$tree"
 }
 

@@ -3,7 +3,14 @@
 # bisection that stops at patch K gets a kernel whose own tests pass.
 #
 #   build/bisect-test.sh P=K [T="name_test ..."]
+#   build/bisect-test.sh REV=<commit> T="name_test ..."
 #
+# REV= tests a state of the project's own files instead of a prefix:
+# the series' last prefix with kernel/checkpoint, arch/x86/checkpoint,
+# the two checkpoint headers and the docs taken from <commit> of this
+# repository (a peel state of notes/tools/recut, say).  The whole run
+# then holds $LOCK, so that two such runs do not swap the shared
+# worktree under each other's build.
 # K is a prefix number as build/bisect-check.sh prints it (run that
 # first: it makes out/bisect/stage and its prefixes).  T defaults to the
 # programs the prefix adds to the selftests Makefile's TEST_GEN_PROGS.
@@ -19,15 +26,24 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 b=$top/out/bisect
 P=
 T=
+REV=
+usage() { echo "usage: $0 P=K [T=\"name_test ...\"] | REV=<commit> T=\"name_test ...\"" >&2; exit 2; }
 for a in "$@"; do
 	case "$a" in
 	P=*) P=${a#P=} ;;
 	T=*) T=${a#T=} ;;
-	*) echo "usage: $0 P=K [T=\"name_test ...\"]" >&2; exit 2 ;;
+	REV=*) REV=${a#REV=} ;;
+	*) usage ;;
 	esac
 done
-[ -n "$P" ] || { echo "usage: $0 P=K [T=\"name_test ...\"]" >&2; exit 2; }
 LOCK=${LOCK-/tmp/cr-build.lock}
+if [ -n "$REV" ]; then
+	[ -z "$P" ] && [ -n "$T" ] || usage
+	if [ -n "$LOCK" ]; then
+		exec flock "$LOCK" env LOCK= "$0" "$@"
+	fi
+fi
+[ -n "$P" ] || [ -n "$REV" ] || usage
 locked() {
 	if [ -n "$LOCK" ]; then
 		flock "$LOCK" "$@"
@@ -37,10 +53,30 @@ locked() {
 }
 git_s() { git -C "$b/stage" "$@"; }
 
-line=$(sed -n "${P}p" "$b/prefixes" 2>/dev/null)
-[ -n "$line" ] || { echo "bisect-test: no prefix $P: run build/bisect-check.sh first" >&2; exit 1; }
-commit=$(echo "$line" | cut -d' ' -f2)
-subj=$(echo "$line" | cut -d' ' -f3-)
+if [ -n "$REV" ]; then
+	line=$(tail -n 1 "$b/prefixes" 2>/dev/null)
+	[ -n "$line" ] || { echo "bisect-test: no prefixes: run build/bisect-check.sh first" >&2; exit 1; }
+	tip=$(echo "$line" | cut -d' ' -f2)
+	rev=$(git -C "$top" rev-parse --short "$REV")
+	paths="kernel/checkpoint arch/x86/checkpoint include/uapi/linux/checkpoint.h include/linux/checkpoint.h Documentation/checkpoint.rst"
+	tmp=$(mktemp -d)
+	# shellcheck disable=SC2086
+	git -C "$top" archive "$rev" -- $paths | tar x -C "$tmp"
+	export GIT_INDEX_FILE=$b/rev.index
+	git_s read-tree "$tip"
+	# shellcheck disable=SC2086
+	git_s --work-tree="$tmp" add -A -f -- $paths
+	commit=$(echo "overlay of $rev" | git_s commit-tree "$(git_s write-tree)" -p "$tip")
+	unset GIT_INDEX_FILE
+	rm -rf "$tmp"
+	P=rev-$rev
+	subj="the last prefix with the files of $rev"
+else
+	line=$(sed -n "${P}p" "$b/prefixes" 2>/dev/null)
+	[ -n "$line" ] || { echo "bisect-test: no prefix $P: run build/bisect-check.sh first" >&2; exit 1; }
+	commit=$(echo "$line" | cut -d' ' -f2)
+	subj=$(echo "$line" | cut -d' ' -f3-)
+fi
 mk=tools/testing/selftests/checkpoint/Makefile
 if [ -z "$T" ]; then
 	progs() { git_s show "$1:$mk" 2>/dev/null | sed -n 's/^TEST_GEN_PROGS [+:]= //p' | sort; }
@@ -71,6 +107,9 @@ log=$b/logs/test-$P.log
 locked nice -n 19 make -C "$src" ARCH=x86_64 O="$bd" -j"$(nproc)" \
 	CC="ccache gcc" bzImage >"$log" 2>&1 ||
 	{ tail -20 "$log"; echo "bisect-test: prefix $P does not build"; exit 1; }
+warns=$(grep -c ': warning:' "$log" || true)
+[ "$warns" -eq 0 ] ||
+	{ grep ': warning:' "$log" | head; echo "bisect-test: prefix $P: $warns warnings"; exit 1; }
 
 status=0
 for t in $T; do
