@@ -5,7 +5,7 @@
 #  - REF (main's commit the peels start from) for tests and tools.
 import subprocess, os, sys, re, shutil
 top='/work/main'; wt=top+'/out/series-wt'; msgs=os.path.join(os.path.dirname(os.path.abspath(__file__)),'msgs')+'/'
-REF='7cc446b'
+REF='main'   # main's commit the peels start from (its kernel files)
 def g(*a, cwd=top, inp=None):
     return subprocess.run(['git']+list(a), cwd=cwd, check=True, capture_output=True, text=True, input=inp).stdout
 old={}
@@ -28,6 +28,7 @@ def msg_for(e, text=None):
 def proj_msg(name): return open(msgs+name).read().rstrip()+'\n\n'+sob+'\n'
 
 KPATHS=['kernel/checkpoint','arch/x86/checkpoint','include/uapi/linux/checkpoint.h','include/linux/checkpoint.h','Documentation/checkpoint.rst']
+KPATHS+=[p for p in ['Documentation/checkpoint'] if g('ls-tree','-d',REF,p).strip()]
 ST='tools/testing/selftests/checkpoint'
 def files_at(rev, path):
     out=g('ls-tree','-r','--name-only',rev,'--',path)
@@ -78,17 +79,28 @@ def commit(message):
     g('add','-A','.',cwd=wt)
     g('commit','-q','--allow-empty','-F','-',cwd=wt,inp=message)
 
-peel=g('rev-parse','cut-work').strip()
-state={'core':peel+'~0','pipe':peel+'~1','autogroup':peel+'~2','shmem':peel+'~3','timers':peel+'~4','seccomp':peel+'~5','locks':peel+'~6','ptracer':peel+'~7'}
-assert g('rev-parse',state['ptracer']+'^{tree}')==g('rev-parse',REF+'^{tree}'), 'peel base is not REF'
+# The peel states: cut-work is REF's kernel files with one "peel: <kind>"
+# commit per kind; the state that still has <kind> is its peel's parent.
+state={'core':g('rev-parse','cut-work').strip()}
+for l in g('log','--format=%H %s','cut-work').split('\n'):
+    m=re.match(r'^(\S+) peel: (\S+)$', l)
+    if not m: break
+    state[m.group(2)]=m.group(1)+'~1'
+first=[v for k,v in state.items() if k!='core'][-1]
+assert not g('diff','--stat',first,REF,'--',*KPATHS), 'peel base is not REF'
 base_tests=set()
 for f in all_st:
     b=os.path.basename(f)
     if b.endswith('_prog.c') and b!='kfuzz_prog.c' or (b.endswith('.h') and b!='kfuzz.h') or b in ('config','settings','Makefile','.gitignore','syscall_test.c','compiled_out_test.c'):
         base_tests.add(b)
-kind_tests={'pipe':{'restart_test.c'},'autogroup':{'sleep_test.c'},'shmem':{'tree_test.c'},'timers':{'timers_test.c','posix_timers_test.c'},'seccomp':{'seccomp_test.c'},'locks':{'locks_test.c'},'ptracer':{'tailstate_test.c'}}
+kind_tests={'threads':{'thread_test.c'},'pidns':{'pidns_test.c'},'attr':{'attr_test.c'},'pipe':{'restart_test.c'},'autogroup':{'sleep_test.c'},'shmem':{'tree_test.c'},'timers':{'timers_test.c','posix_timers_test.c'},'seccomp':{'seccomp_test.c'},'locks':{'locks_test.c'},'ptracer':{'tailstate_test.c'}}
 
-kinds=dict(zip('abcdefg',['pipe','autogroup','shmem','timers','seccomp','locks','ptracer']))
+# patches/series entry (its prefix) -> the kind its patch adds back
+kinds=dict(zip(['0009'+c for c in 'abcdefg'],['pipe','autogroup','shmem','timers','seccomp','locks','ptracer']))
+kinds.update({'0009t1':'threads','0009t2':'pidns','0009t3':'attr'})
+def kind_of(e):
+    m=re.match(r'^(0009[a-z]\d?)-', e)
+    return kinds.get(m.group(1)) if m else None
 g('reset','-q','--hard','series-base',cwd=wt)
 tests=set()
 for e in ents:
@@ -97,8 +109,9 @@ for e in ents:
     elif e.startswith('0009-'):
         tests|=base_tests; set_tests(tests); set_path(REF,'tools/include/tools/checkpoint.h',True)
         commit(msg_for(e, proj_msg('tests0009').replace('\n'+sob+'\n','')))
-    elif re.match(r'0009[a-g]-', e):
-        k=kinds[e[4]]
+    elif kind_of(e):
+        k=kind_of(e)
+        assert k in state, 'no peel state for %s (%s)'%(k,e)
         set_kernel(state[k]); tests|=kind_tests[k]; set_tests(tests)
         commit(msg_for(e, proj_msg(k).replace('\n'+sob+'\n','')))
     elif e.startswith('0009h-'):
