@@ -61,7 +61,8 @@ done >"$stamps"
 for p in $(echo "$have" | tac); do
 	[ "$n" -gt "$keep" ] || break
 	echo "tree: unapplying $p"
-	patch -s -R -p1 -d "$src" <"$state/applied/$p"
+	[ -z "$(diff_of "$state/applied/$p")" ] ||
+		patch -s -R -p1 -d "$src" <"$state/applied/$p"
 	rm -f "$state/applied/$p"
 	n=$((n - 1))
 done
@@ -70,7 +71,10 @@ for p in $want; do
 	n=$((n + 1))
 	[ "$n" -gt "$keep" ] || continue
 	echo "tree: applying $p"
-	patch -s -p1 -N -d "$src" <"$top/patches/$p"
+	# A kind patch that touches no upstream file has a changelog and
+	# no diff (patch(1) calls that garbage).
+	[ -z "$(diff_of "$top/patches/$p")" ] ||
+		patch -s -p1 -N -d "$src" <"$top/patches/$p"
 	cp "$top/patches/$p" "$state/applied/$p"
 done
 echo "$want" >"$state/applied/series"

@@ -90,7 +90,7 @@ for c in $commits; do
 	n=$((n + 1))
 	p=$(git log -1 --format='%(trailers:key=Patch,valueonly,separator=%x20)' "$c" | sed '/^$/d')
 	if [ -n "$p" ]; then
-		git -C "$work" apply --index "$top/patches/$p" ||
+		git -C "$work" apply --index --allow-empty "$top/patches/$p" ||
 			fail "patches/$p does not apply at commit $n"
 	fi
 	git diff --binary "$c^" "$c" | git -C "$work" apply --index --allow-empty ||
