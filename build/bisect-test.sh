@@ -58,14 +58,26 @@ if [ -n "$REV" ]; then
 	[ -n "$line" ] || { echo "bisect-test: no prefixes: run build/bisect-check.sh first" >&2; exit 1; }
 	tip=$(echo "$line" | cut -d' ' -f2)
 	rev=$(git -C "$top" rev-parse --short "$REV")
-	paths="kernel/checkpoint arch/x86/checkpoint include/uapi/linux/checkpoint.h include/linux/checkpoint.h Documentation/checkpoint.rst"
+	paths="kernel/checkpoint arch/x86/checkpoint include/uapi/linux/checkpoint.h include/linux/checkpoint.h Documentation/checkpoint.rst Documentation/checkpoint"
+	# A path the revision lacks (the kind pages before they existed)
+	# would fail git archive: take only those it has.
+	have=
+	for p in $paths; do
+		git -C "$top" cat-file -e "$rev:$p" 2>/dev/null && have="$have $p"
+	done
 	tmp=$(mktemp -d)
 	# shellcheck disable=SC2086
-	git -C "$top" archive "$rev" -- $paths | tar x -C "$tmp"
+	git -C "$top" archive "$rev" -- $have | tar x -C "$tmp"
 	export GIT_INDEX_FILE=$b/rev.index
 	git_s read-tree "$tip"
+	# The same paths, and those only the tip has (deleted in $rev).
+	add=$have
+	for p in $paths; do
+		case " $have " in *" $p "*) continue ;; esac
+		git_s cat-file -e "$tip:$p" 2>/dev/null && add="$add $p"
+	done
 	# shellcheck disable=SC2086
-	git_s --work-tree="$tmp" add -A -f -- $paths
+	git_s --work-tree="$tmp" add -A -f -- $add
 	commit=$(echo "overlay of $rev" | git_s commit-tree "$(git_s write-tree)" -p "$tip")
 	unset GIT_INDEX_FILE
 	rm -rf "$tmp"

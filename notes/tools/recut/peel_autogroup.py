@@ -2,6 +2,7 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); 
 import os
 d='kernel/checkpoint/'
 os.remove(d+'autogroup.c')
+os.remove('Documentation/checkpoint/autogroups.rst')
 edit(d+'Makefile','obj-$(CONFIG_SCHED_AUTOGROUP) += autogroup.o\n','')
 edit(d+'objtypes.c','''	[CKPT_OBJ_AUTOGROUP]	= IS_ENABLED(CONFIG_SCHED_AUTOGROUP) ?
 				  &ckpt_autogroup_ops : NULL,

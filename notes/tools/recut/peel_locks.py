@@ -2,6 +2,7 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); 
 import os
 d='kernel/checkpoint/'
 os.remove(d+'locks.c')
+os.remove('Documentation/checkpoint/locks.rst')
 edit(d+'Makefile','obj-$(CONFIG_FILE_LOCKING) += locks.o\n','')
 s=open(d+'internal.h').read()
 a=s.index('/* locks.c */\n'); b=s.index('/* fs.c */\n')

@@ -1,5 +1,6 @@
 import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); from inc import add_include, edit
 import os; os.remove("kernel/checkpoint/pipe.c")
+os.remove('Documentation/checkpoint/pipes.rst')
 d='kernel/checkpoint/'
 edit(d+'Makefile','obj-y += pipe.o\n','')
 edit(d+'files.c','\t[CKPT_FILE_PIPE]\t= &ckpt_pipe_file,\n\t[CKPT_FILE_FIFO]\t= &ckpt_fifo_file,\n','')

@@ -2,6 +2,7 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); 
 import os
 d='kernel/checkpoint/'
 os.remove(d+'ptracer.c')
+os.remove('Documentation/checkpoint/yama.rst')
 edit(d+'Makefile','obj-y += ptracer.o\n','')
 edit(d+'internal.h','''/* ptracer.c */
 int ckpt_collect_ptracer(struct ckpt_ctx *ctx, struct ckpt_task *ct);

@@ -2,6 +2,7 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); 
 import os
 d='kernel/checkpoint/'
 os.remove(d+'seccomp.c')
+os.remove('Documentation/checkpoint/seccomp.rst')
 edit(d+'Makefile','obj-y += seccomp.o\n','')
 edit(d+'objtypes.c','''	[CKPT_OBJ_SECCOMP]	= IS_ENABLED(CONFIG_SECCOMP_FILTER) ?
 				  &ckpt_seccomp_ops : NULL,

@@ -2,6 +2,7 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); 
 d='kernel/checkpoint/'
 import os
 os.remove(d+'shmem.c')
+os.remove('Documentation/checkpoint/shmem.rst')
 edit(d+'Makefile','obj-y += shmem.o\n','')
 edit(d+'objtypes.c','\t[CKPT_OBJ_SHMEM]\t= &ckpt_shmem_ops,\n','')
 edit(d+'internal.h','extern const struct ckpt_obj_ops ckpt_shmem_ops;\n','')

@@ -2,6 +2,7 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); 
 import os
 d='kernel/checkpoint/'
 os.remove(d+'timers.c')
+os.remove('Documentation/checkpoint/timers.rst')
 edit(d+'Makefile','obj-y += timers.o\n','')
 edit(d+'restart.c','\t\tinit_completion(&ct->timers_armed);\n','')
 h=d+'internal.h'
