@@ -34,8 +34,9 @@
  * left, intervals and overruns, whether what it maps now is locked) it
  * checks itself after the restart, once /proc has been compared.
  *
- * This test keeps Documentation/checkpoint.rst's inventory honest: new
- * state that is not saved shows up here as a difference.
+ * This test keeps the state inventory honest (Documentation/checkpoint.rst
+ * and the kind pages under Documentation/checkpoint/): new state that is
+ * not saved shows up here as a difference.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
