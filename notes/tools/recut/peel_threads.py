@@ -5,6 +5,19 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); 
 d = 'kernel/checkpoint/'
 h = d + 'internal.h'
 
+
+def edit_any(p, alts):
+    """Apply the first (old, new) of @alts whose old occurs once in @p.
+
+    For text another peel (attr, pidns, ipcns) may have changed first.
+    """
+    s = open(p).read()
+    for old, new in alts:
+        if s.count(old) == 1:
+            open(p, 'w').write(s.replace(old, new))
+            return
+    assert False, (p, alts[0][0])
+
 # ---- tree.c: the lookups only threads need go --------------------------
 edit(d+'tree.c', ''' * The container's task tree, as both sides see it once ctx->tasks is
  * filled in: tasks in tree order (a leader's threads right after it),
@@ -493,7 +506,7 @@ edit(at, '''	struct ckpt_task *pt = ct->parent;
 edit(at, ''' * @ct:		the zombie, which leads no threads.
 ''', ''' * @ct:		the zombie.
 ''')
-edit(at, '''	if (ckpt_is_thread(ct) &&
+thread_rec = '''	if (ckpt_is_thread(ct) &&
 	    (r->dead_utime || r->dead_stime || r->dead_runtime ||
 	     r->children_utime || r->children_stime))
 		return ckpt_err(ct->ctx, -EINVAL,
@@ -502,7 +515,9 @@ edit(at, '''	if (ckpt_is_thread(ct) &&
 	ret = ckpt_sum_cputime(ct, r);
 	if (ret)
 		return ret;
-	if (!ckpt_is_thread(ct)) {
+'''
+# With the attributes peeled (peel_attr.py) or not.
+edit_any(at, [(thread_rec + '''	if (!ckpt_is_thread(ct)) {
 		ret = ckpt_restore_process_attr(ct, r);
 		if (ret)
 			return ret;
@@ -512,11 +527,19 @@ edit(at, '''	if (ckpt_is_thread(ct) &&
 	if (ret)
 		return ret;
 	ckpt_restore_process_cputime(r);
-''')
+'''), (thread_rec + '''	if (!ckpt_is_thread(ct))
+		ckpt_restore_process_cputime(r);
+''', '''	ret = ckpt_sum_cputime(ct, r);
+	if (ret)
+		return ret;
+	ckpt_restore_process_cputime(r);
+''')])
 
 # ---- pidns.c -------------------------------------------------------------
 p = d + 'pidns.c'
-edit(p, ''' * Where @ct may be created from, given the tasks before it: a thread in
+# Nothing of threads left there once nested pid namespaces are peeled.
+if 'ckpt_is_thread' in open(p).read():
+    edit(p, ''' * Where @ct may be created from, given the tasks before it: a thread in
  * its leader's namespace; a namespace's init from the namespace's
  * parent; any other task in a namespace that exists by then, at or
  * below its creator's.
@@ -524,7 +547,7 @@ edit(p, ''' * Where @ct may be created from, given the tasks before it: a thread
  * namespace's init from the namespace's parent; any other task in a
  * namespace that exists by then, at or below its creator's.
 ''')
-edit(p, '''	if (ckpt_is_thread(ct)) {
+    edit(p, '''	if (ckpt_is_thread(ct)) {
 		if (e->pidns != from)
 			return ckpt_err(ctx, -EINVAL,
 					"thread %d is in another pid namespace than its leader",
