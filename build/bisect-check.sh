@@ -107,18 +107,19 @@ frags_n="$top/build/configs/base.config $top/build/configs/nocr.config"
 
 # key CFG COMMIT: what decides the verdict.  The .config as kconfig
 # resolved it, and the tree without what vmlinux never reads: the
-# selftests, cr, the shared syscall header of tools/include/tools and
-# Documentation (objtool, the one part of tools/ a build uses, is
-# pristine: the series does not touch it); for n also without the
+# selftests, cr, the shared syscall header of tools/include/tools,
+# Documentation and MAINTAINERS (objtool, the one part of tools/ a
+# build uses, is pristine: the series does not touch it); for n also
+# without the
 # directories only CONFIG_CHECKPOINT=y builds (kernel/Makefile and
 # arch/x86/Kbuild enter them only then).  So a test or a doc edit costs
 # no prefix a rebuild, and the project's own patches mostly cost n
 # nothing.
 key() {
 	cfg=$(sha1sum <"$b/build-$1/.config" | cut -c1-16)
-	skip="tools/testing|tools/restart|tools/include/tools|Documentation"
+	skip="tools/testing|tools/restart|tools/include/tools|Documentation|MAINTAINERS"
 	[ "$1" = y ] || skip="$skip|kernel/checkpoint|arch/x86/checkpoint"
-	tree=$(git_s ls-tree -r "$2" | grep -v -E "	($skip)/" | sha1sum | cut -c1-16)
+	tree=$(git_s ls-tree -r "$2" | grep -v -E "	($skip)(/|\$)" | sha1sum | cut -c1-16)
 	echo "$1-$cfg-$tree"
 }
 
