@@ -123,14 +123,8 @@ $(BIN)/bench-mem: vm/bench/mem.c
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS_USER) -o $@ $<
 
-# The guest's /usr/bin/timeout, for the kselftest runner.
-$(BIN)/ksft-timeout: vm/timeout/timeout.c
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS_USER) -o $@ $<
-
 tools: kernel
-	@$(MAKE) -s --no-print-directory $(BIN)/cr $(BIN)/demo-counter $(BIN)/bench-mem \
-		$(BIN)/ksft-timeout
+	@$(MAKE) -s --no-print-directory $(BIN)/cr $(BIN)/demo-counter $(BIN)/bench-mem
 
 initramfs: selftests tools
 	@build/mkinitramfs.sh $(INITRAMFS) $(BIN) $(KSFT_INSTALL)

@@ -9,7 +9,9 @@
 # scripts, which test the cr tool in the guest, so that one runner and
 # one TAP format cover every guest test.  /bin links to each installed
 # checkpoint program (vm/init's fuzz mode runs /bin/kfuzz_prog), and
-# /usr/bin/timeout is the one the runner looks for (vm/timeout).
+# /usr/bin/timeout is the one the runner looks for: the host's GNU
+# timeout with the libraries it links, since busybox's knows no
+# --foreground and exits 143, not 124, when time runs out.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
@@ -34,7 +36,12 @@ chmod 755 "$stage/init"
 for f in "$bindir"/*; do
 	[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$stage/bin/"
 done
-mv "$stage/bin/ksft-timeout" "$stage/usr/bin/timeout"
+cp /usr/bin/timeout "$stage/usr/bin/timeout"
+ldd /usr/bin/timeout | sed -n 's|.*[[:space:]]\(/[^[:space:]]*\) (0x.*|\1|p' |
+while read -r lib; do
+	mkdir -p "$stage/$(dirname "$lib")"
+	cp -L "$lib" "$stage/$lib"
+done
 
 cp -a "$ksft" "$stage/kselftest"
 for f in "$stage"/kselftest/checkpoint/*_test "$stage"/kselftest/checkpoint/*_prog; do
