@@ -6,6 +6,7 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); 
 # CKPT_REC_PIDNS, the pids below the container's level, CLONE_NEWPID
 # for a nested init, the children's namespace via hook 0005) go.
 d = 'kernel/checkpoint/'
+os.remove('Documentation/checkpoint/pidns.rst')
 p = d + 'pidns.c'
 
 

@@ -3,6 +3,7 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); 
 # whose leader has exited while its threads run.  Applied last (on top
 # of the other peels): its patch is the first kind after the core.
 d = 'kernel/checkpoint/'
+os.remove('Documentation/checkpoint/threads.rst')
 h = d + 'internal.h'
 
 
