@@ -93,11 +93,11 @@ for f in all_st:
     b=os.path.basename(f)
     if b.endswith('_prog.c') and b!='kfuzz_prog.c' or (b.endswith('.h') and b!='kfuzz.h') or b in ('config','settings','Makefile','.gitignore','syscall_test.c','compiled_out_test.c'):
         base_tests.add(b)
-kind_tests={'threads':{'thread_test.c'},'pidns':{'pidns_test.c'},'attr':{'attr_test.c'},'pipe':{'restart_test.c'},'autogroup':{'sleep_test.c'},'shmem':{'tree_test.c'},'timers':{'timers_test.c','posix_timers_test.c'},'seccomp':{'seccomp_test.c'},'locks':{'locks_test.c'},'ptracer':{'tailstate_test.c'}}
+kind_tests={'threads':{'thread_test.c'},'pidns':{'pidns_test.c'},'ipcns':{'procstate_test.c'},'attr':{'attr_test.c'},'pipe':{'restart_test.c'},'autogroup':{'sleep_test.c'},'shmem':{'tree_test.c'},'timers':{'timers_test.c','posix_timers_test.c'},'seccomp':{'seccomp_test.c'},'locks':{'locks_test.c'},'ptracer':{'tailstate_test.c'}}
 
 # patches/series entry (its prefix) -> the kind its patch adds back
 kinds=dict(zip(['0009'+c for c in 'abcdefg'],['pipe','autogroup','shmem','timers','seccomp','locks','ptracer']))
-kinds.update({'0009t1':'threads','0009t2':'pidns','0009t3':'attr'})
+kinds.update({'0009t1':'threads','0009t2':'pidns','0009c1':'ipcns','0009c2':'attr'})
 def kind_of(e):
     m=re.match(r'^(0009[a-z]\d?)-', e)
     return kinds.get(m.group(1)) if m else None
