@@ -110,11 +110,15 @@ frags_n="$top/build/configs/base.config $top/build/configs/nocr.config"
 # selftests, cr, the shared syscall header of tools/include/tools,
 # Documentation and MAINTAINERS (objtool, the one part of tools/ a
 # build uses, is pristine: the series does not touch it); for n also
-# without the
-# directories only CONFIG_CHECKPOINT=y builds (kernel/Makefile and
-# arch/x86/Kbuild enter them only then).  So a test or a doc edit costs
-# no prefix a rebuild, and the project's own patches mostly cost n
-# nothing.
+# without the directories only CONFIG_CHECKPOINT=y builds
+# (kernel/Makefile and arch/x86/Kbuild enter them only then).  So a test
+# or a doc edit costs no prefix a rebuild, and the project's own patches
+# mostly cost n nothing.
+#
+# Cost: a prefix whose patch touches a header much of the kernel
+# includes (most hooks do) rebuilds most of the tinyconfig kernel, ~10
+# min per config on two cores; the whole sweep of the series is ~5 h
+# from cold.  Verdicts survive, so a run can be stopped and resumed.
 key() {
 	cfg=$(sha1sum <"$b/build-$1/.config" | cut -c1-16)
 	skip="tools/testing|tools/restart|tools/include/tools|Documentation|MAINTAINERS"
