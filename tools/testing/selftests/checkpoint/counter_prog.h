@@ -58,7 +58,7 @@ static inline uint64_t wait_counter(struct shared_page *sp, uint64_t min)
 #define COUNTER_CHECKS "bits 2 xmm8, 3 counter mirror, 4 anon, 5 read-only page, " \
 	"6 untouched page, 7 heap, 8 .data, 9 hostname, " \
 	"40-43 signals, 44-47 files, 48 cwd, 49 umask, 50-51 creds, " \
-	"52 rlimit, 53 nice, 54 comm, 55 pdeath, 56 personality, " \
+	"52 rlimit, 54 comm, 55 pdeath, 56 personality, " \
 	"57 /dev/zero, 58 /dev/urandom, 59 /dev/console, 60 pipe, 61 FIFO"
 
 #endif /* COUNTER_PROG_H */

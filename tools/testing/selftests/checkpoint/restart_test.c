@@ -486,7 +486,6 @@ FIXTURE_VARIANT_ADD(restored, cwd) { CHECK_BIT(48) };
 FIXTURE_VARIANT_ADD(restored, umask) { CHECK_BIT(49) };
 FIXTURE_VARIANT_ADD(restored, ids_and_groups) { CHECK_BIT(50) | CHECK_BIT(51) };
 FIXTURE_VARIANT_ADD(restored, rlimits) { CHECK_BIT(52) };
-FIXTURE_VARIANT_ADD(restored, nice) { CHECK_BIT(53) };
 FIXTURE_VARIANT_ADD(restored, comm) { CHECK_BIT(54) };
 FIXTURE_VARIANT_ADD(restored, pdeath_signal) { CHECK_BIT(55) };
 FIXTURE_VARIANT_ADD(restored, personality) { CHECK_BIT(56) };
