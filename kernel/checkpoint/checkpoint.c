@@ -226,6 +226,27 @@ static int ckpt_pin_namespaces(struct ckpt_ctx *ctx)
  * or remounted since.  Pid namespaces nested in the container's are
  * pidns.c's.
  */
+#ifdef CONFIG_SYSVIPC
+/*
+ * Whether @ns has handed out a System V id by itself (the sysctl
+ * kernel.*_next_id aside).  Its allocator's place -- the sequence number
+ * and the last index, which make a new object's id differ from a removed
+ * one's -- is not saved: the new namespace of restart starts over, and
+ * its next object would take an id that named an older one, the reuse
+ * the sequence number is there to prevent.
+ */
+static bool ckpt_ipc_ids_used(struct ipc_namespace *ns)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ns->ids); i++)
+		if (READ_ONCE(ns->ids[i].seq) ||
+		    READ_ONCE(ns->ids[i].last_idx) != -1)
+			return true;
+	return false;
+}
+#endif
+
 static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
 {
 	const struct nsproxy *ref = ctx->tasks[0].nsproxy;
@@ -241,6 +262,8 @@ static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
 	else if (ref->ipc_ns->ids[0].in_use || ref->ipc_ns->ids[1].in_use ||
 		 ref->ipc_ns->ids[2].in_use)
 		why = "has System V IPC objects; not supported yet";
+	else if (ckpt_ipc_ids_used(ref->ipc_ns))
+		why = "has had System V IPC objects; not supported yet";
 #endif
 #ifdef CONFIG_POSIX_MQUEUE
 	else if (READ_ONCE(ref->ipc_ns->mq_queues_count))

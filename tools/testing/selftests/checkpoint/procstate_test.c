@@ -28,6 +28,7 @@
 #include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/times.h>
 #include <time.h>
@@ -45,6 +46,7 @@ enum mode {
 	M_CGROUP,
 	M_CTTY,
 	M_IPC,
+	M_IPC_USED,
 };
 
 static enum mode mode;
@@ -340,6 +342,23 @@ static int check_ipc(void)
 
 /* ---- refusals ---- */
 
+/*
+ * An ipc namespace of its own that had a segment, removed since: no
+ * object is left, but the next one would get an id a new namespace
+ * cannot give.
+ */
+static int set_up_ipc_used(void)
+{
+	int id;
+
+	if (unshare(CLONE_NEWIPC))
+		return 90;
+	id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	if (id < 0 || shmctl(id, IPC_RMID, NULL))
+		return 91;
+	return 0;
+}
+
 /* A child the test moves to a cgroup of its own. */
 static int set_up_cgroup(void)
 {
@@ -397,6 +416,9 @@ static int container_main(int m)
 		break;
 	case M_IPC:
 		ret = set_up_ipc();
+		break;
+	case M_IPC_USED:
+		ret = set_up_ipc_used();
 		break;
 	default:
 		ret = 3;
@@ -659,6 +681,12 @@ TEST_F_TIMEOUT(refused, task_in_another_cgroup, 60)
 	ASSERT_EQ((ssize_t)strlen(pid), write(fd, pid, strlen(pid))) TH_LOG("move %s: %m", pid);
 	close(fd);
 	refused_and_unharmed(_metadata, &self->b, "is not in the cgroups of the container's init");
+}
+
+TEST_F_TIMEOUT(refused, ipc_ids_handed_out, 60)
+{
+	box_start(_metadata, &self->b, M_IPC_USED);
+	refused_and_unharmed(_metadata, &self->b, "has had System V IPC objects");
 }
 
 /* R31 */

@@ -226,8 +226,15 @@ static int set_up_held(const char *what, struct shared_page *sp)
 		return p == MAP_FAILED;
 	}
 	if (!strcmp(what, "hold-sysv-shm")) {
-		int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+		int id;
 
+		/*
+		 * In an ipc namespace of its own: the guest's, which the
+		 * other tests' containers share, must never have had one.
+		 */
+		if (unshare(CLONE_NEWIPC))
+			return 1;
+		id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
 		/* Removed now, gone once the container detaches it. */
 		if (id < 0 || shmat(id, NULL, 0) == (void *)-1)
 			return 1;
