@@ -215,17 +215,6 @@ static int ckpt_pin_namespaces(struct ckpt_ctx *ctx)
 	return 0;
 }
 
-/*
- * Restart recreates the container in new uts, ipc and mount namespaces
- * and leaves it in the restarter's others, with every task sharing the
- * init's: refuse anything else rather than restore it wrong.  Of an ipc
- * namespace only the sysctls are saved (ipcns.c), so it must hold no
- * System V objects or message queues.  The new mount namespace is a
- * copy of the restarter's, and no mount is saved: the init's must be
- * the checkpointer's, or a copy of it with nothing mounted, unmounted
- * or remounted since.  Pid namespaces nested in the container's are
- * pidns.c's.
- */
 #ifdef CONFIG_SYSVIPC
 /*
  * Whether @ns has handed out a System V id by itself (the sysctl
@@ -247,6 +236,17 @@ static bool ckpt_ipc_ids_used(struct ipc_namespace *ns)
 }
 #endif
 
+/*
+ * Restart recreates the container in new uts, ipc and mount namespaces
+ * and leaves it in the restarter's others, with every task sharing the
+ * init's: refuse anything else rather than restore it wrong.  Of an ipc
+ * namespace only the sysctls are saved (ipcns.c), so it must hold no
+ * System V objects or message queues.  The new mount namespace is a
+ * copy of the restarter's, and no mount is saved: the init's must be
+ * the checkpointer's, or a copy of it with nothing mounted, unmounted
+ * or remounted since.  Pid namespaces nested in the container's are
+ * pidns.c's.
+ */
 static int ckpt_check_namespaces(struct ckpt_ctx *ctx)
 {
 	const struct nsproxy *ref = ctx->tasks[0].nsproxy;
